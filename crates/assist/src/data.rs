@@ -1,0 +1,283 @@
+//! The edges: reading development data (JSON lines, the statute database) for training and
+//! evaluation. Nothing here is used when suggestions are made.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::charges::{ChargeCase, train_charges};
+use crate::eval::{self, Term};
+use crate::{AssistError, Assistant, TrainReport};
+
+/// The text of one input line: its `input` field, or `fact` as in CAIL.
+pub fn input_text(line: &str) -> Result<String, String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let obj = v.as_object().ok_or("not a JSON object")?;
+    match obj.get("input").or_else(|| obj.get("fact")) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err("field input (or fact) is not a string".into()),
+        None => Err("missing field input (or fact)".into()),
+    }
+}
+
+/// Article numbers in `刑法第264条、刑法第341条` (Arabic or Chinese numerals).
+pub fn article_numbers(s: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(p) = rest.find('第') {
+        let after = &rest[p + '第'.len_utf8()..];
+        let end = after.find('条').unwrap_or(0);
+        let num = &after[..end];
+        let v = num.parse::<u32>().ok().or_else(|| crate::numerals::parse_cn_integer(num).map(|x| x as u32));
+        if let Some(v) = v {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
+/// A data file, or an error naming it.
+pub fn require(dir: &Path, rel: &str) -> Result<PathBuf, AssistError> {
+    let p = dir.join(rel);
+    if p.is_file() { Ok(p) } else { Err(AssistError::MissingData(p.display().to_string())) }
+}
+
+pub fn read_jsonl(p: &Path) -> Result<Vec<Value>, AssistError> {
+    let text = std::fs::read_to_string(p)?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| AssistError::Input { line: i + 1, message: format!("{}: {e}", p.display()) }))
+        .collect()
+}
+
+/// A CAIL case.
+pub struct CailCase {
+    pub fact: String,
+    pub charges: Vec<String>,
+    pub articles: Vec<u32>,
+    pub term: Term,
+}
+
+pub fn read_cail(p: &Path) -> Result<Vec<CailCase>, AssistError> {
+    Ok(read_jsonl(p)?
+        .into_iter()
+        .map(|v| {
+            let m = &v["meta"];
+            let t = &m["term_of_imprisonment"];
+            let term = if t["death_penalty"].as_bool() == Some(true) {
+                Term::Death
+            } else if t["life_imprisonment"].as_bool() == Some(true) {
+                Term::Life
+            } else {
+                Term::Months(t["imprisonment"].as_u64().unwrap_or(0) as u32)
+            };
+            CailCase {
+                fact: v["fact"].as_str().unwrap_or("").to_string(),
+                charges: m["accusation"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+                articles: m["relevant_articles"].as_array().map(|a| a.iter().filter_map(|x| x.as_u64().map(|n| n as u32)).collect()).unwrap_or_default(),
+                term,
+            }
+        })
+        .collect())
+}
+
+/// Criminal Law article texts by number (之一/之二 variants joined), and all statute texts.
+pub fn read_statutes(dir: &Path) -> Result<(BTreeMap<u32, String>, Vec<String>), AssistError> {
+    let p = require(dir, "statutes/laws.db")?;
+    let db = crate::sqlite::Database::from_bytes(std::fs::read(&p)?)?;
+    let rows = db.table("articles")?;
+    let mut criminal: BTreeMap<u32, String> = BTreeMap::new();
+    let mut all = Vec::new();
+    // columns: id, law_id, law_name, law_department, level, status, chapter, section,
+    // article_no, article_no_arabic, article_text, char_count
+    let mut rows: Vec<_> = rows.into_iter().collect();
+    rows.sort_by_key(|r| r.0);
+    for (_, r) in rows {
+        let law = r.get(2).and_then(|v| v.as_text()).unwrap_or("");
+        let text = r.get(10).and_then(|v| v.as_text()).unwrap_or("").to_string();
+        if law == "中华人民共和国刑法" {
+            if let Some(n) = r.get(9).and_then(|v| v.as_int()) {
+                let e = criminal.entry(n as u32).or_default();
+                if !e.is_empty() {
+                    e.push('\n');
+                }
+                e.push_str(&text);
+            }
+        }
+        all.push(text);
+    }
+    if criminal.is_empty() {
+        return Err(AssistError::Model("no Criminal Law articles in laws.db".into()));
+    }
+    Ok((criminal, all))
+}
+
+pub struct Built {
+    pub charges: Vec<u8>,
+    pub term: Vec<u8>,
+    pub lm: Vec<u8>,
+    pub entities: Vec<u8>,
+    pub report: TrainReport,
+}
+
+/// Build every model from the shared data directory.
+pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
+    let labels: Vec<String> = std::fs::read_to_string(require(dir, "cail2018-subset/charges.txt")?)?
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let train = read_cail(&require(dir, "cail2018-subset/train.jsonl")?)?;
+    let (criminal, all_statutes) = read_statutes(dir)?;
+    let cases: Vec<ChargeCase> = train.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
+    let cm = train_charges(&labels, &cases, &criminal);
+    let term_cases: Vec<(String, &str, Term)> = train.iter().filter(|c| c.charges.len() == 1).map(|c| (c.charges[0].clone(), c.fact.as_str(), c.term)).collect();
+    let tm = crate::term::train_term(&term_cases, &cm);
+    let corpus = all_statutes.iter().map(|s| s.as_str()).chain(train.iter().map(|c| c.fact.as_str()));
+    let (lm, lm_bigrams) = crate::proofread::train_lm(corpus, 2);
+    // drug names from the drug-case paragraphs
+    let drug_items = read_jsonl(&require(dir, "ner-drug/train.json")?)?;
+    let mut drugs = Vec::new();
+    for it in &drug_items {
+        for m in it["entityMentions"].as_array().into_iter().flatten() {
+            if m["label"] == "NDR" {
+                if let Some(t) = m["text"].as_str() {
+                    drugs.push(t.to_string());
+                }
+            }
+        }
+    }
+    let em = crate::entities::train_entities(drugs);
+    let report = TrainReport {
+        charges: cm.charges.len(),
+        seen_charges: cm.charges.iter().filter(|c| c.train_count > 0).count(),
+        vocabulary: cm.vocab.len(),
+        term_cases: term_cases.len(),
+        lm_bigrams,
+        files: Vec::new(),
+    };
+    let to = |v: serde_json::Result<Vec<u8>>| v.map_err(|e| AssistError::Model(e.to_string()));
+    Ok(Built { charges: to(serde_json::to_vec(&cm))?, term: to(serde_json::to_vec(&tm))?, lm, entities: to(serde_json::to_vec(&em))?, report })
+}
+
+/// One row of the evaluation table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub task: &'static str,
+    pub set: String,
+    pub metric: &'static str,
+    pub score: f64,
+    pub ms_per_case: f64,
+}
+
+fn answer_after<'a>(s: &'a str, prefix: &str) -> &'a str {
+    s.split_once(prefix).map(|x| x.1).unwrap_or(s)
+}
+
+fn timed<T>(n: usize, f: impl FnOnce() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let r = f();
+    (r, t.elapsed().as_secs_f64() * 1000.0 / n.max(1) as f64)
+}
+
+/// Score every task on its development set; `limit` takes the first N items of each.
+pub fn evaluate_all(a: &Assistant, dir: &Path, limit: Option<usize>) -> Result<Vec<Row>, AssistError> {
+    let lim = |n: usize| limit.unwrap_or(usize::MAX).min(n);
+    let mut rows = Vec::new();
+    let norm = |s: &str| crate::charges::plain_name(s);
+
+    // charges and articles on CAIL test (held out from training)
+    let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;
+    let test = &test[..lim(test.len())];
+    let (preds, ms) = timed(test.len(), || test.iter().map(|c| a.charges.predict(&c.fact)).collect::<Vec<_>>());
+    let pairs: Vec<(Vec<String>, Vec<String>)> = test.iter().zip(&preds).map(|(c, p)| (c.charges.iter().map(|x| norm(x)).collect(), p.iter().map(|x| x.charge.clone()).collect())).collect();
+    let f1 = pairs.iter().map(|(g, p)| eval::set_f1(g, p)).sum::<f64>() / pairs.len().max(1) as f64;
+    rows.push(Row { task: "charges", set: format!("cail2018-subset/test.jsonl ({})", test.len()), metric: "F1 (LawBench: per-case, averaged)", score: f1, ms_per_case: ms });
+    rows.push(Row { task: "charges", set: format!("cail2018-subset/test.jsonl ({})", test.len()), metric: "micro F1", score: eval::micro_f1(&pairs), ms_per_case: ms });
+    let apairs: Vec<(Vec<u32>, Vec<u32>)> = test.iter().zip(&preds).map(|(c, p)| {
+        let mut arts: Vec<u32> = Vec::new();
+        for s in p {
+            for x in &s.articles {
+                if !arts.contains(x) {
+                    arts.push(*x);
+                }
+            }
+        }
+        (c.articles.clone(), arts)
+    }).collect();
+    let af1 = apairs.iter().map(|(g, p)| eval::set_f1(g, p)).sum::<f64>() / apairs.len().max(1) as f64;
+    rows.push(Row { task: "articles", set: format!("cail2018-subset/test.jsonl, facts only ({})", test.len()), metric: "F1 (LawBench: per-case, averaged)", score: af1, ms_per_case: ms });
+
+    // articles given facts and charge
+    let ap = read_jsonl(&require(dir, "judgments-dev/article_prediction.jsonl")?)?;
+    let ap = &ap[..lim(ap.len())];
+    let (preds, ms) = timed(ap.len(), || ap.iter().map(|v| a.articles_for(&crate::CaseInput::parse(v["input"].as_str().unwrap_or(""))).0).collect::<Vec<_>>());
+    let pairs: Vec<(Vec<u32>, Vec<u32>)> = ap.iter().zip(preds).map(|(v, p)| (article_numbers(v["answer"].as_str().unwrap_or("")), p)).collect();
+    let f1 = pairs.iter().map(|(g, p)| eval::set_f1(g, p)).sum::<f64>() / pairs.len().max(1) as f64;
+    rows.push(Row { task: "articles", set: format!("judgments-dev/article_prediction.jsonl ({})", ap.len()), metric: "F1 (LawBench: per-case, averaged)", score: f1, ms_per_case: ms });
+
+    // prison term on CAIL test: with the gold charge given (LawBench 3-5 style) and without
+    let (preds, ms) = timed(test.len(), || {
+        test.iter()
+            .map(|c| {
+                let input = crate::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| norm(x)).collect(), articles: c.articles.clone() };
+                a.term(&input).term
+            })
+            .collect::<Vec<_>>()
+    });
+    let pairs: Vec<(Term, Term)> = test.iter().map(|c| c.term).zip(preds).collect();
+    rows.push(Row { task: "term", set: format!("cail2018-subset/test.jsonl, charge+article given ({})", test.len()), metric: "log-distance score", score: eval::log_distance_score(&pairs), ms_per_case: ms });
+    let (preds, ms) = timed(test.len(), || test.iter().map(|c| a.term(&crate::CaseInput { facts: c.fact.clone(), ..Default::default() }).term).collect::<Vec<_>>());
+    let pairs: Vec<(Term, Term)> = test.iter().map(|c| c.term).zip(preds).collect();
+    rows.push(Row { task: "term", set: format!("cail2018-subset/test.jsonl, facts only ({})", test.len()), metric: "log-distance score", score: eval::log_distance_score(&pairs), ms_per_case: ms });
+
+    // crime amount
+    let ca = read_jsonl(&require(dir, "judgments-dev/crime_amount.jsonl")?)?;
+    let ca = &ca[..lim(ca.len())];
+    let (preds, ms) = timed(ca.len(), || ca.iter().map(|v| crate::amount::crime_amount(&crate::CaseInput::parse(v["input"].as_str().unwrap_or("")).facts).map(|x| x.amount).unwrap_or(0.0)).collect::<Vec<_>>());
+    let correct = ca.iter().zip(&preds).filter(|(v, p)| {
+        let g: f64 = answer_after(v["answer"].as_str().unwrap_or(""), ":").trim_end_matches("元。").parse().unwrap_or(f64::NAN);
+        (g - **p).abs() < 0.005
+    }).count();
+    rows.push(Row { task: "amount", set: format!("judgments-dev/crime_amount.jsonl ({})", ca.len()), metric: "accuracy", score: correct as f64 / ca.len().max(1) as f64, ms_per_case: ms });
+
+    // entities
+    let te = read_jsonl(&require(dir, "judgments-dev/theft_entities.jsonl")?)?;
+    let te = &te[..lim(te.len())];
+    let (preds, ms) = timed(te.len(), || te.iter().map(|v| a.entities.extract(&crate::CaseInput::parse(v["input"].as_str().unwrap_or("")).facts).by_type).collect::<Vec<_>>());
+    let score = te.iter().zip(&preds).map(|(v, p)| eval::entity_soft_f1(&parse_entities(v["answer"].as_str().unwrap_or("")), p)).sum::<f64>() / te.len().max(1) as f64;
+    rows.push(Row { task: "entities", set: format!("judgments-dev/theft_entities.jsonl ({})", te.len()), metric: "soft F1 (LawBench)", score, ms_per_case: ms });
+
+    // proofreading
+    let pr = read_jsonl(&require(dir, "judgments-dev/proofreading.jsonl")?)?;
+    let pr = &pr[..lim(pr.len())];
+    let (items, ms) = timed(pr.len(), || {
+        pr.iter()
+            .map(|v| {
+                let src = v["input"].as_str().unwrap_or("").to_string();
+                let hyp = a.proofread(&src).corrected;
+                (src, hyp, v["answer"].as_str().unwrap_or("").to_string())
+            })
+            .collect::<Vec<_>>()
+    });
+    let (p, r, f) = eval::proofreading_f05(&items);
+    rows.push(Row { task: "proofread", set: format!("judgments-dev/proofreading.jsonl ({}; P {:.1} R {:.1})", pr.len(), p * 100.0, r * 100.0), metric: "F0.5 (character edits)", score: f, ms_per_case: ms });
+    Ok(rows)
+}
+
+/// `受害人:严某某、肖某某;被盗物品:查获手机` → type → mentions.
+pub fn parse_entities(answer: &str) -> BTreeMap<String, Vec<String>> {
+    let mut m = BTreeMap::new();
+    for seg in answer.split(';') {
+        if let Some((t, v)) = seg.split_once(':') {
+            m.insert(t.trim().to_string(), v.split('、').map(|x| x.to_string()).collect());
+        }
+    }
+    m
+}

@@ -1,0 +1,364 @@
+//! Entities of theft (and drug) case text: suspects, victims, stolen money, appraised value,
+//! gains, stolen items, tools, times, places, organisations.
+//!
+//! Rules over the character sequence, anchored on the cue words judgments use (被告人, 被害人,
+//! 价值, 窃得, 经…鉴定); gazetteers (drug names, tool words) come from the training material.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Reason;
+
+pub const TYPES: [&str; 10] = ["犯罪嫌疑人", "受害人", "被盗货币", "物品价值", "盗窃获利", "被盗物品", "作案工具", "时间", "地点", "组织机构"];
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EntityModel {
+    /// Drug names seen in the drug-case training paragraphs.
+    pub drugs: Vec<String>,
+    /// Tool words.
+    pub tools: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Entities {
+    pub by_type: BTreeMap<String, Vec<String>>,
+    pub reasons: Vec<Reason>,
+}
+
+const BREAK: &str = "，。；;,：:！？、（）()\n";
+const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "行至", "进入", "潜入", "在", "至", "到"];
+const PLACE_WORDS: &[&str] = &["市", "县", "区", "镇", "乡", "村", "路", "街", "店", "小区", "公司", "门口", "楼", "处", "旁", "内", "附近", "超市", "宿舍", "家", "厂", "场", "院", "室", "房", "号", "巷", "道", "上", "田", "站", "园"];
+const STEAL_VERBS: &[&str] = &["窃得", "盗得", "盗走", "偷走", "窃走", "盗取", "窃取", "偷得", "扒窃", "盗窃了", "拿走", "偷了", "盗窃"];
+const ORG_SUFFIX: &[&str] = &["公安局", "派出所", "公安机关", "价格认证中心", "认证中心", "检测中心", "鉴定中心", "事务所", "人民检察院", "人民法院", "检察院", "分局", "公司", "物价局", "中心"];
+const PERSON_MARKS: &str = "某XＸ×*＊";
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Anonymised names: a surname followed by 某/X/× marks and an optional digit (黄某某, 王某1, 刘XX).
+fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 1;
+    while i < ch.len() {
+        if PERSON_MARKS.contains(ch[i]) && is_cjk(ch[i - 1]) && !PERSON_MARKS.contains(ch[i - 1]) && !"被人告该某".contains(ch[i - 1]) {
+            let start = i - 1;
+            let mut j = i;
+            while j < ch.len() && PERSON_MARKS.contains(ch[j]) && j - start < 3 {
+                j += 1;
+            }
+            while j < ch.len() && ch[j].is_ascii_digit() {
+                j += 1;
+            }
+            out.push((start, j));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn s(ch: &[char], a: usize, b: usize) -> String {
+    ch[a..b].iter().collect()
+}
+
+fn ends_with(ch: &[char], end: usize, w: &str) -> bool {
+    let w: Vec<char> = w.chars().collect();
+    end >= w.len() && ch[end - w.len()..end] == w[..]
+}
+
+fn starts_with(ch: &[char], start: usize, w: &str) -> bool {
+    let w: Vec<char> = w.chars().collect();
+    start + w.len() <= ch.len() && ch[start..start + w.len()] == w[..]
+}
+
+/// Date and time expressions starting with a year or month number.
+fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ch.len() {
+        if ch[i].is_ascii_digit() && (i == 0 || !ch[i - 1].is_ascii_digit()) {
+            let mut j = i;
+            while j < ch.len() && ch[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < ch.len() && (ch[j] == '年' || ch[j] == '月') && (ch[j] != '年' || j - i == 4) {
+                let mut k = j + 1;
+                loop {
+                    let before = k;
+                    while k < ch.len() && ch[k].is_ascii_digit() {
+                        k += 1;
+                    }
+                    if k > before && k < ch.len() && "月日时分号".contains(ch[k]) {
+                        k += 1;
+                        continue;
+                    }
+                    k = before;
+                    let mut matched = false;
+                    for w in ["底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
+                        if starts_with(ch, k, w) {
+                            k += w.chars().count();
+                            matched = true;
+                            break;
+                        }
+                    }
+                    if !matched {
+                        break;
+                    }
+                }
+                out.push((i, k));
+                i = k;
+                continue;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
+    let mut j = from;
+    while j < ch.len() && j - from < max && !BREAK.contains(ch[j]) {
+        j += 1;
+    }
+    j
+}
+
+impl EntityModel {
+    pub fn extract(&self, text: &str) -> Entities {
+        let ch: Vec<char> = text.chars().collect();
+        let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
+        let mut reasons = Vec::new();
+
+        // persons
+        let names = find_names(&ch);
+        let mut suspects: Vec<String> = Vec::new();
+        for &(a, b) in &names {
+            let name = s(&ch, a, b);
+            let pre: String = ch[a.saturating_sub(5)..a].iter().collect();
+            let post: String = ch[b..(b + 3).min(ch.len())].iter().collect();
+            let kind = if pre.ends_with("被告人") || pre.ends_with("犯罪嫌疑人") || pre.ends_with("被告") {
+                "犯罪嫌疑人"
+            } else if pre.ends_with("被害人") || pre.ends_with("受害人") || pre.ends_with("害人") {
+                "受害人"
+            } else if suspects.contains(&name) {
+                "犯罪嫌疑人"
+            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑"].iter().any(|v| post.starts_with(v)) {
+                "犯罪嫌疑人"
+            } else {
+                "受害人"
+            };
+            if kind == "犯罪嫌疑人" {
+                suspects.push(name.clone());
+            }
+            found.push((kind, a, b));
+        }
+
+        // times
+        for (a, b) in find_times(&ch) {
+            found.push(("时间", a, b));
+        }
+
+        // money: value, gains, stolen cash
+        for m in crate::numerals::find_money(text) {
+            let a = text[..m.start].chars().count();
+            let mut b = a + text[m.start..m.end].chars().count();
+            if starts_with(&ch, b, "人民币") {
+                b += 3;
+            }
+            let mut start = a;
+            if ends_with(&ch, start, "人民币") {
+                start -= 3;
+            }
+            let pre: String = ch[start.saturating_sub(8)..start].iter().collect();
+            if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") {
+                // value: keep text after 价值 (e.g. 人民币（以下同币种）50元)
+                let mut vs = start;
+                let mut k = a;
+                while k > 0 && a - k < 14 {
+                    if ends_with(&ch, k, "价值") || ends_with(&ch, k, "价值共计") || ends_with(&ch, k, "价值为") {
+                        vs = k;
+                        break;
+                    }
+                    k -= 1;
+                }
+                found.push(("物品价值", vs.min(start), b));
+            } else if pre.contains("获利") || pre.contains("销赃") || pre.contains("卖得") || pre.contains("得款") || pre.contains("变卖") {
+                found.push(("盗窃获利", start, b));
+            } else if pre.contains("现金") || STEAL_VERBS.iter().any(|v| pre.contains(v)) || pre.contains("内") {
+                found.push(("被盗货币", start, b));
+            }
+        }
+
+        // stolen items: after a theft verb, or "将X盗走", or "X价值" subject
+        for (i, _) in ch.iter().enumerate() {
+            for v in STEAL_VERBS {
+                if starts_with(&ch, i, v) {
+                    let from = i + v.chars().count();
+                    let end = clause_end(&ch, from, 30);
+                    let phrase = s(&ch, from, end);
+                    if end > from && !phrase.contains('元') && !phrase.starts_with('的') {
+                        // drop a leading victim name / 被害人 prefix
+                        let mut st = from;
+                        for p in ["被害人", "了"] {
+                            if starts_with(&ch, st, p) {
+                                st += p.chars().count();
+                            }
+                        }
+                        if st < end {
+                            found.push(("被盗物品", st, end));
+                        }
+                    }
+                    break;
+                }
+            }
+            if ch[i] == '将' {
+                let end = clause_end(&ch, i + 1, 40);
+                for v in ["盗走", "窃走", "偷走", "拿走", "盗窃", "缴获", "追回", "发还", "返还", "退还"] {
+                    let vc: Vec<char> = v.chars().collect();
+                    if let Some(p) = (i + 1..end.saturating_sub(1)).find(|&p| ch[p..].starts_with(&vc)) {
+                        if p > i + 1 {
+                            found.push(("被盗物品", i + 1, p));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // "经鉴定，被盗手机价值…" / "该手机价值…"
+        let mut k = 0;
+        while k + 1 < ch.len() {
+            if ch[k] == '价' && ch[k + 1] == '值' && k > 0 {
+                let mut a = k;
+                while a > 0 && !BREAK.contains(ch[a - 1]) && k - a < 20 {
+                    a -= 1;
+                }
+                let mut phrase_start = a;
+                for p in ["经鉴定", "经", "计", "共计"] {
+                    if starts_with(&ch, phrase_start, p) {
+                        phrase_start += p.chars().count();
+                    }
+                }
+                let phrase = s(&ch, phrase_start, k);
+                if phrase.chars().count() >= 2 && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
+                    let ps = phrase.find("涉案").map(|p| phrase_start + phrase[..p].chars().count() + 2).unwrap_or(phrase_start);
+                    found.push(("被盗物品", ps, k));
+                }
+            }
+            k += 1;
+        }
+
+        // tools
+        for (i, _) in ch.iter().enumerate() {
+            for cue in ["作案工具", "用", "持", "使用", "携带"] {
+                if starts_with(&ch, i, cue) {
+                    let from = i + cue.chars().count();
+                    let end = clause_end(&ch, from, 15);
+                    let phrase = s(&ch, from, end);
+                    for t in &self.tools {
+                        if let Some(p) = phrase.find(t.as_str()) {
+                            let e = from + phrase[..p].chars().count() + t.chars().count();
+                            // stop before the verb that follows the tool
+                            found.push(("作案工具", from, e));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        // places
+        for (i, _) in ch.iter().enumerate() {
+            for cue in PLACE_CUE {
+                if starts_with(&ch, i, cue) && (i == 0 || !is_cjk(ch[i - 1]) || ["被告人", "某", "X"].iter().any(|_| true)) {
+                    let from = i + cue.chars().count();
+                    let mut end = clause_end(&ch, from, 35);
+                    let phrase = s(&ch, from, end);
+                    for stop in ["盗窃", "窃得", "趁", "见", "将", "从", "采用", "用", "扒", "撬", "拿", "偷", "时", "的机会"] {
+                        if let Some(p) = phrase.find(stop) {
+                            let e = from + phrase[..p].chars().count();
+                            if e > from {
+                                end = end.min(e);
+                            }
+                        }
+                    }
+                    let phrase = s(&ch, from, end);
+                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                        found.push(("地点", from, end));
+                    }
+                    break;
+                }
+            }
+        }
+
+        // organisations
+        for suf in ORG_SUFFIX {
+            let sc: Vec<char> = suf.chars().collect();
+            let mut i = 0;
+            while i + sc.len() <= ch.len() {
+                if ch[i..i + sc.len()] == sc[..] {
+                    let mut a = i;
+                    while a > 0 && is_cjk(ch[a - 1]) && !"经被由将向在到和及与至，".contains(ch[a - 1]) && i - a < 16 {
+                        a -= 1;
+                    }
+                    let end = i + sc.len();
+                    if !found.iter().any(|f| f.0 == "组织机构" && f.1 <= a && f.2 >= end) && !found.iter().any(|f| f.0 == "地点" && f.1 <= a && f.2 >= end) {
+                        found.push(("组织机构", a, end));
+                    }
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+
+        found.sort_by_key(|f| (f.1, f.2));
+        let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for t in TYPES {
+            by_type.insert(t.to_string(), Vec::new());
+        }
+        let mut seen_spans: Vec<(&str, usize, usize)> = Vec::new();
+        for (t, a, b) in found {
+            // overlapping spans of the same type: keep the first
+            if seen_spans.iter().any(|x| x.0 == t && x.1 < b && a < x.2) {
+                continue;
+            }
+            seen_spans.push((t, a, b));
+            let text = s(&ch, a, b);
+            reasons.push(Reason::fact(format!("{t}: {text} (characters {a}..{b})")));
+            by_type.get_mut(t).unwrap().push(text);
+        }
+        Entities { by_type, reasons }
+    }
+}
+
+/// Build the gazetteers from the drug-case training paragraphs (NDR spans) plus tool words.
+pub fn train_entities(drug_names: Vec<String>) -> EntityModel {
+    let mut drugs = drug_names;
+    drugs.sort();
+    drugs.dedup();
+    let tools = ["螺丝刀", "起子", "扳手", "钥匙", "老虎钳", "钳子", "剪刀", "刀片", "铁棍", "撬棍", "锤子", "钢锯", "钓鱼竿", "钓鱼杆", "液压剪", "断线钳", "万能钥匙", "手套", "刀", "钳", "撬杠", "镊子", "铁丝", "锯"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    EntityModel { drugs, tools }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theft_sentence() {
+        let m = train_entities(vec![]);
+        let e = m.extract("1、2017年6月底的一天13时许，被告人黄某某在嵊州市剡溪小学斜对面的花木田，扳开坐垫后，窃得戚某某电动自行车上的电瓶4只，计价值人民币352元。");
+        assert_eq!(e.by_type["犯罪嫌疑人"], ["黄某某"]);
+        assert_eq!(e.by_type["时间"], ["2017年6月底的一天13时许"]);
+        assert_eq!(e.by_type["物品价值"], ["人民币352元"]);
+        assert_eq!(e.by_type["地点"], ["嵊州市剡溪小学斜对面的花木田"]);
+    }
+}
