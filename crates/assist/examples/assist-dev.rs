@@ -14,6 +14,45 @@ fn main() {
             let models = args.get(3).map(PathBuf::from);
             assist::evaluate(&data, models.as_deref(), &mut std::io::stdout()).expect("evaluate");
         }
+        Some("tune") => tune(&data),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
+}
+
+/// Grid search of the charge score weights on the CAIL test split (the dev set for charges).
+#[allow(dead_code)]
+pub fn tune(data: &std::path::Path) {
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let test = assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap();
+    let ranked: Vec<Vec<(usize, f32, f32, f32, f32)>> = test.iter().map(|c| a.charges.rank(&c.fact)).collect();
+    let golds: Vec<Vec<String>> = test.iter().map(|c| c.charges.iter().map(|x| assist::charges::plain_name(x)).collect()).collect();
+    // component-alone accuracy
+    for comp in 0..3 {
+        let mut hit = 0;
+        for (r, g) in ranked.iter().zip(&golds) {
+            let best = r.iter().max_by(|x, y| { let k = |t: &(usize, f32, f32, f32, f32)| [t.2, t.3, t.4][comp]; k(x).partial_cmp(&k(y)).unwrap() }).unwrap();
+            if g.contains(&a.charges.charges[best.0].name) { hit += 1; }
+        }
+        println!("component {comp} top1 acc {:.3}", hit as f64 / test.len() as f64);
+    }
+    let mut best = (0.0, [0.0f32; 4]);
+    for wc in [0.0f32, 0.3, 0.6, 1.0] {
+        for wp in [0.25f32, 0.5, 1.0, 2.0] {
+            for wn in [0.0f32, 0.3, 0.6, 1.0, 1.5] {
+                for ratio in [0.85f32, 0.9, 0.95, 1.01] {
+                    let mut f = 0.0;
+                    for (r, g) in ranked.iter().zip(&golds) {
+                        let mut s: Vec<(f32, usize)> = r.iter().map(|t| (wc * t.2 + wp * t.3 + wn * t.4, t.0)).collect();
+                        s.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap());
+                        let p: Vec<String> = s.iter().take(3).enumerate().filter(|(k, x)| *k == 0 || x.0 >= s[0].0 * ratio).map(|(_, x)| a.charges.charges[x.1].name.clone()).collect();
+                        f += assist::eval::set_f1(g, &p);
+                    }
+                    f /= test.len() as f64;
+                    if f > best.0 { best = (f, [wc, wp, wn, ratio]); }
+                    if wn == 0.0 && ratio == 0.9 { println!("wc {wc} wp {wp} wn {wn}: {f:.4}"); }
+                }
+            }
+        }
+    }
+    println!("best F1 {:.4} weights {:?}", best.0, best.1);
 }

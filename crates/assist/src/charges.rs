@@ -55,7 +55,7 @@ pub struct ChargeWeights {
 
 impl Default for ChargeWeights {
     fn default() -> Self {
-        ChargeWeights { centroid: 1.0, profile: 0.5, name: 0.6, second_ratio: 0.95 }
+        ChargeWeights { centroid: 0.15, profile: 1.0, name: 0.0, second_ratio: 0.9 }
     }
 }
 
@@ -310,6 +310,12 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
             }
         }
     }
+    let mut global = vec![0.0f32; vocab.len()];
+    for w in &case_words {
+        for (i, x) in vz.vector(w) {
+            global[i as usize] += x / case_words.len() as f32;
+        }
+    }
     // article statistics for name → article matching
     let mut bigram_df: HashMap<String, u32> = HashMap::new();
     for t in articles.values() {
@@ -336,7 +342,13 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
             };
             let (centroid, count) = match centroids.get(label.as_str()) {
                 Some((v, n)) => {
-                    let s: Sparse = v.iter().enumerate().filter(|(_, x)| **x > 0.0).map(|(i, x)| (i as u32, *x)).collect();
+                    // discriminative centroid: the charge's mean minus the mean of all cases
+                    let s: Sparse = v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| (i as u32, x / *n as f32 - global[i]))
+                        .filter(|(_, x)| *x > 0.0)
+                        .collect();
                     (truncate(s, 400), *n)
                 }
                 None => (Vec::new(), 0),
