@@ -1,0 +1,91 @@
+//! Development-set smoke tests. They need `../shared/data` beside the project root and fail,
+//! naming the missing file, when it is absent (never skipped).
+
+use std::path::{Path, PathBuf};
+
+fn data_dir() -> PathBuf {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    for f in [
+        "cail2018-subset/train.jsonl",
+        "cail2018-subset/test.jsonl",
+        "cail2018-subset/charges.txt",
+        "statutes/laws.db",
+        "ner-drug/train.json",
+        "judgments-dev/crime_amount.jsonl",
+        "judgments-dev/theft_entities.jsonl",
+        "judgments-dev/proofreading.jsonl",
+        "judgments-dev/article_prediction.jsonl",
+    ] {
+        assert!(d.join(f).is_file(), "missing data file {}", d.join(f).display());
+    }
+    d
+}
+
+#[test]
+fn training_reproduces_the_embedded_models() {
+    let data = data_dir();
+    let out = std::env::temp_dir().join(format!("assist-models-{}", std::process::id()));
+    let report = assist::train(&data, &out).expect("train");
+    assert_eq!(report.charges, 202);
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    for f in [assist::CHARGES_FILE, assist::TERM_FILE, assist::LM_FILE, assist::ENTITIES_FILE] {
+        let a = std::fs::read(out.join(f)).unwrap();
+        let b = std::fs::read(committed.join(f)).unwrap();
+        assert!(a == b, "freshly trained {f} differs from the committed model: run the assist-dev example's train");
+    }
+    std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn dev_slice_scores() {
+    let data = data_dir();
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let rows = assist::data::evaluate_all(&a, &data, Some(40)).expect("evaluate");
+    for r in &rows {
+        eprintln!("{} {} {} {:.3}", r.task, r.set, r.metric, r.score);
+    }
+    let score = |task: &str| rows.iter().find(|r| r.task == task).unwrap().score;
+    assert!(score("amount") > 0.5);
+    assert!(score("entities") > 0.5);
+    assert!(score("charges") > 0.2);
+    assert!(score("term") > 0.6);
+}
+
+#[test]
+fn run_task_prints_one_line_per_input_and_names_bad_lines() {
+    let dir = std::env::temp_dir().join(format!("assist-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"input\": \"文书:被告人盗窃现金1500元，另盗窃手机一部，价值人民币2000元。\"}\n{\"fact\": \"被告人王某醉酒驾驶机动车。\"}\n",
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    assist::run_task("amount", &input, None, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["amount"], 3500.0);
+    for task in ["entities", "charges", "articles", "term", "proofread"] {
+        let mut out = Vec::new();
+        assist::run_task(task, &input, None, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2, "{task}");
+    }
+    std::fs::write(&input, "{\"input\": \"x\"}\n{\"text\": 1}\n").unwrap();
+    let err = assist::run_task("charges", &input, None, &mut Vec::new()).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("input"), "{err}");
+    assert!(assist::run_task("nope", &input, None, &mut Vec::new()).is_err());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn suggestions_carry_reasons() {
+    let a = assist::Assistant::load(None).unwrap();
+    let s = a.suggest("经审理查明，2018年3月14日，被告人李某在遂溪县城月镇市场盗窃被害人庄某现金420元。被告人到案后如实供述。");
+    assert!(!s.charges.is_empty() && !s.charges[0].reasons.is_empty());
+    assert_eq!(s.amount.as_ref().unwrap().amount, 420.0);
+    assert!(!s.term.reasons.is_empty());
+    let c = a.proofread("上述证据收集程序合法，内容客观真实，足以认定。");
+    assert_eq!(c.corrected, c.original, "a correct sentence stays unchanged");
+}
