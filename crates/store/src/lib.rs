@@ -1,0 +1,259 @@
+//! Lianban's store: the event log and the projections queries read.
+//!
+//! The key decision: **one writer, one transaction per batch, one savepoint per command.** Every
+//! command goes through a single writer task. It takes whatever commands are waiting (up to a
+//! batch), and for each one, inside a savepoint: loads the case, decides the action with the
+//! domain's stage machine, appends the event and rewrites the case's projections (state,
+//! deadlines, inbox tasks, participants). A refused command rolls back only its savepoint. The
+//! batch commits once, durably (WAL, `synchronous=FULL`), and only then are the callers answered:
+//! an acknowledged command is on disk, and a crash loses only unacknowledged ones. The server's
+//! clock stamps every event; a request id makes a command idempotent; an expected version gives
+//! optimistic concurrency.
+//!
+//! Projections are a pure function of the events (`domain::machine::apply`), so they can always be
+//! rebuilt from scratch and checked against a rebuild.
+
+mod clock;
+mod error;
+mod projection;
+mod read;
+mod sql;
+mod writer;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::StoreError;
+pub use read::{CaseQuery, CaseSummary, InboxItem};
+
+use domain::{Action, CaseState, Directory, Event, HolidayCalendar, Organization, User};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// How hard a commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit is on disk before it is acknowledged (the default).
+    Full,
+    /// `synchronous=OFF`: for building demo or import data that can be rebuilt if lost.
+    Bulk,
+}
+
+/// A command: one person's action on one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    /// Makes the command idempotent: the same id returns the first outcome.
+    pub request_id: Option<String>,
+    /// `None` registers a new case.
+    pub case_id: Option<String>,
+    /// Refuse unless the case is at this version.
+    pub expected_version: Option<u64>,
+    /// The user acting (already authenticated by the caller).
+    pub actor: String,
+    pub action: Action,
+    /// When the actor claims the act happened, if different from now (never trusted as the
+    /// event's time; kept for back-dating detection).
+    pub claimed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Command {
+    pub fn new(actor: impl Into<String>, case_id: Option<&str>, action: Action) -> Self {
+        Self {
+            request_id: None,
+            case_id: case_id.map(str::to_string),
+            expected_version: None,
+            actor: actor.into(),
+            action,
+            claimed_at: None,
+        }
+    }
+}
+
+/// What an accepted command produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub event: Event,
+    /// The event's position in the trace (0-based).
+    pub position: u64,
+    pub state: CaseState,
+    /// True when the request id had already been processed and this is the first outcome again.
+    pub replayed: bool,
+}
+
+pub(crate) struct Shared {
+    pub read: SqlitePool,
+    pub write: SqlitePool,
+    pub directory: RwLock<Arc<Directory>>,
+    pub calendar: RwLock<Arc<HolidayCalendar>>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The store. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    shared: Arc<Shared>,
+    jobs: mpsc::Sender<writer::Job>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and starts the writer.
+    pub async fn open(path: &Path, durability: Durability, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let url = format!("sqlite://{}", path.display());
+        let sync = match durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Bulk => SqliteSynchronous::Off,
+        };
+        let opts = SqliteConnectOptions::from_str(&url)
+            .map_err(StoreError::db)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(sync)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await
+            .map_err(StoreError::db)?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(StoreError::db)?;
+        let directory = sql::load_directory(&write).await?;
+        let calendar = match sql::meta(&write, "calendar").await? {
+            Some(tsv) => HolidayCalendar::from_tsv(&tsv).map_err(|e| StoreError::Corrupt(format!("stored calendar: {e}")))?,
+            None => HolidayCalendar::builtin(),
+        };
+        let shared = Arc::new(Shared {
+            read,
+            write,
+            directory: RwLock::new(Arc::new(directory)),
+            calendar: RwLock::new(Arc::new(calendar)),
+            clock,
+        });
+        let (tx, rx) = mpsc::channel(4096);
+        tokio::spawn(writer::run(shared.clone(), rx));
+        Ok(Self { shared, jobs: tx, path: path.to_path_buf() })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Submits a command and waits until it is durably committed (or refused).
+    pub async fn submit(&self, cmd: Command) -> Result<Outcome, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.jobs.send(writer::Job { cmd, reply }).await.map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.shared.clock.now()
+    }
+
+    pub fn directory(&self) -> Arc<Directory> {
+        self.shared.directory.read().expect("directory lock").clone()
+    }
+
+    pub fn calendar(&self) -> Arc<HolidayCalendar> {
+        self.shared.calendar.read().expect("calendar lock").clone()
+    }
+
+    /// Replaces the holiday calendar (validated TSV) and recomputes every deadline.
+    pub async fn set_calendar(&self, tsv: &str) -> Result<(), StoreError> {
+        let cal = HolidayCalendar::from_tsv(tsv).map_err(|e| StoreError::Invalid { field: "calendar".into(), message: e.to_string() })?;
+        sql::set_meta(&self.shared.write, "calendar", tsv).await?;
+        *self.shared.calendar.write().expect("calendar lock") = Arc::new(cal);
+        self.rebuild_projections().await
+    }
+
+    /// Adds or updates an organization.
+    pub async fn put_organization(&self, org: &Organization) -> Result<(), StoreError> {
+        sql::put_org(&self.shared.write, org).await?;
+        self.reload_directory().await
+    }
+
+    /// Adds or updates a user; `password_hash` (a PHC string) replaces the stored one when given.
+    pub async fn put_user(&self, user: &User, password_hash: Option<&str>) -> Result<(), StoreError> {
+        let dir = self.directory();
+        let org = dir.org(&user.org).ok_or_else(|| StoreError::Invalid { field: "org".into(), message: format!("单位“{}”不存在", user.org) })?;
+        if !user.role.fits(org.kind) {
+            return Err(StoreError::Invalid {
+                field: "role".into(),
+                message: format!("{}不能设在{}", user.role.label(), org.kind.label()),
+            });
+        }
+        sql::put_user(&self.shared.write, user, password_hash).await?;
+        self.reload_directory().await
+    }
+
+    async fn reload_directory(&self) -> Result<(), StoreError> {
+        let dir = sql::load_directory(&self.shared.write).await?;
+        *self.shared.directory.write().expect("directory lock") = Arc::new(dir);
+        Ok(())
+    }
+
+    /// The user with this login name and their password hash.
+    pub async fn login_record(&self, username: &str) -> Result<Option<(User, Option<String>)>, StoreError> {
+        sql::login_record(&self.shared.read, username).await
+    }
+
+    /// Stores a session (by the hash of its token).
+    pub async fn create_session(&self, token_hash: &str, user: &str, ttl: chrono::Duration) -> Result<(), StoreError> {
+        let now = self.now();
+        sql::create_session(&self.shared.write, token_hash, user, now, now + ttl).await
+    }
+
+    /// The user of a live session.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let Some(uid) = sql::session_user(&self.shared.read, token_hash, self.now()).await? else {
+            return Ok(None);
+        };
+        Ok(self.directory().user(&uid).cloned().filter(|u| u.active))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sql::delete_session(&self.shared.write, token_hash).await
+    }
+
+    /// The current state of a case.
+    pub async fn case(&self, id: &str) -> Result<Option<CaseState>, StoreError> {
+        sql::load_state(&self.shared.read, id).await
+    }
+
+    /// A case's events in order.
+    pub async fn case_events(&self, id: &str) -> Result<Vec<Event>, StoreError> {
+        sql::case_events(&self.shared.read, id).await
+    }
+
+    /// Events by trace position, `start <= position < end`.
+    pub async fn events_range(&self, start: u64, end: u64) -> Result<Vec<(u64, Event)>, StoreError> {
+        sql::events_range(&self.shared.read, start, end).await
+    }
+
+    /// How many events the trace holds.
+    pub async fn event_count(&self) -> Result<u64, StoreError> {
+        sql::event_count(&self.shared.read).await
+    }
+
+    /// Recomputes every projection from the events, in one transaction.
+    pub async fn rebuild_projections(&self) -> Result<(), StoreError> {
+        projection::rebuild(&self.shared).await
+    }
+
+    /// Compares the stored projections with a rebuild from the events; names the first case that
+    /// differs.
+    pub async fn check_projections(&self) -> Result<(), StoreError> {
+        projection::check(&self.shared).await
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+}

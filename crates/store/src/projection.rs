@@ -1,0 +1,284 @@
+//! Projections: the rows queries read, derived from a case's state alone.
+
+use crate::sql::{self, ts};
+use crate::{Shared, StoreError};
+use chrono::{DateTime, Utc};
+use domain::case::ClockState;
+use domain::{view, CaseState, HolidayCalendar};
+use sqlx::{Connection, Row, SqliteConnection};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rows {
+    case: Vec<String>,
+    deadlines: Vec<Vec<String>>,
+    tasks: Vec<Vec<String>>,
+    orgs: Vec<String>,
+}
+
+fn opt(v: Option<impl ToString>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+pub(crate) fn rows(s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar) -> Result<Rows, StoreError> {
+    let json = |v: &dyn erased::Ser| v.to_json();
+    let case = vec![
+        s.id.clone(),
+        s.version.to_string(),
+        s.stage.code().to_string(),
+        opt(s.holder()),
+        s.title.clone(),
+        json(&s.charges)?,
+        s.police_org.clone(),
+        ts(s.registered_at),
+        ts(updated_at),
+        json(s)?,
+    ];
+    let mut deadlines = Vec::new();
+    for d in view::deadlines(s, cal) {
+        let (status, ended) = match d.state {
+            ClockState::Running => ("running", None),
+            ClockState::Met { at } => ("met", Some(ts(at))),
+            ClockState::Stopped { at } => ("stopped", Some(ts(at))),
+        };
+        deadlines.push(vec![
+            s.id.clone(),
+            d.clock_id.to_string(),
+            d.kind.code().to_string(),
+            opt(d.person),
+            d.org.clone(),
+            ts(d.started_at),
+            d.due.last_day.to_string(),
+            ts(d.due.expires_at),
+            status.to_string(),
+            opt(ended),
+            json(&d)?,
+        ]);
+    }
+    let tasks = view::tasks(s)
+        .into_iter()
+        .map(|t| {
+            vec![s.id.clone(), t.org, t.kind, opt(t.person), t.label, (t.incoming as i64).to_string(), ts(updated_at)]
+        })
+        .collect();
+    let orgs = s.participants().into_iter().map(str::to_string).collect();
+    Ok(Rows { case, deadlines, tasks, orgs })
+}
+
+mod erased {
+    use crate::StoreError;
+    pub trait Ser {
+        fn to_json(&self) -> Result<String, StoreError>;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_json(&self) -> Result<String, StoreError> {
+            serde_json::to_string(self).map_err(|e| StoreError::Corrupt(e.to_string()))
+        }
+    }
+}
+
+fn null_if_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Rewrites every projection row of one case.
+pub(crate) async fn write_case(conn: &mut SqliteConnection, s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar) -> Result<(), StoreError> {
+    let r = rows(s, updated_at, cal)?;
+    let c = &r.case;
+    sqlx::query(
+        "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, stage = excluded.stage, holder = excluded.holder,
+         title = excluded.title, charges = excluded.charges, police_org = excluded.police_org,
+         registered_at = excluded.registered_at, updated_at = excluded.updated_at, state = excluded.state",
+    )
+    .bind(c[0].clone())
+    .bind(s.version as i64)
+    .bind(c[2].clone())
+    .bind(null_if_empty(&c[3]))
+    .bind(c[4].clone())
+    .bind(c[5].clone())
+    .bind(c[6].clone())
+    .bind(c[7].clone())
+    .bind(c[8].clone())
+    .bind(c[9].clone())
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::db)?;
+    sqlx::query("DELETE FROM deadlines WHERE case_id = $1").bind(s.id.clone()).execute(&mut *conn).await.map_err(StoreError::db)?;
+    for d in &r.deadlines {
+        sqlx::query(
+            "INSERT INTO deadlines (case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(d[0].clone())
+        .bind(d[1].parse::<i64>().unwrap_or_default())
+        .bind(d[2].clone())
+        .bind(d[3].parse::<i64>().ok())
+        .bind(d[4].clone())
+        .bind(d[5].clone())
+        .bind(d[6].clone())
+        .bind(d[7].clone())
+        .bind(d[8].clone())
+        .bind(null_if_empty(&d[9]))
+        .bind(d[10].clone())
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::db)?;
+    }
+    sqlx::query("DELETE FROM tasks WHERE case_id = $1").bind(s.id.clone()).execute(&mut *conn).await.map_err(StoreError::db)?;
+    for t in &r.tasks {
+        sqlx::query("INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(t[0].clone())
+            .bind(t[1].clone())
+            .bind(t[2].clone())
+            .bind(t[3].parse::<i64>().ok())
+            .bind(t[4].clone())
+            .bind(t[5].parse::<i64>().unwrap_or_default())
+            .bind(t[6].clone())
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::db)?;
+    }
+    for o in &r.orgs {
+        sqlx::query("INSERT INTO case_orgs (case_id, org) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(s.id.clone())
+            .bind(o.clone())
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::db)?;
+    }
+    Ok(())
+}
+
+async fn stored_rows(conn: &mut SqliteConnection, id: &str) -> Result<Rows, StoreError> {
+    let text = |r: &sqlx::sqlite::SqliteRow, i: usize| -> String {
+        r.try_get::<Option<String>, _>(i)
+            .ok()
+            .flatten()
+            .or_else(|| r.try_get::<Option<i64>, _>(i).ok().flatten().map(|n| n.to_string()))
+            .unwrap_or_default()
+    };
+    let case = match sqlx::query(
+        "SELECT id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state FROM cases WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(StoreError::db)?
+    {
+        Some(r) => (0..10).map(|i| text(&r, i)).collect(),
+        None => vec![],
+    };
+    let deadlines = sqlx::query(
+        "SELECT case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body
+         FROM deadlines WHERE case_id = $1 ORDER BY clock_id",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(StoreError::db)?
+    .iter()
+    .map(|r| (0..11).map(|i| text(r, i)).collect())
+    .collect();
+    let tasks = sqlx::query("SELECT case_id, org, kind, person, label, incoming, since FROM tasks WHERE case_id = $1 ORDER BY rowid")
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(StoreError::db)?
+        .iter()
+        .map(|r| (0..7).map(|i| text(r, i)).collect())
+        .collect();
+    let orgs = sqlx::query_scalar("SELECT org FROM case_orgs WHERE case_id = $1 ORDER BY org")
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(StoreError::db)?;
+    Ok(Rows { case, deadlines, tasks, orgs })
+}
+
+/// Folds every case's events, in case order, calling `each` with the rebuilt state.
+async fn fold_cases<F>(conn: &mut SqliteConnection, cal: &HolidayCalendar, mut each: F) -> Result<u64, StoreError>
+where
+    F: AsyncFnMut(&CaseState, DateTime<Utc>) -> Result<(), StoreError>,
+{
+    let rows = sqlx::query("SELECT position, case_id, body FROM events ORDER BY case_id, seq")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(StoreError::db)?;
+    let mut current: Option<(CaseState, DateTime<Utc>)> = None;
+    let mut cases = 0;
+    for r in rows {
+        let position: i64 = r.get("position");
+        let event = sql::parse_event(r.get::<&str, _>("body"))?;
+        let prev = match current.take() {
+            Some((s, at)) if s.id == event.case_id => Some(s).map(|s| (s, at)),
+            Some((s, at)) => {
+                each(&s, at).await?;
+                cases += 1;
+                None
+            }
+            None => None,
+        };
+        let next = domain::machine::apply(prev.as_ref().map(|(s, _)| s), &event, cal)
+            .map_err(|r| StoreError::Corrupt(format!("event at position {position} (case {} seq {}) does not replay: {r}", event.case_id, event.seq)))?;
+        current = Some((next, event.at));
+    }
+    if let Some((s, at)) = current {
+        each(&s, at).await?;
+        cases += 1;
+    }
+    Ok(cases)
+}
+
+pub(crate) async fn rebuild(shared: &Shared) -> Result<(), StoreError> {
+    let cal = shared.calendar.read().expect("calendar lock").clone();
+    let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
+    let mut tx = conn.begin().await.map_err(StoreError::db)?;
+    for t in ["cases", "deadlines", "tasks", "case_orgs"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await.map_err(StoreError::db)?;
+    }
+    let states = {
+        let mut v = Vec::new();
+        fold_cases(&mut tx, &cal, async |s, at| {
+            v.push((s.clone(), at));
+            Ok(())
+        })
+        .await?;
+        v
+    };
+    for (s, at) in states {
+        write_case(&mut tx, &s, at, &cal).await?;
+    }
+    tx.commit().await.map_err(StoreError::db)?;
+    Ok(())
+}
+
+pub(crate) async fn check(shared: &Shared) -> Result<(), StoreError> {
+    let cal = shared.calendar.read().expect("calendar lock").clone();
+    let mut conn = shared.read.acquire().await.map_err(StoreError::db)?;
+    let mut expected = Vec::new();
+    let n = fold_cases(&mut conn, &cal, async |s, at| {
+        expected.push(rows(s, at, &cal)?);
+        Ok(())
+    })
+    .await?;
+    for want in &expected {
+        let id = &want.case[0];
+        let got = stored_rows(&mut conn, id).await?;
+        for (what, same) in [
+            ("cases", got.case == want.case),
+            ("deadlines", got.deadlines == want.deadlines),
+            ("tasks", got.tasks == want.tasks),
+            ("case_orgs", got.orgs == want.orgs),
+        ] {
+            if !same {
+                return Err(StoreError::Corrupt(format!("projection `{what}` of case {id} differs from a rebuild from the events")));
+            }
+        }
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&mut *conn).await.map_err(StoreError::db)?;
+    if stored as u64 != n {
+        return Err(StoreError::Corrupt(format!("projection `cases` has {stored} rows but the events describe {n} cases")));
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! The single writer: batches of commands, one transaction per batch, a savepoint per command.
+
+use crate::{projection, sql, Command, Outcome, Shared, StoreError};
+use chrono::Datelike;
+use domain::{machine, Action, Actor, Refusal, RefusalKind};
+use sqlx::{Connection, SqliteConnection};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+pub(crate) struct Job {
+    pub cmd: Command,
+    pub reply: oneshot::Sender<Result<Outcome, StoreError>>,
+}
+
+const MAX_BATCH: usize = 256;
+
+pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let results = run_batch(&shared, &batch).await;
+        match results {
+            Ok(results) => {
+                for (job, r) in batch.into_iter().zip(results) {
+                    let _ = job.reply.send(r);
+                }
+            }
+            Err(e) => {
+                for job in batch {
+                    let _ = job.reply.send(Err(StoreError::Database(e.to_string())));
+                }
+            }
+        }
+    }
+}
+
+async fn run_batch(shared: &Shared, batch: &[Job]) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
+    let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
+    let mut tx = conn.begin().await.map_err(StoreError::db)?;
+    let mut out = Vec::with_capacity(batch.len());
+    let mut next_position = sql::event_count(&shared.read).await?;
+    // The reader may lag the writer's own uncommitted batch: ask the writer's connection.
+    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM events")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::db)?;
+    next_position = next_position.max(n as u64);
+    for job in batch {
+        let mut sp = tx.begin().await.map_err(StoreError::db)?;
+        match process(shared, &mut sp, &job.cmd, next_position).await {
+            Ok(outcome) => {
+                sp.commit().await.map_err(StoreError::db)?;
+                if !outcome.replayed {
+                    next_position += 1;
+                }
+                out.push(Ok(outcome));
+            }
+            Err(e) => {
+                sp.rollback().await.map_err(StoreError::db)?;
+                out.push(Err(e));
+            }
+        }
+    }
+    tx.commit().await.map_err(StoreError::db)?;
+    Ok(out)
+}
+
+async fn process(shared: &Shared, conn: &mut SqliteConnection, cmd: &Command, position: u64) -> Result<Outcome, StoreError> {
+    if let Some(rid) = &cmd.request_id {
+        if rid.is_empty() || rid.len() > 200 {
+            return Err(StoreError::Invalid { field: "request_id".into(), message: "请求编号应为1至200个字符".into() });
+        }
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT position, body FROM events WHERE request_id = $1")
+            .bind(rid.clone())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(StoreError::db)?;
+        if let Some((pos, body)) = row {
+            let event = sql::parse_event(&body)?;
+            if event.action != cmd.action || event.actor.user != cmd.actor {
+                return Err(StoreError::RequestIdReused(rid.clone()));
+            }
+            let state = sql::load_state_conn(conn, &event.case_id)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("case {} of event {pos} has no state", event.case_id)))?;
+            return Ok(Outcome { event, position: pos as u64, state, replayed: true });
+        }
+    }
+    let dir = shared.directory.read().expect("directory lock").clone();
+    let cal = shared.calendar.read().expect("calendar lock").clone();
+    let user = dir.user(&cmd.actor).ok_or_else(|| StoreError::NotFound(format!("user {}", cmd.actor)))?;
+    if !user.active {
+        return Err(StoreError::Refused(Refusal::new(RefusalKind::WrongRole, "账号已停用")));
+    }
+    let org = dir.org(&user.org).ok_or_else(|| StoreError::Corrupt(format!("user {} has no organization", user.id)))?;
+    let actor = Actor { user: user.id.clone(), name: user.name.clone(), org: org.id.clone(), agency: org.kind, role: user.role };
+    let now = shared.clock.now();
+    let (case_id, state) = match (&cmd.case_id, &cmd.action) {
+        (None, Action::Register { .. }) => {
+            let year = domain::period::local_date(now).year();
+            let n: i64 = sqlx::query_scalar(
+                "INSERT INTO counters (name, value) VALUES ($1, 1)
+                 ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            )
+            .bind(format!("case:{year}"))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::db)?;
+            (domain::ids::case_id(year, n as u64), None)
+        }
+        (None, _) => {
+            return Err(StoreError::Invalid { field: "case_id".into(), message: "除立案外，操作须指明案件".into() });
+        }
+        (Some(_), Action::Register { .. }) => {
+            return Err(StoreError::Invalid { field: "case_id".into(), message: "立案时不能指定案件编号".into() });
+        }
+        (Some(id), _) => {
+            let st = sql::load_state_conn(conn, id).await?.ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
+            (id.clone(), Some(st))
+        }
+    };
+    if let (Some(expected), Some(st)) = (cmd.expected_version, &state) {
+        if expected != st.version {
+            return Err(StoreError::VersionConflict { case_id, expected, actual: st.version });
+        }
+    }
+    let (event, next) = machine::decide(&case_id, state.as_ref(), cmd.action.clone(), actor, now, cmd.claimed_at, &dir, &cal)
+        .map_err(StoreError::Refused)?;
+    let body = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO events (position, case_id, seq, at, kind, actor_user, actor_org, request_id, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(position as i64)
+    .bind(case_id.clone())
+    .bind(event.seq as i64)
+    .bind(sql::ts(event.at))
+    .bind(event.action.kind())
+    .bind(event.actor.user.clone())
+    .bind(event.actor.org.clone())
+    .bind(cmd.request_id.clone())
+    .bind(body)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::db)?;
+    projection::write_case(conn, &next, event.at, &cal).await?;
+    Ok(Outcome { event, position, state: next, replayed: false })
+}

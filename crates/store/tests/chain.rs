@@ -1,0 +1,95 @@
+mod common;
+
+use common::*;
+use domain::action::{PersonInput, PersonVerdict};
+use domain::case::{Procedure, Sentence, Verdict};
+use domain::{Action, RefusalKind, Stage};
+use std::sync::Arc;
+use store::{Command, ManualClock, StoreError};
+
+fn register() -> Action {
+    Action::Register {
+        title: "张三盗窃案".into(),
+        facts: "2025年9月1日，张三在某超市盗窃手机一部，价值3000元。".into(),
+        charges: vec!["盗窃".into()],
+        persons: vec![PersonInput { name: "张三".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+    }
+}
+
+#[tokio::test]
+async fn a_case_from_registration_to_community_correction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
+    let store = open(tmp.path(), clock.clone()).await;
+    let out = store.submit(Command::new("officer", None, register())).await.unwrap();
+    let id = out.state.id.clone();
+    assert_eq!(id, "LB-2025-000001");
+    let steps: Vec<(&str, &str, Action)> = vec![
+        ("2025-09-01 10:30", "officer", Action::Detain { person: 1 }),
+        ("2025-09-01 14:00", "officer", Action::Interrogate { person: 1 }),
+        ("2025-09-03 09:00", "officer", Action::RequestArrest { person: 1 }),
+        ("2025-09-08 09:00", "prosecutor", Action::ApproveArrest { person: 1 }),
+        ("2025-10-20 09:00", "officer", Action::TransferForProsecution { confession_and_acceptance: false }),
+        ("2025-11-10 09:00", "prosecutor", Action::Indict { confession_and_acceptance: true, sentencing_proposal: Some("有期徒刑一年，缓刑一年".into()) }),
+        ("2025-11-12 09:00", "judge", Action::AcceptTrial { procedure: Procedure::Summary, judge: None }),
+        ("2025-11-13 09:00", "clerk", Action::ScheduleHearing { at: at("2025-11-18 09:30") }),
+        ("2025-11-18 11:00", "judge", Action::PronounceJudgment { verdicts: vec![PersonVerdict { person: 1, verdict: Verdict::Convicted { charges: vec!["盗窃".into()], sentence: Sentence::Probation { months: 12, probation_months: 12 } } }] }),
+        ("2025-11-19 09:00", "clerk", Action::ServeJudgment),
+        ("2025-12-01 09:00", "clerk", Action::TakeEffect),
+        ("2025-12-03 09:00", "clerk", Action::HandOverForCommunityCorrection { person: 1 }),
+        ("2025-12-08 09:00", "corrector", Action::RecordCorrectionReport { person: 1 }),
+    ];
+    for (t, user, action) in steps {
+        clock.set(at(t));
+        let kind = action.kind();
+        let out = store.submit(Command::new(user, Some(&id), action)).await.unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(out.event.at, at(t), "the server clock stamps the event");
+    }
+    let state = store.case(&id).await.unwrap().unwrap();
+    assert_eq!(state.stage, Stage::Execution);
+    assert_eq!(state.version, 14);
+    assert_eq!(store.case_events(&id).await.unwrap().len(), 14);
+    store.check_projections().await.unwrap();
+    let inbox = store.inbox("d1-justice").await.unwrap();
+    assert!(inbox.is_empty(), "reported: nothing left for the justice bureau");
+}
+
+#[tokio::test]
+async fn refusals_leave_nothing_written_and_request_ids_are_idempotent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
+    let store = open(tmp.path(), clock.clone()).await;
+    let mut cmd = Command::new("officer", None, register());
+    cmd.request_id = Some("req-1".into());
+    let first = store.submit(cmd.clone()).await.unwrap();
+    let again = store.submit(cmd.clone()).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.event, first.event);
+    assert_eq!(store.event_count().await.unwrap(), 1);
+    let id = first.state.id.clone();
+    // The wrong agency: a prosecutor cannot detain.
+    let err = store.submit(Command::new("prosecutor", Some(&id), Action::Detain { person: 1 })).await.unwrap_err();
+    match err {
+        StoreError::Refused(r) => {
+            assert_eq!(r.kind, RefusalKind::WrongAgency);
+            assert!(r.text().contains("《刑事诉讼法》第三条"), "{}", r.text());
+        }
+        e => panic!("{e}"),
+    }
+    // Out of order: indicting during investigation.
+    let err = store
+        .submit(Command::new("prosecutor", Some(&id), Action::Indict { confession_and_acceptance: false, sentencing_proposal: None }))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    // A stale version.
+    let mut stale = Command::new("officer", Some(&id), Action::Detain { person: 1 });
+    stale.expected_version = Some(7);
+    assert!(matches!(store.submit(stale).await.unwrap_err(), StoreError::VersionConflict { actual: 1, .. }));
+    // The same request id for another action.
+    let mut reuse = Command::new("officer", Some(&id), Action::Detain { person: 1 });
+    reuse.request_id = Some("req-1".into());
+    assert!(matches!(store.submit(reuse).await.unwrap_err(), StoreError::RequestIdReused(_)));
+    assert_eq!(store.event_count().await.unwrap(), 1, "nothing half-written");
+    store.check_projections().await.unwrap();
+}
