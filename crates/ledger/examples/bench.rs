@@ -120,7 +120,7 @@ fn main() {
     let build = t.elapsed();
     let kept: usize = tree.upper.iter().map(Vec::len).sum();
     rows.push((
-        format!("build {leaves} leaves (leaf hashing + append, nodes ≥ level {cutoff} kept: {} MiB)", kept * 32 >> 20),
+        format!("build {leaves} leaves (leaf hashing + append, nodes ≥ level {cutoff} kept: {} MiB)", (kept * 32) >> 20),
         format!("{:.1} s", build.as_secs_f64()),
         format!("{:.0} appends/s", leaves as f64 / build.as_secs_f64()),
     ));

@@ -91,6 +91,18 @@ fn sha256_prefixed(prefix: u8, data: &[u8]) -> Hash {
     state_bytes(&state)
 }
 
+impl<T: TreeHasher + ?Sized> TreeHasher for &T {
+    fn hash_leaf(&self, data: &[u8]) -> Hash {
+        (**self).hash_leaf(data)
+    }
+    fn hash_children(&self, left: &Hash, right: &Hash) -> Hash {
+        (**self).hash_children(left, right)
+    }
+    fn empty_root(&self) -> Hash {
+        (**self).empty_root()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,17 +124,5 @@ mod tests {
         h.update(r);
         let want: Hash = h.finalize().into();
         assert_eq!(Sha256Hasher.hash_children(&l, &r), want);
-    }
-}
-
-impl<T: TreeHasher + ?Sized> TreeHasher for &T {
-    fn hash_leaf(&self, data: &[u8]) -> Hash {
-        (**self).hash_leaf(data)
-    }
-    fn hash_children(&self, left: &Hash, right: &Hash) -> Hash {
-        (**self).hash_children(left, right)
-    }
-    fn empty_root(&self) -> Hash {
-        (**self).empty_root()
     }
 }

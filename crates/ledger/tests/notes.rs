@@ -180,12 +180,12 @@ fn malformed_checkpoint_bodies_are_rejected() {
     let root = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
     for (body, want) in [
         (format!("\n0\n{root}\n"), "empty origin"),
-        (format!("o\n"), "missing tree size"),
-        (format!("o\n1\n"), "missing root"),
+        ("o\n".to_string(), "missing tree size"),
+        ("o\n1\n".to_string(), "missing root"),
         (format!("o\n01\n{root}\n"), "canonical"),
         (format!("o\n-1\n{root}\n"), "canonical"),
         (format!("o\n18446744073709551616\n{root}\n"), "out of range"),
-        (format!("o\n1\nAAAA\n"), "32 bytes"),
+        ("o\n1\nAAAA\n".to_string(), "32 bytes"),
         (format!("o\n1\n{root}"), "newline"),
         (format!("o\n1\n{root}\n\n"), "empty extension"),
         (format!("o\n1\n{root}\ntimestamp 2026-11-22\n"), "YYYY"),
