@@ -15,6 +15,7 @@ fn main() {
             assist::evaluate(&data, models.as_deref(), &mut std::io::stdout()).expect("evaluate");
         }
         Some("tune") => tune(&data),
+        Some("tune-proof") => tune_proof(&data),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
 }
@@ -55,4 +56,19 @@ pub fn tune(data: &std::path::Path) {
         }
     }
     println!("best F1 {:.4} weights {:?}", best.0, best.1);
+}
+
+/// Proofreading threshold sweep on the development set.
+#[allow(dead_code)]
+pub fn tune_proof(data: &std::path::Path) {
+    let mut a = assist::Assistant::load(None).unwrap();
+    let pr = assist::data::read_jsonl(&data.join("judgments-dev/proofreading.jsonl")).unwrap();
+    for th in [4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0] {
+        a.proofreader.threshold = th;
+        let items: Vec<(String, String, String)> = pr.iter().map(|v| {
+            let s = v["input"].as_str().unwrap().to_string();
+            (s.clone(), a.proofread(&s).corrected, v["answer"].as_str().unwrap().to_string())
+        }).collect();
+        println!("threshold {th}: {:?}", assist::eval::proofreading_f05(&items));
+    }
 }

@@ -116,7 +116,7 @@ impl Proofreader {
             }
         }
         // characters missing from the frequent set still get candidates by their pinyin
-        Ok(Proofreader { uni, bi, total, homophones, threshold: 7.0 })
+        Ok(Proofreader { uni, bi, total, homophones, threshold: 8.5 })
     }
 
     fn c1(&self, a: char) -> f64 {
