@@ -1,0 +1,222 @@
+//! The `lianban` command: serve the platform, build the demo world, verify the trace, run the
+//! assistance models. Configuration is the command line, each flag also readable from the
+//! environment variable shown in `--help`.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use store::{Durability, Store, SystemClock};
+
+#[derive(Parser)]
+#[command(name = "lianban", version, about = "联办：政法跨部门大数据办案平台")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the API and web interface on an existing data folder.
+    Serve {
+        /// Data folder (database, files, keys).
+        #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
+        data: PathBuf,
+        /// Address to listen on.
+        #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Create a data folder with a platform administrator.
+    Init {
+        #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
+        data: PathBuf,
+        /// The administrator's password (at least 8 characters).
+        #[arg(long, env = "LIANBAN_ADMIN_PASSWORD")]
+        admin_password: String,
+    },
+    /// Build the demo world (one city, three districts, ~50 users, 2,000 cases) and serve it.
+    Demo {
+        #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-demo")]
+        data: PathBuf,
+        #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Only build the data; do not serve.
+        #[arg(long)]
+        no_serve: bool,
+        /// Number of cases.
+        #[arg(long, default_value_t = 2000)]
+        cases: u32,
+        /// Seed of the generator (same seed, same world).
+        #[arg(long, default_value_t = 20261122)]
+        seed: u64,
+        /// Rebuild even if the folder already holds a demo.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Re-derive everything from the events and check it; exits non-zero naming the first
+    /// disagreement.
+    Verify {
+        #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
+        data: PathBuf,
+    },
+    /// Assisted case handling: run a task on a JSON-lines file, train, or evaluate.
+    Assist {
+        #[command(subcommand)]
+        command: AssistCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AssistCmd {
+    /// Rebuild every model from the shared data.
+    Train {
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        #[arg(long, default_value = "crates/assist/models")]
+        out: PathBuf,
+    },
+    /// Print each task's score on the development sets.
+    Eval {
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
+    #[command(external_subcommand)]
+    Task(Vec<String>),
+}
+
+fn db_path(data: &Path) -> PathBuf {
+    data.join("lianban.db")
+}
+
+async fn open(data: &Path, durability: Durability) -> Result<Store> {
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create data folder {}", data.display()))?;
+    Store::open(&db_path(data), durability, Arc::new(SystemClock)).await.with_context(|| format!("cannot open {}", db_path(data).display()))
+}
+
+async fn serve(store: Store, listen: &str) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(address = %listen, "serving");
+    server::serve(store, listener).await?;
+    Ok(())
+}
+
+fn assist_task(args: &[String]) -> Result<()> {
+    let usage = "usage: lianban assist TASK --input FILE.jsonl [--models DIR]; TASK is entities, amount, charges, articles, term or proofread";
+    let Some((task, rest)) = args.split_first() else { bail!(usage) };
+    let mut input = None;
+    let mut models = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--input" => input = it.next().map(PathBuf::from),
+            "--models" => models = it.next().map(PathBuf::from),
+            other => bail!("unknown argument {other}; {usage}"),
+        }
+    }
+    let input = input.with_context(|| usage.to_string())?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    assist::run_task(task, &input, models.as_deref(), &mut out)?;
+    use std::io::Write;
+    out.flush()?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("LIANBAN_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Serve { data, listen } => {
+            if !db_path(&data).exists() {
+                bail!("{} holds no Lianban database: run `lianban init --data {}` or `lianban demo` first", data.display(), data.display());
+            }
+            let store = open(&data, Durability::Full).await?;
+            serve(store, &listen).await
+        }
+        Cmd::Init { data, admin_password } => {
+            if admin_password.chars().count() < 8 {
+                bail!("--admin-password: at least 8 characters");
+            }
+            let store = open(&data, Durability::Full).await?;
+            admin::init(&store, &admin_password).await?;
+            println!("已初始化 {}：管理员账号 admin", data.display());
+            Ok(())
+        }
+        Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo::run(&data, &listen, no_serve, cases, seed, reset).await,
+        Cmd::Verify { data } => verify::run(&data).await,
+        Cmd::Assist { command } => match command {
+            AssistCmd::Train { data, out } => {
+                let report = assist::train(&data, &out)?;
+                println!("{report:?}");
+                Ok(())
+            }
+            AssistCmd::Eval { data, models } => {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                assist::evaluate(&data, models.as_deref(), &mut out)?;
+                Ok(())
+            }
+            AssistCmd::Task(args) => assist_task(&args),
+        },
+    }
+}
+
+mod admin {
+    use anyhow::Result;
+    use domain::{AgencyKind, Level, Organization, Role, User};
+    use store::Store;
+
+    /// Creates the platform's own organization and its administrator.
+    pub async fn init(store: &Store, password: &str) -> Result<()> {
+        store
+            .put_organization(&Organization {
+                id: "platform".into(),
+                name: "联办平台管理".into(),
+                kind: AgencyKind::Committee,
+                level: Level::City,
+                jurisdiction: "0000".into(),
+                parent: None,
+            })
+            .await?;
+        let admin = User { id: "admin".into(), username: "admin".into(), name: "系统管理员".into(), org: "platform".into(), role: Role::Admin, active: true };
+        store.put_user(&admin, Some(&server::auth::hash_password(password))).await?;
+        Ok(())
+    }
+}
+
+mod demo {
+    use anyhow::{bail, Result};
+    use std::path::Path;
+
+    pub async fn run(data: &Path, listen: &str, no_serve: bool, cases: u32, seed: u64, reset: bool) -> Result<()> {
+        let _ = (data, listen, no_serve, cases, seed, reset);
+        bail!("the demo world is not built yet")
+    }
+}
+
+mod verify {
+    use anyhow::{bail, Result};
+    use std::path::Path;
+    use store::Durability;
+
+    pub async fn run(data: &Path) -> Result<()> {
+        if !super::db_path(data).exists() {
+            bail!("{} holds no Lianban database", data.display());
+        }
+        let store = super::open(data, Durability::Full).await?;
+        let events = store.event_count().await?;
+        match store.check_projections().await {
+            Ok(()) => {
+                println!("verified: {events} events; projections equal a rebuild from the events");
+                Ok(())
+            }
+            Err(e) => bail!("verification failed: {e}"),
+        }
+    }
+}

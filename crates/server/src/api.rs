@@ -1,0 +1,289 @@
+//! The JSON API under `/api/v1`. Handlers authenticate, check the gate, call the store, and map
+//! errors; the rules live in the domain.
+
+use crate::auth::{self, CurrentUser};
+use crate::body::ApiJson;
+use crate::error::ApiError;
+use crate::gate;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Duration, Utc};
+use domain::view::{self, Deadline};
+use domain::{Action, CaseState, Stage};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use store::{CaseQuery, Command};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/session`: logs in; returns a bearer token and sets the session cookie.
+pub async fn login(State(st): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Response, ApiError> {
+    let bad = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误");
+    let Some((user, Some(hash))) = st.store.login_record(&body.username).await? else {
+        // Spend the same time as a real check, so that absent users cannot be told apart.
+        let _ = auth::verify_password(&body.password, &st.dummy_hash);
+        return Err(bad());
+    };
+    if !auth::verify_password(&body.password, &hash) {
+        return Err(bad());
+    }
+    if !user.active {
+        return Err(ApiError::forbidden("账号已停用"));
+    }
+    let (token, token_hash) = auth::new_token();
+    st.store.create_session(&token_hash, &user.id, Duration::hours(12)).await?;
+    let cookie = format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", auth::SESSION_COOKIE);
+    let org = st.store.directory().org(&user.org).cloned();
+    Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "token": token, "user": user, "organization": org }))).into_response())
+}
+
+/// `DELETE /api/v1/session`
+pub async fn logout(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Result<StatusCode, ApiError> {
+    if let Some(t) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|h| h.strip_prefix("Bearer ")) {
+        st.store.delete_session(&auth::token_hash(t.trim())).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/me`
+pub async fn me(u: CurrentUser) -> Json<Value> {
+    Json(json!({ "user": u.user, "organization": u.org }))
+}
+
+/// `GET /api/v1/organizations`
+pub async fn organizations(State(st): State<AppState>, _u: CurrentUser) -> Json<Value> {
+    let dir = st.store.directory();
+    Json(json!({ "organizations": dir.orgs.values().collect::<Vec<_>>() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandBody {
+    #[serde(default)]
+    pub request_id: Option<String>,
+    #[serde(default)]
+    pub expected_version: Option<u64>,
+    #[serde(default)]
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub action: Action,
+}
+
+/// A case as a user sees it: its state, deadlines (with overrun flags), open tasks.
+#[derive(Serialize)]
+pub struct CaseView {
+    pub case: CaseState,
+    pub stage_label: &'static str,
+    pub holder: Option<String>,
+    pub deadlines: Vec<DeadlineView>,
+    pub tasks: Vec<view::Task>,
+}
+
+#[derive(Serialize)]
+pub struct DeadlineView {
+    #[serde(flatten)]
+    pub deadline: Deadline,
+    pub running: bool,
+    pub overdue: bool,
+    /// Whole days from today to the last day (negative when past).
+    pub days_left: i64,
+}
+
+pub fn deadline_view(d: Deadline, now: DateTime<Utc>) -> DeadlineView {
+    let today = domain::period::local_date(now);
+    DeadlineView { running: d.running(), overdue: d.overdue(now), days_left: (d.due.last_day - today).num_days(), deadline: d }
+}
+
+pub fn case_view(st: &AppState, s: CaseState) -> CaseView {
+    let now = st.store.now();
+    let cal = st.store.calendar();
+    let deadlines = view::deadlines(&s, &cal).into_iter().map(|d| deadline_view(d, now)).collect();
+    CaseView { stage_label: s.stage.label(), holder: s.holder().map(str::to_string), tasks: view::tasks(&s), deadlines, case: s }
+}
+
+async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: CommandBody) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let cmd = Command {
+        request_id: body.request_id,
+        case_id: case_id.map(str::to_string),
+        expected_version: body.expected_version,
+        actor: u.user.id.clone(),
+        action: body.action,
+        claimed_at: body.claimed_at,
+    };
+    let out = st.store.submit(cmd).await?;
+    let status = if out.replayed { StatusCode::OK } else if case_id.is_none() { StatusCode::CREATED } else { StatusCode::OK };
+    let view = case_view(st, out.state);
+    Ok((status, Json(json!({ "event": out.event, "position": out.position, "replayed": out.replayed, "case": view }))))
+}
+
+/// `POST /api/v1/cases`: registers a case (`action.type` = `register`).
+pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(body): ApiJson<CommandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if !matches!(body.action, Action::Register { .. }) {
+        return Err(ApiError::invalid("action.type", "此处只能立案（register），其他操作请提交到 /api/v1/cases/{id}/actions"));
+    }
+    run(&st, &u, None, body).await
+}
+
+/// `POST /api/v1/cases/{id}/actions`: any other action on a case.
+pub async fn act(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>, ApiJson(body): ApiJson<CommandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    // An agency may act on a case routed to it even before it has taken part (e.g. a higher
+    // procuratorate asked to approve an extension); the stage machine decides. But a case the
+    // user can neither see nor act on must not be revealed: refusals from the machine for
+    // organizations outside the case are reported as "not found".
+    if !gate::sees_all(&u) && !st.store.is_participant(&id, &u.org.id).await? {
+        match st.store.case(&id).await? {
+            None => return Err(ApiError::case_not_found(&id)),
+            Some(_) => {
+                let r = run(&st, &u, Some(&id), body).await;
+                return r.map_err(|e| if e.status == StatusCode::FORBIDDEN { ApiError::case_not_found(&id) } else { e });
+            }
+        }
+    }
+    run(&st, &u, Some(&id), body).await
+}
+
+/// `GET /api/v1/cases/{id}`
+pub async fn get_case(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<CaseView>, ApiError> {
+    gate::check_case(&st, &u, &id).await?;
+    let s = st.store.case(&id).await?.ok_or_else(|| ApiError::case_not_found(&id))?;
+    Ok(Json(case_view(&st, s)))
+}
+
+#[derive(Serialize)]
+pub struct TimelineEntry {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub action: &'static str,
+    pub label: &'static str,
+    pub actor: String,
+    pub actor_org: String,
+    pub actor_org_name: String,
+    pub document: Option<String>,
+    pub event: domain::Event,
+}
+
+/// `GET /api/v1/cases/{id}/timeline`
+pub async fn timeline(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    gate::check_case(&st, &u, &id).await?;
+    let events = st.store.case_events(&id).await?;
+    if events.is_empty() {
+        return Err(ApiError::case_not_found(&id));
+    }
+    let state = st.store.case(&id).await?.ok_or_else(|| ApiError::case_not_found(&id))?;
+    let dir = st.store.directory();
+    let entries: Vec<TimelineEntry> = events
+        .into_iter()
+        .map(|e| TimelineEntry {
+            seq: e.seq,
+            at: e.at,
+            action: e.action.kind(),
+            label: e.action.label(),
+            actor: e.actor.name.clone(),
+            actor_org_name: dir.org(&e.actor.org).map(|o| o.name.clone()).unwrap_or_default(),
+            actor_org: e.actor.org.clone(),
+            document: state.documents.iter().find(|d| d.event_seq == e.seq).map(|d| format!("{}（{}）", d.kind.label(), d.number)),
+            event: e,
+        })
+        .collect();
+    Ok(Json(json!({ "case_id": id, "timeline": entries })))
+}
+
+/// `GET /api/v1/cases/{id}/deadlines`
+pub async fn case_deadlines(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    gate::check_case(&st, &u, &id).await?;
+    let s = st.store.case(&id).await?.ok_or_else(|| ApiError::case_not_found(&id))?;
+    Ok(Json(json!({ "case_id": id, "deadlines": case_view(&st, s).deadlines })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    pub stage: Option<String>,
+    pub charge: Option<String>,
+    pub q: Option<String>,
+    /// `mine`: only cases my organization holds now.
+    pub holder: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// `GET /api/v1/cases`
+pub async fn list_cases(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+    let stage = match p.stage.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(Stage::parse(s).ok_or_else(|| ApiError::invalid("stage", format!("未知的阶段“{s}”")))?),
+    };
+    let after = match p.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.split_once('|')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .ok_or_else(|| ApiError::invalid("cursor", "游标格式错误"))?,
+        ),
+    };
+    let limit = p.limit.unwrap_or(50);
+    if limit == 0 || limit > 500 {
+        return Err(ApiError::invalid("limit", "每页条数应在1至500之间"));
+    }
+    let holder = match p.holder.as_deref() {
+        None | Some("") => None,
+        Some("mine") => Some(u.org.id.clone()),
+        Some(other) => return Err(ApiError::invalid("holder", format!("holder 只能为 mine，收到“{other}”"))),
+    };
+    let q = CaseQuery { participant: gate::list_scope(&u), holder, stage, charge: p.charge, text: p.q, after, limit };
+    let cases = st.store.list_cases(&q).await?;
+    let next = (cases.len() as u32 == limit)
+        .then(|| cases.last().map(|c| format!("{}|{}", store_ts(c.updated_at), c.id)))
+        .flatten();
+    Ok(Json(json!({ "cases": cases, "next_cursor": next })))
+}
+
+fn store_ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// `GET /api/v1/inbox`: what my organization owes.
+pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Value>, ApiError> {
+    let items = st.store.inbox(&u.org.id).await?;
+    Ok(Json(json!({ "organization": u.org.id, "items": items })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineParams {
+    /// Deadlines expiring within this many days (default 7); overdue ones are always included.
+    pub within_days: Option<u32>,
+}
+
+/// `GET /api/v1/deadlines`: running deadlines due soon or overdue (the committee sees all).
+pub async fn deadlines(State(st): State<AppState>, u: CurrentUser, Query(p): Query<DeadlineParams>) -> Result<Json<Value>, ApiError> {
+    let days = p.within_days.unwrap_or(7);
+    if days > 366 {
+        return Err(ApiError::invalid("within_days", "天数应在0至366之间"));
+    }
+    let now = st.store.now();
+    let org = (!gate::sees_all(&u)).then(|| u.org.id.clone());
+    let ds = st.store.running_deadlines(org.as_deref(), Some(now + Duration::days(days as i64 + 1)), 2000).await?;
+    let views: Vec<DeadlineView> = ds.into_iter().map(|d| deadline_view(d, now)).collect();
+    Ok(Json(json!({ "deadlines": views })))
+}
+
+/// `GET /api/v1/stats/stages`: cases by stage.
+pub async fn stage_stats(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Value>, ApiError> {
+    let counts = st.store.stage_counts(gate::list_scope(&u).as_deref()).await?;
+    let rows: Vec<Value> = counts.into_iter().map(|(s, n)| json!({ "stage": s, "label": s.label(), "cases": n })).collect();
+    Ok(Json(json!({ "stages": rows })))
+}
+
+/// `GET /healthz`
+pub async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let events = st.store.event_count().await?;
+    Ok(Json(json!({ "status": "ok", "events": events })))
+}
