@@ -254,7 +254,7 @@ impl ChargeModel {
                 let kw = shared_words(self, &x, &c.profile, 6).join("、");
                 reasons.push(Reason::statute(*art, format!("刑法第{art}条 text matches (cosine {b:.2}; shared words: {kw})")));
             }
-            out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: c.articles.clone(), reasons });
+            out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
         }
         out
     }
@@ -262,8 +262,30 @@ impl ChargeModel {
     /// Articles of a named charge (CAIL label or plain name).
     pub fn articles_of(&self, charge: &str) -> Option<&[u32]> {
         let key = plain_name(charge.trim().trim_end_matches(['。', '罪']));
+        if let Some(a) = crate::statute::charge_articles(&key) {
+            return Some(a);
+        }
         self.charges.iter().find(|c| c.name == key).or_else(|| self.charges.iter().find(|c| c.name.contains(&key) || key.contains(&c.name))).map(|c| c.articles.as_slice())
     }
+}
+
+/// The articles cited for a charge in a given case: the defining article(s), with 第一百一十五条
+/// instead of 第一百一十四条 when the endangering act caused death, injury or serious loss, and
+/// 第三百五十六条 (drug recidivism) when a drug offender had been sentenced for drugs before.
+pub fn adjust_articles(name: &str, base: &[u32], facts: &str) -> Vec<u32> {
+    let mut v = base.to_vec();
+    if v == [114] && ["死亡", "重伤", "轻伤", "烧毁", "损失"].iter().any(|w| facts.contains(w)) {
+        v = vec![115];
+    }
+    if v.first() == Some(&347) || v.first() == Some(&348) || name == "容留他人吸毒" {
+        let prior = facts.match_indices("曾因").any(|(i, _)| facts[i..].chars().take(40).collect::<String>().contains("毒品"))
+            || facts.contains("毒品再犯")
+            || facts.contains("再犯");
+        if prior {
+            v.push(356);
+        }
+    }
+    v
 }
 
 /// One training case for the charge model.
@@ -332,8 +354,9 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
         .map(|label| {
             let name = plain_name(label);
             let vars = variants(label);
-            let articles_for = match co.get(label.as_str()) {
-                Some(m) if !m.is_empty() => {
+            let articles_for = match (crate::statute::charge_articles(&name), co.get(label.as_str())) {
+                (Some(a), _) => a.to_vec(),
+                (None, Some(m)) if !m.is_empty() => {
                     let mut v: Vec<(u32, u32)> = m.iter().map(|(a, n)| (*a, *n)).collect();
                     v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
                     vec![v[0].0]

@@ -22,18 +22,19 @@ pub fn input_text(line: &str) -> Result<String, String> {
     }
 }
 
-/// Article numbers in `刑法第264条、刑法第341条` (Arabic or Chinese numerals).
+/// Article numbers in `刑法第264条、刑法第341条` or `刑法第303、234条` (Arabic or Chinese numerals).
 pub fn article_numbers(s: &str) -> Vec<u32> {
     let mut out = Vec::new();
     let mut rest = s;
     while let Some(p) = rest.find('第') {
         let after = &rest[p + '第'.len_utf8()..];
         let end = after.find('条').unwrap_or(0);
-        let num = &after[..end];
-        let v = num.parse::<u32>().ok().or_else(|| crate::numerals::parse_cn_integer(num).map(|x| x as u32));
-        if let Some(v) = v {
-            if !out.contains(&v) {
-                out.push(v);
+        for num in after[..end].split(['、', ',', '，']) {
+            let v = num.trim().parse::<u32>().ok().or_else(|| crate::numerals::parse_cn_integer(num.trim()).map(|x| x as u32));
+            if let Some(v) = v {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
             }
         }
         rest = after;

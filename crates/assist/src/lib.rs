@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod numerals;
 pub mod proofread;
 pub mod sqlite;
+pub mod statute;
 pub mod term;
 
 use std::io::{BufRead, Write};
@@ -202,12 +203,17 @@ impl Assistant {
         let mut arts = Vec::new();
         let mut reasons = Vec::new();
         if !input.charges.is_empty() {
-            for c in &input.charges {
+            let names: Vec<String> = input.charges.iter().map(|c| charges::plain_name(c.trim().trim_end_matches(['。', '罪']))).collect();
+            for c in &names {
+                // a merged CAIL label adds nothing when the specific charge it covers is given
+                if statute::COMPANIONS.iter().any(|(spec, merged)| merged == c && names.iter().any(|n| n == spec)) {
+                    continue;
+                }
                 if let Some(a) = self.charges.articles_of(c) {
-                    for x in a {
-                        if !arts.contains(x) {
-                            arts.push(*x);
-                            reasons.push(Reason::statute(*x, format!("charge {c} is defined in 刑法第{x}条")));
+                    for x in charges::adjust_articles(c, a, &input.facts) {
+                        if !arts.contains(&x) {
+                            arts.push(x);
+                            reasons.push(Reason::statute(x, format!("charge {c}: 刑法第{x}条")));
                         }
                     }
                 }
