@@ -18,7 +18,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use std::collections::BTreeMap;
 
 /// CPL 3: investigation by the police; arrest approval and prosecution by the procuratorate;
-/// trial by the court.
+/// trial by the court. Cited whenever an action is asked of the wrong kind of agency; the
+/// article of the specific step is cited when the right kind of agency is not the one handling
+/// the case.
 const DIVISION_OF_POWERS: Citation = cpl(3);
 
 const MAX_TEXT: usize = 2_000;
@@ -298,7 +300,7 @@ fn require_agency(actor: &Actor, kind: AgencyKind, org: Option<&str>, cite: Cita
             RefusalKind::WrongAgency,
             format!("该操作只能由{}办理，{}无权办理", kind.label(), actor.agency.label()),
         )
-        .cite(if cite == cpl(109) { DIVISION_OF_POWERS } else { cite }));
+        .cite(DIVISION_OF_POWERS));
     }
     if let Some(o) = org {
         if actor.org != o {

@@ -19,7 +19,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             err.field = Some("body".into());
             err
         } else {
-            let field = if path == "." { "body".to_string() } else { path };
+            let mut field = if path == "." { "body".to_string() } else { path };
+            // Internally tagged enums (`{"type": ...}`) hide the path inside the variant; serde
+            // still names the field in "missing field `x`" and "unknown field `x`".
+            let msg = inner.to_string();
+            if let Some(name) = msg.split('`').nth(1).filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field")) {
+                if !field.ends_with(name) {
+                    field = format!("{field}.{name}");
+                }
+            }
             ApiError::invalid(field.clone(), format!("字段 {field} 无效：{inner}"))
         }
     })
