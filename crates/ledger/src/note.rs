@@ -283,6 +283,13 @@ impl Ed25519NoteSigner {
         Ok(signer)
     }
 
+    /// The Go/C2SP private key string
+    /// `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 ‖ seed)>` (inverse of
+    /// [`Ed25519NoteSigner::from_private_key_string`]). Keep it secret.
+    pub fn private_key_string(&self) -> String {
+        format!("PRIVATE+KEY+{}", key_string(&self.name, self.key_id, ALG_ED25519, self.key.as_bytes()))
+    }
+
     /// The verifier for this key.
     pub fn verifier(&self) -> Ed25519NoteVerifier {
         Ed25519NoteVerifier { name: self.name.clone(), key_id: self.key_id, key: self.key.verifying_key() }

@@ -36,6 +36,7 @@ const T: u64 = 1_795_336_205; // 2026-11-22T08:30:05Z
 fn go_vector_signs_byte_for_byte_and_opens() {
     let signer = Ed25519NoteSigner::from_private_key_string(GO_SIGNER).unwrap();
     assert_eq!(signer.verifier_key_string(), GO_VERIFIER);
+    assert_eq!(signer.private_key_string(), GO_SIGNER, "the private key string round-trips");
     assert_eq!(sign_note(GO_TEXT, &[&signer]).unwrap(), GO_NOTE);
     let verifier = Ed25519NoteVerifier::from_key_string(GO_VERIFIER).unwrap();
     let opened = open_note(GO_NOTE, &[&verifier]).unwrap();

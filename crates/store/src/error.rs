@@ -22,6 +22,9 @@ pub enum StoreError {
     /// Stored data does not agree with itself (see `verify`).
     #[error("corrupt: {0}")]
     Corrupt(String),
+    /// A checkpoint that contradicts the stored tree (see the ledger alarms).
+    #[error("split view: {0}")]
+    SplitView(String),
     #[error("the store is closed")]
     Closed,
 }

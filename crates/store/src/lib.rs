@@ -15,14 +15,19 @@
 
 mod clock;
 mod error;
+pub mod leaf;
+pub mod trace;
 mod projection;
 mod read;
 mod sql;
+mod verify;
 mod writer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StoreError;
+pub use trace::{AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
 pub use read::{CaseQuery, CaseSummary, InboxItem};
+pub use verify::{Disagreement, VerifyReport};
 
 use domain::{Action, CaseState, Directory, Event, HolidayCalendar, Organization, User};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -88,6 +93,7 @@ pub(crate) struct Shared {
     pub directory: RwLock<Arc<Directory>>,
     pub calendar: RwLock<Arc<HolidayCalendar>>,
     pub clock: Arc<dyn Clock>,
+    pub ledger: trace::LedgerKey,
 }
 
 /// The store. Cheap to clone.
@@ -99,7 +105,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and starts the writer.
+    /// Opens (creating if needed) the database at `path` and starts the writer. The deployment's
+    /// ledger signing key lives in `keys/` next to the database (created on first open, 0600).
     pub async fn open(path: &Path, durability: Durability, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let url = format!("sqlite://{}", path.display());
         let sync = match durability {
@@ -129,12 +136,19 @@ impl Store {
             Some(tsv) => HolidayCalendar::from_tsv(&tsv).map_err(|e| StoreError::Corrupt(format!("stored calendar: {e}")))?,
             None => HolidayCalendar::builtin(),
         };
+        let keys = path.parent().unwrap_or_else(|| Path::new(".")).join("keys");
+        let key = trace::load_or_create_key(&keys)?;
+        {
+            let mut conn = write.acquire().await.map_err(StoreError::db)?;
+            trace::backfill(&mut conn, &key, clock.now()).await?;
+        }
         let shared = Arc::new(Shared {
             read,
             write,
             directory: RwLock::new(Arc::new(directory)),
             calendar: RwLock::new(Arc::new(calendar)),
             clock,
+            ledger: key,
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));

@@ -1,6 +1,7 @@
 //! The single writer: batches of commands, one transaction per batch, a savepoint per command.
 
-use crate::{projection, sql, Command, Outcome, Shared, StoreError};
+use crate::{projection, sql, trace, Command, Outcome, Shared, StoreError};
+use ledger::Frontier;
 use chrono::Datelike;
 use domain::{machine, Action, Actor, Refusal, RefusalKind};
 use sqlx::{Connection, SqliteConnection};
@@ -15,6 +16,9 @@ pub(crate) struct Job {
 const MAX_BATCH: usize = 256;
 
 pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
+    // The right edge of the trace's tree, kept between batches; reloaded from the stored nodes
+    // whenever it may be stale (first batch, a failed batch, another process appended).
+    let mut frontier: Option<Frontier> = None;
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -23,7 +27,10 @@ pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let results = run_batch(&shared, &batch).await;
+        let results = run_batch(&shared, &batch, &mut frontier).await;
+        if results.is_err() {
+            frontier = None;
+        }
         match results {
             Ok(results) => {
                 for (job, r) in batch.into_iter().zip(results) {
@@ -39,7 +46,11 @@ pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-async fn run_batch(shared: &Shared, batch: &[Job]) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
+async fn run_batch(
+    shared: &Shared,
+    batch: &[Job],
+    frontier_slot: &mut Option<Frontier>,
+) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
     let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
     let mut tx = conn.begin().await.map_err(StoreError::db)?;
     let mut out = Vec::with_capacity(batch.len());
@@ -50,9 +61,24 @@ async fn run_batch(shared: &Shared, batch: &[Job]) -> Result<Vec<Result<Outcome,
         .await
         .map_err(StoreError::db)?;
     next_position = next_position.max(n as u64);
+    // The trace must hold exactly one leaf per event before this batch appends to it.
+    let mut frontier = match frontier_slot.take() {
+        Some(f) if f.size() == next_position => f,
+        _ => {
+            let leaves = trace::leaf_count(&mut tx).await?;
+            if leaves != next_position {
+                return Err(StoreError::Corrupt(format!(
+                    "the trace holds {leaves} leaves for {next_position} events; run `lianban verify`"
+                )));
+            }
+            trace::load_frontier(&mut tx, next_position).await?
+        }
+    };
+    let start_size = frontier.size();
     for job in batch {
         let mut sp = tx.begin().await.map_err(StoreError::db)?;
-        match process(shared, &mut sp, &job.cmd, next_position).await {
+        let before = frontier.clone();
+        match process(shared, &mut sp, &job.cmd, next_position, &mut frontier).await {
             Ok(outcome) => {
                 sp.commit().await.map_err(StoreError::db)?;
                 if !outcome.replayed {
@@ -62,15 +88,26 @@ async fn run_batch(shared: &Shared, batch: &[Job]) -> Result<Vec<Result<Outcome,
             }
             Err(e) => {
                 sp.rollback().await.map_err(StoreError::db)?;
+                frontier = before;
                 out.push(Err(e));
             }
         }
     }
+    if frontier.size() > start_size {
+        trace::sign_checkpoint(&mut tx, &shared.ledger, &frontier, shared.clock.now()).await?;
+    }
     tx.commit().await.map_err(StoreError::db)?;
+    *frontier_slot = Some(frontier);
     Ok(out)
 }
 
-async fn process(shared: &Shared, conn: &mut SqliteConnection, cmd: &Command, position: u64) -> Result<Outcome, StoreError> {
+async fn process(
+    shared: &Shared,
+    conn: &mut SqliteConnection,
+    cmd: &Command,
+    position: u64,
+    frontier: &mut Frontier,
+) -> Result<Outcome, StoreError> {
     if let Some(rid) = &cmd.request_id {
         if rid.is_empty() || rid.len() > 200 {
             return Err(StoreError::Invalid { field: "request_id".into(), message: "请求编号应为1至200个字符".into() });
@@ -131,7 +168,8 @@ async fn process(shared: &Shared, conn: &mut SqliteConnection, cmd: &Command, po
     }
     let (event, next) = machine::decide(&case_id, state.as_ref(), cmd.action.clone(), actor, now, cmd.claimed_at, &dir, &cal)
         .map_err(StoreError::Refused)?;
-    let body = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let value = serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let body = value.to_string();
     sqlx::query(
         "INSERT INTO events (position, case_id, seq, at, kind, actor_user, actor_org, request_id, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -148,6 +186,8 @@ async fn process(shared: &Shared, conn: &mut SqliteConnection, cmd: &Command, po
     .execute(&mut *conn)
     .await
     .map_err(StoreError::db)?;
+    // The event's leaf and the tree nodes it completes, in the same savepoint as the event.
+    trace::append(conn, frontier, position, &value).await?;
     projection::write_case(conn, &next, event.at, &cal).await?;
     Ok(Outcome { event, position, state: next, replayed: false })
 }
