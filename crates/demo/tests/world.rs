@@ -1,0 +1,163 @@
+//! The demo world: every stage and every action appears, every step is accepted, projections
+//! match a rebuild, deadlines run and some are overdue, and the directory is consistent.
+
+use demo::{build, world, Options, DISTRICTS};
+use domain::{Action, AgencyKind, Directory, Stage};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use store::{Durability, ManualClock, Store};
+
+/// A fixed PHC string: hashing for real is slow in debug builds and irrelevant here.
+fn fake_hash(p: &str) -> String {
+    format!("$argon2id$v=19$m=19456,t=2,p=1$ZGVtb3NhbHQ${}", p.len())
+}
+
+#[test]
+fn the_directory_fits_and_pairs() {
+    let w = world();
+    let mut dir = Directory::default();
+    for o in &w.orgs {
+        dir.orgs.insert(o.id.clone(), o.clone());
+    }
+    for u in &w.users {
+        let org = dir.org(&u.user.org).expect("user's org exists");
+        assert!(u.user.role.fits(org.kind), "{} {:?} in {}", u.user.username, u.user.role, org.id);
+        assert!(u.user.username.is_ascii() && u.user.id == u.user.username);
+        assert_eq!(u.password, demo::PASSWORD);
+        dir.users.insert(u.user.id.clone(), u.user.clone());
+    }
+    assert!((45..=60).contains(&w.users.len()), "{}", w.users.len());
+    let names: BTreeSet<_> = w.users.iter().map(|u| &u.user.username).collect();
+    assert_eq!(names.len(), w.users.len(), "usernames are unique");
+    for o in &w.orgs {
+        assert!(o.id.is_ascii());
+        if let Some(p) = &o.parent {
+            let parent = dir.org(p).expect("parent exists");
+            assert_eq!(parent.kind, o.kind);
+            assert_eq!(parent.level, domain::Level::City);
+        }
+    }
+    for d in &DISTRICTS {
+        let police = demo::district_org(d, AgencyKind::Police);
+        for kind in [AgencyKind::Procuratorate, AgencyKind::Court, AgencyKind::JusticeBureau] {
+            let paired = dir.paired(&police, kind).expect("paired agency");
+            assert_eq!(paired.id, demo::district_org(d, kind));
+            assert_eq!(dir.parent(&paired.id).map(|o| o.id.clone()), Some(demo::city_org(kind)));
+        }
+        for kind in [AgencyKind::Police, AgencyKind::Procuratorate, AgencyKind::Court, AgencyKind::JusticeBureau] {
+            let org = demo::district_org(d, kind);
+            assert!(w.users.iter().any(|u| u.user.org == org), "{org} has staff");
+        }
+    }
+    let admins: Vec<_> = w.users.iter().filter(|u| u.user.role == domain::Role::Admin).collect();
+    assert_eq!(admins.len(), 1);
+    assert_eq!(admins[0].user.username, "admin");
+}
+
+#[test]
+fn the_plan_is_deterministic() {
+    let cal = domain::HolidayCalendar::builtin();
+    let opts = Options { cases: 200, ..Options::default() };
+    let a = demo::plan(&opts, &cal);
+    let b = demo::plan(&opts, &cal);
+    assert_eq!(a.len(), b.len());
+    assert!(a.iter().zip(&b).all(|(x, y)| x.at == y.at && x.actor == y.actor && x.action == y.action));
+    let c = demo::plan(&Options { seed: 7, ..opts }, &cal);
+    assert!(a.iter().zip(&c).any(|(x, y)| x.action != y.action));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_full_world_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = Options::default();
+    let clock = Arc::new(ManualClock::new(opts.now));
+    let store = Store::open(&tmp.path().join("demo.db"), Durability::Bulk, clock.clone()).await.unwrap();
+    let started = std::time::Instant::now();
+    let report = build(&store, &clock, &opts, &fake_hash).await.unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("built {} cases, {} events in {:?}", report.cases, report.events, started.elapsed());
+    eprintln!("{}", serde_json::to_string_pretty(&report).unwrap());
+    assert_eq!(report.cases, opts.cases);
+
+    for stage in Stage::ALL {
+        assert!(report.stages.get(&stage).copied().unwrap_or(0) > 0, "no case in stage {stage:?}");
+    }
+    let all_kinds = all_action_kinds();
+    for k in &all_kinds {
+        assert!(report.actions.get(*k).copied().unwrap_or(0) > 0, "action {k} never taken");
+    }
+    assert_eq!(store.event_count().await.unwrap(), report.events);
+
+    // No case was returned a third time, and every stored case replays.
+    let events = store.events_range(0, report.events).await.unwrap();
+    let mut returns: std::collections::BTreeMap<String, u32> = Default::default();
+    for (_, e) in &events {
+        if matches!(e.action, Action::ReturnForInvestigation { .. }) {
+            *returns.entry(e.case_id.clone()).or_default() += 1;
+        }
+    }
+    assert!(returns.values().all(|&n| n <= 2));
+    assert!(returns.values().any(|&n| n == 2));
+    store.check_projections().await.unwrap();
+
+    // Deadlines are running at `now`: some due within the week, some overdue.
+    let running = store.running_deadlines(None, None, 10_000).await.unwrap();
+    assert!(running.len() > 50, "{}", running.len());
+    let overdue = running.iter().filter(|d| d.overdue(opts.now)).count();
+    let this_week = running.iter().filter(|d| !d.overdue(opts.now) && d.due.expires_at <= opts.now + chrono::Duration::days(7)).count();
+    assert!(overdue > 0 && overdue * 5 < running.len(), "overdue {overdue} of {}", running.len());
+    assert!(this_week > 0);
+    eprintln!("running deadlines {}, overdue {overdue}, due this week {this_week}", running.len());
+}
+
+fn all_action_kinds() -> Vec<&'static str> {
+    // Kept in step with `domain::Action`: a new action fails to compile here until listed.
+    fn kind_of(a: &Action) -> &'static str {
+        match a {
+            Action::Register { .. }
+            | Action::Detain { .. }
+            | Action::Interrogate { .. }
+            | Action::Release { .. }
+            | Action::ExtendArrestRequest { .. }
+            | Action::RequestArrest { .. }
+            | Action::ApproveArrest { .. }
+            | Action::RefuseArrest { .. }
+            | Action::RequestReconsideration { .. }
+            | Action::DecideReconsideration { .. }
+            | Action::RequestReview { .. }
+            | Action::DecideReview { .. }
+            | Action::ExtendCustody { .. }
+            | Action::TransferForProsecution { .. }
+            | Action::ExtendReview
+            | Action::ReturnForInvestigation { .. }
+            | Action::Indict { .. }
+            | Action::DecideNonProsecution { .. }
+            | Action::RequestNonProsecutionReconsideration
+            | Action::DecideNonProsecutionReconsideration { .. }
+            | Action::AcceptTrial { .. }
+            | Action::ExtendTrial
+            | Action::ScheduleHearing { .. }
+            | Action::PronounceJudgment { .. }
+            | Action::ServeJudgment
+            | Action::Appeal { .. }
+            | Action::Protest { .. }
+            | Action::TakeEffect
+            | Action::AcceptSecondInstance
+            | Action::ExtendSecondInstance
+            | Action::DecideSecondInstance { .. }
+            | Action::HandOverForExecution { .. }
+            | Action::HandOverForCommunityCorrection { .. }
+            | Action::RecordCorrectionReport { .. }
+            | Action::WithdrawCase { .. } => a.kind(),
+        }
+    }
+    let _ = kind_of;
+    vec![
+        "register", "detain", "interrogate", "release", "extend_arrest_request", "request_arrest", "approve_arrest",
+        "refuse_arrest", "request_reconsideration", "decide_reconsideration", "request_review", "decide_review",
+        "extend_custody", "transfer_for_prosecution", "extend_review", "return_for_investigation", "indict",
+        "decide_non_prosecution", "request_non_prosecution_reconsideration", "decide_non_prosecution_reconsideration",
+        "accept_trial", "extend_trial", "schedule_hearing", "pronounce_judgment", "serve_judgment", "appeal", "protest",
+        "take_effect", "accept_second_instance", "extend_second_instance", "decide_second_instance",
+        "hand_over_for_execution", "hand_over_for_community_correction", "record_correction_report", "withdraw_case",
+    ]
+}
