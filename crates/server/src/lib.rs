@@ -10,6 +10,8 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod gate;
+pub mod ledger_api;
+pub mod ui;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -45,10 +47,12 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/deadlines", get(api::case_deadlines))
         .route("/inbox", get(api::inbox))
         .route("/deadlines", get(api::deadlines))
-        .route("/stats/stages", get(api::stage_stats));
+        .route("/stats/stages", get(api::stage_stats))
+        .merge(ledger_api::routes());
     Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api)
+        .merge(ui::routes())
         .fallback(|| async { error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "没有这个地址") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)

@@ -1,0 +1,47 @@
+//! The web interface: server-rendered Chinese pages for every agency, the committee and the
+//! public, served by the same binary as the JSON API.
+//!
+//! The key decision: **the page asks the domain, never guesses.** Which actions a user may take
+//! on a case is found by deciding each action on a copy of the case state with
+//! `domain::machine::decide` (nothing is submitted); an action that would be refused is shown
+//! greyed out with the refusal's own text and article. Submissions go through the same
+//! `Store::submit` as the API, so the browser can do nothing the API could not.
+//!
+//! Pages are plain HTML forms (maud templates, escaped by construction) with a little
+//! hand-written JavaScript for countdowns and confirmations; every POST carries a CSRF token
+//! bound to the session (or, before login, to a pre-session cookie).
+
+mod access;
+mod actions;
+mod chart;
+mod layout;
+mod pages;
+mod public;
+mod session;
+
+pub use access::access_code;
+
+use crate::AppState;
+use axum::Router;
+use axum::http::header;
+use axum::routing::{get, post};
+
+const CSS: &str = include_str!("../../static/app.css");
+const JS: &str = include_str!("../../static/app.js");
+
+/// The routes of the web interface (merged into the main router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/inbox", get(pages::inbox))
+        .route("/cases", get(pages::cases))
+        .route("/cases/new", get(pages::new_case_page).post(pages::new_case))
+        .route("/cases/{id}", get(pages::case_page))
+        .route("/cases/{id}/act", post(pages::act))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/public", get(public::page).post(public::lookup))
+        .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], CSS) }))
+        .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], JS) }))
+}
