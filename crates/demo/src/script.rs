@@ -173,6 +173,8 @@ fn proposal(ps: &[Suspect], sentences: &[Sentence], property: bool, rng: &Rng) -
 /// Builds dated steps; keeps them strictly increasing in time.
 struct Script<'a> {
     case: usize,
+    /// Days by which one stretch of the case stalls (the holder sits on it past the deadline).
+    stall: Option<i64>,
     steps: Vec<(NaiveDateTime, String, Action)>,
     cal: &'a HolidayCalendar,
 }
@@ -210,6 +212,47 @@ impl Script<'_> {
 
     fn finish(mut self) -> Vec<Step> {
         self.steps.sort_by_key(|s| s.0);
+        if let Some(delay) = self.stall {
+            // The stretch after one hand-over point stalls: every later step moves by `delay`.
+            let points: Vec<usize> = (1..self.steps.len())
+                .filter(|&i| {
+                    matches!(
+                        self.steps[i].2.kind(),
+                        "request_arrest" | "approve_arrest" | "transfer_for_prosecution" | "return_for_investigation" | "accept_trial" | "accept_second_instance" | "take_effect"
+                    )
+                })
+                .collect();
+            if !points.is_empty() {
+                let from = points[(delay as usize * 7919) % points.len()] + 1;
+                for st in &mut self.steps[from..] {
+                    st.0 += Duration::days(delay);
+                    if let Action::ScheduleHearing { at } = &mut st.2 {
+                        *at += Duration::days(delay);
+                    }
+                }
+                // The appeal window may now end later (holidays): keep effect after it.
+                let mut served: Option<NaiveDateTime> = None;
+                for i in 0..self.steps.len() {
+                    match self.steps[i].2 {
+                        Action::ServeJudgment => served = Some(self.steps[i].0),
+                        Action::TakeEffect => {
+                            if let Some(sv) = served {
+                                let a = self.last_day(sv, &[Period::Days(10)], true);
+                                let b = self.last_day(sv, &[Period::Days(10)], false);
+                                let earliest = days(a.max(b), 1).and_hms_opt(9, 0, 0).expect("valid time");
+                                if self.steps[i].0 < earliest {
+                                    let d = earliest - self.steps[i].0;
+                                    for st in &mut self.steps[i..] {
+                                        st.0 += d;
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
         let mut out = Vec::with_capacity(self.steps.len());
         let mut prev: Option<NaiveDateTime> = None;
         for (i, (mut at, actor, action)) in self.steps.into_iter().enumerate() {
@@ -271,7 +314,8 @@ pub(crate) fn case_script(rng: &Rng, case: usize, roster: &Roster, registered: N
     };
     let suspects: Vec<Suspect> = (0..n).map(|_| facts::suspect(rng, &district, incident.date(), pr.male)).collect();
     let f = facts::facts(rng, charge, &district, &suspects, incident);
-    let mut s = Script { case, steps: Vec::new(), cal };
+    let stall = rng.chance(0.07).then(|| rng.range(5, 45));
+    let mut s = Script { case, stall, steps: Vec::new(), cal };
 
     let officer = rng.pick_ref(&dr.officers).clone();
     let officer2 = rng.pick_ref(&dr.officers).clone();
@@ -437,7 +481,7 @@ pub(crate) fn case_script(rng: &Rng, case: usize, roster: &Roster, registered: N
             min = min.max(days(at.date(), 1));
         }
         let due = s.last_day(t, &periods, true);
-        let day = if rng.chance(0.03) { days(due, rng.range(1, 6)) } else { s.day(rng, min.min(due), due, true) };
+        let day = if rng.chance(0.04) { days(due, rng.range(1, 12)) } else { s.day(rng, min.min(due), due, true) };
         let at = office(rng, day).max(hours(t, 24));
         if round < returns {
             round += 1;
@@ -450,7 +494,7 @@ pub(crate) fn case_script(rng: &Rng, case: usize, roster: &Roster, registered: N
             ]);
             let ret = s.push(at, &prosecutor, Action::ReturnForInvestigation { reason: (*reason).into() });
             let sdue = s.last_day(ret, &[Period::Months(1)], true);
-            let back = if rng.chance(0.03) { days(sdue, rng.range(1, 5)) } else { s.day(rng, days(ret.date(), 8), sdue, true) };
+            let back = if rng.chance(0.04) { days(sdue, rng.range(1, 10)) } else { s.day(rng, days(ret.date(), 8), sdue, true) };
             t = s.push(office(rng, back).max(hours(ret, 24)), &police(rng), Action::TransferForProsecution { confession_and_acceptance: false });
             continue;
         }
