@@ -16,6 +16,7 @@ fn main() {
         }
         Some("tune") => tune(&data),
         Some("tune-proof") => tune_proof(&data),
+        Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
 }
@@ -24,7 +25,8 @@ fn main() {
 #[allow(dead_code)]
 pub fn tune(data: &std::path::Path) {
     let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
-    let test = assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap();
+    let file = std::env::var("TUNE_FILE").unwrap_or_else(|_| "cail2018-subset/test.jsonl".into());
+    let test = assist::data::read_cail(&data.join(file)).unwrap();
     let ranked: Vec<Vec<(usize, f32, f32, f32, f32)>> = test.iter().map(|c| a.charges.rank(&c.fact)).collect();
     let golds: Vec<Vec<String>> = test.iter().map(|c| c.charges.iter().map(|x| assist::charges::plain_name(x)).collect()).collect();
     // component-alone accuracy
@@ -36,21 +38,23 @@ pub fn tune(data: &std::path::Path) {
         }
         println!("component {comp} top1 acc {:.3}", hit as f64 / test.len() as f64);
     }
-    let mut best = (0.0, [0.0f32; 4]);
-    for wc in [0.0f32, 0.3, 0.6, 1.0] {
-        for wp in [0.25f32, 0.5, 1.0, 2.0] {
-            for wn in [0.0f32, 0.3, 0.6, 1.0, 1.5] {
-                for ratio in [0.85f32, 0.9, 0.95, 1.01] {
+    let mut best = (0.0, [0.0f32; 5]);
+    for wc in [0.0f32, 0.1, 0.2, 0.3] {
+        for wp in [0.5f32, 1.0] {
+            for wn in [0.0f32, 0.1, 0.2, 0.3, 0.5, 0.8] {
+                for ratio in [0.8f32, 0.85, 0.9, 0.95, 1.01] {
+                  for extra in [0.0f32, 1.0, 2.0] {
                     let mut f = 0.0;
                     for (r, g) in ranked.iter().zip(&golds) {
-                        let mut s: Vec<(f32, usize)> = r.iter().map(|t| (wc * t.2 + wp * t.3 + wn * t.4, t.0)).collect();
+                        let mut s: Vec<(f32, usize, f32)> = r.iter().map(|t| (wc * t.2 + wp * t.3 + wn * t.4, t.0, t.4)).collect();
                         s.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap());
-                        let p: Vec<String> = s.iter().take(3).enumerate().filter(|(k, x)| *k == 0 || x.0 >= s[0].0 * ratio).map(|(_, x)| a.charges.charges[x.1].name.clone()).collect();
+                        let p: Vec<String> = s.iter().take(3).enumerate().filter(|(k, x)| *k == 0 || x.0 >= s[0].0 * ratio || (extra > 0.0 && x.2 >= 1.0 && x.0 >= s[0].0 * (ratio - 0.1 * extra))).map(|(_, x)| a.charges.charges[x.1].name.clone()).collect();
                         f += assist::eval::set_f1(g, &p);
                     }
                     f /= test.len() as f64;
-                    if f > best.0 { best = (f, [wc, wp, wn, ratio]); }
-                    if wn == 0.0 && ratio == 0.9 { println!("wc {wc} wp {wp} wn {wn}: {f:.4}"); }
+                    if f > best.0 { best = (f, [wc, wp, wn, ratio, extra]); }
+                    if ratio == 0.9 && extra == 0.0 { println!("wc {wc} wp {wp} wn {wn}: {f:.4}"); }
+                  }
                 }
             }
         }
@@ -71,4 +75,32 @@ pub fn tune_proof(data: &std::path::Path) {
         }).collect();
         println!("threshold {th}: {:?}", assist::eval::proofreading_f05(&items));
     }
+}
+
+/// Cue precision/recall per charge on a CAIL file.
+#[allow(dead_code)]
+pub fn cue_report(data: &std::path::Path, file: &str) {
+    use std::collections::BTreeMap;
+    let test = assist::data::read_cail(&data.join(file)).unwrap();
+    let mut st: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new(); // tp, fp, fn
+    for c in &test {
+        let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let cues = assist::cues::cue_scores(&c.fact);
+        for (ch, w, _) in &cues {
+            if *w < 0.7 { continue; }
+            let e = st.entry(ch).or_default();
+            if gold.iter().any(|g| g == ch) { e.0 += 1 } else {
+                e.1 += 1;
+                if std::env::var("CUE").ok().as_deref() == Some(*ch) { println!("FP {ch} <- {:?} via {}", gold, cues.iter().find(|q| q.0 == *ch).unwrap().2); }
+            }
+        }
+        for g in &gold {
+            if !cues.iter().any(|q| q.0 == g && q.1 >= 0.7) {
+                if let Some((n, _)) = assist::cues::CUES.iter().find(|q| q.0 == g) { st.entry(n).or_default().2 += 1; }
+            }
+        }
+    }
+    let mut v: Vec<_> = st.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1.1 + x.1.2));
+    for (ch, (tp, fp, fnn)) in v.iter().take(60) { println!("{ch}\ttp {tp}\tfp {fp}\tfn {fnn}"); }
 }

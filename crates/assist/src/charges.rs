@@ -51,11 +51,14 @@ pub struct ChargeWeights {
     pub name: f32,
     /// A second charge is suggested when its score reaches this share of the best.
     pub second_ratio: f32,
+    /// Weight of the fact cues ([`crate::cues`]).
+    #[serde(default)]
+    pub cue: f32,
 }
 
 impl Default for ChargeWeights {
     fn default() -> Self {
-        ChargeWeights { centroid: 0.15, profile: 1.0, name: 0.0, second_ratio: 0.9 }
+        ChargeWeights { centroid: 0.2, profile: 1.0, name: 0.0, second_ratio: 0.9, cue: 0.2 }
     }
 }
 
@@ -215,6 +218,7 @@ impl ChargeModel {
         let vz = self.vectorizer();
         let x = vz.vector(&words(facts));
         let w = self.weights;
+        let cues = crate::cues::cue_scores(facts);
         let mut scored: Vec<(usize, f32, f32, f32, f32)> = self
             .charges
             .iter()
@@ -222,8 +226,8 @@ impl ChargeModel {
             .map(|(i, c)| {
                 let a = if c.centroid.is_empty() { 0.0 } else { dot(&x, &c.centroid) };
                 let b = dot(&x, &c.profile);
-                let n = name_match(c, facts).0;
-                (i, w.centroid * a + w.profile * b + w.name * n, a, b, n)
+                let n = cues.iter().find(|q| q.0 == c.name).map(|q| q.1).unwrap_or(0.0);
+                (i, w.centroid * a + w.profile * b + w.cue * n, a, b, n)
             })
             .collect();
         scored.sort_by(|p, q| q.1.partial_cmp(&p.1).unwrap().then(p.0.cmp(&q.0)));
@@ -242,9 +246,14 @@ impl ChargeModel {
             }
             let c = &self.charges[i];
             let mut reasons = Vec::new();
-            let (_, matched) = name_match(c, facts);
+            let (nm, matched) = name_match(c, facts);
+            if nm >= 1.0 {
+                reasons.push(Reason::fact(format!("charge name {} occurs in the facts: {}", c.name, matched)));
+            }
             if n > 0.0 {
-                reasons.push(Reason::fact(format!("charge name {} matches the facts ({:.2}): {}", c.name, n, matched)));
+                if let Some(q) = crate::cues::cue_scores(facts).into_iter().find(|q| q.0 == c.name) {
+                    reasons.push(Reason::fact(format!("the facts contain {} (evidence {:.1} for {})", q.2.replace('+', " and ").replace('|', " or "), q.1, c.name)));
+                }
             }
             if a > 0.0 {
                 let kw = shared_words(self, &x, &c.centroid, 6).join("、");

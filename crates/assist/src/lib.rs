@@ -9,6 +9,7 @@
 
 pub mod amount;
 pub mod charges;
+pub mod cues;
 pub mod data;
 pub mod entities;
 pub mod eval;
