@@ -155,6 +155,14 @@ impl Store {
         Ok(Self { shared, jobs: tx, path: path.to_path_buf() })
     }
 
+    /// Waits for the writer to finish what it has and closes the database cleanly.
+    pub async fn close(self) {
+        let Store { shared, jobs, .. } = self;
+        drop(jobs);
+        shared.write.close().await;
+        shared.read.close().await;
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
