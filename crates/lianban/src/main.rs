@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use store::{Durability, Store, SystemClock};
 
+mod ledger_cli;
+
 #[derive(Parser)]
 #[command(name = "lianban", version, about = "联办：政法跨部门大数据办案平台")]
 struct Cli {
@@ -58,6 +60,11 @@ enum Cmd {
     Verify {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+    },
+    /// The tamper-evident trace: checkpoints, proofs and entries for auditors; witness nodes.
+    Ledger {
+        #[command(subcommand)]
+        command: ledger_cli::LedgerCmd,
     },
     /// Assisted case handling: run a task on a JSON-lines file, train, or evaluate.
     Assist {
@@ -149,7 +156,8 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo::run(&data, &listen, no_serve, cases, seed, reset).await,
-        Cmd::Verify { data } => verify::run(&data).await,
+        Cmd::Verify { data } => ledger_cli::verify(&data).await,
+        Cmd::Ledger { command } => ledger_cli::run(command).await,
         Cmd::Assist { command } => match command {
             AssistCmd::Train { data, out } => {
                 let report = assist::train(&data, &out)?;
@@ -197,26 +205,5 @@ mod demo {
     pub async fn run(data: &Path, listen: &str, no_serve: bool, cases: u32, seed: u64, reset: bool) -> Result<()> {
         let _ = (data, listen, no_serve, cases, seed, reset);
         bail!("the demo world is not built yet")
-    }
-}
-
-mod verify {
-    use anyhow::{bail, Result};
-    use std::path::Path;
-    use store::Durability;
-
-    pub async fn run(data: &Path) -> Result<()> {
-        if !super::db_path(data).exists() {
-            bail!("{} holds no Lianban database", data.display());
-        }
-        let store = super::open(data, Durability::Full).await?;
-        let events = store.event_count().await?;
-        match store.check_projections().await {
-            Ok(()) => {
-                println!("verified: {events} events; projections equal a rebuild from the events");
-                Ok(())
-            }
-            Err(e) => bail!("verification failed: {e}"),
-        }
     }
 }

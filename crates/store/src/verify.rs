@@ -42,11 +42,30 @@ pub struct VerifyReport {
     pub cosignatures: u64,
 }
 
-struct Problems(Vec<(Option<u64>, String)>);
+/// A blob column as bytes, whatever type a tampering gave it.
+fn bytes(r: &sqlx::sqlite::SqliteRow, col: &str) -> Vec<u8> {
+    r.try_get::<Vec<u8>, _>(col)
+        .or_else(|_| r.try_get::<String, _>(col).map(String::into_bytes))
+        .or_else(|_| r.try_get::<i64, _>(col).map(|i| i.to_string().into_bytes()))
+        .unwrap_or_default()
+}
+
+/// A text column, whatever type a tampering gave it.
+fn text(r: &sqlx::sqlite::SqliteRow, col: &str) -> String {
+    r.try_get::<String, _>(col).unwrap_or_else(|_| String::from_utf8_lossy(&bytes(r, col)).into_owned())
+}
+
+struct Problems(Vec<(Option<u64>, String)>, std::collections::BTreeSet<u64>);
 
 impl Problems {
     fn at(&mut self, position: u64, what: impl Into<String>) {
+        self.1.insert(position);
         self.0.push((Some(position), what.into()));
+    }
+    /// Where to blame a damaged node covering leaves `[begin, end)`: the first position under it
+    /// already found at fault (the node is then a consequence), else its first leaf.
+    fn blame(&self, begin: u64, end: u64) -> u64 {
+        self.1.range(begin..end).next().copied().unwrap_or(begin)
     }
     fn other(&mut self, what: impl Into<String>) {
         self.0.push((None, what.into()));
@@ -65,7 +84,7 @@ impl Store {
     /// read the database at all.
     pub async fn verify(&self) -> Result<Result<VerifyReport, Disagreement>, StoreError> {
         let pool = &self.shared().read;
-        let mut problems = Problems(Vec::new());
+        let mut problems = Problems(Vec::new(), Default::default());
 
         // 1. Events, contiguous from 0, their columns agreeing with their bodies.
         let events = sqlx::query(
@@ -87,7 +106,7 @@ impl Store {
                 bodies.push(None);
             }
             let pos = pos as u64;
-            let body: String = r.get("body");
+            let body = text(r, "body");
             let value: serde_json::Value = match serde_json::from_str(&body) {
                 Ok(v) => v,
                 Err(e) => {
@@ -100,12 +119,12 @@ impl Store {
                 Err(e) => problems.at(pos, format!("event body is not an event: {e}")),
                 Ok(ev) => {
                     let cols = [
-                        ("case_id", r.get::<String, _>("case_id") == ev.case_id),
-                        ("seq", r.get::<i64, _>("seq") == ev.seq as i64),
-                        ("at", r.get::<String, _>("at") == sql::ts(ev.at)),
-                        ("kind", r.get::<String, _>("kind") == ev.action.kind()),
-                        ("actor_user", r.get::<String, _>("actor_user") == ev.actor.user),
-                        ("actor_org", r.get::<String, _>("actor_org") == ev.actor.org),
+                        ("case_id", text(r, "case_id") == ev.case_id),
+                        ("seq", r.try_get::<i64, _>("seq").ok() == Some(ev.seq as i64)),
+                        ("at", text(r, "at") == sql::ts(ev.at)),
+                        ("kind", text(r, "kind") == ev.action.kind()),
+                        ("actor_user", text(r, "actor_user") == ev.actor.user),
+                        ("actor_org", text(r, "actor_org") == ev.actor.org),
                     ];
                     for (col, ok) in cols {
                         if !ok {
@@ -118,6 +137,17 @@ impl Store {
         }
         let n = bodies.len() as u64;
 
+        // The stored tree nodes (checked in step 3).
+        let nodes = sqlx::query("SELECT level, idx, hash FROM ledger_nodes").fetch_all(pool).await.map_err(StoreError::db)?;
+        let mut stored_nodes: HashMap<NodeId, Vec<u8>> = HashMap::with_capacity(nodes.len());
+        for r in &nodes {
+            let (level, idx) = (r.get::<i64, _>("level"), r.get::<i64, _>("idx"));
+            if !(0..64).contains(&level) || idx < 0 {
+                problems.other(format!("tree node (level {level}, index {idx}) is not a valid address"));
+                continue;
+            }
+            stored_nodes.insert(NodeId::new(level as u8, idx as u64), bytes(r, "hash"));
+        }
         // 2. Leaves: one per event, each equal to the leaf derived from its event.
         let leaves = sqlx::query("SELECT position, salt, leaf FROM ledger_leaves ORDER BY position")
             .fetch_all(pool)
@@ -129,42 +159,47 @@ impl Store {
             let pos = r.get::<i64, _>("position").max(0) as u64;
             while next < pos {
                 problems.at(next, "leaf is missing (deleted row)");
-                // Keep the tree's positions aligned with the leaf indices.
-                tree.append_hash([0u8; 32]).expect("tree not full");
+                // Keep the tree's positions aligned with the leaf indices, trusting the stored
+                // leaf hash for the missing leaf so that only this position is blamed.
+                let h = stored_nodes.get(&NodeId::leaf(next)).and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok());
+                tree.append_hash(h.unwrap_or([0u8; 32])).expect("tree not full");
                 next += 1;
             }
-            let salt: Vec<u8> = r.get("salt");
-            let stored: Vec<u8> = r.get("leaf");
+            let salt = bytes(r, "salt");
+            let stored = bytes(r, "leaf");
+            let stored_hash = HASHER.hash_leaf(&stored);
+            let mut tree_hash = stored_hash;
             if pos >= n {
                 problems.at(pos, "leaf has no event");
             } else if let Some(Some(v)) = bodies.get(pos as usize) {
                 match leaf::leaf_bytes(pos, v, &salt) {
                     Ok(derived) if derived == stored => {}
-                    Ok(_) => problems.at(pos, "stored leaf differs from the leaf derived from its event"),
+                    Ok(derived) => {
+                        problems.at(pos, "stored leaf differs from the leaf derived from its event");
+                        // Rebuild the tree with whichever of the two the stored leaf hash
+                        // confirms (the derived one if neither), so that the damage is blamed
+                        // on this position and not on the nodes above it.
+                        let derived_hash = HASHER.hash_leaf(&derived);
+                        let node0 = stored_nodes.get(&NodeId::leaf(pos)).map(Vec::as_slice);
+                        if node0 != Some(&stored_hash[..]) {
+                            tree_hash = derived_hash;
+                        }
+                    }
                     Err(e) => problems.at(pos, format!("no leaf can be derived from the event: {e}")),
                 }
             }
-            tree.append_hash(HASHER.hash_leaf(&stored)).expect("tree not full");
+            tree.append_hash(tree_hash).expect("tree not full");
             next = pos + 1;
         }
         while next < n {
             problems.at(next, "leaf is missing (deleted row)");
-            tree.append_hash([0u8; 32]).expect("tree not full");
+            let h = stored_nodes.get(&NodeId::leaf(next)).and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok());
+            tree.append_hash(h.unwrap_or([0u8; 32])).expect("tree not full");
             next += 1;
         }
 
-        // 3. Stored nodes: exactly the perfect subtrees of the tree of the stored leaves.
+        // 3. Stored nodes: exactly the perfect subtrees of the rebuilt tree.
         let size = tree.size();
-        let nodes = sqlx::query("SELECT level, idx, hash FROM ledger_nodes").fetch_all(pool).await.map_err(StoreError::db)?;
-        let mut stored_nodes: HashMap<NodeId, Vec<u8>> = HashMap::with_capacity(nodes.len());
-        for r in &nodes {
-            let (level, idx) = (r.get::<i64, _>("level"), r.get::<i64, _>("idx"));
-            if !(0..64).contains(&level) || idx < 0 {
-                problems.other(format!("tree node (level {level}, index {idx}) is not a valid address"));
-                continue;
-            }
-            stored_nodes.insert(NodeId::new(level as u8, idx as u64), r.get("hash"));
-        }
         for level in 0..64u8 {
             let count = size >> level;
             if count == 0 && level > 0 {
@@ -174,9 +209,9 @@ impl Store {
                 let id = NodeId::new(level, idx);
                 let want = tree.node(id).expect("perfect node of the rebuilt tree");
                 match stored_nodes.remove(&id) {
-                    None => problems.at(id.begin(), format!("tree node (level {level}, index {idx}) is missing")),
+                    None => problems.at(problems.blame(id.begin(), id.end()), format!("tree node (level {level}, index {idx}) is missing")),
                     Some(h) if h != want => problems.at(
-                        id.begin(),
+                        problems.blame(id.begin(), id.end()),
                         format!("tree node (level {level}, index {idx}, leaves {}..{}) differs from the rebuilt tree", id.begin(), id.end()),
                     ),
                     Some(_) => {}
@@ -200,7 +235,7 @@ impl Store {
             let cp_size = r.get::<i64, _>("size").max(0) as u64;
             latest = latest.max(cp_size);
             let name = format!("checkpoint of tree size {cp_size}");
-            let note: String = r.get("note");
+            let note = text(r, "note");
             let opened = match open_checkpoint(&note, verifier) {
                 Ok(o) => o,
                 Err(e) => {
@@ -210,8 +245,8 @@ impl Store {
             };
             let cp: &Checkpoint = opened.checkpoint();
             bodies_by_size.insert(cp_size, opened.note().text.clone());
-            let root: Vec<u8> = r.get("root");
-            let ts: String = r.get("timestamp");
+            let root = bytes(r, "root");
+            let ts = text(r, "timestamp");
             if cp.size != cp_size {
                 problems.other(format!("{name}: the signed note says size {}", cp.size));
             }
@@ -250,14 +285,14 @@ impl Store {
                 problems.other(format!("{name}: no valid stored checkpoint of that size"));
                 continue;
             };
-            let line: String = r.get("line");
+            let line = text(r, "line");
             let ok = CosignatureVerifier::from_key_string(&key)
                 .ok()
                 .is_some_and(|cv| open_note(&format!("{body}\n{line}\n"), &[&cv]).is_ok());
             if !ok {
                 problems.other(format!("{name}: does not verify with the registered key"));
             }
-            if r.get::<Vec<u8>, _>("root") != tree.root_at(cs.min(size)).map(|h| h.to_vec()).unwrap_or_default() || cs > size {
+            if bytes(r, "root") != tree.root_at(cs.min(size)).map(|h| h.to_vec()).unwrap_or_default() || cs > size {
                 problems.other(format!("{name}: the witnessed root differs from the rebuilt tree"));
             }
         }

@@ -1,0 +1,288 @@
+//! The tamper-evident trace: every event is a leaf written with it; proofs verify against signed
+//! checkpoints; witnesses cosign; and any one-byte edit, deleted or reordered row is named by
+//! `Store::verify` at the right position.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use domain::Action;
+use domain::action::PersonInput;
+use ledger::{Ed25519Cosigner, Ed25519NoteSigner, Hash, NoteVerifier, Sha256Hasher, TreeHasher, Witness};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use store::{Command, Disagreement, ManualClock, Store, StoreError};
+
+fn register(name: &str) -> Action {
+    Action::Register {
+        title: format!("{name}盗窃案"),
+        facts: format!("2025年9月1日，{name}在某超市盗窃手机一部，价值3000元。"),
+        charges: vec!["盗窃".into()],
+        persons: vec![PersonInput { name: name.into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+    }
+}
+
+/// 3 cases × 3 events one by one, then 8 registrations at once (batched): 17 events.
+async fn world(dir: &Path) -> (Store, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
+    let store = open(dir, clock.clone()).await;
+    for name in ["张三", "李四", "王五"] {
+        let id = store.submit(Command::new("officer", None, register(name))).await.unwrap().state.id;
+        clock.advance(chrono::Duration::minutes(30));
+        store.submit(Command::new("officer", Some(&id), Action::Detain { person: 1 })).await.unwrap();
+        clock.advance(chrono::Duration::minutes(30));
+        store.submit(Command::new("officer", Some(&id), Action::Interrogate { person: 1 })).await.unwrap();
+    }
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let s = store.clone();
+        handles.push(tokio::spawn(async move { s.submit(Command::new("officer", None, register(&format!("赵{i}")))).await.unwrap() }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    assert_eq!(store.event_count().await.unwrap(), 17);
+    (store, clock)
+}
+
+async fn raw(dir: &Path) -> SqlitePool {
+    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", dir.join("lianban.db").display())).unwrap();
+    SqlitePool::connect_with(opts).await.unwrap()
+}
+
+async fn exec(pool: &SqlitePool, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn disagreement(store: &Store) -> Disagreement {
+    match store.verify().await.unwrap() {
+        Ok(r) => panic!("verify passed after tampering: {r:?}"),
+        Err(d) => d,
+    }
+}
+
+fn h(s: &str) -> Hash {
+    hex::decode(s).unwrap().try_into().unwrap()
+}
+
+#[tokio::test]
+async fn leaves_proofs_and_checkpoints_agree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _) = world(tmp.path()).await;
+    let report = store.verify().await.unwrap().unwrap();
+    assert_eq!(report.events, 17);
+    assert_eq!(store.ledger_size().await.unwrap(), 17);
+    let cp = store.ledger_checkpoint(None).await.unwrap().unwrap();
+    assert_eq!(cp.tree_size, 17);
+    assert_eq!(cp.root_hash, report.root_hash);
+    assert!(cp.note.starts_with(&format!("{}\n17\n", store.ledger_origin())));
+    assert!(cp.note.contains("\ntimestamp 2025-09-01T"), "{}", cp.note);
+    // The signed note opens with the published key.
+    let verifier = ledger::Ed25519NoteVerifier::from_key_string(&store.ledger_public_key()).unwrap();
+    let opened = ledger::open_checkpoint(&cp.note, &verifier).unwrap();
+    assert_eq!(hex::encode(opened.checkpoint().root), cp.root_hash);
+    // The key file is private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(tmp.path().join("keys/ledger.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Each committed batch signed a checkpoint: 9 one-event batches, then the concurrent ones.
+    assert!(store.ledger_checkpoint(Some(9)).await.unwrap().is_some());
+    // Leaves hold hashes, not personal data or free text.
+    let entries = store.ledger_entries(0, 17).await.unwrap();
+    assert_eq!(entries.len(), 17);
+    for e in &entries {
+        let leaf = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(&e.leaf).unwrap()).unwrap();
+        for secret in ["张三", "李四", "11010519491231002X", "盗窃手机", "officer\",\"name\":\"officer"] {
+            assert!(!leaf.contains(secret), "leaf {} leaks {secret}: {leaf}", e.index);
+        }
+        assert!(leaf.contains(&format!("\"position\":{}", e.index)));
+    }
+    // Every inclusion proof verifies against the checkpoint root; consistency between every
+    // pair of sizes verifies against the roots.
+    let root = h(&cp.root_hash);
+    for i in 0..17 {
+        let p = store.ledger_inclusion(i, None).await.unwrap();
+        assert_eq!(p.tree_size, 17);
+        let leaf = base64::engine::general_purpose::STANDARD.decode(&entries[i as usize].leaf).unwrap();
+        assert_eq!(h(&p.leaf_hash), Sha256Hasher.hash_leaf(&leaf));
+        let path: Vec<Hash> = p.audit_path.iter().map(|x| h(x)).collect();
+        ledger::verify_inclusion(&Sha256Hasher, i, 17, &h(&p.leaf_hash), &path, &root).unwrap();
+    }
+    for a in 0..=17 {
+        for b in a..=17 {
+            let c = store.ledger_consistency(a, b).await.unwrap();
+            let proof: Vec<Hash> = c.proof.iter().map(|x| h(x)).collect();
+            let (ra, rb) = (store.ledger_root(a).await.unwrap(), store.ledger_root(b).await.unwrap());
+            ledger::verify_consistency(&Sha256Hasher, a, b, &ra, &rb, &proof).unwrap_or_else(|e| panic!("{a}->{b}: {e}"));
+        }
+    }
+    assert!(matches!(store.ledger_inclusion(17, Some(17)).await, Err(StoreError::Invalid { .. })));
+    assert!(matches!(store.ledger_consistency(3, 18).await, Err(StoreError::Invalid { .. })));
+}
+
+#[tokio::test]
+async fn witnesses_cosign_and_split_views_are_alarmed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _) = world(tmp.path()).await;
+    let cosigner = Ed25519Cosigner::from_seed("witness/d1-proc", &[5; 32]).unwrap();
+    assert!(store.add_cosignature("d1-proc", "x\n").await.is_err(), "no key registered yet");
+    store.register_witness("d1-proc", &cosigner.verifier_key_string()).await.unwrap();
+    assert!(store.register_witness("nowhere", &cosigner.verifier_key_string()).await.is_err());
+    let log = ledger::Ed25519NoteVerifier::from_key_string(&store.ledger_public_key()).unwrap();
+    let mut w = Witness::new(&Sha256Hasher, store.ledger_origin());
+    let cp = store.ledger_checkpoint(Some(9)).await.unwrap().unwrap();
+    let line = w.cosign(&Sha256Hasher, &log, &cosigner, &cp.note, &[], 1_795_336_205).unwrap();
+    let accepted = store.add_cosignature("d1-proc", &format!("{}{}", cp.note, line.to_line())).await.unwrap();
+    assert_eq!(accepted.timestamp, 1_795_336_205);
+    // Then the latest, with a consistency proof from 9.
+    let latest = store.ledger_checkpoint(None).await.unwrap().unwrap();
+    let proof: Vec<Hash> = store.ledger_consistency(9, latest.tree_size).await.unwrap().proof.iter().map(|x| h(x)).collect();
+    let line = w.cosign(&Sha256Hasher, &log, &cosigner, &latest.note, &proof, 1_795_336_300).unwrap();
+    store.add_cosignature("d1-proc", &format!("{}{}", latest.note, line.to_line())).await.unwrap();
+    let ws = store.witnesses().await.unwrap();
+    assert_eq!(ws.len(), 1);
+    assert_eq!(ws[0].witnessed_size, Some(17));
+    let shown = store.ledger_checkpoint(None).await.unwrap().unwrap();
+    assert_eq!(shown.cosignatures.len(), 1);
+    assert_eq!(shown.cosignatures[0].org, "d1-proc");
+    // The published note with the cosignature opens with the witness key.
+    ledger::open_note(&Store::cosigned_note(&shown), &[&cosigner.verifier()]).unwrap();
+    assert!(store.verify().await.unwrap().is_ok());
+
+    // A split view: a checkpoint of size 17 with another root, signed by this log's key (as a
+    // compromised or forked server would), cosigned by a witness that was shown only that one.
+    let key = std::fs::read_to_string(tmp.path().join("keys/ledger.key")).unwrap();
+    let signer = Ed25519NoteSigner::from_private_key_string(key.trim()).unwrap();
+    assert_eq!(signer.verifier().key_id(), log.key_id());
+    let forged = ledger::Checkpoint::new(store.ledger_origin(), 17, [9; 32]).with_timestamp(1_795_336_400).sign(&signer).unwrap();
+    let mut fresh = Witness::new(&Sha256Hasher, store.ledger_origin());
+    let line = fresh.cosign(&Sha256Hasher, &log, &cosigner, &forged, &[], 1_795_336_401).unwrap();
+    let err = store.add_cosignature("d1-proc", &format!("{forged}{}", line.to_line())).await.unwrap_err();
+    assert!(matches!(err, StoreError::SplitView(_)), "{err}");
+    let alarms = store.ledger_alarms().await.unwrap();
+    assert_eq!(alarms.len(), 1);
+    assert_eq!((alarms[0].kind.as_str(), alarms[0].size), ("split_view", Some(17)));
+    // And the honest witness refuses the fork itself.
+    assert!(w.cosign(&Sha256Hasher, &log, &cosigner, &forged, &[], 1_795_336_402).is_err());
+    // A cosignature by another key is refused.
+    let other = Ed25519Cosigner::from_seed("witness/d1-proc", &[6; 32]).unwrap();
+    let line = Witness::new(&Sha256Hasher, store.ledger_origin()).cosign(&Sha256Hasher, &log, &other, &latest.note, &[], 1).unwrap();
+    assert!(matches!(store.add_cosignature("d1-proc", &format!("{}{}", latest.note, line.to_line())).await, Err(StoreError::Invalid { .. })));
+}
+
+/// One tampering, and the position (or the message part) `verify` must name.
+struct Case {
+    sql: String,
+    position: Option<u64>,
+    contains: &'static str,
+}
+
+fn case(sql: impl Into<String>, position: Option<u64>, contains: &'static str) -> Case {
+    Case { sql: sql.into(), position, contains }
+}
+
+/// SQL that changes one byte (the `k`-th, 1-based) of a text column to the next ASCII letter.
+fn bump_text(table: &str, col: &str, key: &str, k: usize) -> String {
+    format!(
+        "UPDATE {table} SET {col} = substr({col}, 1, {km1}) || char(CASE WHEN unicode(substr({col}, {k}, 1)) = 122 THEN 97 ELSE unicode(substr({col}, {k}, 1)) + 1 END) || substr({col}, {kp1}) WHERE {key}",
+        km1 = k - 1,
+        kp1 = k + 1
+    )
+}
+
+/// SQL that changes byte `k` (0-based) of a blob column (its low hex digit), keeping it a blob.
+fn flip_blob(table: &str, col: &str, key: &str, k: usize) -> String {
+    format!(
+        "UPDATE {table} SET {col} = unhex(substr(hex({col}), 1, {a}) || CASE substr(hex({col}), {b}, 1) WHEN '0' THEN '1' ELSE '0' END || substr(hex({col}), {c})) WHERE {key}",
+        a = 2 * k + 1,
+        b = 2 * k + 2,
+        c = 2 * k + 3
+    )
+}
+
+#[tokio::test]
+async fn every_tampering_is_named_at_its_position() {
+    // `position: None` means: any position (or none), as long as the message names the fault.
+    let mut cases = vec![
+        // An event's body, one byte, at the first, a middle and the last position. Byte 30 of
+        // the body lies in `"actor":{…}` / `"action":{…}` text.
+        case(bump_text("events", "body", "position = 0", 30), Some(0), ""),
+        case(bump_text("events", "body", "position = 7", 40), Some(7), ""),
+        case(bump_text("events", "body", "position = 16", 60), Some(16), ""),
+        // An event's indexed column.
+        case("UPDATE events SET actor_org = 'd1-proc' WHERE position = 5", Some(5), "actor_org"),
+        // A leaf, one byte (inside its JSON text).
+        case(flip_blob("ledger_leaves", "leaf", "position = 3", 20), Some(3), "leaf"),
+        case(flip_blob("ledger_leaves", "leaf", "position = 16", 100), Some(16), "leaf"),
+        // The salt: the leaf no longer derives from the event.
+        case("UPDATE ledger_leaves SET salt = zeroblob(32) WHERE position = 11", Some(11), "leaf"),
+        // Tree nodes: a leaf hash, an interior node covering 4..8, the node covering 8..16.
+        case("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = 9", Some(9), "level 0, index 9"),
+        case("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1", Some(4), "level 2, index 1"),
+        case("UPDATE ledger_nodes SET hash = randomblob(32) WHERE level = 3 AND idx = 1", Some(8), "level 3, index 1"),
+        // Deleted rows.
+        case("DELETE FROM events WHERE position = 6", Some(6), "missing"),
+        case("DELETE FROM ledger_leaves WHERE position = 2", Some(2), "missing"),
+        case("DELETE FROM ledger_nodes WHERE level = 1 AND idx = 6", Some(12), "missing"),
+        // The tail cut off consistently (events, leaves, nodes, not the checkpoint).
+        case(
+            "DELETE FROM events WHERE position = 16; DELETE FROM ledger_leaves WHERE position = 16; DELETE FROM ledger_nodes WHERE level = 0 AND idx = 16",
+            Some(16),
+            "",
+        ),
+        // Reordered rows: two events swapped, two leaves swapped.
+        case(
+            "UPDATE events SET position = -1 WHERE position = 4; UPDATE events SET position = 4 WHERE position = 13; UPDATE events SET position = 13 WHERE position = -1",
+            Some(4),
+            "",
+        ),
+        case(
+            "UPDATE ledger_leaves SET position = -1 WHERE position = 10; UPDATE ledger_leaves SET position = 10 WHERE position = 12; UPDATE ledger_leaves SET position = 12 WHERE position = -1",
+            Some(10),
+            "leaf",
+        ),
+        // A checkpoint: its note by one byte, its stored root, a deleted latest checkpoint.
+        case(bump_text("ledger_checkpoints", "note", "size = 9", 25), None, "checkpoint of tree size 9"),
+        case("UPDATE ledger_checkpoints SET root = zeroblob(32) WHERE size = 5", None, "checkpoint of tree size 5"),
+        case("DELETE FROM ledger_checkpoints WHERE size = (SELECT MAX(size) FROM ledger_checkpoints)", None, "not covered by any signed checkpoint"),
+    ];
+    // A leaf turned into text of the same bytes but one.
+    cases.push(case(bump_text("ledger_leaves", "leaf", "position = 8", 30), Some(8), "leaf"));
+    // A tree node's hash, one bit.
+    cases.push(case(flip_blob("ledger_nodes", "hash", "level = 0 AND idx = 14", 31), Some(14), "level 0, index 14"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _) = world(tmp.path()).await;
+    drop(store);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    for (i, c) in cases.iter().enumerate() {
+        let dir = tmp.path().join(format!("case{i}"));
+        std::fs::create_dir_all(dir.join("keys")).unwrap();
+        copy_db(tmp.path(), &dir).await;
+        let pool = raw(&dir).await;
+        for stmt in c.sql.split("; ") {
+            exec(&pool, stmt).await;
+        }
+        pool.close().await;
+        let store = Store::open(&dir.join("lianban.db"), store::Durability::Full, Arc::new(ManualClock::new(at("2025-09-02 09:00")))).await.unwrap();
+        let d = disagreement(&store).await;
+        let shown = d.to_string();
+        if let Some(p) = c.position {
+            assert_eq!(d.position, Some(p), "case {i} ({}): {shown}", c.sql);
+            assert!(shown.starts_with(&format!("position {p}:")), "{shown}");
+        }
+        assert!(shown.contains(c.contains), "case {i} ({}): {shown:?} lacks {:?}", c.sql, c.contains);
+    }
+}
+
+async fn copy_db(from: &Path, to: &Path) {
+    // VACUUM INTO makes a consistent copy of the database whatever the WAL holds.
+    let pool = raw(from).await;
+    exec(&pool, &format!("VACUUM INTO '{}'", to.join("lianban.db").display())).await;
+    pool.close().await;
+    std::fs::copy(from.join("keys/ledger.key"), to.join("keys/ledger.key")).unwrap();
+}
