@@ -257,7 +257,7 @@ fn new_case_form(u: &UiUser, error: Option<&str>, f: &HashMap<String, String>) -
     html! {
         h1 { "刑事立案" }
         @if let Some(e) = error { div class="flash error" role="alert" { (e) } }
-        form method="post" action="/cases/new" class="card form" data-confirm="确认立案？立案决定将记入不可篡改的办案记录。" {
+        form method="post" action="/cases/new" class="card form" data-confirm="确认立案？立案决定将记入不可篡改的办案记录，不能撤回。" {
             input type="hidden" name="csrf" value=(u.csrf);
             div class="field" {
                 label for="title" { "案件名称" }

@@ -58,7 +58,12 @@ impl FromRequestParts<AppState> for UiUser {
     type Rejection = ToLogin;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
-        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        // After logging in, come back to the page — for a form post, to the page it was on.
+        let path = if parts.method == axum::http::Method::GET {
+            parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into())
+        } else {
+            parts.uri.path().strip_suffix("/act").unwrap_or("/").to_string()
+        };
         let Some(token) = cookie(&parts.headers, auth::SESSION_COOKIE) else {
             return Err(ToLogin(path));
         };
