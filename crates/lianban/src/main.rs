@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use store::{Durability, Store, SystemClock};
 
+mod demo_cli;
 mod ledger_cli;
 
 #[derive(Parser)]
@@ -155,7 +156,7 @@ async fn main() -> Result<()> {
             println!("已初始化 {}：管理员账号 admin", data.display());
             Ok(())
         }
-        Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo::run(&data, &listen, no_serve, cases, seed, reset).await,
+        Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,
         Cmd::Verify { data } => ledger_cli::verify(&data).await,
         Cmd::Ledger { command } => ledger_cli::run(command).await,
         Cmd::Assist { command } => match command {
@@ -198,12 +199,3 @@ mod admin {
     }
 }
 
-mod demo {
-    use anyhow::{bail, Result};
-    use std::path::Path;
-
-    pub async fn run(data: &Path, listen: &str, no_serve: bool, cases: u32, seed: u64, reset: bool) -> Result<()> {
-        let _ = (data, listen, no_serve, cases, seed, reset);
-        bail!("the demo world is not built yet")
-    }
-}
