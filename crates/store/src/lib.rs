@@ -20,6 +20,7 @@ pub mod trace;
 mod projection;
 mod read;
 mod sql;
+mod supervision;
 mod verify;
 mod writer;
 
@@ -28,6 +29,7 @@ pub use error::StoreError;
 pub use trace::{AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
 pub use read::{CaseQuery, CaseSummary, InboxItem};
 pub use verify::{Disagreement, VerifyReport};
+pub use supervision::{AlertRecord, FindingRecord, NotificationRecord, SupervisionQuery, SweepSummary};
 
 use domain::{Action, CaseState, Directory, Event, HolidayCalendar, Organization, User};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};

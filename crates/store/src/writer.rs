@@ -89,6 +89,10 @@ async fn run_batch(
             Err(e) => {
                 sp.rollback().await.map_err(StoreError::db)?;
                 frontier = before;
+                if let StoreError::Refused(r) = &e {
+                    let dir = shared.directory.read().expect("directory lock").clone();
+                    crate::supervision::on_refusal(&mut tx, &job.cmd, r, shared.clock.now(), &dir).await?;
+                }
                 out.push(Err(e));
             }
         }
@@ -189,5 +193,6 @@ async fn process(
     // The event's leaf and the tree nodes it completes, in the same savepoint as the event.
     trace::append(conn, frontier, position, &value).await?;
     projection::write_case(conn, &next, event.at, &cal).await?;
+    crate::supervision::on_event(conn, &event, &next, &dir, &cal).await?;
     Ok(Outcome { event, position, state: next, replayed: false })
 }

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::DeadlineKind;
-use domain::period::local_date;
+use domain::period::{local_date, Period};
 use domain::view::Deadline;
 use domain::{AgencyKind, CaseState, Directory, Event, HolidayCalendar};
 use serde::{Deserialize, Serialize};
@@ -64,9 +64,12 @@ pub fn alerts(deadlines: &[Deadline], now: DateTime<Utc>, cal: &HolidayCalendar,
             continue;
         }
         let left = cal.working_days_between(today, d.due.last_day);
+        // Hour periods (24-hour interrogation) are shorter than any warning in working days: they
+        // only alarm.
+        let hours_only = d.periods.iter().all(|p| matches!(p, Period::Hours(_)));
         let level = if now >= d.due.expires_at {
             AlertLevel::Alarm
-        } else if left <= cfg.warning_working_days as i64 {
+        } else if left <= cfg.warning_working_days as i64 && !hours_only {
             AlertLevel::Warning
         } else {
             continue;
