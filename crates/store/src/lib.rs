@@ -15,6 +15,7 @@
 
 mod clock;
 mod error;
+pub mod files;
 pub mod leaf;
 pub mod trace;
 mod projection;
@@ -26,6 +27,7 @@ mod writer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StoreError;
+pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
 pub use trace::{AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
 pub use read::{CaseQuery, CaseSummary, InboxItem};
 pub use verify::{Disagreement, VerifyReport};

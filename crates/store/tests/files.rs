@@ -1,0 +1,288 @@
+//! Electronic case files: streaming upload, content addressing, verified reads, corrections as
+//! versions, resumable uploads, volumes, frozen manifests, court-ordered removal, sealed legal
+//! documents for both crypto suites, and the chained files trace.
+
+mod common;
+
+use common::*;
+use crypto::Suite;
+use domain::action::PersonInput;
+use domain::Action;
+use std::sync::Arc;
+use store::files::BlobStore;
+use store::{Command, FileActor, ManualClock, NewFile, Store, StoreError};
+
+fn officer() -> FileActor {
+    FileActor { user: "officer".into(), org: "d1-police".into() }
+}
+fn prosecutor() -> FileActor {
+    FileActor { user: "prosecutor".into(), org: "d1-proc".into() }
+}
+
+async fn world() -> (tempfile::TempDir, Arc<ManualClock>, Store, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-02 09:00")));
+    let store = open(tmp.path(), clock.clone()).await;
+    let reg = Action::Register {
+        title: "李四诈骗案".into(),
+        facts: "李四以投资为名骗取他人钱财。".into(),
+        charges: vec!["诈骗".into()],
+        persons: vec![PersonInput { name: "李四".into(), id_card: None, gender: None, birth_date: None }],
+    };
+    let out = store.submit(Command::new("officer", None, reg)).await.unwrap();
+    (tmp, clock, store, out.state.id)
+}
+
+fn meta(title: &str) -> NewFile {
+    NewFile { title: title.into(), media_type: Some("application/pdf".into()), pages: Some(3), person: Some(1), evidence: Some("书证1".into()) }
+}
+
+async fn upload(store: &Store, case: &str, actor: &FileActor, m: NewFile, bytes: &[u8]) -> Result<store::CaseFile, StoreError> {
+    let mut w = store.file_writer(u64::MAX).await?;
+    for c in bytes.chunks(70_001) {
+        w.write(c).await?;
+    }
+    store.add_file(case, actor, m, w.finish().await?, None).await
+}
+
+async fn read_all(store: &Store, f: &store::CaseFile, start: u64, end: u64) -> Result<Vec<u8>, StoreError> {
+    let mut r = store.read_file(f, start, end).await?;
+    let mut out = Vec::new();
+    while let Some(c) = r.next_chunk().await {
+        out.extend(c?);
+    }
+    Ok(out)
+}
+
+fn content(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[tokio::test]
+async fn upload_is_content_addressed_and_every_read_is_verified() {
+    let (tmp, _clock, store, case) = world().await;
+    let data = content(3 * 1024 * 1024 + 17);
+    let f = upload(&store, &case, &officer(), meta("讯问笔录"), &data).await.unwrap();
+    assert_eq!(f.sha256, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data)));
+    assert_eq!((f.size, f.version, f.pages, f.person), (data.len() as u64, 1, Some(3), Some(1)));
+    assert_eq!(f.category, store::FileCategory::Pdf);
+    let path = store.blobs().path(&f.sha256);
+    assert!(path.starts_with(tmp.path().join("blobs")));
+    assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
+    // A range across a block boundary.
+    let (s, e) = (1024 * 1024 - 5, 2 * 1024 * 1024 + 9);
+    assert_eq!(read_all(&store, &f, s, e).await.unwrap(), &data[s as usize..e as usize]);
+    // The same content again is stored once.
+    let g = upload(&store, &case, &officer(), meta("讯问笔录（副本）"), &data).await.unwrap();
+    assert_eq!(g.sha256, f.sha256);
+    assert_ne!(g.id, f.id);
+
+    // One flipped byte in the second block: reading it is an error, never the bytes.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[1024 * 1024 + 3] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(matches!(read_all(&store, &f, 0, f.size).await, Err(StoreError::Corrupt(_))));
+    assert!(matches!(read_all(&store, &f, s, e).await, Err(StoreError::Corrupt(_))));
+    // The first block is intact and still served.
+    assert_eq!(read_all(&store, &f, 0, 100).await.unwrap(), &data[..100]);
+    // A truncated blob is an error too.
+    std::fs::write(&path, &data[..10]).unwrap();
+    assert!(matches!(store.read_file(&f, 0, 10).await, Err(StoreError::Corrupt(_))));
+}
+
+#[tokio::test]
+async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written() {
+    let (_tmp, _clock, store, case) = world().await;
+    for (m, field) in [
+        (NewFile { title: " ".into(), ..meta("x") }, "title"),
+        (NewFile { person: Some(9), ..meta("x") }, "person"),
+        (NewFile { pages: Some(0), ..meta("x") }, "pages"),
+    ] {
+        match upload(&store, &case, &officer(), m, b"abc").await {
+            Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(matches!(upload(&store, "LB-2099-000009", &officer(), meta("x"), b"abc").await, Err(StoreError::NotFound(_))));
+    assert!(store.case_files(&case).await.unwrap().is_empty());
+    assert!(store.files_log(&case).await.unwrap().is_empty());
+    // The size limit is enforced while streaming.
+    let mut w = store.file_writer(10).await.unwrap();
+    assert!(w.write(&[0; 11]).await.is_err());
+}
+
+#[tokio::test]
+async fn corrections_are_new_versions_and_the_original_stays() {
+    let (_tmp, _clock, store, case) = world().await;
+    let v1 = upload(&store, &case, &officer(), meta("鉴定意见"), b"version one").await.unwrap();
+    let mut w = store.file_writer(u64::MAX).await.unwrap();
+    w.write(b"version two").await.unwrap();
+    let staged = w.finish().await.unwrap();
+    // Another organization may not correct it; a reason is required.
+    let mut w2 = store.file_writer(u64::MAX).await.unwrap();
+    w2.write(b"x").await.unwrap();
+    assert!(store.add_file(&case, &prosecutor(), meta("鉴定意见"), w2.finish().await.unwrap(), Some((&v1.id, "笔误"))).await.is_err());
+    let mut w3 = store.file_writer(u64::MAX).await.unwrap();
+    w3.write(b"x").await.unwrap();
+    assert!(matches!(store.add_file(&case, &officer(), meta("鉴定意见"), w3.finish().await.unwrap(), Some((&v1.id, " "))).await, Err(StoreError::Invalid { .. })));
+    let v2 = store.add_file(&case, &officer(), meta("鉴定意见"), staged, Some((&v1.id, "原件扫描缺页"))).await.unwrap();
+    assert_eq!((v2.version, v2.lineage.as_str(), v2.supersedes.as_deref(), v2.reason.as_deref()), (2, v1.id.as_str(), Some(v1.id.as_str()), Some("原件扫描缺页")));
+    assert_eq!(read_all(&store, &v1, 0, v1.size).await.unwrap(), b"version one");
+    assert_eq!(store.file_versions(&v1.id).await.unwrap().len(), 2);
+    let log = store.files_log(&case).await.unwrap();
+    assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["file_uploaded", "file_corrected"]);
+    assert_eq!(log[1].detail["reason"], "原件扫描缺页");
+    // Each item is sealed by its uploader and the seal verifies.
+    let seal = store.file_seal(&v2.id).await.unwrap().unwrap();
+    assert_eq!(seal.document.content_hash, v2.sha256);
+    let check = store.check_seal(&seal).await.unwrap();
+    assert!(check.valid && check.key_registered, "{check:?}");
+}
+
+#[tokio::test]
+async fn resumable_upload_resumes_at_the_received_offset() {
+    let (_tmp, _clock, store, case) = world().await;
+    let data = content(2 * 1024 * 1024 + 100);
+    let st = store.begin_upload(&case, &officer(), &meta("监控录像"), Some(data.len() as u64)).await.unwrap();
+    assert_eq!(st.received, 0);
+    let mut c = store.upload_chunk(&st.id, &officer(), 0, u64::MAX).await.unwrap();
+    c.write(&data[..1_000_000]).await.unwrap();
+    assert_eq!(c.finish().await.unwrap(), 1_000_000);
+    // An interrupted chunk: bytes written but never finished do not count.
+    let mut c = store.upload_chunk(&st.id, &officer(), 1_000_000, u64::MAX).await.unwrap();
+    c.write(&[0xEE; 5000]).await.unwrap();
+    drop(c);
+    // A wrong offset is refused, naming the right one.
+    match store.upload_chunk(&st.id, &officer(), 5, u64::MAX).await {
+        Err(StoreError::Invalid { field, message }) => assert!(field == "offset" && message.contains("1000000"), "{message}"),
+        _ => panic!("wrong offset accepted"),
+    }
+    // Only the uploader sees the upload.
+    assert!(store.upload(&st.id, &prosecutor()).await.is_err());
+    // Completing early is refused.
+    assert!(store.complete_upload(&st.id, &officer(), None).await.is_err());
+    let mut c = store.upload_chunk(&st.id, &officer(), 1_000_000, u64::MAX).await.unwrap();
+    c.write(&data[1_000_000..]).await.unwrap();
+    assert_eq!(c.finish().await.unwrap(), data.len() as u64);
+    assert!(store.complete_upload(&st.id, &officer(), Some(&"0".repeat(64))).await.is_err(), "wrong declared hash");
+    let f = store.complete_upload(&st.id, &officer(), None).await.unwrap();
+    assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
+    // Completing twice returns the same item.
+    assert_eq!(store.complete_upload(&st.id, &officer(), None).await.unwrap().id, f.id);
+}
+
+#[tokio::test]
+async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads() {
+    let (_tmp, _clock, store, case) = world().await;
+    let a = upload(&store, &case, &officer(), meta("立案决定书"), b"a").await.unwrap();
+    let b = upload(&store, &case, &officer(), meta("讯问笔录"), b"b").await.unwrap();
+    let c = upload(&store, &case, &officer(), meta("内部审批表"), b"c").await.unwrap();
+    let v = store.create_volume(&case, &officer(), "诉讼卷第一卷", &[b.id.clone(), a.id.clone()]).await.unwrap();
+    assert_eq!(v.items.iter().map(|i| (i.position, i.file_id.as_str())).collect::<Vec<_>>(), [(1, b.id.as_str()), (2, a.id.as_str())]);
+    let v = store.set_volume_items(&v.id, &officer(), &[a.id.clone(), b.id.clone()]).await.unwrap();
+    assert_eq!(v.items[0].file_id, a.id);
+    assert!(store.set_volume_items(&v.id, &prosecutor(), &[]).await.is_err(), "only the volume's organization reorders it");
+
+    assert!(!store.org_may_read_file(&a, "d1-proc").await.unwrap());
+    let m = store.freeze_manifest(&case, &officer(), "d1-proc", Some(1), &[v.id.clone()], &[]).await.unwrap();
+    assert_eq!(m.items.len(), 2);
+    assert_eq!(m.hash.len(), 64);
+    assert_eq!(store.manifest(&m.id).await.unwrap().unwrap(), m);
+    assert!(store.org_may_read_file(&a, "d1-proc").await.unwrap());
+    assert!(store.org_may_read_file(&b, "d1-proc").await.unwrap());
+    assert!(!store.org_may_read_file(&c, "d1-proc").await.unwrap(), "not selected, not sent");
+    // Reordering the volume afterwards does not change what was frozen.
+    store.set_volume_items(&v.id, &officer(), &[b.id.clone()]).await.unwrap();
+    assert_eq!(store.manifest(&m.id).await.unwrap().unwrap().items.len(), 2);
+    // A correction after the transfer is not sent automatically.
+    let mut w = store.file_writer(u64::MAX).await.unwrap();
+    w.write(b"a2").await.unwrap();
+    let a2 = store.add_file(&case, &officer(), meta("立案决定书"), w.finish().await.unwrap(), Some((&a.id, "补充签名"))).await.unwrap();
+    assert!(!store.org_may_read_file(&a2, "d1-proc").await.unwrap());
+    // The receiver may pass on what it received, but not what it never got.
+    store.freeze_manifest(&case, &prosecutor(), "d1-court", None, &[], &[a.id.clone()]).await.unwrap();
+    assert!(store.freeze_manifest(&case, &prosecutor(), "d1-court", None, &[], &[c.id.clone()]).await.is_err());
+    assert!(store.freeze_manifest(&case, &officer(), "nowhere", None, &[], &[a.id.clone()]).await.is_err());
+    assert!(store.freeze_manifest(&case, &officer(), "d1-proc", Some(99), &[], &[a.id.clone()]).await.is_err());
+    assert_eq!(store.case_manifests(&case, Some("d1-court")).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn court_ordered_removal_deletes_content_and_keeps_the_record() {
+    let (_tmp, _clock, store, case) = world().await;
+    let f = upload(&store, &case, &officer(), meta("被害人照片"), b"sensitive").await.unwrap();
+    let judge = FileActor { user: "judge".into(), org: "d1-court".into() };
+    assert!(store.purge_content(&f.id, &judge, " ").await.is_err(), "an order is required");
+    let f2 = store.purge_content(&f.id, &judge, "（2026）临刑封1号").await.unwrap();
+    assert!(!f2.content_available);
+    assert_eq!(f2.sha256, f.sha256);
+    assert!(!store.blobs().path(&f.sha256).exists());
+    assert!(matches!(store.read_file(&f2, 0, 1).await, Err(StoreError::NotFound(_))));
+    assert!(upload(&store, &case, &officer(), meta("again"), b"sensitive").await.is_err(), "removed content cannot come back");
+    assert!(store.file_seal(&f.id).await.unwrap().unwrap().verify().is_ok());
+    let log = store.files_log(&case).await.unwrap();
+    assert_eq!(log.last().unwrap().action, "content_purged");
+}
+
+#[tokio::test]
+async fn documents_are_sealed_by_the_issuing_organization_in_both_suites() {
+    for suite in Suite::ALL {
+        let (tmp, clock, store, case) = world().await;
+        store.set_crypto_suite(suite).await.unwrap();
+        clock.set(at("2026-11-02 10:00"));
+        store.submit(Command::new("officer", Some(&case), Action::Detain { person: 1 })).await.unwrap();
+        let docs = store.case_documents(&case).await.unwrap();
+        let state = store.case(&case).await.unwrap().unwrap();
+        assert_eq!(docs.len(), state.documents.len());
+        assert!(docs.len() >= 2, "registration decision and detention warrant");
+        for d in &docs {
+            let v = d.document.verify().unwrap();
+            assert!(v.content_checked);
+            assert_eq!(d.document.seal.suite, suite);
+            assert_eq!(d.document.document.org, "d1-police");
+            assert_eq!(d.document.document.signer, "officer");
+            assert!(d.document.content.as_ref().unwrap().contains("李四"));
+            assert!(store.check_seal(&d.document).await.unwrap().key_registered);
+        }
+        // Sealing is idempotent.
+        assert_eq!(store.case_documents(&case).await.unwrap().len(), docs.len());
+        // The key file is private.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let keys: Vec<_> = std::fs::read_dir(tmp.path().join("keys")).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with("seal-")).collect();
+            assert_eq!(keys.len(), 1);
+            assert_eq!(keys[0].metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        // A correction is a new sealed version with its reason; the original stays.
+        let number = docs[0].number.clone();
+        assert!(store.correct_document(&case, &number, &prosecutor(), "p", "理由", "x").await.is_err(), "only the issuer corrects");
+        let c = store.correct_document(&case, &number, &officer(), "officer", "当事人姓名笔误", "更正后的文书").await.unwrap();
+        assert_eq!((c.version, c.latest), (2, true));
+        assert_eq!(c.document.document.supersedes.as_deref(), Some(docs[0].id.as_str()));
+        c.document.verify().unwrap();
+        let versions = store.sealed_versions(&case, Some(&number)).await.unwrap();
+        assert_eq!(versions.len(), 2);
+        assert!(!versions[0].latest);
+        // A forged copy fails: altered content, or a key that is not the organization's.
+        let mut forged = c.document.clone();
+        forged.content = Some("伪造".into());
+        assert!(!store.check_seal(&forged).await.unwrap().valid);
+        let other = suite.provider().generate_key_pair().unwrap();
+        let fake = crypto::seal::SealedDocument::seal(suite, &other.secret, &c.id, c.document.document.clone(), "更正后的文书", "2026-11-02T02:00:00Z").unwrap();
+        let check = store.check_seal(&fake).await.unwrap();
+        assert!(check.valid && !check.key_registered);
+        assert_eq!(store.verify_files_log().await.unwrap(), store.files_log(&case).await.unwrap().len() as u64);
+    }
+}
+
+#[tokio::test]
+async fn downloads_are_recorded_and_the_files_trace_is_chained() {
+    let (_tmp, _clock, store, case) = world().await;
+    let f = upload(&store, &case, &officer(), meta("x"), b"abc").await.unwrap();
+    store.record_download(&f, &prosecutor(), Some((0, 2))).await.unwrap();
+    let log = store.files_log(&case).await.unwrap();
+    let last = log.last().unwrap();
+    assert_eq!((last.action.as_str(), last.actor_user.as_str(), last.subject.as_str()), ("file_downloaded", "prosecutor", f.id.as_str()));
+    assert_eq!(store.verify_files_log().await.unwrap(), 2);
+}
