@@ -2,10 +2,15 @@
 // it only adds the live countdown and asks before irreversible submissions.
 (function () {
   "use strict";
+  // Deadlines run on the server's clock (the platform's time), not the device's: count from the
+  // server time the page was rendered at, advanced by the time elapsed since.
+  var serverNow = Date.parse(document.documentElement.getAttribute("data-now") || "");
+  var loadedAt = Date.now();
+  function now() { return isNaN(serverNow) ? Date.now() : serverNow + (Date.now() - loadedAt); }
   function countdown(el) {
     var end = Date.parse(el.getAttribute("data-expires"));
     if (isNaN(end)) return;
-    var ms = end - Date.now();
+    var ms = end - now();
     var abs = Math.abs(ms);
     var d = Math.floor(abs / 86400000), h = Math.floor((abs % 86400000) / 3600000), m = Math.floor((abs % 3600000) / 60000);
     var span = d > 0 ? d + "天" + h + "小时" : h > 0 ? h + "小时" + m + "分" : m + "分钟";

@@ -218,6 +218,9 @@ async fn every_agency_takes_a_case_down_the_chain_in_chromium() {
     wait_text(&c, "#timeline", "开庭：2025-11-26 09:30").await;
     c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     shot(&c, "case").await;
+    c.set_window_size(412, 915).await.unwrap();
+    shot(&c, "case-phone").await;
+    c.set_window_size(1366, 900).await.unwrap();
     // The court's own list, filtered by stage.
     c.goto(&format!("{base}/cases?stage=first_instance")).await.unwrap();
     wait_text(&c, "#count", "共 1 件").await;

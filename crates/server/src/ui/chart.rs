@@ -22,7 +22,7 @@ pub fn hbars(id: &str, title: &str, bars: &[Bar]) -> Markup {
     let w = label_w + bar_w + 60.0;
     let desc: Vec<String> = bars.iter().map(|b| format!("{}{}件", b.label, b.value)).collect();
     html! {
-        svg id=(id) class="chart" viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby=(format!("{id}-t {id}-d")) xmlns="http://www.w3.org/2000/svg" {
+        svg id=(id) class="chart" width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby=(format!("{id}-t {id}-d")) xmlns="http://www.w3.org/2000/svg" {
             title id=(format!("{id}-t")) { (title) }
             desc id=(format!("{id}-d")) { (desc.join("，")) }
             @for (i, b) in bars.iter().enumerate() {
@@ -54,7 +54,7 @@ pub fn columns(id: &str, title: &str, bars: &[Bar]) -> Markup {
     let base = plot_h + 20.0;
     let desc: Vec<String> = bars.iter().map(|b| format!("{}{}项", b.label, b.value)).collect();
     html! {
-        svg id=(id) class="chart" viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby=(format!("{id}-t {id}-d")) xmlns="http://www.w3.org/2000/svg" {
+        svg id=(id) class="chart" width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby=(format!("{id}-t {id}-d")) xmlns="http://www.w3.org/2000/svg" {
             title id=(format!("{id}-t")) { (title) }
             desc id=(format!("{id}-d")) { (desc.join("，")) }
             line x1="10" x2=(w - 10.0) y1=(base) y2=(base) class="axis" {}

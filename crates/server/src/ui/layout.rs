@@ -44,7 +44,7 @@ impl<'a> Page<'a> {
         };
         let page = html! {
             (DOCTYPE)
-            html lang="zh-CN" {
+            html lang="zh-CN" data-now=(self.user.map_or_else(Utc::now, |u| u.now).to_rfc3339()) {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";

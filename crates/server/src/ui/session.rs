@@ -36,6 +36,8 @@ pub fn session_csrf(st: &AppState, session_token: &str) -> String {
 pub struct UiUser {
     pub cu: CurrentUser,
     pub csrf: String,
+    /// The server's time when the request arrived (countdowns run on it).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Not signed in: go to the login page, then come back.
@@ -68,7 +70,7 @@ impl FromRequestParts<AppState> for UiUser {
             return Err(ToLogin(path));
         };
         let cu = CurrentUser::from_request_parts(parts, st).await.map_err(|_| ToLogin(path))?;
-        Ok(UiUser { csrf: session_csrf(st, &token), cu })
+        Ok(UiUser { csrf: session_csrf(st, &token), cu, now: st.store.now() })
     }
 }
 

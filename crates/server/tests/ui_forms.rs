@@ -1,0 +1,139 @@
+//! The web interface without a browser: CSRF on every form post, login redirects, the public
+//! query's refusals, and that pages render for each agency.
+
+mod ui_support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use ui_support::*;
+
+async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, Vec<(String, String)>, String) {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string())).collect();
+    let body = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    (status, headers, body)
+}
+
+fn form(uri: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+}
+
+fn set_cookie(h: &[(String, String)], name: &str) -> String {
+    h.iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .find_map(|(_, v)| v.strip_prefix(&format!("{name}=")).map(|r| r.split(';').next().unwrap().to_string()))
+        .unwrap_or_else(|| panic!("no {name} cookie in {h:?}"))
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let at = body.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no hidden {name}"));
+    let rest = &body[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+async fn login(app: &axum::Router, user: &str) -> (String, String) {
+    let (_, h, body) = send(app, get("/login", "")).await;
+    let pre = set_cookie(&h, "lianban_csrf");
+    let csrf = hidden(&body, "csrf");
+    let cookie = format!("lianban_csrf={pre}");
+    let (status, h, _) = send(app, form("/login", &cookie, &format!("username={user}&password={PASSWORD}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let session = set_cookie(&h, "lianban_session");
+    let cookie = format!("lianban_session={session}; lianban_csrf={pre}");
+    let (_, _, page) = send(app, get("/cases", &cookie)).await;
+    (cookie, hidden(&page, "csrf"))
+}
+
+#[tokio::test]
+async fn forms_need_their_csrf_token_and_pages_need_a_session() {
+    let srv = serve(at("2025-09-01 09:00")).await;
+    let app = server::router(server::AppState::new(srv.store.clone()));
+
+    // Not signed in: sent to the login page, coming back afterwards.
+    let (status, h, _) = send(&app, get("/inbox", "")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(h.iter().any(|(k, v)| k == "location" && v == "/login?next=/inbox"), "{h:?}");
+
+    // A login post without the token is refused.
+    let (status, _, body) = send(&app, form("/login", "", &format!("username=officer&password={PASSWORD}"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("表单校验码不符"));
+
+    let (cookie, csrf) = login(&app, "officer").await;
+    let register = "title=%E6%B5%8B%E8%AF%95%E6%A1%88&facts=%E6%A1%88%E6%83%85&charges=%E7%9B%97%E7%AA%83&name1=%E5%BC%A0%E4%B8%89";
+    // Registering with a wrong token writes nothing.
+    let (status, _, _) = send(&app, form("/cases/new", &cookie, &format!("{register}&csrf=00"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(srv.store.event_count().await.unwrap(), 0);
+    // With the token it is registered.
+    let (status, h, _) = send(&app, form("/cases/new", &cookie, &format!("{register}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{h:?}");
+    assert_eq!(srv.store.event_count().await.unwrap(), 1);
+    // An action without the token is refused; with it, taken.
+    let (status, _, _) = send(&app, form("/cases/LB-2025-000001/act", &cookie, "type=detain&person=1")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&app, form("/cases/LB-2025-000001/act", &cookie, &format!("type=detain&person=1&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // A refused action shows the case page with the reason (a prosecutor's action by the police
+    // is not even offered, and a forged post is refused by the domain with the article).
+    let (status, _, body) = send(&app, form("/cases/LB-2025-000001/act", &cookie, &format!("type=approve_arrest&person=1&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("未能办理") && body.contains("依据《刑事诉讼法》"), "{body}");
+    // A stale form (an older case version) is refused rather than applied twice.
+    let (status, _, body) = send(&app, form("/cases/LB-2025-000001/act", &cookie, &format!("type=interrogate&person=1&version=1&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("请刷新后重试"), "{body}");
+
+    // Another agency that never took part cannot open the case.
+    let (court, _) = login(&app, "judge").await;
+    let (status, _, body) = send(&app, get("/cases/LB-2025-000001", &court)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("不存在或无权查看"));
+
+    // Every page renders for its users.
+    for (user, path) in [("officer", "/inbox"), ("officer", "/cases?due=overdue"), ("officer", "/cases/new"), ("supervisor", "/dashboard"), ("supervisor", "/cases/LB-2025-000001")] {
+        let (c, _) = login(&app, user).await;
+        let (status, _, body) = send(&app, get(path, &c)).await;
+        assert_eq!(status, StatusCode::OK, "{user} {path}: {body}");
+    }
+    let (status, _, _) = send(&app, get("/dashboard", &court)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the dashboard is for the committee and leaders");
+}
+
+#[tokio::test]
+async fn the_public_query_needs_the_right_code_and_shows_no_names() {
+    let srv = serve(at("2025-09-01 09:00")).await;
+    let app = server::router(server::AppState::new(srv.store.clone()));
+    let (cookie, csrf) = login(&app, "officer").await;
+    let reg = "title=%E6%9D%8E%E5%9B%9B%E6%A1%88&facts=x&charges=%E7%9B%97%E7%AA%83&name1=%E6%9D%8E%E5%9B%9B";
+    send(&app, form("/cases/new", &cookie, &format!("{reg}&csrf={csrf}"))).await;
+    let (_, _, page) = send(&app, get("/cases/LB-2025-000001", &cookie)).await;
+    let at = page.find("id=\"access-code\">").unwrap();
+    let code = page[at + 17..at + 26].to_string();
+
+    let (_, h, body) = send(&app, get("/public", "")).await;
+    let pre = format!("lianban_csrf={}", set_cookie(&h, "lianban_csrf"));
+    let pcsrf = hidden(&body, "csrf");
+    let (status, _, body) = send(&app, form("/public", &pre, &format!("case_no=LB-2025-000001&code=ZZZZ-ZZZZ&csrf={pcsrf}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("查询码不正确"));
+    // An unknown case gets the same answer as a wrong code.
+    let (status, _, body2) = send(&app, form("/public", &pre, &format!("case_no=LB-2025-000999&code={code}&csrf={pcsrf}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body2.contains("查询码不正确"));
+    let (status, _, body) = send(&app, form("/public", &pre, &format!("case_no=lb-2025-000001&code={}&csrf={pcsrf}", code.to_lowercase()))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("侦查") && body.contains("公安机关立案侦查"));
+    assert!(!body.contains("李四") && !body.contains("盗窃"), "no names, no charges");
+}
