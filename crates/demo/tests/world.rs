@@ -66,40 +66,59 @@ fn the_plan_is_deterministic() {
     assert!(a.iter().zip(&c).any(|(x, y)| x.action != y.action));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_full_world_builds() {
+async fn built(opts: &Options) -> (tempfile::TempDir, Store, demo::Report) {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = Options::default();
     let clock = Arc::new(ManualClock::new(opts.now));
     let store = Store::open(&tmp.path().join("demo.db"), Durability::Bulk, clock.clone()).await.unwrap();
-    let started = std::time::Instant::now();
-    let report = build(&store, &clock, &opts, &fake_hash).await.unwrap_or_else(|e| panic!("{e}"));
-    eprintln!("built {} cases, {} events in {:?}", report.cases, report.events, started.elapsed());
-    eprintln!("{}", serde_json::to_string_pretty(&report).unwrap());
+    let report = build(&store, &clock, opts, &fake_hash).await.unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("built {} cases, {} events in {} ms", report.cases, report.events, report.elapsed_ms);
     assert_eq!(report.cases, opts.cases);
-
-    for stage in Stage::ALL {
-        assert!(report.stages.get(&stage).copied().unwrap_or(0) > 0, "no case in stage {stage:?}");
-    }
-    let all_kinds = all_action_kinds();
-    for k in &all_kinds {
-        assert!(report.actions.get(*k).copied().unwrap_or(0) > 0, "action {k} never taken");
-    }
     assert_eq!(store.event_count().await.unwrap(), report.events);
+    (tmp, store, report)
+}
 
-    // No case was returned a third time, and every stored case replays.
+/// No case is returned a third time (CPL 175), and the projections equal a rebuild.
+async fn check_consistency(store: &Store, report: &demo::Report) {
     let events = store.events_range(0, report.events).await.unwrap();
+    assert_eq!(events.len() as u64, report.events);
     let mut returns: std::collections::BTreeMap<String, u32> = Default::default();
     for (_, e) in &events {
         if matches!(e.action, Action::ReturnForInvestigation { .. }) {
             *returns.entry(e.case_id.clone()).or_default() += 1;
         }
     }
-    assert!(returns.values().all(|&n| n <= 2));
-    assert!(returns.values().any(|&n| n == 2));
+    assert!(returns.values().all(|&n| n <= 2), "a third return");
     store.check_projections().await.unwrap();
+}
 
-    // Deadlines are running at `now`: some due within the week, some overdue.
+/// A small world, quick in debug builds: every step accepted, consistent, deadlines running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_world_builds() {
+    let opts = Options { cases: 250, seed: 11, ..Options::default() };
+    let (_tmp, store, report) = built(&opts).await;
+    check_consistency(&store, &report).await;
+    assert!(report.running_deadlines > 0);
+    assert!(report.stages.get(&Stage::Execution).copied().unwrap_or(0) > 0);
+    assert!(report.stages.get(&Stage::Investigation).copied().unwrap_or(0) > 0);
+}
+
+/// The full-size world (2000 cases over two years): every stage, every action, deadlines due
+/// this week and overdue at `now`. Takes one to two minutes in a debug build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_full_world_builds() {
+    let opts = Options::default();
+    let (_tmp, store, report) = built(&opts).await;
+    eprintln!("{}", serde_json::to_string_pretty(&report).unwrap());
+    for stage in Stage::ALL {
+        assert!(report.stages.get(&stage).copied().unwrap_or(0) > 0, "no case in stage {stage:?}");
+    }
+    for k in all_action_kinds() {
+        assert!(report.actions.get(k).copied().unwrap_or(0) > 0, "action {k} never taken");
+    }
+    check_consistency(&store, &report).await;
+    assert!(report.actions["return_for_investigation"] > 0);
+
+    // Deadlines are running at `now`: some due within the week, some overdue, most on time.
     let running = store.running_deadlines(None, None, 10_000).await.unwrap();
     assert!(running.len() > 50, "{}", running.len());
     let overdue = running.iter().filter(|d| d.overdue(opts.now)).count();
@@ -160,4 +179,28 @@ fn all_action_kinds() -> Vec<&'static str> {
         "take_effect", "accept_second_instance", "extend_second_instance", "decide_second_instance",
         "hand_over_for_execution", "hand_over_for_community_correction", "record_correction_report", "withdraw_case",
     ]
+}
+
+#[test]
+fn facts_are_varied_and_name_the_suspects() {
+    let cal = domain::HolidayCalendar::builtin();
+    let plan = demo::plan(&Options { cases: 300, ..Options::default() }, &cal);
+    let mut seen = BTreeSet::new();
+    let mut charges = BTreeSet::new();
+    for st in &plan {
+        if let Action::Register { title, facts, charges: ch, persons } = &st.action {
+            assert!(facts.contains(&persons[0].name), "{facts}");
+            assert!(title.contains(&persons[0].name) && title.ends_with('案'));
+            for p in persons {
+                domain::ids::check_id_card(p.id_card.as_deref().unwrap()).unwrap();
+            }
+            if seen.len() < 6 {
+                eprintln!("{title}（{}）：{facts}", ch.join("、"));
+            }
+            seen.insert(facts.clone());
+            charges.insert(ch[0].clone());
+        }
+    }
+    assert_eq!(seen.len(), 300, "every case has its own facts");
+    assert!(charges.len() >= 25, "{}", charges.len());
 }
