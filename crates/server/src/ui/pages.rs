@@ -605,12 +605,16 @@ pub async fn dashboard(State(st): State<AppState>, u: UiUser) -> PageResult {
             section class="card" aria-labelledby="h-c1" {
                 h2 id="h-c1" { "各阶段案件数" }
                 (chart::hbars("chart-stages", "各阶段案件数", &stage_bars))
+                h2 id="h-c3" { "未来七日每日届满期限" }
+                @if week.is_empty() {
+                    p class="muted" id="chart-week-empty" { "未来七日没有届满的期限。" }
+                } @else {
+                    (chart::columns("chart-week", "未来七日每日届满期限数", &day_bars))
+                }
             }
             section class="card" aria-labelledby="h-c2" {
                 h2 id="h-c2" { "各机关在办案件数" }
                 (chart::hbars("chart-agencies", "各机关在办案件数", &kind_bars))
-                h2 id="h-c3" { "未来七日每日届满期限" }
-                (chart::columns("chart-week", "未来七日每日届满期限数", &day_bars))
             }
         }
         section class="card" aria-labelledby="h-over" {
