@@ -16,6 +16,7 @@ fn main() {
         }
         Some("tune") => tune(&data),
         Some("tune-proof") => tune_proof(&data),
+        Some("confusion") => confusion(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -103,4 +104,25 @@ pub fn cue_report(data: &std::path::Path, file: &str) {
     let mut v: Vec<_> = st.into_iter().collect();
     v.sort_by_key(|x| std::cmp::Reverse(x.1.1 + x.1.2));
     for (ch, (tp, fp, fnn)) in v.iter().take(60) { println!("{ch}\ttp {tp}\tfp {fp}\tfn {fnn}"); }
+}
+
+/// Most frequent (gold, predicted) confusions on a CAIL file.
+#[allow(dead_code)]
+pub fn confusion(data: &std::path::Path, file: &str) {
+    use std::collections::BTreeMap;
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let test = assist::data::read_cail(&data.join(file)).unwrap();
+    let mut m: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut f1 = 0.0;
+    for c in &test {
+        let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let pred: Vec<String> = a.charges.predict(&c.fact).into_iter().map(|s| s.charge).collect();
+        f1 += assist::eval::set_f1(&gold, &pred) / test.len() as f64;
+        for g in &gold { if !pred.contains(g) { *m.entry((g.clone(), pred.join("+"))).or_default() += 1; } }
+        for p in &pred { if !gold.contains(p) { *m.entry((format!("[fp] {}", gold.join("+")), p.clone())).or_default() += 1; } }
+    }
+    let mut v: Vec<_> = m.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
+    println!("F1 {f1:.4}");
+    for ((g, p), n) in v.iter().take(40) { println!("{n}\t{g}\t-> {p}"); }
 }

@@ -54,11 +54,14 @@ pub struct ChargeWeights {
     /// Weight of the fact cues ([`crate::cues`]).
     #[serde(default)]
     pub cue: f32,
+    /// A further charge with a decisive cue is suggested when its score reaches this share.
+    #[serde(default)]
+    pub cue_ratio: f32,
 }
 
 impl Default for ChargeWeights {
     fn default() -> Self {
-        ChargeWeights { centroid: 0.2, profile: 1.0, name: 0.0, second_ratio: 0.9, cue: 0.2 }
+        ChargeWeights { centroid: 0.2, profile: 1.0, name: 0.0, second_ratio: 0.9, cue: 0.2, cue_ratio: 0.85 }
     }
 }
 
@@ -235,14 +238,33 @@ impl ChargeModel {
     }
 
     pub fn predict(&self, facts: &str) -> Vec<ChargeSuggestion> {
-        let ranked = self.rank(facts);
+        let mut ranked = self.rank(facts);
+        // a charge that absorbs another (寻衅滋事 the beating, 合同诈骗 the fraud) pushes it down
+        // when its decisive cue is present
+        let text = crate::cues::strip_record(facts);
+        let strong = |name: &str| ranked.iter().any(|r| r.4 >= 1.0 && self.charges[r.0].name == name);
+        let mut demote: Vec<&str> = Vec::new();
+        for (winner, loser, cond) in crate::cues::DOMINATES {
+            if strong(winner) && crate::cues::matches(&text, cond) {
+                demote.push(loser);
+            }
+        }
+        for r in ranked.iter_mut() {
+            if demote.contains(&self.charges[r.0].name.as_str()) {
+                r.1 *= 0.6;
+            }
+        }
+        ranked.sort_by(|p, q| q.1.partial_cmp(&p.1).unwrap().then(p.0.cmp(&q.0)));
         let vz = self.vectorizer();
         let x = vz.vector(&words(facts));
-        let mut out = Vec::new();
+        let mut out: Vec<ChargeSuggestion> = Vec::new();
         let top = ranked[0].1;
         for (k, &(i, s, a, b, n)) in ranked.iter().enumerate() {
-            if k > 0 && (k > 2 || s < top * self.weights.second_ratio) {
+            if k > 0 && (out.len() > 2 || s < top * self.weights.cue_ratio) {
                 break;
+            }
+            if k > 0 && s < top * self.weights.second_ratio && n < 1.0 {
+                continue;
             }
             let c = &self.charges[i];
             let mut reasons = Vec::new();
@@ -264,6 +286,16 @@ impl ChargeModel {
                 reasons.push(Reason::statute(*art, format!("刑法第{art}条 text matches (cosine {b:.2}; shared words: {kw})")));
             }
             out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
+        }
+        // the merged CAIL label that judgments carry together with the specific charge
+        for (spec, merged) in crate::statute::COMPANIONS {
+            if out.iter().any(|o| o.charge == *spec) && !out.iter().any(|o| o.charge == *merged) {
+                if let Some(c) = self.charges.iter().find(|c| c.name == *merged) {
+                    let score = out.iter().find(|o| o.charge == *spec).map(|o| o.score).unwrap_or(0.0);
+                    let reasons = vec![Reason::rule(format!("{merged} is the collective charge that covers {spec}"))];
+                    out.push(ChargeSuggestion { charge: c.name.clone(), score, articles: Vec::new(), reasons });
+                }
+            }
         }
         out
     }
