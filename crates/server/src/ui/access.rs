@@ -20,10 +20,10 @@ static SECRETS: Mutex<Option<HashMap<PathBuf, [u8; 32]>>> = Mutex::new(None);
 
 /// The server secret for this store.
 pub fn secret(st: &AppState) -> [u8; 32] {
-    if let Ok(s) = std::env::var("LIANBAN_ACCESS_SECRET") {
-        if !s.is_empty() {
-            return Sha256::digest(s.as_bytes()).into();
-        }
+    if let Ok(s) = std::env::var("LIANBAN_ACCESS_SECRET")
+        && !s.is_empty()
+    {
+        return Sha256::digest(s.as_bytes()).into();
     }
     let path = st.store.path().with_file_name("access-code.key");
     let mut guard = SECRETS.lock().expect("secret lock");

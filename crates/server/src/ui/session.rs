@@ -76,6 +76,8 @@ impl FromRequestParts<AppState> for UiUser {
 
 /// Checks a submitted CSRF token against the session, or (forms shown before login, such as the
 /// public query) against the pre-session cookie.
+// The error is the page to answer with, as in every handler of the interface.
+#[allow(clippy::result_large_err)]
 pub fn check_csrf(st: &AppState, headers: &HeaderMap, submitted: Option<&str>) -> Result<(), Response> {
     let session = cookie(headers, auth::SESSION_COOKIE).map(|t| session_csrf(st, &t));
     let pre = cookie(headers, PRE_SESSION_COOKIE).filter(|v| v.len() == 32);
@@ -155,10 +157,8 @@ pub async fn login_page(headers: HeaderMap, axum::extract::Query(q): axum::extra
 
 pub fn with_cookie(resp: impl IntoResponse, set: Option<String>) -> Response {
     let mut r = resp.into_response();
-    if let Some(c) = set {
-        if let Ok(v) = c.parse() {
-            r.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if let Some(Ok(v)) = set.map(|c| c.parse()) {
+        r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
 }

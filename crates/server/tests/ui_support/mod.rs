@@ -1,5 +1,7 @@
 //! Helpers for the browser tests: a small world served on a free port, chromedriver started on
 //! another, and a WebDriver session on headless Chromium.
+// Each test binary uses a part of these helpers.
+#![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::{AgencyKind, Level, Organization, Role, User};
