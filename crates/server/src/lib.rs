@@ -11,6 +11,7 @@ pub mod body;
 pub mod error;
 pub mod gate;
 pub mod ledger_api;
+pub mod supervision_api;
 pub mod ui;
 
 use axum::extract::DefaultBodyLimit;
@@ -48,7 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route("/inbox", get(api::inbox))
         .route("/deadlines", get(api::deadlines))
         .route("/stats/stages", get(api::stage_stats))
-        .merge(ledger_api::routes());
+        .merge(ledger_api::routes())
+        .merge(supervision_api::routes());
     Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api)
