@@ -17,6 +17,7 @@ fn main() {
         Some("tune") => tune(&data),
         Some("tune-proof") => tune_proof(&data),
         Some("confusion") => confusion(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
+        Some("amount") => amount_errors(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -125,4 +126,16 @@ pub fn confusion(data: &std::path::Path, file: &str) {
     v.sort_by_key(|x| std::cmp::Reverse(x.1));
     println!("F1 {f1:.4}");
     for ((g, p), n) in v.iter().take(40) { println!("{n}\t{g}\t-> {p}"); }
+}
+
+/// Wrong crime amounts on the development file.
+#[allow(dead_code)]
+pub fn amount_errors(data: &std::path::Path) {
+    let ca = assist::data::read_jsonl(&data.join("judgments-dev/crime_amount.jsonl")).unwrap();
+    for (i, v) in ca.iter().enumerate() {
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        let p = assist::amount::crime_amount(&input.facts).map(|x| x.amount).unwrap_or(0.0);
+        let g: f64 = v["answer"].as_str().unwrap_or("").split_once(':').map(|x| x.1).unwrap_or("").trim_end_matches("元。").parse().unwrap_or(f64::NAN);
+        if (g - p).abs() >= 0.005 { println!("#{i} gold {g} pred {p}\n{}\n", input.facts.chars().take(700).collect::<String>()); }
+    }
 }

@@ -18,6 +18,9 @@ const EXCLUDE_BEFORE: &[&str] = &[
 /// Contexts that mark an amount as a total of amounts listed before.
 const TOTAL_BEFORE: &[&str] = &["共计", "合计", "总计", "累计", "共", "总价值", "总额", "总金额", "总价"];
 
+/// Words of a grand total over several offences (a local 共计 only sums the items of one).
+const GRAND_TOTAL: &[&str] = &["累计", "总计", "共计盗", "共计骗", "共计窃", "共骗", "共盗", "共窃", "合计骗", "合计盗", "总额", "总价值", "总金额", "数额共计", "金额共计", "共计诈骗", "共计抢"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmountSuggestion {
     pub amount: f64,
@@ -36,7 +39,29 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
     &text[b..start]
 }
 
+/// Contexts just after an amount that mark it as not part of the crime total (sale prices of
+/// the loot, payments to accomplices).
+const EXCLUDE_AFTER: &[&str] = &["的价格", "价格", "卖给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资"];
+
+/// The clause (since the last ，。；: or line break) before `start`, at most `max_chars` long.
+fn clause(text: &str, start: usize, max_chars: usize) -> &str {
+    let before = &text[..start];
+    let mut b = start;
+    for (n, (i, c)) in before.char_indices().rev().enumerate() {
+        if n >= max_chars || matches!(c, '。' | '；' | ';' | '\n' | '，' | ',' | '：' | ':') {
+            break;
+        }
+        b = i;
+    }
+    &text[b..start]
+}
+
 /// Total crime amount in the facts, or `None` when no amount is stated.
+///
+/// Amounts are read in order. One equal to the sum of the amounts just before it is their total
+/// (it replaces them); amounts just after one that add up to it are its parts (dropped); a
+/// repeated mention of a sum already counted is not counted again; an explicit grand total
+/// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     let mentions = find_money(facts);
     if mentions.is_empty() {
@@ -47,47 +72,83 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
         let near = clause_before(facts, m.start, 6);
+        let cl = clause(facts, m.start, 30);
+        let after: String = facts[m.end..].chars().take(4).collect();
         let span = &facts[m.start..m.end];
-        if EXCLUDE_BEFORE.iter().any(|k| near.contains(k)) || (ctx.contains("赔偿") || ctx.contains("退赔") || ctx.contains("分得")) {
+        let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每");
+        if unit_price
+            || EXCLUDE_BEFORE.iter().any(|k| near.contains(k) || cl.contains(k))
+            || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k))
+            || ctx.contains("赔偿")
+            || ctx.contains("退赔")
+            || ctx.contains("分得")
+            || cl.contains("其中")
+        {
             excluded.push(span.to_string());
             continue;
         }
-        let is_total = TOTAL_BEFORE.iter().any(|k| near.contains(k));
+        let is_total = GRAND_TOTAL.iter().any(|k| cl.contains(k)) || (TOTAL_BEFORE.iter().any(|k| near.contains(k)) && !near.contains("价值") && !cl.contains('台') && !cl.contains('部'));
         included.push((m.value, is_total, format!("{ctx}{span}")));
     }
     if included.is_empty() {
         return None;
     }
-    // distinct values in order
-    let mut distinct: Vec<(f64, bool, String)> = Vec::new();
-    for (v, t, c) in included {
-        if let Some(d) = distinct.iter_mut().find(|d| d.0 == v) {
-            d.1 |= t;
-        } else {
-            distinct.push((v, t, c));
+    let eq = |a: f64, b: f64| (a - b).abs() < 0.005;
+    let mut stack: Vec<(f64, String)> = Vec::new();
+    let mut reasons: Vec<Reason> = Vec::new();
+    for (v, is_total, c) in included {
+        // a total of the amounts just before it
+        let mut covered = None;
+        let mut acc = 0.0;
+        for k in (0..stack.len()).rev() {
+            acc += stack[k].0;
+            if stack.len() - k >= 2 && eq(acc, v) {
+                covered = Some(k);
+                break;
+            }
+            if acc > v + 0.005 {
+                break;
+            }
+        }
+        if let Some(k) = covered {
+            stack.truncate(k);
+            reasons.push(Reason::rule(format!("{v} is the total of the amounts listed before it")));
+            stack.push((v, c));
+            continue;
+        }
+        if stack.iter().any(|s| eq(s.0, v)) {
+            reasons.push(Reason::rule(format!("{v} mentioned again: {c}")));
+            continue;
+        }
+        let sum: f64 = stack.iter().map(|s| s.0).sum();
+        if is_total && v + 0.005 >= sum {
+            stack.clear();
+            reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
+            stack.push((v, c));
+            continue;
+        }
+        stack.push((v, c));
+        // parts after a sum: drop them when they add up to the amount before them
+        let n = stack.len();
+        if n >= 3 {
+            let mut acc = 0.0;
+            for k in (0..n - 1).rev() {
+                acc += stack[k + 1].0;
+                if n - 1 - k >= 2 && eq(acc, stack[k].0) {
+                    reasons.push(Reason::rule(format!("the amounts after {} are its parts", stack[k].0)));
+                    stack.truncate(k + 1);
+                    break;
+                }
+            }
         }
     }
-    let non_total_sum: f64 = distinct.iter().filter(|d| !d.1).map(|d| d.0).sum();
-    let max_total = distinct.iter().filter(|d| d.1).map(|d| d.0).fold(0.0, f64::max);
-    let amount = if max_total > 0.0 && max_total + 0.5 >= non_total_sum - max_total_in_parts(&distinct, max_total) {
-        // an explicit total covers the listed parts
-        let parts: f64 = distinct.iter().filter(|d| !d.1 && d.0 > max_total).map(|d| d.0).sum();
-        max_total + parts
-    } else {
-        distinct.iter().map(|d| d.0).sum()
-    };
-    let mut reasons: Vec<Reason> = distinct
-        .iter()
-        .map(|d| Reason::fact(format!("counted {}: {}", d.0, d.2)))
-        .collect();
+    let amount: f64 = stack.iter().map(|s| s.0).sum();
+    let mut out: Vec<Reason> = stack.iter().map(|(v, c)| Reason::fact(format!("counted {v}: {c}"))).collect();
+    out.extend(reasons);
     for e in excluded {
-        reasons.push(Reason::fact(format!("not counted (returned, shared or compensation): {e}")));
+        out.push(Reason::fact(format!("not counted (returned, shared, price or compensation): {e}")));
     }
-    Some(AmountSuggestion { amount: round2(amount), reasons })
-}
-
-fn max_total_in_parts(_d: &[(f64, bool, String)], _t: f64) -> f64 {
-    0.0
+    Some(AmountSuggestion { amount: round2(amount), reasons: out })
 }
 
 #[cfg(test)]
