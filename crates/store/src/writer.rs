@@ -75,10 +75,12 @@ async fn run_batch(
         }
     };
     let start_size = frontier.size();
+    let mut pending = trace::Pending::default();
     for job in batch {
         let mut sp = tx.begin().await.map_err(StoreError::db)?;
         let before = frontier.clone();
-        match process(shared, &mut sp, &job.cmd, next_position, &mut frontier).await {
+        let mark = pending.mark();
+        match process(shared, &mut sp, &job.cmd, next_position, &mut frontier, &mut pending).await {
             Ok(outcome) => {
                 sp.commit().await.map_err(StoreError::db)?;
                 if !outcome.replayed {
@@ -89,6 +91,7 @@ async fn run_batch(
             Err(e) => {
                 sp.rollback().await.map_err(StoreError::db)?;
                 frontier = before;
+                pending.rollback_to(mark);
                 if let StoreError::Refused(r) = &e {
                     let dir = shared.directory.read().expect("directory lock").clone();
                     crate::supervision::on_refusal(&mut tx, &job.cmd, r, shared.clock.now(), &dir).await?;
@@ -98,6 +101,8 @@ async fn run_batch(
         }
     }
     if frontier.size() > start_size {
+        // The batch's leaves and nodes, in the same transaction as its events.
+        trace::flush(&mut tx, &mut pending).await?;
         trace::sign_checkpoint(&mut tx, &shared.ledger, &frontier, shared.clock.now()).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;
@@ -111,6 +116,7 @@ async fn process(
     cmd: &Command,
     position: u64,
     frontier: &mut Frontier,
+    pending: &mut trace::Pending,
 ) -> Result<Outcome, StoreError> {
     if let Some(rid) = &cmd.request_id {
         if rid.is_empty() || rid.len() > 200 {
@@ -190,8 +196,9 @@ async fn process(
     .execute(&mut *conn)
     .await
     .map_err(StoreError::db)?;
-    // The event's leaf and the tree nodes it completes, in the same savepoint as the event.
-    trace::append(conn, frontier, position, &value).await?;
+    // The event's leaf and the tree nodes it completes: computed now, written with the batch
+    // (rolled back with this command's savepoint if it is refused).
+    trace::stage(frontier, pending, position, &value)?;
     projection::write_case(conn, &next, event.at, &cal).await?;
     crate::supervision::on_event(conn, &event, &next, &dir, &cal).await?;
     Ok(Outcome { event, position, state: next, replayed: false })
