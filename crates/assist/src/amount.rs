@@ -13,13 +13,27 @@ const EXCLUDE_BEFORE: &[&str] = &[
     "分得", "分给", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
     "缴获", "追缴", "追回", "罚金", "谅解", "补偿", "还款", "退回", "已还", "工资", "月薪", "好处费", "报酬", "每月",
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
-    "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了",
+    "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款",
 ];
 /// Contexts that mark an amount as a total of amounts listed before.
 const TOTAL_BEFORE: &[&str] = &["共计", "合计", "总计", "累计", "共", "总价值", "总额", "总金额", "总价"];
 
+/// Words of a sentence that restates amounts already described (a repeated sum there is not a
+/// new offence).
+const RESTATE: &[&str] = &[
+    "认为", "综上", "上述", "共计", "合计", "累计", "总计", "指控", "的事实", "认定", "所得", "被盗", "赃款", "查获", "扣押", "发还",
+    "归还", "退", "共同", "分赃", "骗取的", "盗取的", "窃取的",
+];
+
+/// The sentence (since the last 。；or line break) before `start`.
+fn sentence(text: &str, start: usize) -> &str {
+    let before = &text[..start];
+    let b = before.rfind(['。', '；', ';', '\n']).map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    &text[b..start]
+}
+
 /// Words of a grand total over several offences (a local 共计 only sums the items of one).
-const GRAND_TOTAL: &[&str] = &["累计", "总计", "共计盗", "共计骗", "共计窃", "共骗", "共盗", "共窃", "合计骗", "合计盗", "总额", "总价值", "总金额", "数额共计", "金额共计", "共计诈骗", "共计抢"];
+const GRAND_TOTAL: &[&str] = &["累计", "盗窃财物共计", "骗取财物共计", "骗取他人财物共计", "总计", "共计盗", "共计骗", "共计窃", "共骗", "共盗", "共窃", "合计骗", "合计盗", "总额", "总价值", "总金额", "数额共计", "金额共计", "共计诈骗", "共计抢"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmountSuggestion {
@@ -67,7 +81,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     if mentions.is_empty() {
         return None;
     }
-    let mut included: Vec<(f64, bool, String)> = Vec::new(); // value, is_total, context
+    let mut included: Vec<(f64, bool, String, usize)> = Vec::new(); // value, is_total, context, position
     let mut excluded = Vec::new();
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
@@ -88,15 +102,19 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             continue;
         }
         let is_total = GRAND_TOTAL.iter().any(|k| cl.contains(k)) || (TOTAL_BEFORE.iter().any(|k| near.contains(k)) && !near.contains("价值") && !cl.contains('台') && !cl.contains('部'));
-        included.push((m.value, is_total, format!("{ctx}{span}")));
+        if cl.contains("实际") {
+            // "…归还5.4万元，实际骗取15.2万元": the actual sum replaces the one before
+            included.pop();
+        }
+        included.push((m.value, is_total, format!("{ctx}{span}"), m.start));
     }
     if included.is_empty() {
         return None;
     }
     let eq = |a: f64, b: f64| (a - b).abs() < 0.005;
-    let mut stack: Vec<(f64, String)> = Vec::new();
+    let mut stack: Vec<(f64, String, usize)> = Vec::new();
     let mut reasons: Vec<Reason> = Vec::new();
-    for (v, is_total, c) in included {
+    for (v, is_total, c, pos) in included {
         // a total of the amounts just before it
         let mut covered = None;
         let mut acc = 0.0;
@@ -113,10 +131,17 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         if let Some(k) = covered {
             stack.truncate(k);
             reasons.push(Reason::rule(format!("{v} is the total of the amounts listed before it")));
-            stack.push((v, c));
+            stack.push((v, c, pos));
             continue;
         }
-        if stack.iter().any(|s| eq(s.0, v)) {
+        let sent = sentence(facts, pos);
+        let sent_start = pos - sent.len();
+        let after: String = facts[pos..].chars().skip_while(|c| *c != '元').take(8).collect();
+        let new_event = ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k))
+            && !RESTATE.iter().any(|k| sent.contains(k))
+            && !["归还", "发还", "已由", "打入", "交给", "已被", "被扣押", "退还"].iter().any(|k| after.contains(k));
+        let same_sentence = stack.iter().any(|s| eq(s.0, v) && s.2 >= sent_start);
+        if (!new_event || same_sentence) && stack.iter().any(|s| eq(s.0, v)) {
             reasons.push(Reason::rule(format!("{v} mentioned again: {c}")));
             continue;
         }
@@ -124,10 +149,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         if is_total && v + 0.005 >= sum {
             stack.clear();
             reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
-            stack.push((v, c));
+            stack.push((v, c, pos));
             continue;
         }
-        stack.push((v, c));
+        stack.push((v, c, pos));
         // parts after a sum: drop them when they add up to the amount before them
         let n = stack.len();
         if n >= 3 {
@@ -143,7 +168,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         }
     }
     let amount: f64 = stack.iter().map(|s| s.0).sum();
-    let mut out: Vec<Reason> = stack.iter().map(|(v, c)| Reason::fact(format!("counted {v}: {c}"))).collect();
+    let mut out: Vec<Reason> = stack.iter().map(|(v, c, _)| Reason::fact(format!("counted {v}: {c}"))).collect();
     out.extend(reasons);
     for e in excluded {
         out.push(Reason::fact(format!("not counted (returned, shared, price or compensation): {e}")));
