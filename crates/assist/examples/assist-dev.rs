@@ -18,6 +18,7 @@ fn main() {
         Some("tune-proof") => tune_proof(&data),
         Some("confusion") => confusion(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("amount") => amount_errors(&data),
+        Some("entities") => entity_errors(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -138,4 +139,30 @@ pub fn amount_errors(data: &std::path::Path) {
         let g: f64 = v["answer"].as_str().unwrap_or("").split_once(':').map(|x| x.1).unwrap_or("").trim_end_matches("元。").parse().unwrap_or(f64::NAN);
         if (g - p).abs() >= 0.005 { println!("#{i} gold {g} pred {p}\n{}\n", input.facts.chars().take(700).collect::<String>()); }
     }
+}
+
+/// Entity soft F1 per type and sample errors.
+#[allow(dead_code)]
+pub fn entity_errors(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let a = assist::Assistant::load(None).unwrap();
+    let te = assist::data::read_jsonl(&data.join("judgments-dev/theft_entities.jsonl")).unwrap();
+    let mut per: BTreeMap<String, (f64, u32, u32)> = BTreeMap::new(); // sum f1 over gold-or-pred, n gold, n pred
+    let show = std::env::var("ETYPE").ok();
+    for v in &te {
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        let gold = assist::data::parse_entities(v["answer"].as_str().unwrap_or(""));
+        let pred = a.entities.extract(&input.facts).by_type;
+        let mut types: Vec<&String> = gold.keys().chain(pred.keys()).collect();
+        types.sort(); types.dedup();
+        for t in types {
+            let g = gold.get(t).map(|x| x.join("、")).unwrap_or_default();
+            let p = pred.get(t).map(|x| x.join("、")).unwrap_or_default();
+            let e = per.entry(t.clone()).or_default();
+            let f = if g.is_empty() || p.is_empty() { 0.0 } else { assist::eval::char_f1(&g, &p) };
+            e.0 += f; if !g.is_empty() { e.1 += 1 } if !p.is_empty() { e.2 += 1 }
+            if show.as_deref() == Some(t.as_str()) && f < 0.99 { println!("[{t}] gold {g:?} pred {p:?} | {}", input.facts.chars().take(150).collect::<String>()); }
+        }
+    }
+    for (t, (f, ng, np)) in per { println!("{t}\tsumF1 {f:.1}\tgold {ng}\tpred {np}"); }
 }

@@ -31,7 +31,7 @@ const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "
 const PLACE_WORDS: &[&str] = &["市", "县", "区", "镇", "乡", "村", "路", "街", "店", "小区", "公司", "门口", "楼", "处", "旁", "内", "附近", "超市", "宿舍", "家", "厂", "场", "院", "室", "房", "号", "巷", "道", "上", "田", "站", "园"];
 const STEAL_VERBS: &[&str] = &["窃得", "盗得", "盗走", "偷走", "窃走", "盗取", "窃取", "偷得", "扒窃", "盗窃了", "拿走", "偷了", "盗窃"];
 const ORG_SUFFIX: &[&str] = &["公安局", "派出所", "公安机关", "价格认证中心", "认证中心", "检测中心", "鉴定中心", "事务所", "人民检察院", "人民法院", "检察院", "分局", "公司", "物价局", "中心"];
-const PERSON_MARKS: &str = "某XＸ×*＊";
+const PERSON_MARKS: &str = "某XＸ×";
 
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
@@ -46,6 +46,12 @@ fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
             let start = i - 1;
             let mut j = i;
             while j < ch.len() && PERSON_MARKS.contains(ch[j]) && j - start < 3 {
+                j += 1;
+            }
+            if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
+                j += 1;
+            }
+            if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
                 j += 1;
             }
             while j < ch.len() && ch[j].is_ascii_digit() {
@@ -147,7 +153,9 @@ impl EntityModel {
                 "受害人"
             } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
-            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑"].iter().any(|v| post.starts_with(v)) {
+            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走"].iter().any(|v| post.starts_with(v))
+                && !["失主", "从", "窃得", "盗得", "盗走", "偷走", "窃取", "盗窃"].iter().any(|v| pre.ends_with(v))
+            {
                 "犯罪嫌疑人"
             } else {
                 "受害人"
