@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod files_api;
 pub mod gate;
 pub mod ledger_api;
 pub mod supervision_api;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inbox", get(api::inbox))
         .route("/deadlines", get(api::deadlines))
         .route("/stats/stages", get(api::stage_stats))
+        .merge(files_api::routes())
         .merge(ledger_api::routes())
         .merge(supervision_api::routes());
     Router::new()
