@@ -209,7 +209,8 @@ impl EntityModel {
                     let from = i + v.chars().count();
                     let end = clause_end(&ch, from, 30);
                     let phrase = s(&ch, from, end);
-                    if end > from && !phrase.contains('元') && !phrase.starts_with('的') {
+                    let not_item = ["之", "罪", "行为", "作案", "的", "念", "意", "财物", "他人"].iter().any(|w| phrase.starts_with(w));
+                    if end > from && !phrase.contains('元') && !not_item {
                         // drop a leading victim name / 被害人 prefix
                         let mut st = from;
                         for p in ["被害人", "了"] {
@@ -217,11 +218,29 @@ impl EntityModel {
                                 st += p.chars().count();
                             }
                         }
+                        // drop a leading location modifier: 放在…的 / 安装在…的 / …上的
+                        let ph: Vec<char> = ch[st..end].to_vec();
+                        if let Some(d) = ph.iter().rposition(|c| *c == '的') {
+                            let head: String = ph[..d].iter().collect();
+                            if d + 2 < ph.len() && (head.contains('在') || head.ends_with('上') || head.ends_with('内') || head.ends_with('里') || head.ends_with('中')) {
+                                st += d + 1;
+                            }
+                        }
                         if st < end {
                             found.push(("被盗物品", st, end));
                         }
                     }
                     break;
+                }
+            }
+            for cue in ["放有", "装有", "内有"] {
+                if starts_with(&ch, i, cue) {
+                    let from = i + 2;
+                    let end = clause_end(&ch, from, 30);
+                    let phrase = s(&ch, from, end);
+                    if end > from + 1 && !phrase.contains('元') {
+                        found.push(("被盗物品", from, end));
+                    }
                 }
             }
             if ch[i] == '将' {
