@@ -51,9 +51,6 @@ fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
             if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
                 j += 1;
             }
-            if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
-                j += 1;
-            }
             while j < ch.len() && ch[j].is_ascii_digit() {
                 j += 1;
             }
@@ -301,7 +298,9 @@ impl EntityModel {
         // places
         for (i, _) in ch.iter().enumerate() {
             for cue in PLACE_CUE {
-                if starts_with(&ch, i, cue) && (i == 0 || !is_cjk(ch[i - 1]) || ["被告人", "某", "X"].iter().any(|_| true)) {
+                // 放在/停放在/拿到 introduce where an object lies or went, not the scene
+                let object_verb = i > 0 && "放装藏存挂锁留丢停拿送卖带交".contains(ch[i - 1]);
+                if starts_with(&ch, i, cue) && !object_verb && !found.iter().any(|f| f.0 == "地点") {
                     let from = i + cue.chars().count();
                     let mut end = clause_end(&ch, from, 35);
                     let phrase = s(&ch, from, end);
@@ -329,7 +328,7 @@ impl EntityModel {
             while i + sc.len() <= ch.len() {
                 if ch[i..i + sc.len()] == sc[..] {
                     let mut a = i;
-                    while a > 0 && is_cjk(ch[a - 1]) && !"经被由将向在到和及与至，".contains(ch[a - 1]) && i - a < 16 {
+                    while a > 0 && is_cjk(ch[a - 1]) && !"经被由将向在到及与至，".contains(ch[a - 1]) && i - a < 16 {
                         a -= 1;
                     }
                     let end = i + sc.len();
