@@ -179,8 +179,15 @@ impl EntityModel {
             if ends_with(&ch, start, "人民币") {
                 start -= 3;
             }
+            if ends_with(&ch, start, "现金") {
+                start -= 2;
+            }
             let pre: String = ch[start.saturating_sub(8)..start].iter().collect();
-            if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") {
+            let post: String = ch[b..(b + 4).min(ch.len())].iter().collect();
+            let sold = ["销赃", "卖给", "出售", "的价格", "价格", "卖掉", "变卖"].iter().any(|w| post.starts_with(w));
+            if sold {
+                found.push(("盗窃获利", start, b));
+            } else if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") {
                 // value: keep text after 价值 (e.g. 人民币（以下同币种）50元)
                 let mut vs = start;
                 let mut k = a;
@@ -194,7 +201,7 @@ impl EntityModel {
                 found.push(("物品价值", vs.min(start), b));
             } else if pre.contains("获利") || pre.contains("销赃") || pre.contains("卖得") || pre.contains("得款") || pre.contains("变卖") {
                 found.push(("盗窃获利", start, b));
-            } else if pre.contains("现金") || STEAL_VERBS.iter().any(|v| pre.contains(v)) || pre.contains("内") {
+            } else if pre.contains("现金") || s(&ch, start, a).contains("现金") || STEAL_VERBS.iter().any(|v| pre.contains(v)) || pre.contains("内") {
                 found.push(("被盗货币", start, b));
             }
         }
