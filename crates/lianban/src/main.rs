@@ -10,6 +10,7 @@ use store::{Durability, Store, SystemClock};
 
 mod demo_cli;
 mod ledger_cli;
+mod seal_cli;
 
 #[derive(Parser)]
 #[command(name = "lianban", version, about = "联办：政法跨部门大数据办案平台")]
@@ -63,6 +64,11 @@ enum Cmd {
         data: PathBuf,
     },
     /// The tamper-evident trace: checkpoints, proofs and entries for auditors; witness nodes.
+    /// Sealed legal documents (电子签章): verify a sealed file offline, the crypto suite, export.
+    Seal {
+        #[command(subcommand)]
+        command: seal_cli::SealCmd,
+    },
     Ledger {
         #[command(subcommand)]
         command: ledger_cli::LedgerCmd,
@@ -159,6 +165,7 @@ async fn main() -> Result<()> {
         Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,
         Cmd::Verify { data } => ledger_cli::verify(&data).await,
         Cmd::Ledger { command } => ledger_cli::run(command).await,
+        Cmd::Seal { command } => seal_cli::run(command).await,
         Cmd::Assist { command } => match command {
             AssistCmd::Train { data, out } => {
                 let report = assist::train(&data, &out)?;
