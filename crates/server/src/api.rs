@@ -22,25 +22,15 @@ use store::{CaseQuery, Command};
 pub struct LoginBody {
     pub username: String,
     pub password: String,
+    /// The six-digit TOTP code, when the account has a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 /// `POST /api/v1/session`: logs in; returns a bearer token and sets the session cookie.
 pub async fn login(State(st): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Response, ApiError> {
-    let bad = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误");
-    let Some((user, Some(hash))) = st.store.login_record(&body.username).await? else {
-        // Spend the same time as a real check, so that absent users cannot be told apart.
-        let _ = auth::verify_password(&body.password, &st.dummy_hash);
-        return Err(bad());
-    };
-    if !auth::verify_password(&body.password, &hash) {
-        return Err(bad());
-    }
-    if !user.active {
-        return Err(ApiError::forbidden("账号已停用"));
-    }
-    let (token, token_hash) = auth::new_token();
-    st.store.create_session(&token_hash, &user.id, Duration::hours(12)).await?;
-    let cookie = format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", auth::SESSION_COOKIE);
+    let user = auth::authenticate(&st, &body.username, &body.password, body.totp.as_deref()).await?;
+    let (token, cookie) = auth::start_session(&st, &user).await?;
     let org = st.store.directory().org(&user.org).cloned();
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "token": token, "user": user, "organization": org }))).into_response())
 }
@@ -119,7 +109,10 @@ async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: Comman
     };
     let out = st.store.submit(cmd).await?;
     let status = if out.replayed { StatusCode::OK } else if case_id.is_none() { StatusCode::CREATED } else { StatusCode::OK };
-    let view = case_view(st, out.state);
+    let mut state = out.state;
+    let f = gate::facts(st, &state).await?;
+    gate::show_case(st, u, &f, &mut state, "act").await?;
+    let view = case_view(st, state);
     Ok((status, Json(json!({ "event": out.event, "position": out.position, "replayed": out.replayed, "case": view }))))
 }
 
@@ -137,22 +130,27 @@ pub async fn act(State(st): State<AppState>, u: CurrentUser, Path(id): Path<Stri
     // procuratorate asked to approve an extension); the stage machine decides. But a case the
     // user can neither see nor act on must not be revealed: refusals from the machine for
     // organizations outside the case are reported as "not found".
-    if !gate::sees_all(&u) && !st.store.is_participant(&id, &u.org.id).await? {
-        match st.store.case(&id).await? {
-            None => return Err(ApiError::case_not_found(&id)),
-            Some(_) => {
-                let r = run(&st, &u, Some(&id), body).await;
-                return r.map_err(|e| if e.status == StatusCode::FORBIDDEN { ApiError::case_not_found(&id) } else { e });
-            }
-        }
+    let Some(s) = st.store.case(&id).await? else {
+        return Err(ApiError::case_not_found(&id));
+    };
+    let f = gate::facts(&st, &s).await?;
+    let reads = gate::decide(&u, gate::Resource::ReadCase, &f).allowed;
+    let may_act = gate::decide(&u, gate::Resource::ActOnCase, &f);
+    if !may_act.allowed {
+        gate::record_denial(&st, &u, Some(&id), gate::Resource::ActOnCase, body.action.kind()).await?;
+        return Err(if reads { gate::refusal(&may_act) } else { ApiError::case_not_found(&id) });
+    }
+    if !reads {
+        let r = run(&st, &u, Some(&id), body).await;
+        return r.map_err(|e| if e.status == StatusCode::FORBIDDEN { ApiError::case_not_found(&id) } else { e });
     }
     run(&st, &u, Some(&id), body).await
 }
 
 /// `GET /api/v1/cases/{id}`
 pub async fn get_case(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<CaseView>, ApiError> {
-    gate::check_case(&st, &u, &id).await?;
-    let s = st.store.case(&id).await?.ok_or_else(|| ApiError::case_not_found(&id))?;
+    let (mut s, f) = gate::authorize(&st, &u, &id, gate::Resource::ReadCase, "GET /cases/{id}").await?;
+    gate::show_case(&st, &u, &f, &mut s, "GET /cases/{id}").await?;
     Ok(Json(case_view(&st, s)))
 }
 
@@ -171,12 +169,18 @@ pub struct TimelineEntry {
 
 /// `GET /api/v1/cases/{id}/timeline`
 pub async fn timeline(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    gate::check_case(&st, &u, &id).await?;
-    let events = st.store.case_events(&id).await?;
+    let (state, f) = gate::authorize(&st, &u, &id, gate::Resource::ReadTimeline, "GET /cases/{id}/timeline").await?;
+    let mut events = st.store.case_events(&id).await?;
     if events.is_empty() {
         return Err(ApiError::case_not_found(&id));
     }
-    let state = st.store.case(&id).await?.ok_or_else(|| ApiError::case_not_found(&id))?;
+    let open = gate::unmasked_persons(&u, &f, &state);
+    for e in &mut events {
+        gate::mask_event(&u, &f, &state, &open, e);
+    }
+    if !open.is_empty() {
+        gate::record_read(&st, &u, &id, "personal_data:timeline", "GET /cases/{id}/timeline").await?;
+    }
     let dir = st.store.directory();
     let entries: Vec<TimelineEntry> = events
         .into_iter()
@@ -197,8 +201,8 @@ pub async fn timeline(State(st): State<AppState>, u: CurrentUser, Path(id): Path
 
 /// `GET /api/v1/cases/{id}/deadlines`
 pub async fn case_deadlines(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    gate::check_case(&st, &u, &id).await?;
-    let s = st.store.case(&id).await?.ok_or_else(|| ApiError::case_not_found(&id))?;
+    let (mut s, f) = gate::authorize(&st, &u, &id, gate::Resource::ReadCase, "GET /cases/{id}/deadlines").await?;
+    gate::mask_case(&u, &f, &mut s);
     Ok(Json(json!({ "case_id": id, "deadlines": case_view(&st, s).deadlines })))
 }
 
@@ -239,9 +243,11 @@ pub async fn list_cases(State(st): State<AppState>, u: CurrentUser, Query(p): Qu
     };
     let q = CaseQuery { participant: gate::list_scope(&u), holder, stage, charge: p.charge, text: p.q, after, limit };
     let cases = st.store.list_cases(&q).await?;
+    // The cursor follows the unfiltered page, so paging goes on past refused cases.
     let next = (cases.len() as u32 == limit)
         .then(|| cases.last().map(|c| format!("{}|{}", store_ts(c.updated_at), c.id)))
         .flatten();
+    let cases = gate::filter_summaries(&st, &u, cases).await?;
     Ok(Json(json!({ "cases": cases, "next_cursor": next })))
 }
 
@@ -252,6 +258,9 @@ fn store_ts(t: DateTime<Utc>) -> String {
 /// `GET /api/v1/inbox`: what my organization owes.
 pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Value>, ApiError> {
     let items = st.store.inbox(&u.org.id).await?;
+    let ids: Vec<String> = items.iter().map(|i| i.case.id.clone()).collect();
+    let readable = gate::readable_cases(&st, &u, &ids).await?;
+    let items: Vec<_> = items.into_iter().filter(|i| readable.contains(&i.case.id)).collect();
     Ok(Json(json!({ "organization": u.org.id, "items": items })))
 }
 
@@ -271,14 +280,18 @@ pub async fn deadlines(State(st): State<AppState>, u: CurrentUser, Query(p): Que
     let now = st.store.now();
     let org = (!gate::sees_all(&u)).then(|| u.org.id.clone());
     let ds = st.store.running_deadlines(org.as_deref(), Some(now + Duration::days(days as i64 + 1)), 2000).await?;
-    let views: Vec<DeadlineView> = ds.into_iter().map(|d| deadline_view(d, now)).collect();
+    let ids: Vec<String> = ds.iter().map(|d| d.case_id.clone()).collect();
+    let readable = gate::readable_cases(&st, &u, &ids).await?;
+    let views: Vec<DeadlineView> = ds.into_iter().filter(|d| readable.contains(&d.case_id)).map(|d| deadline_view(d, now)).collect();
     Ok(Json(json!({ "deadlines": views })))
 }
 
 /// `GET /api/v1/stats/stages`: cases by stage.
 pub async fn stage_stats(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Value>, ApiError> {
     let counts = st.store.stage_counts(gate::list_scope(&u).as_deref()).await?;
-    let rows: Vec<Value> = counts.into_iter().map(|(s, n)| json!({ "stage": s, "label": s.label(), "cases": n })).collect();
+    let hidden = gate::hidden_stage_counts(&st, &u).await?;
+    let counts = counts.into_iter().map(|(s, n)| (s, n.saturating_sub(hidden.get(&s).copied().unwrap_or(0)))).filter(|(_, n)| *n > 0);
+    let rows: Vec<Value> = counts.map(|(s, n)| json!({ "stage": s, "label": s.label(), "cases": n })).collect();
     Ok(Json(json!({ "stages": rows })))
 }
 

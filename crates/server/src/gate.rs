@@ -1,27 +1,316 @@
-//! Who may read what. One decision function used by every read path (case page, lists, inbox,
-//! deadlines): the committee supervises every case; an agency sees the cases it has taken part
-//! in (it received a transfer or a request, or acted). A refused case is reported as absent.
+//! The gate between agencies: one decision function for every read and write path, masking of
+//! personal data by role, and the access audit.
+//!
+//! `decide(user, action, case)` asks the Cedar policies (`policy.rs`, `policies/gate.cedar`).
+//! Everything else here is plumbing around it, so that no path decides on its own:
+//! - a case the user may not even read is reported as absent (404), and the refusal audited;
+//! - a case the user reads, but a part of it refused (the police file, the access log), is 403
+//!   with the policy's Chinese message, audited;
+//! - lists, inboxes, deadlines and counts are filtered with the same `read_case` decision (the SQL
+//!   scope is only a pre-filter for speed);
+//! - personal data is masked person by person unless `read_personal_data` allows it, and every
+//!   response that shows it unmasked leaves a `read` record.
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::policy::{self, CaseFacts, Decision, GateAction, PersonFacts, Principal};
 use crate::AppState;
-use domain::AgencyKind;
+use axum::http::StatusCode;
+use domain::{Action, AgencyKind, CaseState, Event};
+use std::collections::{BTreeMap, BTreeSet};
+use store::{AuditRecord, CaseSummary};
 
-/// Whether the user sees every case.
+pub use crate::policy::GateAction as Resource;
+
+/// Whether the user's agency supervises every case (the SQL pre-filter; the policy still decides
+/// each case, e.g. sealed ones).
 pub fn sees_all(u: &CurrentUser) -> bool {
     u.org.kind == AgencyKind::Committee
 }
 
-/// The participant filter for lists: `None` means every case.
+/// The participant pre-filter for lists: `None` means every case. Results must still pass
+/// [`filter_summaries`].
 pub fn list_scope(u: &CurrentUser) -> Option<String> {
     (!sees_all(u)).then(|| u.org.id.clone())
 }
 
+/// The principal the policies see.
+pub fn principal(u: &CurrentUser) -> Principal {
+    Principal { user: u.user.id.clone(), agency: u.org.kind, role: u.user.role, org: u.org.id.clone(), level: u.org.level, service: u.is_service() }
+}
+
+/// **The** decision: may this user do this with this case?
+pub fn decide(u: &CurrentUser, action: GateAction, case: &CaseFacts) -> Decision {
+    policy::engine().decide(&principal(u), action, case, &PersonFacts::default())
+}
+
+/// The decision for one person of the case (personal data).
+pub fn decide_person(u: &CurrentUser, action: GateAction, case: &CaseFacts, person: &PersonFacts) -> Decision {
+    policy::engine().decide(&principal(u), action, case, person)
+}
+
+/// The facts of a case, with its sealing order looked up.
+pub async fn facts(st: &AppState, s: &CaseState) -> Result<CaseFacts, ApiError> {
+    let sealed = st.store.case_seal(&s.id).await?.is_some();
+    Ok(CaseFacts::of(s, sealed))
+}
+
+fn record(st: &AppState, u: &CurrentUser, kind: &str, case_id: Option<&str>, resource: &str, reason: &str, allow: bool) -> AuditRecord {
+    AuditRecord {
+        id: 0,
+        at: st.store.now(),
+        kind: kind.into(),
+        user_id: Some(u.user.id.clone()),
+        org: Some(u.org.id.clone()),
+        case_id: case_id.map(str::to_string),
+        resource: resource.into(),
+        reason: reason.into(),
+        decision: if allow { "allow" } else { "deny" }.into(),
+    }
+}
+
+/// Records a read of unmasked personal data or of a case file (`resource` e.g. `personal_data`,
+/// `case_file:<id>`), with why (the request path or the purpose given).
+pub async fn record_read(st: &AppState, u: &CurrentUser, case_id: &str, resource: &str, why: &str) -> Result<(), ApiError> {
+    st.store.audit(&record(st, u, "read", Some(case_id), resource, why, true)).await?;
+    Ok(())
+}
+
+/// Records a refusal of the gate.
+pub async fn record_denial(st: &AppState, u: &CurrentUser, case_id: Option<&str>, action: GateAction, why: &str) -> Result<(), ApiError> {
+    st.store.audit(&record(st, u, "denied", case_id, action.code(), why, false)).await?;
+    Ok(())
+}
+
+/// A case the user may see, its facts, or the refusal: absent (404) when the user may not read the
+/// case at all, 403 when a part of it (`action`) is refused. Every refusal is audited with `why`.
+pub async fn authorize(st: &AppState, u: &CurrentUser, case_id: &str, action: GateAction, why: &str) -> Result<(CaseState, CaseFacts), ApiError> {
+    let Some(s) = st.store.case(case_id).await? else {
+        return Err(ApiError::case_not_found(case_id));
+    };
+    let f = facts(st, &s).await?;
+    let read = decide(u, GateAction::ReadCase, &f);
+    if !read.allowed {
+        record_denial(st, u, Some(case_id), GateAction::ReadCase, why).await?;
+        return Err(ApiError::case_not_found(case_id));
+    }
+    if action != GateAction::ReadCase {
+        let d = decide(u, action, &f);
+        if !d.allowed {
+            record_denial(st, u, Some(case_id), action, why).await?;
+            return Err(refusal(&d));
+        }
+    }
+    Ok((s, f))
+}
+
+/// The 403 for a refused decision.
+pub fn refusal(d: &Decision) -> ApiError {
+    let mut e = ApiError::new(StatusCode::FORBIDDEN, "forbidden", d.message.clone().unwrap_or_else(|| "无权访问".into()));
+    e.citation = d.policies.first().map(|p| format!("gate:{p}"));
+    e
+}
+
 /// Refuses (as 404) a case the user may not read.
 pub async fn check_case(state: &AppState, u: &CurrentUser, case_id: &str) -> Result<(), ApiError> {
-    if sees_all(u) || state.store.is_participant(case_id, &u.org.id).await? {
-        Ok(())
-    } else {
-        Err(ApiError::case_not_found(case_id))
+    authorize(state, u, case_id, GateAction::ReadCase, "case").await.map(|_| ())
+}
+
+/// For other services (files, exports): the case if `action` is allowed, else the refusal.
+pub async fn check(state: &AppState, u: &CurrentUser, case_id: &str, action: GateAction, why: &str) -> Result<CaseState, ApiError> {
+    authorize(state, u, case_id, action, why).await.map(|(s, _)| s)
+}
+
+/// Keeps the cases the user may read. Sealing orders are loaded once.
+pub async fn filter_summaries(st: &AppState, u: &CurrentUser, cases: Vec<CaseSummary>) -> Result<Vec<CaseSummary>, ApiError> {
+    let ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let readable = readable_cases(st, u, &ids).await?;
+    Ok(cases.into_iter().filter(|c| readable.contains(&c.id)).collect())
+}
+
+/// Of these case ids, those the user may read.
+pub async fn readable_cases(st: &AppState, u: &CurrentUser, ids: &[String]) -> Result<BTreeSet<String>, ApiError> {
+    let sealed = st.store.sealed_cases().await?;
+    let mut out = BTreeSet::new();
+    for id in ids.iter().collect::<BTreeSet<_>>() {
+        if let Some(s) = st.store.case(id).await? {
+            if decide(u, GateAction::ReadCase, &CaseFacts::of(&s, sealed.contains(id))).allowed {
+                out.insert(id.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Cases counted in a stage count that the user may not read (sealed ones): to subtract.
+pub async fn hidden_stage_counts(st: &AppState, u: &CurrentUser) -> Result<BTreeMap<domain::Stage, u64>, ApiError> {
+    let mut out = BTreeMap::new();
+    let scope = list_scope(u);
+    for id in st.store.sealed_cases().await? {
+        let Some(s) = st.store.case(&id).await? else { continue };
+        let counted = scope.as_ref().is_none_or(|org| s.participants().contains(&org.as_str()));
+        if counted && !decide(u, GateAction::ReadCase, &CaseFacts::of(&s, true)).allowed {
+            *out.entry(s.stage).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}
+
+// ---------- masking ----------
+
+/// `330102********123X`: the first six (the region) and the last four characters.
+pub fn mask_id_card(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 10 {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..6].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - 10));
+    out.extend(&chars[chars.len() - 4..]);
+    out
+}
+
+/// `138****5678`
+pub fn mask_phone(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..3].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - 7));
+    out.extend(&chars[chars.len() - 4..]);
+    out
+}
+
+/// A name shown as its surname and 某 (张某), as anonymized judgments do.
+pub fn mask_name(s: &str) -> String {
+    s.chars().next().map(|c| format!("{c}某")).unwrap_or_default()
+}
+
+/// Masks ID numbers (18 characters) and mobile numbers (11 digits from 1) inside free text.
+pub fn mask_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_ascii_digit() || (j - i == 17 && matches!(chars[j], 'X' | 'x'))) {
+                j += 1;
+            }
+            let run: String = chars[i..j].iter().collect();
+            match run.len() {
+                18 => out.push_str(&mask_id_card(&run)),
+                11 if run.starts_with('1') => out.push_str(&mask_phone(&run)),
+                _ => out.push_str(&run),
+            }
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Which persons of the case the user sees unmasked.
+pub fn unmasked_persons(u: &CurrentUser, f: &CaseFacts, s: &CaseState) -> BTreeSet<u32> {
+    s.persons
+        .iter()
+        .filter(|p| decide_person(u, GateAction::ReadPersonalData, f, &PersonFacts::of(s, p)).allowed)
+        .map(|p| p.no)
+        .collect()
+}
+
+/// Masks the persons the user may not see unmasked; returns those shown unmasked.
+pub fn mask_case(u: &CurrentUser, f: &CaseFacts, s: &mut CaseState) -> BTreeSet<u32> {
+    let open = unmasked_persons(u, f, s);
+    let registered = domain::period::local_date(s.registered_at);
+    let mut names = Vec::new();
+    for p in s.persons.iter_mut().filter(|p| !open.contains(&p.no)) {
+        if policy::minor_on(p, registered) {
+            let masked = mask_name(&p.name);
+            names.push((p.name.clone(), masked.clone()));
+            p.name = masked;
+        }
+        p.id_card = p.id_card.as_deref().map(mask_id_card);
+        p.birth_date = None;
+    }
+    if open.len() < s.persons.len() {
+        s.facts = mask_text(&s.facts);
+        for (name, masked) in &names {
+            s.facts = s.facts.replace(name.as_str(), masked);
+            s.title = s.title.replace(name.as_str(), masked);
+        }
+    }
+    open
+}
+
+/// Masks an event's personal data as [`mask_case`] would for the case `s` (unmasked state).
+pub fn mask_event(u: &CurrentUser, f: &CaseFacts, s: &CaseState, open: &BTreeSet<u32>, e: &mut Event) {
+    if open.len() == s.persons.len() {
+        return;
+    }
+    let registered = domain::period::local_date(s.registered_at);
+    let minors: Vec<(String, String)> = s
+        .persons
+        .iter()
+        .filter(|p| !open.contains(&p.no) && policy::minor_on(p, registered))
+        .map(|p| (p.name.clone(), mask_name(&p.name)))
+        .collect();
+    let _ = (u, f);
+    let scrub = |t: &mut String| {
+        *t = mask_text(t);
+        for (n, m) in &minors {
+            *t = t.replace(n.as_str(), m);
+        }
+    };
+    match &mut e.action {
+        Action::Register { title, facts, persons, .. } => {
+            scrub(title);
+            scrub(facts);
+            for (i, p) in persons.iter_mut().enumerate() {
+                if !open.contains(&(i as u32 + 1)) {
+                    p.id_card = p.id_card.as_deref().map(mask_id_card);
+                    p.birth_date = None;
+                    if let Some((_, m)) = minors.iter().find(|(n, _)| *n == p.name) {
+                        p.name = m.clone();
+                    }
+                }
+            }
+        }
+        Action::Release { reason, .. }
+        | Action::RefuseArrest { reason, .. }
+        | Action::ReturnForInvestigation { reason }
+        | Action::DecideNonProsecution { reason, .. }
+        | Action::Protest { reason }
+        | Action::WithdrawCase { reason } => scrub(reason),
+        _ => {}
+    }
+}
+
+/// Masks a case for the user and records the read when personal data is shown unmasked.
+pub async fn show_case(st: &AppState, u: &CurrentUser, f: &CaseFacts, s: &mut CaseState, why: &str) -> Result<(), ApiError> {
+    let open = mask_case(u, f, s);
+    if !open.is_empty() && s.persons.iter().any(|p| open.contains(&p.no) && (p.id_card.is_some() || p.birth_date.is_some())) {
+        let who: Vec<String> = open.iter().map(|n| n.to_string()).collect();
+        record_read(st, u, &s.id, &format!("personal_data:persons={}", who.join(",")), why).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_region_and_tail() {
+        assert_eq!(mask_id_card("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_name("张小明"), "张某");
+        assert_eq!(
+            mask_text("嫌疑人身份证11010519491231002X，电话13812345678，金额12345元"),
+            "嫌疑人身份证110105********002X，电话138****5678，金额12345元"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! a Chinese message that names the field and the article. The rules of the criminal procedure
 //! live in `domain`; persistence in `store`.
 
+pub mod admin_api;
 pub mod api;
 pub mod auth;
 pub mod body;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod files_api;
 pub mod gate;
 pub mod ledger_api;
+pub mod policy;
 pub mod supervision_api;
 pub mod ui;
 
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/stats/stages", get(api::stage_stats))
         .merge(files_api::routes())
         .merge(ledger_api::routes())
+        .merge(admin_api::routes())
         .merge(supervision_api::routes());
     Router::new()
         .route("/healthz", get(api::healthz))

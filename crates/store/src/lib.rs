@@ -13,6 +13,7 @@
 //! Projections are a pure function of the events (`domain::machine::apply`), so they can always be
 //! rebuilt from scratch and checked against a rebuild.
 
+pub mod accounts;
 mod clock;
 mod error;
 pub mod files;
@@ -26,6 +27,7 @@ mod verify;
 mod writer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use accounts::{ApiTokenRecord, AuditRecord, SealRecord, TotpRecord};
 pub use error::StoreError;
 pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
 pub use trace::{AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
@@ -98,6 +100,8 @@ pub(crate) struct Shared {
     pub calendar: RwLock<Arc<HolidayCalendar>>,
     pub clock: Arc<dyn Clock>,
     pub ledger: trace::LedgerKey,
+    /// Seals personal fields of stored states (`DATA/keys/field.key`).
+    pub fields: Arc<accounts::FieldCipher>,
 }
 
 /// The store. Cheap to clone.
@@ -142,6 +146,7 @@ impl Store {
         };
         let keys = path.parent().unwrap_or_else(|| Path::new(".")).join("keys");
         let key = trace::load_or_create_key(&keys)?;
+        let fields = accounts::FieldCipher::load_or_create(&keys)?;
         {
             let mut conn = write.acquire().await.map_err(StoreError::db)?;
             trace::backfill(&mut conn, &key, clock.now()).await?;
@@ -153,6 +158,7 @@ impl Store {
             calendar: RwLock::new(Arc::new(calendar)),
             clock,
             ledger: key,
+            fields,
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));

@@ -19,7 +19,7 @@ fn opt(v: Option<impl ToString>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-pub(crate) fn rows(s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar) -> Result<Rows, StoreError> {
+pub(crate) fn rows(s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar, fields: &crate::accounts::FieldCipher) -> Result<Rows, StoreError> {
     let json = |v: &dyn erased::Ser| v.to_json();
     let case = vec![
         s.id.clone(),
@@ -31,7 +31,8 @@ pub(crate) fn rows(s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalend
         s.police_org.clone(),
         ts(s.registered_at),
         ts(updated_at),
-        json(s)?,
+        // Personal fields are sealed at rest (accounts::FieldCipher).
+        crate::accounts::seal_state_json(s, fields)?,
     ];
     let mut deadlines = Vec::new();
     for d in view::deadlines(s, cal) {
@@ -81,8 +82,8 @@ fn null_if_empty(s: &str) -> Option<String> {
 }
 
 /// Rewrites every projection row of one case.
-pub(crate) async fn write_case(conn: &mut SqliteConnection, s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar) -> Result<(), StoreError> {
-    let r = rows(s, updated_at, cal)?;
+pub(crate) async fn write_case(conn: &mut SqliteConnection, s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar, fields: &crate::accounts::FieldCipher) -> Result<(), StoreError> {
+    let r = rows(s, updated_at, cal, fields)?;
     let c = &r.case;
     sqlx::query(
         "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state)
@@ -247,7 +248,7 @@ pub(crate) async fn rebuild(shared: &Shared) -> Result<(), StoreError> {
         v
     };
     for (s, at) in states {
-        write_case(&mut tx, &s, at, &cal).await?;
+        write_case(&mut tx, &s, at, &cal, &shared.fields).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;
     Ok(())
@@ -258,7 +259,7 @@ pub(crate) async fn check(shared: &Shared) -> Result<(), StoreError> {
     let mut conn = shared.read.acquire().await.map_err(StoreError::db)?;
     let mut expected = Vec::new();
     let n = fold_cases(&mut conn, &cal, async |s, at| {
-        expected.push(rows(s, at, &cal)?);
+        expected.push(rows(s, at, &cal, &shared.fields)?);
         Ok(())
     })
     .await?;

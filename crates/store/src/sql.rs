@@ -185,7 +185,9 @@ pub async fn set_meta(pool: &SqlitePool, key: &str, value: &str) -> Result<(), S
 }
 
 pub fn parse_state(json: &str) -> Result<CaseState, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("case state: {e}")))
+    let mut s: CaseState = serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("case state: {e}")))?;
+    crate::accounts::open_state(&mut s)?;
+    Ok(s)
 }
 
 pub fn parse_event(json: &str) -> Result<Event, StoreError> {

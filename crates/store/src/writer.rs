@@ -199,7 +199,7 @@ async fn process(
     // The event's leaf and the tree nodes it completes: computed now, written with the batch
     // (rolled back with this command's savepoint if it is refused).
     trace::stage(frontier, pending, position, &value)?;
-    projection::write_case(conn, &next, event.at, &cal).await?;
+    projection::write_case(conn, &next, event.at, &cal, &shared.fields).await?;
     crate::supervision::on_event(conn, &event, &next, &dir, &cal).await?;
     Ok(Outcome { event, position, state: next, replayed: false })
 }
