@@ -89,3 +89,31 @@ fn suggestions_carry_reasons() {
     let c = a.proofread("上述证据收集程序合法，内容客观真实，足以认定。");
     assert_eq!(c.corrected, c.original, "a correct sentence stays unchanged");
 }
+
+#[test]
+fn charge_article_table_agrees_with_the_statute_and_the_training_labels() {
+    let data = data_dir();
+    let (criminal, _) = assist::data::read_statutes(&data).expect("statutes");
+    for (name, arts) in assist::statute::CHARGE_ARTICLES {
+        for a in *arts {
+            assert!(criminal.contains_key(a), "{name}: 刑法第{a}条 not in laws.db");
+        }
+    }
+    // every label of the CAIL label set has an entry
+    let labels = std::fs::read_to_string(data.join("cail2018-subset/charges.txt")).unwrap();
+    let missing: Vec<&str> = labels.lines().map(str::trim).filter(|l| !l.is_empty() && *l != "经济犯" && assist::statute::charge_articles(l).is_none()).collect();
+    assert!(missing.is_empty(), "charges without an article: {missing:?}");
+    // the defining article is among the labelled articles of single-charge training cases
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let (mut hit, mut n) = (0, 0);
+    for c in train.iter().filter(|c| c.charges.len() == 1) {
+        if let Some(a) = assist::statute::charge_articles(&assist::charges::plain_name(&c.charges[0])) {
+            n += 1;
+            if c.articles.contains(&a[0]) {
+                hit += 1;
+            }
+        }
+    }
+    assert!(hit as f64 / n as f64 > 0.95, "table agrees with {hit}/{n} training cases");
+    eprintln!("charge → article table agrees with {hit}/{n} single-charge training cases");
+}
