@@ -282,7 +282,9 @@ pub async fn deadlines(State(st): State<AppState>, u: CurrentUser, Query(p): Que
     let ds = st.store.running_deadlines(org.as_deref(), Some(now + Duration::days(days as i64 + 1)), 2000).await?;
     let ids: Vec<String> = ds.iter().map(|d| d.case_id.clone()).collect();
     let readable = gate::readable_cases(&st, &u, &ids).await?;
-    let views: Vec<DeadlineView> = ds.into_iter().filter(|d| readable.contains(&d.case_id)).map(|d| deadline_view(d, now)).collect();
+    let mut ds: Vec<Deadline> = ds.into_iter().filter(|d| readable.contains(&d.case_id)).collect();
+    gate::mask_deadline_names(&st, &u, &mut ds).await?;
+    let views: Vec<DeadlineView> = ds.into_iter().map(|d| deadline_view(d, now)).collect();
     Ok(Json(json!({ "deadlines": views })))
 }
 

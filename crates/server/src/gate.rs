@@ -289,6 +289,28 @@ pub fn mask_event(u: &CurrentUser, f: &CaseFacts, s: &CaseState, open: &BTreeSet
     }
 }
 
+/// Masks minors' names in deadlines of cases where the user may not see them unmasked.
+pub async fn mask_deadline_names(st: &AppState, u: &CurrentUser, ds: &mut [domain::view::Deadline]) -> Result<(), ApiError> {
+    let mut hidden: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for d in ds.iter_mut() {
+        let Some(no) = d.person else { continue };
+        if !hidden.contains_key(&d.case_id) {
+            let mut set = BTreeSet::new();
+            if let Some(s) = st.store.case(&d.case_id).await? {
+                let f = facts(st, &s).await?;
+                let open = unmasked_persons(u, &f, &s);
+                let registered = domain::period::local_date(s.registered_at);
+                set = s.persons.iter().filter(|p| !open.contains(&p.no) && policy::minor_on(p, registered)).map(|p| p.no).collect();
+            }
+            hidden.insert(d.case_id.clone(), set);
+        }
+        if hidden[&d.case_id].contains(&no) {
+            d.person_name = d.person_name.as_deref().map(mask_name);
+        }
+    }
+    Ok(())
+}
+
 /// Masks a case for the user and records the read when personal data is shown unmasked.
 pub async fn show_case(st: &AppState, u: &CurrentUser, f: &CaseFacts, s: &mut CaseState, why: &str) -> Result<(), ApiError> {
     let open = mask_case(u, f, s);

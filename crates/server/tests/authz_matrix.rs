@@ -593,3 +593,15 @@ async fn administration_of_organizations_and_accounts() {
     assert_eq!(s, StatusCode::OK);
     assert!(v["records"].as_array().unwrap().iter().any(|r| r["kind"] == "account"));
 }
+
+#[tokio::test]
+async fn minors_names_are_masked_in_supervision_deadlines() {
+    let w = world().await;
+    let id = register(&w).await;
+    w.act("2025-09-01 10:00", "officer", &id, json!({"type": "detain", "person": 2})).await;
+    let (s, v) = w.call("GET", "/api/v1/deadlines?within_days=30", "supervisor", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v.to_string().contains("王某") && !v.to_string().contains("王小明"), "{v}");
+    let (_, v) = w.call("GET", "/api/v1/deadlines?within_days=30", "officer", None).await;
+    assert!(v.to_string().contains("王小明"), "the handling police see the name: {v}");
+}

@@ -169,6 +169,9 @@ pub struct LoginForm {
     pub password: String,
     pub csrf: Option<String>,
     pub next: Option<String>,
+    /// The TOTP code, for accounts with a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 /// `POST /login`: checks the password, starts a session, sets the cookie.
@@ -182,20 +185,12 @@ pub async fn login(State(st): State<AppState>, headers: HeaderMap, Form(f): Form
         let page = Page::bare("登录").render(login_form(&csrf, &next, &f.username, Some(msg)));
         with_cookie((StatusCode::UNAUTHORIZED, page), set)
     };
-    let record = match st.store.login_record(f.username.trim()).await {
-        Ok(r) => r,
-        Err(e) => return layout::api_error_page(e.into()),
+    // The same check as the API: lockout after repeated failures (audited), the second factor.
+    let user = match auth::authenticate(&st, f.username.trim(), &f.password, f.totp.as_deref()).await {
+        Ok(u) => u,
+        Err(e) if e.status.is_client_error() => return refuse(&e.message),
+        Err(e) => return layout::api_error_page(e),
     };
-    let Some((user, Some(hash))) = record else {
-        let _ = auth::verify_password(&f.password, &st.dummy_hash);
-        return refuse("用户名或密码错误");
-    };
-    if !auth::verify_password(&f.password, &hash) {
-        return refuse("用户名或密码错误");
-    }
-    if !user.active {
-        return refuse("账号已停用，请联系本单位系统管理员");
-    }
     let (token, token_hash) = auth::new_token();
     if let Err(e) = st.store.create_session(&token_hash, &user.id, Duration::hours(12)).await {
         return layout::api_error_page(e.into());
