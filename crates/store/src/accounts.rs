@@ -516,6 +516,15 @@ pub(crate) fn seal_state_json(s: &domain::CaseState, c: &FieldCipher) -> Result<
     serde_json::to_string(&sealed).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Whether some stored state still holds an ID number in clear (written before sealing).
+pub(crate) async fn has_unsealed_states(pool: &sqlx::SqlitePool) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE state GLOB '*\"id_card\":\"[0-9]*'")
+        .fetch_one(pool)
+        .await
+        .map_err(StoreError::db)?;
+    Ok(n > 0)
+}
+
 /// Opens the sealed fields of a stored state.
 pub(crate) fn open_state(s: &mut domain::CaseState) -> Result<(), StoreError> {
     let id = s.id.clone();
@@ -550,5 +559,49 @@ mod field_tests {
             let mode = std::fs::metadata(dir.path().join(FIELD_KEY_FILE)).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+}
+
+#[cfg(test)]
+mod at_rest_tests {
+    use crate::{Command, Durability, ManualClock, Store};
+    use domain::action::PersonInput;
+    use domain::{Action, AgencyKind, Level, Organization, Role, User};
+    use std::sync::Arc;
+
+    async fn raw_state(store: &Store, id: &str) -> String {
+        sqlx::query_scalar("SELECT state FROM cases WHERE id = $1").bind(id.to_string()).fetch_one(&store.shared().read).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn id_numbers_are_sealed_in_the_projection_and_old_rows_are_sealed_at_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("db");
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let store = Store::open(&db, Durability::Full, clock.clone()).await.unwrap();
+        store
+            .put_organization(&Organization { id: "p".into(), name: "公安".into(), kind: AgencyKind::Police, level: Level::County, jurisdiction: "1".into(), parent: None })
+            .await
+            .unwrap();
+        store.put_user(&User { id: "o".into(), username: "o".into(), name: "民警".into(), org: "p".into(), role: Role::Officer, active: true }, None).await.unwrap();
+        let action = Action::Register {
+            title: "案".into(),
+            facts: "事实".into(),
+            charges: vec!["盗窃".into()],
+            persons: vec![PersonInput { name: "甲".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+        };
+        let out = store.submit(Command::new("o", None, action)).await.unwrap();
+        let id = out.state.id.clone();
+        assert!(!raw_state(&store, &id).await.contains("11010519491231002X"), "sealed at rest");
+        assert_eq!(store.case(&id).await.unwrap().unwrap().persons[0].id_card.as_deref(), Some("11010519491231002X"));
+        store.check_projections().await.unwrap();
+        // A row written before sealing existed: plain JSON.
+        let plain = serde_json::to_string(&store.case(&id).await.unwrap().unwrap()).unwrap();
+        sqlx::query("UPDATE cases SET state = $1").bind(plain).execute(&store.shared().write).await.unwrap();
+        assert!(raw_state(&store, &id).await.contains("11010519491231002X"));
+        store.close().await;
+        let store = Store::open(&db, Durability::Full, clock).await.unwrap();
+        assert!(!raw_state(&store, &id).await.contains("11010519491231002X"), "sealed on open");
+        store.check_projections().await.unwrap();
     }
 }

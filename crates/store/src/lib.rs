@@ -162,7 +162,12 @@ impl Store {
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));
-        Ok(Self { shared, jobs: tx, path: path.to_path_buf() })
+        let store = Self { shared, jobs: tx, path: path.to_path_buf() };
+        // Databases written before personal fields were sealed at rest: seal them once.
+        if accounts::has_unsealed_states(&store.shared.read).await? {
+            store.rebuild_projections().await?;
+        }
+        Ok(store)
     }
 
     /// Waits for the writer to finish what it has and closes the database cleanly.
