@@ -137,3 +137,124 @@ async fn the_public_query_needs_the_right_code_and_shows_no_names() {
     assert!(body.contains("侦查") && body.contains("公安机关立案侦查"));
     assert!(!body.contains("李四") && !body.contains("盗窃"), "no names, no charges");
 }
+
+/// Registered, detained, interrogated, released on bail and transferred on 2025-09-03 (through the
+/// store); swept until the review period (last day 2025-10-09) has run out.
+async fn overrun_case(srv: &Server) -> String {
+    use domain::Action;
+    use domain::action::PersonInput;
+    use store::Command;
+    let act = |user: &'static str, case: Option<String>, action: Action, when: &'static str| {
+        let store = srv.store.clone();
+        let clock = srv.clock.clone();
+        async move {
+            clock.set(at(when));
+            store.submit(Command::new(user, case.as_deref(), action)).await.unwrap()
+        }
+    };
+    let reg = Action::Register {
+        title: "张三盗窃案".into(),
+        facts: "盗窃电动车一辆".into(),
+        charges: vec!["盗窃".into()],
+        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+    };
+    let id = act("officer", None, reg, "2025-09-01 09:00").await.event.case_id.clone();
+    act("officer", Some(id.clone()), Action::Detain { person: 1 }, "2025-09-01 10:00").await;
+    act("officer", Some(id.clone()), Action::Interrogate { person: 1 }, "2025-09-01 12:00").await;
+    act("officer", Some(id.clone()), Action::Release { person: 1, reason: "取保候审".into() }, "2025-09-02 10:00").await;
+    act("officer", Some(id.clone()), Action::TransferForProsecution { confession_and_acceptance: false }, "2025-09-03 10:00").await;
+    srv.store.sweep_supervision(at("2025-09-29 10:00")).await.unwrap();
+    srv.clock.set(at("2025-10-10 09:00"));
+    srv.store.sweep_supervision(at("2025-10-10 09:00")).await.unwrap();
+    id
+}
+
+fn location(h: &[(String, String)]) -> String {
+    h.iter().find(|(k, _)| k == "location").map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn supervision_pages_and_acknowledgement_forms() {
+    let srv = serve(at("2025-09-01 09:00")).await;
+    let id = overrun_case(&srv).await;
+    let app = server::router(server::AppState::new(srv.store.clone()));
+    let q = store::SupervisionQuery { limit: 100, ..Default::default() };
+    let finding = srv.store.supervision_findings(&q).await.unwrap().into_iter().find(|f| f.finding.rule == supervision::Rule::DeadlineOverrun).unwrap();
+
+    // The committee's dashboard: the alarm, the open finding under its rule with a form.
+    let (sup, sup_csrf) = login(&app, "supervisor").await;
+    let (status, _, body) = send(&app, get("/dashboard", &sup)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("督办预警与告警") && body.contains("告警 1"), "{body}");
+    assert!(body.contains("id=\"rule-deadline_overrun\"") && body.contains(&format!("/supervision/findings/{}/ack", finding.id)), "{body}");
+    assert!(body.contains("未签收的督办通知"), "{body}");
+
+    // The case page shows the case's alarm and finding.
+    let (status, _, body) = send(&app, get(&format!("/cases/{id}"), &sup)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"case-alerts\"") && body.contains("办案期限超期"), "{body}");
+
+    // Acknowledging: the token is required, and a reason.
+    let ack = format!("/supervision/findings/{}/ack", finding.id);
+    let (status, _, _) = send(&app, form(&ack, &sup, "reason=%E5%B7%B2%E6%A0%B8%E5%AE%9E&back=/dashboard")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&app, form(&ack, &sup, &format!("reason=+&back=/dashboard&csrf={sup_csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("须填写理由"), "{body}");
+    // The police may not sign the procuratorate's finding: answered as if it did not exist.
+    let (police, police_csrf) = login(&app, "officer").await;
+    let (status, _, _) = send(&app, form(&ack, &police, &format!("reason=x&csrf={police_csrf}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!srv.store.supervision_finding(finding.id).await.unwrap().unwrap().acknowledged);
+    // With both, signed; back on the dashboard with a message; an off-site `back` is ignored.
+    let (status, h, _) = send(&app, form(&ack, &sup, &format!("reason=%E5%B7%B2%E6%A0%B8%E5%AE%9E&back=//evil.example/&csrf={sup_csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&h), "/?sv=finding");
+    let rec = srv.store.supervision_finding(finding.id).await.unwrap().unwrap();
+    assert_eq!((rec.acknowledged, rec.acknowledged_by.as_deref(), rec.acknowledgement.as_deref()), (true, Some("supervisor"), Some("已核实")));
+    let (_, _, body) = send(&app, get("/dashboard?sv=finding", &sup)).await;
+    assert!(body.contains("已签收督办事项") && !body.contains(&ack), "{body}");
+    let (_, _, body) = send(&app, get(&format!("/cases/{id}"), &sup)).await;
+    assert!(body.contains("已签收：周督查") && body.contains("理由：已核实"), "{body}");
+
+    // The procuratorate's leader signs for the notifications sent to it from the inbox.
+    let notes = srv.store.supervision_notifications(&store::SupervisionQuery { org: Some("d1-proc".into()), acknowledged: Some(false), limit: 100, ..Default::default() }).await.unwrap();
+    assert!(!notes.is_empty());
+    let (leader, leader_csrf) = login(&app, "proc-leader").await;
+    let (status, _, body) = send(&app, get("/inbox", &leader)).await;
+    assert_eq!(status, StatusCode::OK);
+    let note_ack = format!("/supervision/notifications/{}/ack", notes[0].id);
+    assert!(body.contains("督办通知（未签收") && body.contains(&note_ack), "{body}");
+    let (status, _, _) = send(&app, form(&note_ack, &police, &format!("csrf={police_csrf}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not the police's notification");
+    let (status, _, _) = send(&app, form(&note_ack, &leader, "back=/inbox")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no token");
+    let (status, h, _) = send(&app, form(&note_ack, &leader, &format!("back=/inbox%23supervision&csrf={leader_csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&h), "/inbox?sv=notification#supervision");
+    assert!(srv.store.supervision_notification(notes[0].id).await.unwrap().unwrap().acknowledged_at.is_some());
+    // The leader's dashboard shows only the procuratorate's.
+    let (status, _, body) = send(&app, get("/dashboard", &leader)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("督办预警与告警"), "{body}");
+
+    // The report with filters, and its CSV.
+    let (status, _, body) = send(&app, get("/supervision/report?from=2025-09-01&to=2025-10-31&org=d1-proc", &sup)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("督办报表") && body.contains("/supervision/report.csv?from=2025-09-01&amp;to=2025-10-31&amp;org=d1-proc"), "{body}");
+    assert!(body.contains("办案期限超期"), "{body}");
+    let (status, h, csv) = send(&app, get("/supervision/report.csv?from=2025-09-01&to=2025-10-31&org=d1-proc", &sup)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h.iter().any(|(k, v)| k == "content-type" && v.starts_with("text/csv")), "{h:?}");
+    assert!(h.iter().any(|(k, v)| k == "content-disposition" && v.contains("supervision-d1-proc-2025-09-01-2025-10-31.csv")), "{h:?}");
+    assert!(csv.starts_with("\u{feff}org,from,to,section,key,label,value"), "{csv}");
+    assert!(csv.contains("d1-proc,") && csv.contains(",irregularity,deadline_overrun,"), "{csv}");
+    let (status, _, _) = send(&app, get("/supervision/report?from=2025-10-31&to=2025-09-01", &sup)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, _) = send(&app, get("/supervision/report", &police)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "reports are for the committee and leaders");
+    // A leader's report is always of their own organization, whatever `org` says.
+    let (status, h, _) = send(&app, get("/supervision/report.csv?from=2025-09-01&to=2025-10-31&org=d1-police", &leader)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h.iter().any(|(k, v)| k == "content-disposition" && v.contains("supervision-d1-proc-")), "{h:?}");
+}

@@ -18,6 +18,7 @@ mod layout;
 mod pages;
 mod public;
 mod session;
+mod supervision;
 
 pub use access::access_code;
 
@@ -41,6 +42,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/act", post(pages::act))
         .route("/dashboard", get(pages::dashboard))
+        .route("/supervision/report", get(supervision::report_page))
+        .route("/supervision/report.csv", get(supervision::report_csv))
+        .route("/supervision/findings/{id}/ack", post(supervision::ack_finding))
+        .route("/supervision/notifications/{id}/ack", post(supervision::ack_notification))
         .route("/public", get(public::page).post(public::lookup))
         .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], CSS) }))
         .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], JS) }))

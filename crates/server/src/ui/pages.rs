@@ -102,7 +102,7 @@ fn case_rows(cases: &[CaseSummary], dir: &domain::Directory) -> Markup {
 }
 
 /// `GET /inbox`: what my organization owes, incoming transfers and requests first.
-pub async fn inbox(State(st): State<AppState>, u: UiUser) -> PageResult {
+pub async fn inbox(State(st): State<AppState>, u: UiUser, Query(sv): Query<SvParams>) -> PageResult {
     let items = st.store.inbox(&u.cu.org.id).await.map_err(err)?;
     let now = st.store.now();
     let dir = st.store.directory();
@@ -115,6 +115,7 @@ pub async fn inbox(State(st): State<AppState>, u: UiUser) -> PageResult {
         .map(|d| deadline_view(d, now))
         .collect();
     let (incoming, own): (Vec<_>, Vec<_>) = items.iter().partition(|i| i.incoming);
+    let notes = super::supervision::inbox_section(&st, &u).await?;
     let list = |items: &[&store::InboxItem], id: &str, empty: &str| {
         html! {
             @if items.is_empty() {
@@ -136,6 +137,7 @@ pub async fn inbox(State(st): State<AppState>, u: UiUser) -> PageResult {
     };
     let body = html! {
         h1 { "收件箱" span class="sub" { (u.cu.org.name) } }
+        @if let Some(m) = sv_flash(sv.sv.as_deref()) { div class="flash ok" role="status" id="flash" { (m) } }
         div class="grid2" {
             section class="card" aria-labelledby="h-in" {
                 h2 id="h-in" { "收到的移送和提请（" (incoming.len()) "）" }
@@ -150,8 +152,23 @@ pub async fn inbox(State(st): State<AppState>, u: UiUser) -> PageResult {
             h2 id="h-dl" { "七日内届满及已超期的期限（" (ds.len()) "）" }
             @if ds.is_empty() { p class="muted" { "没有即将届满的期限。" } } @else { (deadlines_table(&ds, &dir, true)) }
         }
+        (notes)
     };
     Ok(Page::user("收件箱", &u, Nav::Inbox).render(body).into_response())
+}
+
+/// `?sv=finding|notification`: what the supervision forms just did.
+#[derive(Deserialize, Default)]
+pub struct SvParams {
+    sv: Option<String>,
+}
+
+fn sv_flash(sv: Option<&str>) -> Option<&'static str> {
+    match sv {
+        Some("finding") => Some("已签收督办事项，签收记录已保存。"),
+        Some("notification") => Some("已签收督办通知。"),
+        _ => None,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -324,6 +341,7 @@ pub async fn new_case(State(st): State<AppState>, u: UiUser, headers: HeaderMap,
 #[derive(Deserialize, Default)]
 pub struct CaseParams {
     done: Option<String>,
+    sv: Option<String>,
 }
 
 fn custody_text(c: &Custody) -> String {
@@ -361,6 +379,7 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
     running.sort_by_key(|d| d.deadline.due.expires_at);
     let finished: Vec<DeadlineView> = view.deadlines.iter().filter(|d| !d.running).map(|d| deadline_view(d.deadline.clone(), now)).collect();
     let running: Vec<DeadlineView> = running.into_iter().map(|d| deadline_view(d.deadline.clone(), now)).collect();
+    let supervision = super::supervision::case_section(st, u, id).await?;
     Ok(html! {
         @if let Some((ok, msg)) = flash {
             div class=(if ok { "flash ok" } else { "flash error" }) role=(if ok { "status" } else { "alert" }) id="flash" { (msg) }
@@ -397,6 +416,7 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
                         details { summary { "已完成或停止的期限（" (finished.len()) "）" } (deadlines_table(&finished, &dir, false)) }
                     }
                 }
+                (supervision)
                 section class="card" aria-labelledby="h-timeline" {
                     h2 id="h-timeline" { "办案记录（" (events.len()) "）" }
                     ol class="timeline" id="timeline" {
@@ -484,6 +504,7 @@ pub async fn case_page(State(st): State<AppState>, u: UiUser, Path(id): Path<Str
         let label = if k == "register" { "刑事立案" } else { actions::label_of(k).unwrap_or("操作") };
         (true, format!("已办理：{label}。已记入办案记录。"))
     });
+    let flash = flash.or_else(|| sv_flash(p.sv.as_deref()).map(|m| (true, m.to_string())));
     let body = render_case(&st, &u, &id, flash).await?;
     Ok(Page::user(&id, &u, Nav::Cases).render(body).into_response())
 }
@@ -541,7 +562,7 @@ async fn all_summaries(st: &AppState, participant: Option<String>) -> Result<Vec
 }
 
 /// `GET /dashboard`: cases by stage and agency, deadlines due this week, overdue cases.
-pub async fn dashboard(State(st): State<AppState>, u: UiUser) -> PageResult {
+pub async fn dashboard(State(st): State<AppState>, u: UiUser, Query(sv): Query<SvParams>) -> PageResult {
     if u.cu.org.kind != AgencyKind::Committee && u.cu.user.role != Role::Leader {
         return Err(layout::error_page(StatusCode::FORBIDDEN, "无权查看", "督办看板供政法委督查人员和单位领导使用。"));
     }
@@ -593,8 +614,10 @@ pub async fn dashboard(State(st): State<AppState>, u: UiUser) -> PageResult {
     week_sorted.sort_by_key(|d| d.deadline.due.expires_at);
     let week_owned: Vec<DeadlineView> = week_sorted.iter().take(100).map(|d| deadline_view(d.deadline.clone(), now)).collect();
     let overdue_owned: Vec<DeadlineView> = overdue.iter().take(100).map(|d| deadline_view(d.deadline.clone(), now)).collect();
+    let supervision = super::supervision::dashboard_section(&st, &u).await?;
     let body = html! {
         h1 { "督办看板" span class="sub" { (u.cu.org.name) " · " (china_time(now)) } }
+        @if let Some(m) = sv_flash(sv.sv.as_deref()) { div class="flash ok" role="status" id="flash" { (m) } }
         div class="tiles" {
             (chart::tile("案件总数", total, "", "/cases"))
             (chart::tile("在办案件", total - stages.iter().filter(|(s, _)| matches!(s, Stage::Closed | Stage::Execution)).map(|(_, n)| n).sum::<u64>(), "", "/cases"))
@@ -617,6 +640,7 @@ pub async fn dashboard(State(st): State<AppState>, u: UiUser) -> PageResult {
                 (chart::hbars("chart-agencies", "各机关在办案件数", &kind_bars))
             }
         }
+        (supervision)
         section class="card" aria-labelledby="h-over" {
             h2 id="h-over" { "超期未办（" (overdue.len()) "项，涉及" (overdue_cases.len()) "件案件）" }
             @if overdue_owned.is_empty() { p class="muted" { "没有超期的期限。" } } @else { (deadlines_table(&overdue_owned, &dir, true)) }

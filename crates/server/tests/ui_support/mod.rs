@@ -50,6 +50,7 @@ pub fn users() -> Vec<User> {
         u("clerk", "钱书记员", "d1-court", Role::Clerk),
         u("corrector", "孙矫正", "d1-justice", Role::CorrectionOfficer),
         u("supervisor", "周督查", "city-committee", Role::Supervisor),
+        u("proc-leader", "吴检察长", "d1-proc", Role::Leader),
     ]
 }
 
