@@ -112,7 +112,11 @@ async fn open(data: &Path, durability: Durability) -> Result<Store> {
 async fn serve(store: Store, listen: &str) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listen, "serving");
+    // Supervision: deadline warnings, alarms and irregularity findings are also swept every five
+    // minutes, so that the passing of time alone raises them.
+    let sweeper = server::supervision_api::spawn_sweeper(store.clone(), std::time::Duration::from_secs(300));
     server::serve(store, listener).await?;
+    sweeper.abort();
     Ok(())
 }
 
