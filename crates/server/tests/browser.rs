@@ -167,6 +167,35 @@ async fn every_agency_takes_a_case_down_the_chain_in_chromium() {
     act(&c, "request_arrest", "提请批准逮捕").await;
     wait_text(&c, "#documents", "提请批准逮捕书").await;
     wait_text(&c, "#timeline", "提请批准逮捕").await;
+    // The legal document is sealed by the police and its seal checks out.
+    wait_text(&c, "#sealed-list", "提请批准逮捕书").await;
+    wait_text(&c, "#sealed-list", "电子印章验证通过").await;
+    // Case files: upload a picture (a screenshot of this very page) with the progress bar, see it
+    // listed with its seal verified, and open it in the online viewer.
+    let upload_dir = tempfile::tempdir().unwrap();
+    let picture = upload_dir.path().join("现场照片.png");
+    std::fs::write(&picture, c.screenshot().await.unwrap()).unwrap();
+    let file_input = c.find(Locator::Css("#upload-file")).await.unwrap();
+    file_input.send_keys(&picture.display().to_string()).await.unwrap();
+    fill(&c, "#upload-title", "现场勘验照片").await;
+    click(&c, "#upload-submit").await;
+    wait_text(&c, "#flash", "材料已上传").await;
+    let listed = wait_text(&c, "#file-list", "现场勘验照片").await;
+    assert!(listed.contains("图片") && listed.contains("电子印章验证通过"), "the upload is listed with its seal verified: {listed}");
+    c.execute("document.getElementById('files').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "case-files").await;
+    click(&c, "#file-list .view-link").await;
+    wait_text(&c, "#file-seal", "电子印章验证通过").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let w = c.execute("var i = document.getElementById('viewer-image'); return i && i.complete ? i.naturalWidth : 0", vec![]).await.unwrap();
+        if w.as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the picture is shown inline from the content route");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    shot(&c, "file-viewer").await;
     logout(&c).await;
 
     background_cases(&srv).await;
@@ -227,13 +256,42 @@ async fn every_agency_takes_a_case_down_the_chain_in_chromium() {
     wait_text(&c, "table.cases", "张三盗窃案").await;
     logout(&c).await;
 
-    // Committee: the dashboard, with a case now overdue.
+    // Committee: the dashboard, with a case now overdue, its alarm and the overrun found by the
+    // supervision sweep; a finding is signed with a reason.
     srv.clock.set(at("2025-11-20 09:00"));
+    srv.store.sweep_supervision(at("2025-11-20 09:00")).await.unwrap();
     login(&c, &base, "supervisor").await;
     wait_text(&c, "h1", "督办看板").await;
     assert!(c.find(Locator::Css("svg#chart-stages")).await.is_ok(), "the stage chart is drawn");
     wait_text(&c, "#main", "超期未办").await;
+    wait_text(&c, "#sv-summary", "告警").await;
+    wait_text(&c, "#sv-alerts", "已超期").await;
     shot(&c, "dashboard").await;
+    let open_before = c.find_all(Locator::Css("#sv-findings-card form.ack-form")).await.unwrap().len();
+    assert!(open_before > 0, "open findings have a form to sign them");
+    c.execute("var d = document.querySelector('#sv-findings-card details'); d.open = true; d.scrollIntoView()", vec![]).await.unwrap();
+    fill(&c, "#sv-findings-card form.ack-form input[name=reason]", "已督促承办单位限期办结").await;
+    click(&c, "#sv-findings-card form.ack-form button[type=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match c.get_alert_text().await {
+            Ok(text) => {
+                assert!(text.contains("签收"), "{text}");
+                c.accept_alert().await.unwrap();
+                break;
+            }
+            Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(30)).await,
+            Err(e) => panic!("no confirmation before signing a finding: {e}"),
+        }
+    }
+    wait_text(&c, "#flash", "已签收督办事项").await;
+    let open_after = c.find_all(Locator::Css("#sv-findings-card form.ack-form")).await.unwrap().len();
+    assert_eq!(open_after, open_before - 1, "the signed finding has no form any more");
+    c.goto(&format!("{base}/supervision/report?from=2025-09-01&to=2025-11-30")).await.unwrap();
+    wait_text(&c, "h1", "督办报表").await;
+    wait_text(&c, "#report-irregularities", "办案期限超期").await;
+    assert!(c.find(Locator::Css("a#csv-link[href^='/supervision/report.csv?from=2025-09-01']")).await.is_ok(), "a CSV download link");
+    shot(&c, "supervision-report").await;
     c.goto(&format!("{base}/cases?due=overdue")).await.unwrap();
     wait_text(&c, "table.cases", "刘某诈骗案").await;
     logout(&c).await;

@@ -14,6 +14,7 @@
 mod access;
 mod actions;
 mod chart;
+mod files;
 mod layout;
 mod pages;
 mod public;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/act", post(pages::act))
         .route("/dashboard", get(pages::dashboard))
+        .route("/files/{fid}", get(files::view))
         .route("/supervision/report", get(supervision::report_page))
         .route("/supervision/report.csv", get(supervision::report_csv))
         .route("/supervision/findings/{id}/ack", post(supervision::ack_finding))

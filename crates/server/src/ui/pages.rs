@@ -342,6 +342,7 @@ pub async fn new_case(State(st): State<AppState>, u: UiUser, headers: HeaderMap,
 pub struct CaseParams {
     done: Option<String>,
     sv: Option<String>,
+    uploaded: Option<String>,
 }
 
 fn custody_text(c: &Custody) -> String {
@@ -380,6 +381,7 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
     let finished: Vec<DeadlineView> = view.deadlines.iter().filter(|d| !d.running).map(|d| deadline_view(d.deadline.clone(), now)).collect();
     let running: Vec<DeadlineView> = running.into_iter().map(|d| deadline_view(d.deadline.clone(), now)).collect();
     let supervision = super::supervision::case_section(st, u, id).await?;
+    let files = super::files::case_section(st, u, id).await?;
     Ok(html! {
         @if let Some((ok, msg)) = flash {
             div class=(if ok { "flash ok" } else { "flash error" }) role=(if ok { "status" } else { "alert" }) id="flash" { (msg) }
@@ -417,6 +419,7 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
                     }
                 }
                 (supervision)
+                (files)
                 section class="card" aria-labelledby="h-timeline" {
                     h2 id="h-timeline" { "办案记录（" (events.len()) "）" }
                     ol class="timeline" id="timeline" {
@@ -505,6 +508,7 @@ pub async fn case_page(State(st): State<AppState>, u: UiUser, Path(id): Path<Str
         (true, format!("已办理：{label}。已记入办案记录。"))
     });
     let flash = flash.or_else(|| sv_flash(p.sv.as_deref()).map(|m| (true, m.to_string())));
+    let flash = flash.or_else(|| p.uploaded.as_ref().map(|_| (true, "材料已上传并加盖本单位电子印章，已记入卷宗记录。".to_string())));
     let body = render_case(&st, &u, &id, flash).await?;
     Ok(Page::user(&id, &u, Nav::Cases).render(body).into_response())
 }
