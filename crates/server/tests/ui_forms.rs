@@ -258,3 +258,53 @@ async fn supervision_pages_and_acknowledgement_forms() {
     assert_eq!(status, StatusCode::OK);
     assert!(h.iter().any(|(k, v)| k == "content-disposition" && v.contains("supervision-d1-proc-")), "{h:?}");
 }
+
+#[tokio::test]
+async fn case_files_are_listed_with_their_seals_and_viewed_only_by_those_who_may_read_them() {
+    let srv = serve(at("2025-09-01 09:00")).await;
+    let app = server::router(server::AppState::new(srv.store.clone()));
+    let (police, csrf) = login(&app, "officer").await;
+    let reg = "title=%E6%9D%8E%E5%9B%9B%E6%A1%88&facts=x&charges=%E7%9B%97%E7%AA%83&name1=%E6%9D%8E%E5%9B%9B";
+    send(&app, form("/cases/new", &police, &format!("{reg}&csrf={csrf}"))).await;
+    // The page's upload form carries the case and the token for the script.
+    let (_, _, page) = send(&app, get("/cases/LB-2025-000001", &police)).await;
+    assert!(page.contains("id=\"upload-form\"") && page.contains("data-case=\"LB-2025-000001\"") && page.contains(&format!("data-csrf=\"{csrf}\"")), "{page}");
+    assert!(page.contains("id=\"files-empty\""), "{page}");
+    // The register decision's document is sealed and verified.
+    assert!(page.contains("立案决定书") && page.contains("电子印章验证通过"), "{page}");
+
+    // Upload through the files API with the browser's session (as the page's script does).
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+    let req = Request::post("/api/v1/cases/LB-2025-000001/files?title=%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87")
+        .header(header::COOKIE, &police)
+        .header(header::CONTENT_TYPE, "image/png")
+        .body(Body::from(png.to_vec()))
+        .unwrap();
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let fid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
+
+    let (_, _, page) = send(&app, get("/cases/LB-2025-000001", &police)).await;
+    assert!(page.contains("现场照片") && page.contains(&format!("id=\"seal-{fid}\"")), "{page}");
+    assert!(page.contains(&format!("href=\"/files/{fid}\"")), "{page}");
+    let (status, _, view) = send(&app, get(&format!("/files/{fid}"), &police)).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert!(view.contains("id=\"viewer-image\"") && view.contains(&format!("/api/v1/files/{fid}/content")), "{view}");
+    assert!(view.contains("电子印章验证通过"), "{view}");
+    // The content route serves ranges for the viewer.
+    let req = Request::get(format!("/api/v1/files/{fid}/content")).header(header::COOKIE, &police).header(header::RANGE, "bytes=0-7").body(Body::empty()).unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PARTIAL_CONTENT);
+
+    // Another agency that never received it cannot open it; nor can a court outside the case.
+    let (court, _) = login(&app, "judge").await;
+    let (status, _, _) = send(&app, get(&format!("/files/{fid}"), &court)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(&app, get("/files/F-nonexistent", &police)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The committee sees the files and seals but has no upload form.
+    let (sup, _) = login(&app, "supervisor").await;
+    let (status, _, page) = send(&app, get("/cases/LB-2025-000001", &sup)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("现场照片") && !page.contains("id=\"upload-form\""), "{page}");
+}
