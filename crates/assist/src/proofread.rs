@@ -150,9 +150,44 @@ impl Proofreader {
         self.uni.keys().copied().filter(|&x| x != c && self.c1(x) >= 20.0 && x.to_pinyin().is_some_and(|q| q.plain() == p)).collect()
     }
 
+    /// Redundant characters: a rare character wedged between two digits (20鉄21). (Deleting rare
+    /// characters inside common pairs, 资麗料, and doubled characters cost precision on the dev
+    /// set, so they are left to the substitution pass.)
+    fn delete_intrusions(&self, ch: &mut Vec<char>, reasons: &mut Vec<Reason>) {
+        const UNITS: &str = "年月日时分秒元万千百十个条款项号室层楼栋组次人名辆只件台部克余多至到点期届";
+        // 《刑法》一百七十六条 → 《刑法》第一百七十六条
+        let mut i = 1;
+        while i < ch.len() {
+            if ch[i - 1] == '》' && "一二三四五六七八九十百".contains(ch[i]) {
+                let mut j = i;
+                while j < ch.len() && "一二三四五六七八九十百千零".contains(ch[j]) {
+                    j += 1;
+                }
+                if j < ch.len() && ch[j] == '条' {
+                    reasons.push(Reason::rule(format!("missing 第 before the article number at {i}")));
+                    ch.insert(i, '第');
+                }
+            }
+            i += 1;
+        }
+        let mut i = 1;
+        while i + 1 < ch.len() {
+            let (l, c, r) = (ch[i - 1], ch[i], ch[i + 1]);
+            let rare = self.c1(c) < 30.0;
+            let between_digits = l.is_ascii_digit() && r.is_ascii_digit() && is_cjk(c) && !UNITS.contains(c) && rare;
+                        if between_digits {
+                reasons.push(Reason::rule(format!("redundant character {c} at {i} removed (a rare character between digits)")));
+                ch.remove(i);
+                continue;
+            }
+            i += 1;
+        }
+    }
+
     pub fn correct(&self, sentence: &str) -> Correction {
         let mut ch: Vec<char> = sentence.chars().collect();
         let mut reasons = Vec::new();
+        self.delete_intrusions(&mut ch, &mut reasons);
         let n = ch.len();
         let mut i = 0;
         let mut changes = 0;
@@ -190,5 +225,16 @@ impl Proofreader {
             i += 1;
         }
         Correction { original: sentence.to_string(), corrected: ch.into_iter().collect(), reasons }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn insertions_and_deletions() {
+        let a = crate::Assistant::load(None).unwrap();
+        assert_eq!(a.proofread("依照《中华人民共和国刑事诉讼法》一百七十六条的规定").corrected, "依照《中华人民共和国刑事诉讼法》第一百七十六条的规定");
+        assert_eq!(a.proofread("于20鉄21年4月2日被抓获").corrected, "于2021年4月2日被抓获");
+        assert_eq!(a.proofread("判处有期徒刑1年6个月").corrected, "判处有期徒刑1年6个月");
     }
 }
