@@ -286,3 +286,83 @@ async fn downloads_are_recorded_and_the_files_trace_is_chained() {
     assert_eq!((last.action.as_str(), last.actor_user.as_str(), last.subject.as_str()), ("file_downloaded", "prosecutor", f.id.as_str()));
     assert_eq!(store.verify_files_log().await.unwrap(), 2);
 }
+
+/// The 1 GiB benchmark (BENCHMARKS.md, "Case files"): a file streamed in, hashed (SHA-256, per-block
+/// digests, and SM3 for the national suite), stored, sealed by the uploading organization and
+/// logged in the chained files trace; then read back with every block verified. Compared in the
+/// same run with `sha256sum` and `cp` of the same file. Run:
+/// `cargo test --release -p store --test files -- --ignored --nocapture bench_one_gib`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "writes 1 GiB files to /tmp; run by hand"]
+async fn bench_one_gib() {
+    use std::io::Write;
+    use std::time::Instant;
+    const SIZE: usize = 1 << 30;
+    let src = std::path::PathBuf::from("/tmp/lianban-bench-1gib.bin");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&src).unwrap());
+        let mut block: Vec<u8> = (0..1 << 20).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for n in 0..(SIZE >> 20) {
+            block[..8].copy_from_slice(&(n as u64).to_le_bytes());
+            f.write_all(&block).unwrap();
+        }
+        f.into_inner().unwrap().sync_all().unwrap();
+    }
+    let secs = |t: Instant| t.elapsed().as_secs_f64();
+    let run = |cmd: &str| {
+        let t = Instant::now();
+        let ok = std::process::Command::new("sh").arg("-c").arg(cmd).status().unwrap().success();
+        assert!(ok, "{cmd}");
+        secs(t)
+    };
+    let mut rows: Vec<(String, f64)> = Vec::new();
+    // Warm the page cache once so every contender reads from memory.
+    run(&format!("cat {} > /dev/null", src.display()));
+    rows.push(("sha256sum".into(), run(&format!("sha256sum {} > /dev/null", src.display()))));
+    rows.push(("cp".into(), run(&format!("cp {} /tmp/lianban-bench-copy.bin", src.display()))));
+    std::fs::remove_file("/tmp/lianban-bench-copy.bin").unwrap();
+    rows.push(("cp + sync".into(), run(&format!("cp {} /tmp/lianban-bench-copy.bin && sync /tmp/lianban-bench-copy.bin", src.display()))));
+    std::fs::remove_file("/tmp/lianban-bench-copy.bin").unwrap();
+
+    for suite in Suite::ALL {
+        let (tmp, _clock, store, case) = world().await;
+        store.set_crypto_suite(suite).await.unwrap();
+        let t = Instant::now();
+        let mut w = store.file_writer(u64::MAX).await.unwrap();
+        let mut f = tokio::fs::File::open(&src).await.unwrap();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            use tokio::io::AsyncReadExt;
+            let n = f.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            w.write(&buf[..n]).await.unwrap();
+        }
+        let staged = w.finish().await.unwrap();
+        let t_stream = secs(t);
+        let file = store.add_file(&case, &officer(), NewFile { title: "1 GiB".into(), media_type: Some("video/mp4".into()), ..Default::default() }, staged, None).await.unwrap();
+        let t_total = secs(t);
+        assert_eq!(file.size, SIZE as u64);
+        assert!(store.file_seal(&file.id).await.unwrap().unwrap().verify().is_ok());
+        assert_eq!(store.verify_files_log().await.unwrap(), 1);
+        let t = Instant::now();
+        let mut r = store.read_file(&file, 0, file.size).await.unwrap();
+        let mut n = 0u64;
+        while let Some(c) = r.next_chunk().await {
+            n += c.unwrap().len() as u64;
+        }
+        assert_eq!(n, file.size);
+        let t_read = secs(t);
+        rows.push((format!("lianban {suite}: upload (stream + hash + fsync)"), t_stream));
+        rows.push((format!("lianban {suite}: upload + store + seal + log"), t_total));
+        rows.push((format!("lianban {suite}: verified full read"), t_read));
+        store.close().await;
+        drop(tmp);
+    }
+    std::fs::remove_file(&src).unwrap();
+    println!("\n| 1 GiB, page cache warm | seconds | MiB/s |\n|---|---:|---:|");
+    for (name, s) in rows {
+        println!("| {name} | {s:.2} | {:.0} |", 1024.0 / s);
+    }
+}
