@@ -10,6 +10,10 @@
 //! Pages are plain HTML forms (maud templates, escaped by construction) with a little
 //! hand-written JavaScript for countdowns and confirmations; every POST carries a CSRF token
 //! bound to the session (or, before login, to a pre-session cookie).
+//!
+//! Supervision (`supervision.rs`) and case files (`files.rs`) reuse the JSON API's rules: the
+//! acknowledgement forms call the supervision API's handlers, and the upload form's script sends
+//! the file to the files API in resumable chunks with the session cookie (`SameSite=Strict`).
 
 mod access;
 mod actions;
