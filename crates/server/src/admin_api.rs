@@ -126,10 +126,10 @@ pub async fn put_organization(State(st): State<AppState>, u: CurrentUser, ApiJso
     if u.org.kind != AgencyKind::Committee && !manages(&st, &u, &anchor) {
         return Err(ApiError::forbidden("只能在本单位之下设立单位"));
     }
-    if let Some(p) = &b.parent {
-        if st.store.directory().org(p).is_none() {
-            return Err(ApiError::invalid("parent", format!("上级单位“{p}”不存在")));
-        }
+    if let Some(p) = &b.parent
+        && st.store.directory().org(p).is_none()
+    {
+        return Err(ApiError::invalid("parent", format!("上级单位“{p}”不存在")));
     }
     let org = Organization { id: b.id, name: b.name, kind: b.kind, level: b.level, jurisdiction: b.jurisdiction, parent: b.parent };
     st.store.put_organization(&org).await?;

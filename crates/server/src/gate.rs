@@ -133,10 +133,10 @@ pub async fn readable_cases(st: &AppState, u: &CurrentUser, ids: &[String]) -> R
     let sealed = st.store.sealed_cases().await?;
     let mut out = BTreeSet::new();
     for id in ids.iter().collect::<BTreeSet<_>>() {
-        if let Some(s) = st.store.case(id).await? {
-            if decide(u, GateAction::ReadCase, &CaseFacts::of(&s, sealed.contains(id))).allowed {
-                out.insert(id.clone());
-            }
+        if let Some(s) = st.store.case(id).await?
+            && decide(u, GateAction::ReadCase, &CaseFacts::of(&s, sealed.contains(id))).allowed
+        {
+            out.insert(id.clone());
         }
     }
     Ok(out)
