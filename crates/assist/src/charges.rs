@@ -4,9 +4,11 @@
 //! the score of a charge combines three sources and every charge in the label set gets a profile:
 //! 1. similarity to the centroid of training cases with that charge (supervised, seen charges);
 //! 2. similarity to the statute text of the article that defines the charge (all charges);
-//! 3. how much of the charge name itself (its key words and character pairs) occurs in the facts.
-//! The charge → article map comes from co-occurrence in training, or else from matching the
-//! charge name against the Criminal Law article texts.
+//! 3. fact cues: element phrases of the offence ([`crate::cues`], all charges).
+//!
+//! A charge whose definition absorbs another (寻衅滋事 the beating) demotes it when its decisive
+//! cue is present. The charge → article map is the statute table of [`crate::statute`], else
+//! co-occurrence in training, else name matching against the Criminal Law article texts.
 
 use std::collections::{BTreeMap, HashMap};
 
