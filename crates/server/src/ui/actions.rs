@@ -147,6 +147,13 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// Rewrites the refusal's text (masking persons' names the user may not see).
+    pub fn scrub(&mut self, f: impl Fn(&str) -> String) {
+        if let Some(r) = &mut self.refusal {
+            r.message = f(&r.message);
+        }
+    }
+
     pub fn available(&self) -> bool {
         self.refusal.is_none()
     }

@@ -20,6 +20,7 @@ mod actions;
 mod chart;
 mod files;
 mod layout;
+mod lens;
 mod pages;
 mod public;
 mod session;

@@ -2,6 +2,7 @@
 //! committee's dashboard.
 
 use super::actions;
+use super::lens::Lens;
 use super::chart::{self, Bar};
 use super::layout::{self, Nav, Page, china_date, china_time, date, days_left_label, mask_id_card, org_name};
 use super::session::{UiUser, check_csrf, urlencode};
@@ -106,14 +107,19 @@ pub async fn inbox(State(st): State<AppState>, u: UiUser, Query(sv): Query<SvPar
     let items = st.store.inbox(&u.cu.org.id).await.map_err(err)?;
     let now = st.store.now();
     let dir = st.store.directory();
-    let ds: Vec<DeadlineView> = st
-        .store
-        .running_deadlines(Some(&u.cu.org.id), Some(now + Duration::days(8)), 200)
-        .await
-        .map_err(err)?
+    let raw = st.store.running_deadlines(Some(&u.cu.org.id), Some(now + Duration::days(8)), 200).await.map_err(err)?;
+    // The same gate as the API's inbox and deadlines: what the user may not read is left out.
+    let lens = Lens::of(&st, &u.cu, items.iter().map(|i| i.case.id.as_str()).chain(raw.iter().map(|d| d.case_id.as_str()))).await.map_err(err)?;
+    let items: Vec<store::InboxItem> = items
         .into_iter()
-        .map(|d| deadline_view(d, now))
+        .filter(|i| lens.readable(&i.case.id))
+        .map(|mut i| {
+            i.case.title = lens.text(&i.case.id, &i.case.title);
+            i
+        })
         .collect();
+    let ds = visible_deadlines(&st, &u, raw).await?;
+    let ds: Vec<DeadlineView> = ds.into_iter().map(|d| deadline_view(d, now)).collect();
     let (incoming, own): (Vec<_>, Vec<_>) = items.iter().partition(|i| i.incoming);
     let notes = super::supervision::inbox_section(&st, &u).await?;
     let list = |items: &[&store::InboxItem], id: &str, empty: &str| {
@@ -155,6 +161,28 @@ pub async fn inbox(State(st): State<AppState>, u: UiUser, Query(sv): Query<SvPar
         (notes)
     };
     Ok(Page::user("收件箱", &u, Nav::Inbox).render(body).into_response())
+}
+
+/// Deadlines of the cases the user may read, minors' names masked as the API's deadlines are.
+async fn visible_deadlines(st: &AppState, u: &UiUser, ds: Vec<domain::view::Deadline>) -> Result<Vec<domain::view::Deadline>, Response> {
+    let ids: Vec<String> = ds.iter().map(|d| d.case_id.clone()).collect();
+    let readable = gate::readable_cases(st, &u.cu, &ids).await.map_err(err)?;
+    let mut ds: Vec<domain::view::Deadline> = ds.into_iter().filter(|d| readable.contains(&d.case_id)).collect();
+    gate::mask_deadline_names(st, &u.cu, &mut ds).await.map_err(err)?;
+    Ok(ds)
+}
+
+/// Case summaries the user may read, titles masked as the case page masks them.
+async fn visible_summaries(st: &AppState, u: &UiUser, cases: Vec<CaseSummary>) -> Result<Vec<CaseSummary>, Response> {
+    let lens = Lens::of(st, &u.cu, cases.iter().map(|c| c.id.as_str())).await.map_err(err)?;
+    Ok(cases
+        .into_iter()
+        .filter(|c| lens.readable(&c.id))
+        .map(|mut c| {
+            c.title = lens.text(&c.id, &c.title);
+            c
+        })
+        .collect())
 }
 
 /// `?sv=finding|notification`: what the supervision forms just did.
@@ -221,6 +249,8 @@ pub async fn cases(State(st): State<AppState>, u: UiUser, Query(f): Query<ListFo
             }
         }
     }
+    // The SQL scope is only a pre-filter: the gate decides each case (sealed ones drop out).
+    let cases = visible_summaries(&st, &u, cases).await?;
     let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     let title = if gate::sees_all(&u.cu) { "全部案件" } else { "我的案件" };
     let body = html! {
@@ -367,13 +397,26 @@ fn arrest_text(a: ArrestReview) -> &'static str {
 }
 
 async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, String)>) -> Result<Markup, Response> {
-    gate::check_case(st, &u.cu, id).await.map_err(layout::api_error_page)?;
-    let s = st.store.case(id).await.map_err(err)?.ok_or_else(|| err(ApiError::case_not_found(id)))?;
-    let events = st.store.case_events(id).await.map_err(err)?;
+    // The API's decision and masking: absent (404, audited) when the user may not read the case;
+    // persons masked as `GET /api/v1/cases/{id}` masks them, unmasked reads recorded.
+    let why = "GET /cases/{id} (web)";
+    let (raw, f) = gate::authorize(st, &u.cu, id, gate::Resource::ReadCase, why).await.map_err(layout::api_error_page)?;
+    let mut s = raw.clone();
+    gate::show_case(st, &u.cu, &f, &mut s, why).await.map_err(err)?;
+    let open = gate::unmasked_persons(&u.cu, &f, &raw);
+    let mut events = st.store.case_events(id).await.map_err(err)?;
+    for e in &mut events {
+        gate::mask_event(&u.cu, &f, &raw, &open, e);
+    }
+    let lens = Lens::of(st, &u.cu, [id]).await.map_err(err)?;
     let dir = st.store.directory();
     let cal = st.store.calendar();
     let now = st.store.now();
-    let offers = actions::offers(&s, &u.cu, &dir, &cal, now);
+    // The domain decides on the full state; what the page says about it is masked.
+    let mut offers = actions::offers(&raw, &u.cu, &dir, &cal, now);
+    for o in &mut offers {
+        o.scrub(|t| lens.text(id, t));
+    }
     let view = case_view(st, s.clone());
     let code = super::access::access_code(&super::access::secret(st), &s.id);
     let mut running: Vec<&DeadlineView> = view.deadlines.iter().filter(|d| d.running).collect();
@@ -573,9 +616,19 @@ pub async fn dashboard(State(st): State<AppState>, u: UiUser, Query(sv): Query<S
     let scope = gate::list_scope(&u.cu);
     let now = st.store.now();
     let dir = st.store.directory();
-    let stages = st.store.stage_counts(scope.as_deref()).await.map_err(err)?;
+    // Counts as the API's: the SQL counts less the cases the gate hides from the user (sealed).
+    let hidden = gate::hidden_stage_counts(&st, &u.cu).await.map_err(err)?;
+    let stages: Vec<(Stage, u64)> = st
+        .store
+        .stage_counts(scope.as_deref())
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|(s, n)| (s, n.saturating_sub(hidden.get(&s).copied().unwrap_or(0))))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     let total: u64 = stages.iter().map(|(_, n)| n).sum();
-    let summaries = all_summaries(&st, scope.clone()).await?;
+    let summaries = visible_summaries(&st, &u, all_summaries(&st, scope.clone()).await?).await?;
     let mut by_kind: BTreeMap<AgencyKind, u64> = BTreeMap::new();
     let mut by_org: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
     for c in &summaries {
@@ -586,11 +639,9 @@ pub async fn dashboard(State(st): State<AppState>, u: UiUser, Query(sv): Query<S
             *by_org.entry(h.clone()).or_default().entry(c.stage).or_default() += 1;
         }
     }
-    let ds: Vec<DeadlineView> = st
-        .store
-        .running_deadlines(scope.as_deref(), Some(now + Duration::days(8)), 5000)
-        .await
-        .map_err(err)?
+    let raw = st.store.running_deadlines(scope.as_deref(), Some(now + Duration::days(8)), 5000).await.map_err(err)?;
+    let ds: Vec<DeadlineView> = visible_deadlines(&st, &u, raw)
+        .await?
         .into_iter()
         .map(|d| deadline_view(d, now))
         .filter(|d| !d.deadline.kind.is_window())

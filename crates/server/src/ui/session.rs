@@ -137,6 +137,10 @@ fn login_form(csrf: &str, next: &str, username: &str, error: Option<&str>) -> ma
                         label for="password" { "密码" }
                         input id="password" name="password" type="password" autocomplete="current-password" required;
                     }
+                    div class="field" {
+                        label for="totp" { "动态验证码" span class="small muted" { "（已绑定动态口令的账号填写，六位数字）" } }
+                        input id="totp" name="totp" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7";
+                    }
                     button type="submit" class="primary wide" { "登录" }
                 }
                 p class="muted small" {
@@ -186,7 +190,8 @@ pub async fn login(State(st): State<AppState>, headers: HeaderMap, Form(f): Form
         with_cookie((StatusCode::UNAUTHORIZED, page), set)
     };
     // The same check as the API: lockout after repeated failures (audited), the second factor.
-    let user = match auth::authenticate(&st, f.username.trim(), &f.password, f.totp.as_deref()).await {
+    let totp: Option<String> = f.totp.as_deref().map(|t| t.chars().filter(|c| !c.is_whitespace()).collect()).filter(|t: &String| !t.is_empty());
+    let user = match auth::authenticate(&st, f.username.trim(), &f.password, totp.as_deref()).await {
         Ok(u) => u,
         Err(e) if e.status.is_client_error() => return refuse(&e.message),
         Err(e) => return layout::api_error_page(e),

@@ -6,6 +6,7 @@
 //! agency sees what it is responsible for or addressed to.
 
 use super::layout::{self, Nav, Page, china_time, date, org_name, user_name};
+use super::lens::Lens;
 use super::session::{UiUser, check_csrf, urlencode};
 use crate::body::ApiJson;
 use crate::error::ApiError;
@@ -31,6 +32,27 @@ fn err(e: impl Into<ApiError>) -> Response {
 /// The organization filter: `None` for the committee (everything), the user's own otherwise.
 fn scope(u: &UiUser) -> Option<String> {
     (!gate::sees_all(&u.cu)).then(|| u.cu.org.id.clone())
+}
+
+/// Keeps the alerts, findings and notifications of cases the user may read (the gate's
+/// `read_case`, as for the API's lists), their messages masked as the case page masks persons.
+async fn gated(st: &AppState, u: &UiUser, alerts: &mut Vec<Alert>, findings: &mut Vec<FindingRecord>, notes: &mut Vec<NotificationRecord>) -> Result<(), Response> {
+    let ids = alerts.iter().map(|a| a.case_id.as_str()).chain(findings.iter().map(|f| f.finding.case_id.as_str())).chain(notes.iter().map(|n| n.case_id.as_str()));
+    let ids: Vec<String> = ids.map(str::to_string).collect();
+    let lens = Lens::of(st, &u.cu, ids.iter().map(String::as_str)).await.map_err(err)?;
+    alerts.retain(|a| lens.readable(&a.case_id));
+    for a in alerts.iter_mut() {
+        a.message = lens.text(&a.case_id, &a.message);
+    }
+    findings.retain(|f| lens.readable(&f.finding.case_id));
+    for f in findings.iter_mut() {
+        f.finding.message = lens.text(&f.finding.case_id, &f.finding.message);
+    }
+    notes.retain(|n| lens.readable(&n.case_id));
+    for n in notes.iter_mut() {
+        n.message = lens.text(&n.case_id, &n.message);
+    }
+    Ok(())
 }
 
 /// Whether the user may acknowledge findings at all (the API decides each one again).
@@ -171,11 +193,12 @@ pub async fn dashboard_section(st: &AppState, u: &UiUser) -> Result<Markup, Resp
     let now = st.store.now();
     let dir = st.store.directory();
     let mut live = st.store.live_alerts(org.as_deref(), now).await.map_err(err)?;
+    let mut open = st.store.supervision_findings(&SupervisionQuery { org: org.clone(), acknowledged: Some(false), limit: 1000, ..Default::default() }).await.map_err(err)?;
+    let mut notes = st.store.supervision_notifications(&SupervisionQuery { org: org.clone(), acknowledged: Some(false), limit: 200, ..Default::default() }).await.map_err(err)?;
+    gated(st, u, &mut live, &mut open, &mut notes).await?;
     live.sort_by_key(|a| (a.level != AlertLevel::Alarm, a.expires_at));
     let alarms = live.iter().filter(|a| a.level == AlertLevel::Alarm).count();
     let warnings = live.len() - alarms;
-    let open = st.store.supervision_findings(&SupervisionQuery { org: org.clone(), acknowledged: Some(false), limit: 1000, ..Default::default() }).await.map_err(err)?;
-    let notes = st.store.supervision_notifications(&SupervisionQuery { org: org.clone(), acknowledged: Some(false), limit: 200, ..Default::default() }).await.map_err(err)?;
     let back = "/dashboard#supervision";
     Ok(html! {
         section class="card" aria-labelledby="h-sv" id="supervision" {
@@ -217,8 +240,9 @@ pub async fn case_section(st: &AppState, u: &UiUser, case_id: &str) -> Result<Ma
     let org = scope(u);
     let now = st.store.now();
     let dir = st.store.directory();
-    let live: Vec<Alert> = st.store.live_alerts(org.as_deref(), now).await.map_err(err)?.into_iter().filter(|a| a.case_id == case_id).collect();
-    let fs = st.store.supervision_findings(&SupervisionQuery { org, case_id: Some(case_id.to_string()), limit: 1000, ..Default::default() }).await.map_err(err)?;
+    let mut live: Vec<Alert> = st.store.live_alerts(org.as_deref(), now).await.map_err(err)?.into_iter().filter(|a| a.case_id == case_id).collect();
+    let mut fs = st.store.supervision_findings(&SupervisionQuery { org, case_id: Some(case_id.to_string()), limit: 1000, ..Default::default() }).await.map_err(err)?;
+    gated(st, u, &mut live, &mut fs, &mut Vec::new()).await?;
     let open = fs.iter().filter(|f| !f.acknowledged).count();
     let back = format!("/cases/{}#supervision", urlencode(case_id));
     Ok(html! {
@@ -237,6 +261,7 @@ pub async fn case_section(st: &AppState, u: &UiUser, case_id: &str) -> Result<Ma
 pub async fn inbox_section(st: &AppState, u: &UiUser) -> Result<Markup, Response> {
     let dir = st.store.directory();
     let mut notes = st.store.supervision_notifications(&SupervisionQuery { org: Some(u.cu.org.id.clone()), limit: 1000, ..Default::default() }).await.map_err(err)?;
+    gated(st, u, &mut Vec::new(), &mut Vec::new(), &mut notes).await?;
     // Unacknowledged first, newest first within each group; at most 50 signed ones.
     notes.sort_by_key(|n| (n.acknowledged_at.is_some(), std::cmp::Reverse(n.id)));
     let open = notes.iter().filter(|n| n.acknowledged_at.is_none()).count();
