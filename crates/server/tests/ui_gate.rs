@@ -175,8 +175,14 @@ async fn the_committee_sees_minors_masked_and_handling_reads_are_recorded() {
     assert!(case.contains("王某") && case.contains("李大壮"), "masked, not removed");
     let (_, dash) = page(&app, &supervisor, "/dashboard").await;
     assert!(dash.contains("王某"), "the deadline table names the minor masked");
+    // The committee may not act: refused on the page, audited as the API's refusal.
+    let csrf = hidden(&case, "csrf");
+    let (s, _, body) = send(&app, form(&format!("/cases/{id}/act"), &supervisor, &format!("csrf={csrf}&type=release&person=2&reason=x"))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    assert!(!body.contains("王小明"));
     let audit = srv.store.case_audit(&id, 100).await.unwrap();
     assert!(!audit.iter().any(|r| r.kind == "read" && r.user_id.as_deref() == Some("supervisor")), "masked views are not personal-data reads");
+    assert!(audit.iter().any(|r| r.kind == "denied" && r.user_id.as_deref() == Some("supervisor") && r.resource == "act_on_case"), "{audit:?}");
 
     // The handling police see the minor and the read is recorded.
     let officer = web_login(&app, "officer", None).await.unwrap();

@@ -573,6 +573,14 @@ pub async fn act(State(st): State<AppState>, u: UiUser, headers: HeaderMap, Path
     };
     let label = action.label();
     let kind = action.kind();
+    // As the API's `act`: the gate's act_on_case first, refusals audited.
+    let facts = gate::facts(&st, &s).await.map_err(err)?;
+    let may = gate::decide(&u.cu, gate::Resource::ActOnCase, &facts);
+    if !may.allowed {
+        gate::record_denial(&st, &u.cu, Some(&id), gate::Resource::ActOnCase, kind).await.map_err(err)?;
+        let e = gate::refusal(&may);
+        return refused(&st, &u, &id, e.status, format!("“{label}”未能办理：{}", e.message)).await;
+    }
     let cmd = Command {
         request_id: f.get("request_id").filter(|r| !r.is_empty()).cloned(),
         case_id: Some(id.clone()),
