@@ -25,6 +25,8 @@ use crate::auth::CurrentUser;
 use crate::body::ApiJson;
 use crate::error::ApiError;
 use crate::gate;
+use domain::CaseState;
+use crate::policy::GateAction;
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -96,13 +98,32 @@ fn file_not_found(id: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("文件“{id}”不存在或无权查看"))
 }
 
-/// The item, if the user may read it (reported as absent otherwise).
+/// Whether the user may read an item of a case they may read. The gate decides the resource —
+/// an item the case's police put in their own file needs `read_police_file` (the court never
+/// reads it; the procuratorate only once an arrest request or a transfer put the case before it,
+/// CPL 87/162); any other item, and anything reaching the court, `read_case_files` — and the item
+/// must be the reader's organization's own or received in a frozen manifest.
+pub async fn may_read_file(st: &AppState, u: &CurrentUser, case: &CaseState, f: &CaseFile) -> Result<bool, ApiError> {
+    let facts = gate::facts(st, case).await?;
+    let action = if f.org == case.police_org && u.org.kind != domain::AgencyKind::Court {
+        GateAction::ReadPoliceFile
+    } else {
+        GateAction::ReadCaseFiles
+    };
+    if !gate::decide(u, action, &facts).allowed {
+        return Ok(false);
+    }
+    Ok(st.store.org_may_read_file(f, &u.org.id).await?)
+}
+
+/// The item, if the user may read it (reported as absent otherwise; the refusal is audited).
 async fn readable_file(st: &AppState, u: &CurrentUser, fid: &str) -> Result<CaseFile, ApiError> {
     let f = st.store.file(fid).await?.ok_or_else(|| file_not_found(fid))?;
-    gate::check_case(st, u, &f.case_id).await.map_err(|_| file_not_found(fid))?;
-    if gate::sees_all(u) || st.store.org_may_read_file(&f, &u.org.id).await? {
+    let case = gate::check(st, u, &f.case_id, GateAction::ReadCase, "文件").await.map_err(|_| file_not_found(fid))?;
+    if may_read_file(st, u, &case, &f).await? {
         Ok(f)
     } else {
+        gate::record_denial(st, u, Some(&f.case_id), GateAction::ReadCaseFiles, &format!("file:{fid}")).await?;
         Err(file_not_found(fid))
     }
 }
@@ -187,10 +208,10 @@ async fn new_version(State(st): State<AppState>, u: CurrentUser, Path(fid): Path
 
 /// `GET /cases/{id}/files`
 async fn list_files(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    gate::check_case(&st, &u, &id).await?;
+    let case = gate::check(&st, &u, &id, GateAction::ReadCase, "文件列表").await?;
     let mut out = Vec::new();
     for f in st.store.case_files(&id).await? {
-        if gate::sees_all(&u) || st.store.org_may_read_file(&f, &u.org.id).await? {
+        if may_read_file(&st, &u, &case, &f).await? {
             out.push(f);
         }
     }
@@ -200,9 +221,10 @@ async fn list_files(State(st): State<AppState>, u: CurrentUser, Path(id): Path<S
 /// `GET /files/{fid}`: the item and the versions of it the user may read.
 async fn file_info(State(st): State<AppState>, u: CurrentUser, Path(fid): Path<String>) -> Result<Json<Value>, ApiError> {
     let f = readable_file(&st, &u, &fid).await?;
+    let case = gate::check(&st, &u, &f.case_id, GateAction::ReadCase, "文件版本").await?;
     let mut versions = Vec::new();
     for v in st.store.file_versions(&f.lineage).await? {
-        if gate::sees_all(&u) || st.store.org_may_read_file(&v, &u.org.id).await? {
+        if may_read_file(&st, &u, &case, &v).await? {
             versions.push(v);
         }
     }
@@ -256,6 +278,7 @@ fn content_disposition(title: &str) -> HeaderValue {
 /// `GET /files/{fid}/content`: verified, streamed, with single-range support.
 async fn content(State(st): State<AppState>, u: CurrentUser, Path(fid): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let f = readable_file(&st, &u, &fid).await?;
+    gate::record_read(&st, &u, &f.case_id, &format!("case_file:{fid}"), "查看或下载电子卷宗").await?;
     if !f.content_available {
         return Err(ApiError::new(StatusCode::GONE, "content_sealed", format!("文件“{fid}”的内容已依法院命令封存，仅保留其摘要和记录")));
     }

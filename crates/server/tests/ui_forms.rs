@@ -302,9 +302,12 @@ async fn case_files_are_listed_with_their_seals_and_viewed_only_by_those_who_may
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = send(&app, get("/files/F-nonexistent", &police)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    // The committee sees the files and seals but has no upload form.
+    // The committee supervises progress and deadlines; it reads no case-file content and has no
+    // upload form.
     let (sup, _) = login(&app, "supervisor").await;
     let (status, _, page) = send(&app, get("/cases/LB-2025-000001", &sup)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("现场照片") && !page.contains("id=\"upload-form\""), "{page}");
+    assert!(!page.contains("现场照片") && !page.contains("id=\"upload-form\""), "{page}");
+    let (status, _, _) = send(&app, get(&format!("/files/{fid}"), &sup)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -4,7 +4,7 @@
 //! online viewer that shows PDFs and images inline from the range-serving content route.
 //!
 //! Everything here reads through the same store functions and the same rules as the files API
-//! (`gate::check_case`, then `org_may_read_file` unless the user sees all).
+//! (`files_api::may_read_file`: the gate's case-file decision, then own items or a manifest).
 
 use super::layout::{self, Nav, Page, china_time, org_name, user_name};
 use super::session::{UiUser, urlencode};
@@ -69,9 +69,10 @@ async fn seal_line(st: &AppState, doc: Option<&SealedDocument>, id: &str) -> Mar
 
 /// The items the user may read, newest version of each lineage first within upload order.
 async fn readable_files(st: &AppState, u: &UiUser, case_id: &str) -> Result<Vec<CaseFile>, Response> {
+    let Some(case) = st.store.case(case_id).await.map_err(err)? else { return Ok(vec![]) };
     let mut out = Vec::new();
     for f in st.store.case_files(case_id).await.map_err(err)? {
-        if gate::sees_all(&u.cu) || st.store.org_may_read_file(&f, &u.cu.org.id).await.map_err(err)? {
+        if crate::files_api::may_read_file(st, &u.cu, &case, &f).await.map_err(IntoResponse::into_response)? {
             out.push(f);
         }
     }
@@ -198,8 +199,8 @@ pub async fn case_section(st: &AppState, u: &UiUser, case_id: &str) -> Result<Ma
 pub async fn view(State(st): State<AppState>, u: UiUser, Path(fid): Path<String>) -> PageResult {
     let nf = || layout::error_page(StatusCode::NOT_FOUND, "未找到", &format!("文件“{fid}”不存在或无权查看"));
     let f = st.store.file(&fid).await.map_err(err)?.ok_or_else(nf)?;
-    gate::check_case(&st, &u.cu, &f.case_id).await.map_err(|_| nf())?;
-    if !(gate::sees_all(&u.cu) || st.store.org_may_read_file(&f, &u.cu.org.id).await.map_err(err)?) {
+    let case = gate::check(&st, &u.cu, &f.case_id, crate::policy::GateAction::ReadCase, "文件查看").await.map_err(|_| nf())?;
+    if !crate::files_api::may_read_file(&st, &u.cu, &case, &f).await.map_err(IntoResponse::into_response)? {
         return Err(nf());
     }
     let dir = st.store.directory();
@@ -207,7 +208,7 @@ pub async fn view(State(st): State<AppState>, u: UiUser, Path(fid): Path<String>
     let seal_html = seal_line(&st, seal.as_ref(), &f.id).await;
     let mut versions = Vec::new();
     for v in st.store.file_versions(&f.lineage).await.map_err(err)? {
-        if gate::sees_all(&u.cu) || st.store.org_may_read_file(&v, &u.cu.org.id).await.map_err(err)? {
+        if crate::files_api::may_read_file(&st, &u.cu, &case, &v).await.map_err(IntoResponse::into_response)? {
             versions.push(v);
         }
     }
