@@ -108,16 +108,18 @@ pub async fn verify(data: &Path) -> Result<()> {
             eprintln!("warning: {} is readable by others (mode {mode:o}); it should be 0600", key.display());
         }
     }
-    match store.verify().await? {
-        Ok(r) => {
-            println!(
-                "verified: {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}",
-                r.events, r.checkpoints, r.cosignatures, r.root_hash
-            );
-            Ok(())
-        }
+    let r = match store.verify().await? {
+        Ok(r) => r,
         Err(d) => bail!("verification failed at {d}"),
-    }
+    };
+    // The electronic case files: the hash chain of the files log and every stored blob's bytes.
+    let log = store.verify_files_log().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
+    let blobs = store.verify_blobs().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
+    println!(
+        "verified: {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
+        r.events, r.checkpoints, r.cosignatures, r.root_hash
+    );
+    Ok(())
 }
 
 #[derive(Serialize, Deserialize)]

@@ -1121,6 +1121,37 @@ impl Store {
             .collect()
     }
 
+    /// Re-hashes every stored blob whose content has not been removed by court order; names the
+    /// first one whose bytes no longer match its SHA-256 (or that is missing).
+    pub async fn verify_blobs(&self) -> Result<u64, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sha256, size FROM blobs WHERE purged_at IS NULL ORDER BY sha256")
+            .fetch_all(&self.shared().read)
+            .await
+            .map_err(db)?;
+        let blobs = self.blobs();
+        for (sha, size) in &rows {
+            let path = blobs.path(sha);
+            let mut file = tokio::fs::File::open(&path)
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("blob {sha}: cannot be read ({e})")))?;
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; 1 << 20];
+            let mut n_total: u64 = 0;
+            loop {
+                let n = file.read(&mut buf).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+                n_total += n as u64;
+            }
+            if n_total != *size as u64 || hex::encode(h.finalize()) != *sha {
+                return Err(StoreError::Corrupt(format!("blob {sha}: its content no longer matches its SHA-256")));
+            }
+        }
+        Ok(rows.len() as u64)
+    }
+
     /// Recomputes the files trace's hash chain; names the first entry that does not match.
     pub async fn verify_files_log(&self) -> Result<u64, StoreError> {
         let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT seq, body, hash FROM files_log ORDER BY seq").fetch_all(&self.shared().read).await.map_err(db)?;

@@ -366,3 +366,24 @@ async fn bench_one_gib() {
         println!("| {name} | {s:.2} | {:.0} |", 1024.0 / s);
     }
 }
+
+#[tokio::test]
+async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob() {
+    let (_tmp, _clock, store, case) = world().await;
+    let f = upload(&store, &case, &officer(), meta("现场勘验笔录"), b"scene record: 12 pages").await.unwrap();
+    let g = upload(&store, &case, &officer(), meta("被害人陈述"), b"victim statement").await.unwrap();
+    assert_eq!(store.verify_blobs().await.unwrap(), 2);
+    // One byte changed in the stored blob: named by its hash.
+    let path = store.blobs().path(&f.sha256);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[3] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let err = store.verify_blobs().await.unwrap_err().to_string();
+    assert!(err.contains(&f.sha256), "{err}");
+    bytes[3] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    // A blob gone from the folder.
+    std::fs::remove_file(store.blobs().path(&g.sha256)).unwrap();
+    let err = store.verify_blobs().await.unwrap_err().to_string();
+    assert!(err.contains(&g.sha256), "{err}");
+}
