@@ -247,7 +247,12 @@ pub async fn list_cases(State(st): State<AppState>, u: CurrentUser, Query(p): Qu
     let next = (cases.len() as u32 == limit)
         .then(|| cases.last().map(|c| format!("{}|{}", store_ts(c.updated_at), c.id)))
         .flatten();
-    let cases = gate::filter_summaries(&st, &u, cases).await?;
+    let mut cases = gate::filter_summaries(&st, &u, cases).await?;
+    // Titles often name the suspects: minors' names are masked as on the case page.
+    let lens = crate::ui::lens::Lens::of(&st, &u, cases.iter().map(|c| c.id.as_str())).await?;
+    for c in cases.iter_mut() {
+        c.title = lens.text(&c.id, &c.title);
+    }
     Ok(Json(json!({ "cases": cases, "next_cursor": next })))
 }
 
@@ -260,7 +265,12 @@ pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Va
     let items = st.store.inbox(&u.org.id).await?;
     let ids: Vec<String> = items.iter().map(|i| i.case.id.clone()).collect();
     let readable = gate::readable_cases(&st, &u, &ids).await?;
-    let items: Vec<_> = items.into_iter().filter(|i| readable.contains(&i.case.id)).collect();
+    let mut items: Vec<_> = items.into_iter().filter(|i| readable.contains(&i.case.id)).collect();
+    let lens = crate::ui::lens::Lens::of(&st, &u, items.iter().map(|i| i.case.id.as_str())).await?;
+    for i in items.iter_mut() {
+        i.case.title = lens.text(&i.case.id, &i.case.title);
+        i.task_label = lens.text(&i.case.id, &i.task_label);
+    }
     Ok(Json(json!({ "organization": u.org.id, "items": items })))
 }
 

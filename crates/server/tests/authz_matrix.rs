@@ -605,3 +605,17 @@ async fn minors_names_are_masked_in_supervision_deadlines() {
     let (_, v) = w.call("GET", "/api/v1/deadlines?within_days=30", "officer", None).await;
     assert!(v.to_string().contains("王小明"), "the handling police see the name: {v}");
 }
+
+#[tokio::test]
+async fn minors_names_are_masked_in_case_lists_and_inboxes() {
+    let w = world().await;
+    let id = register(&w).await;
+    let (s, v) = w.call("GET", "/api/v1/cases", "supervisor", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let listed = v["cases"].as_array().unwrap().iter().find(|c| c["id"] == id.as_str()).expect("the committee lists the case").clone();
+    assert_eq!(listed["title"], "王某等盗窃案", "{listed}");
+    let (_, v) = w.call("GET", "/api/v1/cases", "officer", None).await;
+    assert!(v.to_string().contains("王小明等盗窃案"), "the handling police see the title as written: {v}");
+    let (_, v) = w.call("GET", "/api/v1/inbox", "officer", None).await;
+    assert!(v.to_string().contains("王小明"), "{v}");
+}

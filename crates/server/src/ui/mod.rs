@@ -20,7 +20,8 @@ mod actions;
 mod chart;
 mod files;
 mod layout;
-mod lens;
+/// Also used by the JSON API's lists, so that both show the same.
+pub(crate) mod lens;
 mod pages;
 mod public;
 mod session;
