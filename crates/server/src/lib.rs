@@ -10,9 +10,11 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod feed;
 pub mod files_api;
 pub mod gate;
 pub mod ledger_api;
+pub mod openapi;
 pub mod policy;
 pub mod supervision_api;
 pub mod ui;
@@ -55,9 +57,11 @@ pub fn router(state: AppState) -> Router {
         .merge(files_api::routes())
         .merge(ledger_api::routes())
         .merge(admin_api::routes())
-        .merge(supervision_api::routes());
+        .merge(supervision_api::routes())
+        .merge(feed::routes());
     Router::new()
         .route("/healthz", get(api::healthz))
+        .route("/api/openapi.json", get(openapi::serve))
         .nest("/api/v1", api)
         .merge(ui::routes())
         .fallback(|| async { error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "没有这个地址") })
