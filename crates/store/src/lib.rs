@@ -16,6 +16,7 @@
 pub mod accounts;
 mod clock;
 mod error;
+mod feed;
 pub mod files;
 pub mod leaf;
 pub mod trace;
@@ -29,6 +30,7 @@ mod writer;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use accounts::{ApiTokenRecord, AuditRecord, SealRecord, TotpRecord};
 pub use error::StoreError;
+pub use feed::FeedConsumer;
 pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
 pub use trace::{AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
 pub use read::{CaseQuery, CaseSummary, InboxItem};
