@@ -48,6 +48,8 @@ pub enum Resp {
     Bytes,
     /// JSON, or CSV with `format=csv`.
     JsonOrCsv,
+    /// Server-sent events.
+    EventStream,
 }
 
 /// A query parameter: name, JSON schema type, required, description.
@@ -77,7 +79,7 @@ macro_rules! ep {
 }
 
 use Body::{Bytes as BodyBytes, Json as B, None as NoBody, OptionalJson};
-use Resp::{Bytes as RespBytes, Empty, JsonOrCsv, Object, Schema};
+use Resp::{Bytes as RespBytes, Empty, EventStream, JsonOrCsv, Object, Schema};
 
 /// Every operation of the JSON API.
 pub const ENDPOINTS: &[Endpoint] = &[
@@ -102,6 +104,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!("get" "/api/v1/stats/stages", "cases", "各阶段案件数", NoBody, &[], 200, true, Object),
     ep!("post" "/api/v1/cases/{id}/seal", "cases", "法院封存案件（CPL 286）", B("SealBody"), &[], 200, true, Object),
     ep!("get" "/api/v1/cases/{id}/access-log", "cases", "案件访问记录", NoBody, &[], 200, true, Object),
+    // The event feed.
+    ep!("get" "/api/v1/feed", "feed", "事件流（长轮询，游标 `after`，返回 `next`）", NoBody,
+        &[Param("after", "integer", false, "游标：上次返回的 `next`"), Param("wait", "integer", false, "无新事件时最多等待的秒数（至60）"), Param("limit", "integer", false, "条数，1至1000，默认100")], 200, true, Object),
+    ep!("get" "/api/v1/feed/stream", "feed", "事件流（server-sent events，`Last-Event-ID` 续传）", NoBody, &[Param("after", "integer", false, "游标")], 200, true, EventStream),
+    ep!("post" "/api/v1/feed/ack", "feed", "保存本单位消费者的游标", B("AckBody"), &[], 200, true, Object),
+    ep!("get" "/api/v1/feed/consumers", "feed", "本单位的消费者及其滞后", NoBody, &[Param("threshold", "integer", false, "滞后告警阈值（默认1000）")], 200, true, Object),
     // Files.
     ep!("post" "/api/v1/cases/{id}/files", "files", "上传卷宗文件（请求体为文件内容）", BodyBytes,
         &[Param("title", "string", true, "标题"), Param("pages", "integer", false, "页数"), Param("person", "integer", false, "涉及的人员序号"), Param("evidence", "string", false, "证据种类")], 201, true, Object),
@@ -373,6 +381,7 @@ fn schemas() -> Map<String, Value> {
     put("PasswordBody", obj(&[("password", s("string"), true)]));
     put("TokenBody", obj(&[("name", s("string"), true), ("org", s("string"), true), ("role", role, true), ("scopes", arr(s("string")), true), ("expires_in_days", opt_uint(), false)]));
     put("CodeBody", obj(&[("code", s("string"), true)]));
+    put("AckBody", obj(&[("consumer", s("string"), true), ("position", uint(), true)]));
     put("AcknowledgeBody", obj(&[("reason", s("string"), true)]));
     m
 }
@@ -413,6 +422,7 @@ fn operation(e: &Endpoint) -> Value {
         Resp::Object => json!({ "description": "成功", "content": { "application/json": { "schema": { "type": "object" } } } }),
         Resp::Schema(n) => json!({ "description": "成功", "content": { "application/json": { "schema": r(n) } } }),
         Resp::Bytes => json!({ "description": "文件内容", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } }),
+        Resp::EventStream => json!({ "description": "事件", "content": { "text/event-stream": { "schema": { "type": "string" } } } }),
         Resp::JsonOrCsv => json!({ "description": "报表", "content": { "application/json": { "schema": { "type": "object" } }, "text/csv": { "schema": { "type": "string" } } } }),
     };
     let mut responses = Map::new();
@@ -454,7 +464,7 @@ pub fn document() -> Value {
         "servers": [{ "url": "/" }],
         "tags": [
             { "name": "system" }, { "name": "session" }, { "name": "cases" }, { "name": "files" },
-            { "name": "ledger" }, { "name": "admin" }, { "name": "supervision" }
+            { "name": "feed" }, { "name": "ledger" }, { "name": "admin" }, { "name": "supervision" }
         ],
         "paths": paths,
         "components": {
