@@ -29,6 +29,10 @@ enum Cmd {
         /// Address to listen on.
         #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Also publish the event feed to NATS JetStream at this URL (subjects
+        /// `lianban.events.<org id>`, stream LIANBAN_EVENTS).
+        #[arg(long, env = "LIANBAN_NATS")]
+        nats: Option<String>,
     },
     /// Create a data folder with a platform administrator.
     Init {
@@ -150,12 +154,24 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { data, listen } => {
+        Cmd::Serve { data, listen, nats } => {
             if !db_path(&data).exists() {
                 bail!("{} holds no Lianban database: run `lianban init --data {}` or `lianban demo` first", data.display(), data.display());
             }
             let store = open(&data, Durability::Full).await?;
-            serve(store, &listen).await
+            let publisher = match nats {
+                Some(url) => {
+                    let cfg = server::feed::NatsConfig::new(url);
+                    let p = server::feed::NatsPublisher::connect(server::AppState::new(store.clone()), cfg).await.map_err(|e| anyhow::anyhow!("event feed publisher: {e}"))?;
+                    Some(tokio::spawn(p.run()))
+                }
+                None => None,
+            };
+            let served = serve(store, &listen).await;
+            if let Some(p) = publisher {
+                p.abort();
+            }
+            served
         }
         Cmd::Init { data, admin_password } => {
             if admin_password.chars().count() < 8 {
