@@ -6,6 +6,9 @@
 //!   to ask from next time. A cursor is a trace position (the next one not yet seen); events are
 //!   immutable and positions dense, so resuming from any cursor given out loses and repeats
 //!   nothing. Events the caller may not see are skipped silently, and the cursor moves past them.
+//! - `GET /api/v1/feed/stream?after=<cursor>`: the same as server-sent events (`event: case_event`,
+//!   `id:` the cursor after the event, data the JSON item); a reconnecting client sends
+//!   `Last-Event-ID` and resumes there.
 //! - `POST /api/v1/feed/ack {"consumer": name, "position": cursor}`: stores the organization's
 //!   consumer cursor (it only moves forward); a restarted consumer reads from it.
 //! - `GET /api/v1/feed/consumers[?threshold=n]`: the organization's consumers with their lag (trace
@@ -24,12 +27,14 @@ use crate::policy::CaseFacts;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use domain::{CaseState, Event, Organization, Role, User};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::convert::Infallible;
 use std::time::Duration;
 
 /// The longest a long-poll waits.
@@ -42,6 +47,7 @@ pub const LAG_THRESHOLD: u64 = 1000;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/feed", get(feed))
+        .route("/feed/stream", get(stream))
         .route("/feed/ack", post(ack))
         .route("/feed/consumers", get(consumers))
 }
@@ -151,6 +157,42 @@ pub async fn feed(State(st): State<AppState>, u: CurrentUser, Query(p): Query<Fe
         after = next;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StreamParams {
+    pub after: Option<u64>,
+}
+
+/// `GET /api/v1/feed/stream`: server-sent events from the cursor (`Last-Event-ID` wins over
+/// `after`), until the client goes away.
+pub async fn stream(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    headers: axum::http::HeaderMap,
+    Query(p): Query<StreamParams>,
+) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>> {
+    let after = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse().ok()).or(p.after).unwrap_or(0);
+    let events = futures_util::stream::unfold((st, u, after, VecDeque::new()), |(st, u, mut after, mut buf)| async move {
+        loop {
+            if let Some(item) = buf.pop_front() {
+                let item: FeedItem = item;
+                let ev = SseEvent::default().id((item.position + 1).to_string()).event("case_event").json_data(&item).ok()?;
+                return Some((Ok(ev), (st, u, after, buf)));
+            }
+            let (items, next, _, unmasked) = page(&st, &u, after, 100).await.ok()?;
+            for case in &unmasked {
+                gate::record_read(&st, &u, case, "personal_data:feed", "GET /feed/stream").await.ok()?;
+            }
+            after = next;
+            if items.is_empty() {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            buf.extend(items);
+        }
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
 }
 
 #[derive(Deserialize)]

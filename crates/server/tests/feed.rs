@@ -217,3 +217,54 @@ async fn a_long_poll_wakes_when_an_event_arrives() {
     assert!(events(&v).is_empty());
     assert_eq!(v["next"], head);
 }
+
+/// Reads server-sent events from a streaming body until `n` events arrived: (id, case id).
+async fn sse_events(body: axum::body::Body, n: usize) -> Vec<(u64, String)> {
+    let mut body = body;
+    let mut text = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while out.len() < n {
+        let frame = tokio::time::timeout_at(deadline, body.frame()).await.expect("server-sent events did not arrive in time").unwrap().unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(std::str::from_utf8(&data).unwrap());
+        }
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            if !block.contains("event: case_event") {
+                continue;
+            }
+            let id = block.lines().find_map(|l| l.strip_prefix("id: ")).unwrap().parse().unwrap();
+            let data: Value = serde_json::from_str(block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap()).unwrap();
+            out.push((id, data["case_id"].as_str().unwrap().to_string()));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn server_sent_events_resume_from_last_event_id() {
+    let w = world().await;
+    let a = w.case("officer", "甲区案").await;
+    w.case("officer2", "乙区案").await;
+    let t = w.token("officer").await;
+    let open = |last: Option<u64>| {
+        let mut req = Request::get("/api/v1/feed/stream").header("authorization", format!("Bearer {t}"));
+        if let Some(l) = last {
+            req = req.header("last-event-id", l.to_string());
+        }
+        w.app.clone().oneshot(req.body(Body::empty()).unwrap())
+    };
+    let res = open(None).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    // The client drops the connection after two events and reconnects with the last id.
+    let first = sse_events(res.into_body(), 2).await;
+    let res = open(Some(first[1].0)).await.unwrap();
+    let b = w.case("officer", "甲区新案").await;
+    let rest = sse_events(res.into_body(), 6).await;
+    let all: Vec<(u64, String)> = first.into_iter().chain(rest).collect();
+    let ids: Vec<u64> = all.iter().map(|e| e.0).collect();
+    assert_eq!(ids, vec![1, 2, 3, 4, 9, 10, 11, 12], "each event once, in order, none of the other district's");
+    assert!(all.iter().all(|e| e.1 == a || e.1 == b));
+}
