@@ -5,7 +5,7 @@ use crate::{Shared, StoreError};
 use chrono::{DateTime, Utc};
 use domain::case::ClockState;
 use domain::{view, CaseState, HolidayCalendar};
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rows {
@@ -81,72 +81,103 @@ fn null_if_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-/// Rewrites every projection row of one case.
-pub(crate) async fn write_case(conn: &mut SqliteConnection, s: &CaseState, updated_at: DateTime<Utc>, cal: &HolidayCalendar, fields: &crate::accounts::FieldCipher) -> Result<(), StoreError> {
-    let r = rows(s, updated_at, cal, fields)?;
-    let c = &r.case;
-    sqlx::query(
-        "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version, stage = excluded.stage, holder = excluded.holder,
-         title = excluded.title, charges = excluded.charges, police_org = excluded.police_org,
-         registered_at = excluded.registered_at, updated_at = excluded.updated_at, state = excluded.state",
-    )
-    .bind(c[0].clone())
-    .bind(s.version as i64)
-    .bind(c[2].clone())
-    .bind(null_if_empty(&c[3]))
-    .bind(c[4].clone())
-    .bind(c[5].clone())
-    .bind(c[6].clone())
-    .bind(c[7].clone())
-    .bind(c[8].clone())
-    .bind(c[9].clone())
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::db)?;
-    sqlx::query("DELETE FROM deadlines WHERE case_id = $1").bind(s.id.clone()).execute(&mut *conn).await.map_err(StoreError::db)?;
-    for d in &r.deadlines {
-        sqlx::query(
-            "INSERT INTO deadlines (case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(d[0].clone())
-        .bind(d[1].parse::<i64>().unwrap_or_default())
-        .bind(d[2].clone())
-        .bind(d[3].parse::<i64>().ok())
-        .bind(d[4].clone())
-        .bind(d[5].clone())
-        .bind(d[6].clone())
-        .bind(d[7].clone())
-        .bind(d[8].clone())
-        .bind(null_if_empty(&d[9]))
-        .bind(d[10].clone())
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::db)?;
+/// Rows per multi-row statement (SQLite allows 32,766 parameters; the widest row binds 11).
+const CHUNK: usize = 200;
+
+/// Rewrites every projection row of several cases with a few multi-row statements. `fresh` says
+/// the case has no projection rows yet (just registered, or after a rebuild's deletes), so there
+/// is nothing to delete first.
+pub(crate) async fn write_cases(
+    conn: &mut SqliteConnection,
+    cases: &[(&CaseState, DateTime<Utc>, bool)],
+    cal: &HolidayCalendar,
+    fields: &crate::accounts::FieldCipher,
+) -> Result<(), StoreError> {
+    if cases.is_empty() {
+        return Ok(());
     }
-    sqlx::query("DELETE FROM tasks WHERE case_id = $1").bind(s.id.clone()).execute(&mut *conn).await.map_err(StoreError::db)?;
-    for t in &r.tasks {
-        sqlx::query("INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(t[0].clone())
-            .bind(t[1].clone())
-            .bind(t[2].clone())
-            .bind(t[3].parse::<i64>().ok())
-            .bind(t[4].clone())
-            .bind(t[5].parse::<i64>().unwrap_or_default())
-            .bind(t[6].clone())
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::db)?;
+    let mut all = Vec::with_capacity(cases.len());
+    for (s, at, _) in cases {
+        all.push(rows(s, *at, cal, fields)?);
     }
-    for o in &r.orgs {
-        sqlx::query("INSERT INTO case_orgs (case_id, org) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(s.id.clone())
-            .bind(o.clone())
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::db)?;
+    for chunk in cases.iter().zip(&all).collect::<Vec<_>>().chunks(CHUNK) {
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state) ",
+        );
+        b.push_values(chunk, |mut b, ((s, _, _), r)| {
+            let c = &r.case;
+            b.push_bind(c[0].clone())
+                .push_bind(s.version as i64)
+                .push_bind(c[2].clone())
+                .push_bind(null_if_empty(&c[3]))
+                .push_bind(c[4].clone())
+                .push_bind(c[5].clone())
+                .push_bind(c[6].clone())
+                .push_bind(c[7].clone())
+                .push_bind(c[8].clone())
+                .push_bind(c[9].clone());
+        });
+        b.push(
+            " ON CONFLICT (id) DO UPDATE SET version = excluded.version, stage = excluded.stage, holder = excluded.holder,
+             title = excluded.title, charges = excluded.charges, police_org = excluded.police_org,
+             registered_at = excluded.registered_at, updated_at = excluded.updated_at, state = excluded.state",
+        );
+        b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
+    }
+    let stale: Vec<&str> = cases.iter().filter(|(_, _, fresh)| !fresh).map(|(s, _, _)| s.id.as_str()).collect();
+    for chunk in stale.chunks(CHUNK) {
+        for table in ["deadlines", "tasks"] {
+            let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!("DELETE FROM {table} WHERE case_id IN ("));
+            let mut sep = b.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.to_string());
+            }
+            sep.push_unseparated(")");
+            b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
+        }
+    }
+    let deadlines: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.deadlines).collect();
+    for chunk in deadlines.chunks(CHUNK) {
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO deadlines (case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body) ",
+        );
+        b.push_values(chunk, |mut b, d| {
+            b.push_bind(d[0].clone())
+                .push_bind(d[1].parse::<i64>().unwrap_or_default())
+                .push_bind(d[2].clone())
+                .push_bind(d[3].parse::<i64>().ok())
+                .push_bind(d[4].clone())
+                .push_bind(d[5].clone())
+                .push_bind(d[6].clone())
+                .push_bind(d[7].clone())
+                .push_bind(d[8].clone())
+                .push_bind(null_if_empty(&d[9]))
+                .push_bind(d[10].clone());
+        });
+        b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
+    }
+    let tasks: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.tasks).collect();
+    for chunk in tasks.chunks(CHUNK) {
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) ");
+        b.push_values(chunk, |mut b, t| {
+            b.push_bind(t[0].clone())
+                .push_bind(t[1].clone())
+                .push_bind(t[2].clone())
+                .push_bind(t[3].parse::<i64>().ok())
+                .push_bind(t[4].clone())
+                .push_bind(t[5].parse::<i64>().unwrap_or_default())
+                .push_bind(t[6].clone());
+        });
+        b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
+    }
+    let orgs: Vec<(&str, &String)> = all.iter().flat_map(|r| r.orgs.iter().map(move |o| (r.case[0].as_str(), o))).collect();
+    for chunk in orgs.chunks(CHUNK) {
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO case_orgs (case_id, org) ");
+        b.push_values(chunk, |mut b, (id, o)| {
+            b.push_bind(id.to_string()).push_bind((*o).clone());
+        });
+        b.push(" ON CONFLICT DO NOTHING");
+        b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
     }
     Ok(())
 }
@@ -247,8 +278,10 @@ pub(crate) async fn rebuild(shared: &Shared) -> Result<(), StoreError> {
         .await?;
         v
     };
-    for (s, at) in states {
-        write_case(&mut tx, &s, at, &cal, &shared.fields).await?;
+    // Every row was deleted above: write the cases in bulk, nothing to delete first.
+    for chunk in states.chunks(256) {
+        let items: Vec<(&CaseState, DateTime<Utc>, bool)> = chunk.iter().map(|(s, at)| (s, *at, true)).collect();
+        write_cases(&mut tx, &items, &cal, &shared.fields).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;
     Ok(())

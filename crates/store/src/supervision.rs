@@ -18,7 +18,7 @@ use supervision::{Alert, Config, Finding, Report, Rule, Scope};
 
 const CONFIG_KEY: &str = "supervision";
 
-async fn config(conn: &mut SqliteConnection) -> Result<Config, StoreError> {
+pub(crate) async fn config(conn: &mut SqliteConnection) -> Result<Config, StoreError> {
     let v: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
         .bind(CONFIG_KEY)
         .fetch_optional(&mut *conn)
@@ -30,22 +30,13 @@ async fn config(conn: &mut SqliteConnection) -> Result<Config, StoreError> {
     }
 }
 
-async fn events_of(conn: &mut SqliteConnection, case_id: &str) -> Result<Vec<Event>, StoreError> {
+pub(crate) async fn events_of(conn: &mut SqliteConnection, case_id: &str) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<String> = sqlx::query_scalar("SELECT body FROM events WHERE case_id = $1 ORDER BY seq")
         .bind(case_id.to_string())
         .fetch_all(&mut *conn)
         .await
         .map_err(StoreError::db)?;
     rows.iter().map(|b| sql::parse_event(b)).collect()
-}
-
-/// Runs the detectors and deadline alerts on a case just changed by `event`. Called by the writer
-/// inside the command's savepoint, after the projections are written.
-pub(crate) async fn on_event(conn: &mut SqliteConnection, event: &Event, next: &CaseState, dir: &Directory, cal: &HolidayCalendar) -> Result<(), StoreError> {
-    let cfg = config(conn).await?;
-    let events = events_of(conn, &event.case_id).await?;
-    evaluate(conn, next, &events, dir, cal, event.at, &cfg).await?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -56,7 +47,10 @@ pub struct SweepSummary {
     pub escalated_notifications: u64,
 }
 
-async fn evaluate(
+/// Runs the detectors and deadline alerts on a case (`events` are all of its events, the newest
+/// included). Called by the writer inside the command's savepoint with the batch's cached events
+/// and settings, and by the periodic sweep.
+pub(crate) async fn evaluate(
     conn: &mut SqliteConnection,
     s: &CaseState,
     events: &[Event],

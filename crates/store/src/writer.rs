@@ -3,7 +3,8 @@
 use crate::{projection, sql, trace, Command, Outcome, Shared, StoreError};
 use ledger::Frontier;
 use chrono::Datelike;
-use domain::{machine, Action, Actor, Refusal, RefusalKind};
+use domain::{machine, Action, Actor, CaseState, Event, Refusal, RefusalKind};
+use std::collections::HashMap;
 use sqlx::{Connection, SqliteConnection};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -76,15 +77,23 @@ async fn run_batch(
     };
     let start_size = frontier.size();
     let mut pending = trace::Pending::default();
+    // Read once per batch: the supervision settings can only change between batches (they are
+    // written through the same single write connection).
+    let cfg = crate::supervision::config(&mut tx).await?;
+    let mut cache = BatchCache::default();
     for job in batch {
         let mut sp = tx.begin().await.map_err(StoreError::db)?;
         let before = frontier.clone();
         let mark = pending.mark();
-        match process(shared, &mut sp, &job.cmd, next_position, &mut frontier, &mut pending).await {
-            Ok(outcome) => {
+        match process(shared, &mut sp, &job.cmd, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
+            Ok((outcome, effect)) => {
                 sp.commit().await.map_err(StoreError::db)?;
                 if !outcome.replayed {
                     next_position += 1;
+                }
+                // Only a released savepoint's effects reach the batch's cache.
+                if let Some(effect) = effect {
+                    cache.apply(effect);
                 }
                 out.push(Ok(outcome));
             }
@@ -100,6 +109,9 @@ async fn run_batch(
             }
         }
     }
+    // The projections of every case the batch changed, from its last state, in bulk and in the
+    // same transaction as the events (so they equal a rebuild at every commit).
+    cache.flush(&mut tx, shared).await?;
     if frontier.size() > start_size {
         // The batch's leaves and nodes, in the same transaction as its events.
         trace::flush(&mut tx, &mut pending).await?;
@@ -110,6 +122,64 @@ async fn run_batch(
     Ok(out)
 }
 
+/// What the batch has done so far, kept in memory: the current state and events of every case it
+/// changed (so a later command on the same case reads neither `cases` nor `events`), the case
+/// counters it advanced, and which projections to write at the end of the batch.
+#[derive(Default)]
+struct BatchCache {
+    cases: HashMap<String, Touched>,
+    order: Vec<String>,
+    counters: HashMap<String, i64>,
+}
+
+struct Touched {
+    state: CaseState,
+    events: Vec<Event>,
+    at: chrono::DateTime<chrono::Utc>,
+    /// Registered in this batch: no projection rows to replace.
+    fresh: bool,
+}
+
+/// The effect of one accepted command on the cache, applied once its savepoint is released.
+struct Effect {
+    case_id: String,
+    touched: Touched,
+    counter: Option<(String, i64)>,
+}
+
+impl BatchCache {
+    fn apply(&mut self, e: Effect) {
+        if let Some((name, value)) = e.counter {
+            self.counters.insert(name, value);
+        }
+        match self.cases.get_mut(&e.case_id) {
+            Some(t) => {
+                let fresh = t.fresh;
+                *t = Touched { fresh, ..e.touched };
+            }
+            None => {
+                self.order.push(e.case_id.clone());
+                self.cases.insert(e.case_id, e.touched);
+            }
+        }
+    }
+
+    async fn flush(&self, conn: &mut SqliteConnection, shared: &Shared) -> Result<(), StoreError> {
+        for (name, value) in &self.counters {
+            sqlx::query("INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+                .bind(name.clone())
+                .bind(*value)
+                .execute(&mut *conn)
+                .await
+                .map_err(StoreError::db)?;
+        }
+        let cal = shared.calendar.read().expect("calendar lock").clone();
+        let items: Vec<_> = self.order.iter().map(|id| &self.cases[id]).map(|t| (&t.state, t.at, t.fresh)).collect();
+        projection::write_cases(conn, &items, &cal, &shared.fields).await
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn process(
     shared: &Shared,
     conn: &mut SqliteConnection,
@@ -117,7 +187,9 @@ async fn process(
     position: u64,
     frontier: &mut Frontier,
     pending: &mut trace::Pending,
-) -> Result<Outcome, StoreError> {
+    cache: &BatchCache,
+    cfg: &supervision::Config,
+) -> Result<(Outcome, Option<Effect>), StoreError> {
     if let Some(rid) = &cmd.request_id {
         if rid.is_empty() || rid.len() > 200 {
             return Err(StoreError::Invalid { field: "request_id".into(), message: "请求编号应为1至200个字符".into() });
@@ -132,10 +204,12 @@ async fn process(
             if event.action != cmd.action || event.actor.user != cmd.actor {
                 return Err(StoreError::RequestIdReused(rid.clone()));
             }
-            let state = sql::load_state_conn(conn, &event.case_id)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt(format!("case {} of event {pos} has no state", event.case_id)))?;
-            return Ok(Outcome { event, position: pos as u64, state, replayed: true });
+            let state = match cache.cases.get(&event.case_id) {
+                Some(t) => Some(t.state.clone()),
+                None => sql::load_state_conn(conn, &event.case_id).await?,
+            }
+            .ok_or_else(|| StoreError::Corrupt(format!("case {} of event {pos} has no state", event.case_id)))?;
+            return Ok((Outcome { event, position: pos as u64, state, replayed: true }, None));
         }
     }
     let dir = shared.directory.read().expect("directory lock").clone();
@@ -147,17 +221,23 @@ async fn process(
     let org = dir.org(&user.org).ok_or_else(|| StoreError::Corrupt(format!("user {} has no organization", user.id)))?;
     let actor = Actor { user: user.id.clone(), name: user.name.clone(), org: org.id.clone(), agency: org.kind, role: user.role };
     let now = shared.clock.now();
+    let mut counter = None;
     let (case_id, state) = match (&cmd.case_id, &cmd.action) {
         (None, Action::Register { .. }) => {
             let year = domain::period::local_date(now).year();
-            let n: i64 = sqlx::query_scalar(
-                "INSERT INTO counters (name, value) VALUES ($1, 1)
-                 ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-            )
-            .bind(format!("case:{year}"))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(StoreError::db)?;
+            let name = format!("case:{year}");
+            // The batch's counters are advanced in memory and written once at its end.
+            let current = match cache.counters.get(&name) {
+                Some(v) => *v,
+                None => sqlx::query_scalar::<_, i64>("SELECT value FROM counters WHERE name = $1")
+                    .bind(name.clone())
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(StoreError::db)?
+                    .unwrap_or(0),
+            };
+            let n = current + 1;
+            counter = Some((name, n));
             (domain::ids::case_id(year, n as u64), None)
         }
         (None, _) => {
@@ -167,7 +247,11 @@ async fn process(
             return Err(StoreError::Invalid { field: "case_id".into(), message: "立案时不能指定案件编号".into() });
         }
         (Some(id), _) => {
-            let st = sql::load_state_conn(conn, id).await?.ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
+            let st = match cache.cases.get(id) {
+                Some(t) => Some(t.state.clone()),
+                None => sql::load_state_conn(conn, id).await?,
+            }
+            .ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
             (id.clone(), Some(st))
         }
     };
@@ -199,7 +283,22 @@ async fn process(
     // The event's leaf and the tree nodes it completes: computed now, written with the batch
     // (rolled back with this command's savepoint if it is refused).
     trace::stage(frontier, pending, position, &value)?;
-    projection::write_case(conn, &next, event.at, &cal, &shared.fields).await?;
-    crate::supervision::on_event(conn, &event, &next, &dir, &cal).await?;
-    Ok(Outcome { event, position, state: next, replayed: false })
+    // The case's events, this one included, for the supervision rules (its projections are
+    // written at the end of the batch).
+    let fresh = state.is_none();
+    let mut events = match (cache.cases.get(&case_id), fresh) {
+        (Some(t), _) => t.events.clone(),
+        (None, true) => Vec::new(),
+        (None, false) => crate::supervision::events_of(conn, &case_id).await?,
+    };
+    if events.last().map(|e| e.seq) != Some(event.seq) {
+        events.push(event.clone());
+    }
+    crate::supervision::evaluate(conn, &next, &events, &dir, &cal, event.at, cfg).await?;
+    let effect = Effect {
+        case_id: case_id.clone(),
+        touched: Touched { state: next.clone(), events, at: event.at, fresh },
+        counter,
+    };
+    Ok((Outcome { event, position, state: next, replayed: false }, Some(effect)))
 }
