@@ -430,18 +430,21 @@ fn operation(e: &Endpoint) -> Value {
     if e.method == "post" && e.status == 201 && e.path.ends_with("/cases") {
         responses.insert("200".into(), json!({ "description": "同一 request_id 的重放", "content": { "application/json": { "schema": r("CommandResult") } } }));
     }
-    responses.insert("400".into(), error_response("请求格式错误（如 JSON 无法解析），field 为 body"));
+    let mut err = |status: &str, name: &str| {
+        responses.insert(status.into(), json!({ "$ref": format!("#/components/responses/{name}") }));
+    };
+    err("400", "BadRequest");
     if e.auth {
-        responses.insert("401".into(), error_response("未登录或令牌无效"));
-        responses.insert("403".into(), error_response("无权进行此操作"));
+        err("401", "Unauthorized");
+        err("403", "Forbidden");
     }
-    responses.insert("404".into(), error_response("不存在或无权查看"));
+    err("404", "NotFound");
     if e.method != "get" {
-        responses.insert("409".into(), error_response("与案件状态、版本或期限冲突（refused、version_conflict……），附法条"));
-        responses.insert("413".into(), error_response("请求体过大"));
+        err("409", "Conflict");
+        err("413", "TooLarge");
     }
-    responses.insert("422".into(), error_response("字段无效，field 指出字段"));
-    responses.insert("500".into(), error_response("服务器内部错误"));
+    err("422", "Invalid");
+    err("500", "Internal");
     op["responses"] = Value::Object(responses);
     op["security"] = if e.auth { json!([{ "bearer": [] }, { "cookie": [] }]) } else { json!([]) };
     op
@@ -469,6 +472,16 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas(),
+            "responses": {
+                "BadRequest": error_response("请求格式错误（如 JSON 无法解析），field 为 body"),
+                "Unauthorized": error_response("未登录或令牌无效"),
+                "Forbidden": error_response("无权进行此操作"),
+                "NotFound": error_response("不存在或无权查看"),
+                "Conflict": error_response("与案件状态、版本或期限冲突（refused、version_conflict……），附法条"),
+                "TooLarge": error_response("请求体过大（JSON 请求体至多 1 MiB），field 为 body"),
+                "Invalid": error_response("字段无效，field 指出字段（如 action.person）"),
+                "Internal": error_response("服务器内部错误"),
+            },
             "securitySchemes": {
                 "bearer": { "type": "http", "scheme": "bearer", "description": "POST /api/v1/session 返回的令牌，或管理员签发的接口令牌" },
                 "cookie": { "type": "apiKey", "in": "cookie", "name": "lianban_session" }

@@ -130,9 +130,14 @@ async fn served_document_is_openapi_3_with_errors_auth_and_cursors() {
         let name = &r[..r.find('"').unwrap()];
         assert!(schemas.contains_key(name), "dangling $ref {name}");
     }
+    for r in text.split("\"$ref\":\"#/components/responses/").skip(1) {
+        let name = &r[..r.find('"').unwrap()];
+        let resp = &v["components"]["responses"][name];
+        assert_eq!(resp["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "response {name}");
+    }
     for (path, item) in v["paths"].as_object().unwrap() {
         for (m, op) in item.as_object().unwrap() {
-            assert_eq!(op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "{m} {path}");
+            assert_eq!(op["responses"]["422"]["$ref"], "#/components/responses/Invalid", "{m} {path}");
         }
     }
     let post_cases = &v["paths"]["/api/v1/cases"]["post"];
@@ -409,4 +414,18 @@ fn every_action_has_a_schema_its_sample_validates_against() {
         assert!(unit || serde_json::from_value::<Action>(extra.clone()).is_err(), "{kind}: serde accepts an unknown field");
         assert!(validate(schemas, schema, &extra, "action").is_err());
     }
+}
+
+/// The checked-in copy (`crates/server/openapi/openapi.json`, for integrators and validators)
+/// equals the served document. `UPDATE_OPENAPI=1 cargo test -p server --test openapi` rewrites it.
+#[test]
+fn checked_in_copy_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json");
+    let want = serde_json::to_string_pretty(&server::openapi::document()).unwrap() + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "{} is stale: run UPDATE_OPENAPI=1 cargo test -p server --test openapi", path.display());
 }
