@@ -368,11 +368,40 @@ fn schemas() -> Map<String, Value> {
     put("ManifestBody", obj(&[("to_org", s("string"), true), ("event_seq", opt_uint(), false), ("volumes", arr(s("string")), false), ("files", arr(s("string")), false)]));
     put("CorrectBody", obj(&[("reason", s("string"), true), ("content", s("string"), true)]));
     put(
-        "SealedDocument",
-        json!({ "type": "object", "description": "签章文书（由 GET /cases/{id}/documents/{number} 取得，原样提交）", "required": ["format", "id", "document", "content", "seal"], "properties": {
-            "format": s("string"), "id": s("string"), "document": { "type": "object" }, "content": opt("string"), "seal": { "type": "object" }
-        }}),
+        "DocumentMetadata",
+        obj(&[
+            ("kind", s("string"), true),
+            ("kind_label", s("string"), true),
+            ("number", s("string"), true),
+            ("case_id", s("string"), true),
+            ("org", s("string"), true),
+            ("org_name", s("string"), true),
+            ("signer", s("string"), true),
+            ("signer_name", s("string"), true),
+            ("issued_at", s("string"), true),
+            ("version", uint(), true),
+            ("supersedes", opt("string"), false),
+            ("reason", opt("string"), false),
+            ("media_type", s("string"), true),
+            ("content_hash", s("string"), true),
+            ("content_length", uint(), true),
+        ]),
     );
+    put(
+        "Seal",
+        obj(&[
+            ("suite", enm(&["standard", "national"]), true),
+            ("hash_algorithm", s("string"), true),
+            ("signature_algorithm", s("string"), true),
+            ("public_key", s("string"), true),
+            ("key_fingerprint", s("string"), true),
+            ("sealed_at", s("string"), true),
+            ("signature", s("string"), true),
+        ]),
+    );
+    let mut sealed = obj(&[("format", s("string"), true), ("id", s("string"), true), ("document", r("DocumentMetadata"), true), ("content", opt("string"), false), ("seal", r("Seal"), true)]);
+    sealed["description"] = json!("签章文书（由 GET /cases/{id}/documents/{number} 取得，原样提交）");
+    put("SealedDocument", sealed);
     put("CosignBody", obj(&[("org", s("string"), true), ("note", s("string"), true)]));
     let agency = enm(&["committee", "police", "procuratorate", "court", "justice_bureau"]);
     let role = enm(&["officer", "prosecutor", "judge", "clerk", "correction_officer", "supervisor", "leader", "admin"]);
