@@ -429,3 +429,50 @@ fn checked_in_copy_is_current() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(have == want, "{} is stale: run UPDATE_OPENAPI=1 cargo test -p server --test openapi", path.display());
 }
+
+/// Real answers have the documented shapes: the login, a command's result, a case, an error.
+#[tokio::test]
+async fn answers_validate_against_their_documented_schemas() {
+    use domain::{AgencyKind, Level, Organization, Role, User};
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2025, 9, 1, 1, 0, 0).unwrap()));
+    let store = Store::open(&tmp.path().join("db"), Durability::Full, clock).await.unwrap();
+    store.put_organization(&Organization { id: "d1-police".into(), name: "公安".into(), kind: AgencyKind::Police, level: Level::County, jurisdiction: "99".into(), parent: None }).await.unwrap();
+    store.put_user(&User { id: "officer".into(), username: "officer".into(), name: "警官".into(), org: "d1-police".into(), role: Role::Officer, active: true }, Some(&server::auth::hash_password("pw"))).await.unwrap();
+    let app = server::router(server::AppState::new(store));
+    let doc = server::openapi::document();
+    let schemas = &doc["components"]["schemas"];
+    let call = |method: &'static str, path: String, token: Option<String>, body: Value| {
+        let app = app.clone();
+        async move {
+            let mut req = Request::builder().method(method).uri(path).header("content-type", "application/json");
+            if let Some(t) = token {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            let res = app.oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap())
+        }
+    };
+    let login = json!({ "username": "officer", "password": "pw" });
+    validate(schemas, &schemas["LoginBody"], &login, "login").unwrap();
+    let (s, v) = call("POST", "/api/v1/session".into(), None, login).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let token = v["token"].as_str().unwrap().to_string();
+    let cmd = json!({ "request_id": "r-1", "action": { "type": "register", "title": "张某盗窃案", "facts": "案情", "charges": ["盗窃"], "persons": [{ "name": "张某", "gender": "male" }] } });
+    validate(schemas, &schemas["CommandBody"], &cmd, "command").unwrap();
+    let (s, v) = call("POST", "/api/v1/cases".into(), Some(token.clone()), cmd).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    validate(schemas, &schemas["CommandResult"], &v, "result").unwrap();
+    let event_action = &v["event"]["action"];
+    validate(schemas, &schemas["Action"], event_action, "event.action").unwrap();
+    let id = v["case"]["case"]["id"].as_str().unwrap().to_string();
+    let (s, v) = call("GET", format!("/api/v1/cases/{id}"), Some(token.clone()), Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    validate(schemas, &schemas["CaseView"], &v, "case").unwrap();
+    let (s, v) = call("POST", format!("/api/v1/cases/{id}/actions"), Some(token), json!({ "action": { "type": "detain" } })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    validate(schemas, &schemas["Error"], &v, "error").unwrap();
+    assert_eq!(v["error"]["field"], "action.person");
+}
