@@ -441,3 +441,44 @@ async fn bad_query_strings_answer_json_errors_everywhere() {
         assert!(s.is_client_error() && v["error"]["field"].is_string(), "{path}: {s} {v}");
     }
 }
+
+/// The names in serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
+fn expected_names(text: &str) -> Option<Vec<String>> {
+    let rest = &text[text.find("expected ")? + 9..];
+    let rest = rest.strip_prefix("one of ").unwrap_or(rest);
+    // serde: "expected `a`", "expected `a` or `b`", "expected one of `a`, `b`, `c`".
+    let rest = rest.replacen("` or `", "`, `", 1);
+    let names: Vec<String> = rest.split(", ").map_while(|s| s.trim_end_matches(['"', '}']).strip_prefix('`').and_then(|s| s.split('`').next()).map(String::from)).collect();
+    (!names.is_empty()).then_some(names)
+}
+
+/// The documented query parameters are the ones the handlers read: an unknown parameter's
+/// refusal lists the accepted names; a GET documented without parameters takes none.
+#[tokio::test]
+async fn documented_query_parameters_are_the_accepted_ones() {
+    let w = world().await;
+    let mut failures = Vec::new();
+    for e in openapi::ENDPOINTS.iter().filter(|e| e.method == "get" || !e.query.is_empty()) {
+        let mut q: Vec<String> = e.query.iter().filter(|p| p.2).map(|p| format!("{}={}", p.0, if p.1 == "integer" { "1" } else if p.0 == "from" || p.0 == "to" { "2025-01-01" } else { "x" })).collect();
+        q.push("zz_unknown=1".into());
+        let uri = format!("{}?{}", w.path(e.path), q.join("&"));
+        let method = e.method.to_uppercase();
+        let (_, v) = w.send(&method, &uri, "application/octet-stream", vec![]).await;
+        let text = v.to_string();
+        let documented: Vec<String> = e.query.iter().map(|p| p.0.to_string()).collect();
+        match (text.contains("zz_unknown"), expected_names(&text)) {
+            (true, Some(mut names)) => {
+                let mut want = documented.clone();
+                names.sort();
+                want.sort();
+                if names != want {
+                    failures.push(format!("{method} {}: accepts {names:?}, documented {want:?}", e.path));
+                }
+            }
+            (true, None) => failures.push(format!("{method} {}: refusal of an unknown parameter lists no names: {text}", e.path)),
+            (false, _) if !documented.is_empty() => failures.push(format!("{method} {}: documented parameters but an unknown one is not refused: {text}", e.path)),
+            (false, _) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
