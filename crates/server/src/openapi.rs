@@ -224,8 +224,11 @@ fn tagged(tag: &str, value: &str, description: &str, fields: &[(&str, Value, boo
     o
 }
 
+/// A field of a schema: name, schema, required.
+pub type Field = (&'static str, Value, bool);
+
 /// The wire name, the Chinese label and the fields of every `Action` variant.
-pub fn action_variants() -> Vec<(&'static str, &'static str, Vec<(&'static str, Value, bool)>)> {
+pub fn action_variants() -> Vec<(&'static str, &'static str, Vec<Field>)> {
     let person = || ("person", uint(), true);
     let reason = || ("reason", s("string"), true);
     vec![

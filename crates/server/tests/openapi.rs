@@ -315,15 +315,15 @@ fn validate(schemas: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), 
         let ok: Vec<_> = alts.iter().filter(|s| validate(schemas, s, v, at).is_ok()).collect();
         return if ok.len() == 1 { Ok(()) } else { Err(format!("{at}: {} alternatives match {v}", ok.len())) };
     }
-    if let Some(c) = schema.get("const") {
-        if c != v {
-            return Err(format!("{at}: expected {c}, got {v}"));
-        }
+    if let Some(c) = schema.get("const")
+        && c != v
+    {
+        return Err(format!("{at}: expected {c}, got {v}"));
     }
-    if let Some(e) = schema["enum"].as_array() {
-        if !e.contains(v) {
-            return Err(format!("{at}: {v} not in {e:?}"));
-        }
+    if let Some(e) = schema["enum"].as_array()
+        && !e.contains(v)
+    {
+        return Err(format!("{at}: {v} not in {e:?}"));
     }
     let types: Vec<&str> = match &schema["type"] {
         Value::String(t) => vec![t.as_str()],
@@ -340,7 +340,7 @@ fn validate(schemas: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), 
             Value::Array(_) => "array",
             Value::Object(_) => "object",
         };
-        if !types.contains(&actual) && !(actual == "integer" && types.contains(&"number")) {
+        if !(types.contains(&actual) || actual == "integer" && types.contains(&"number")) {
             return Err(format!("{at}: {actual} is not {types:?}"));
         }
         if schema["minimum"].as_i64() == Some(0) && v.as_i64().is_some_and(|n| n < 0) {
