@@ -5,12 +5,13 @@
 //! An administrator (`admin` role, signed in as a person, never through a token) manages its own
 //! organization and those below it; the committee's administrator manages every organization.
 
+use crate::body::ApiQuery;
 use crate::auth::{self, CurrentUser};
 use crate::body::ApiJson;
 use crate::error::ApiError;
 use crate::gate;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -303,7 +304,7 @@ pub struct AuditParams {
 }
 
 /// `GET /api/v1/admin/audit`: audit records after an id (committee administrators).
-pub async fn audit(State(st): State<AppState>, u: CurrentUser, Query(p): Query<AuditParams>) -> Result<Json<Value>, ApiError> {
+pub async fn audit(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<AuditParams>) -> Result<Json<Value>, ApiError> {
     require_admin(&u)?;
     if u.org.kind != AgencyKind::Committee {
         return Err(ApiError::forbidden("仅政法委系统管理员可以查阅全部审计记录"));

@@ -1,12 +1,13 @@
 //! The JSON API under `/api/v1`. Handlers authenticate, check the gate, call the store, and map
 //! errors; the rules live in the domain.
 
+use crate::body::ApiQuery;
 use crate::auth::{self, CurrentUser};
 use crate::body::ApiJson;
 use crate::error::ApiError;
 use crate::gate;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -116,8 +117,22 @@ async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: Comman
     Ok((status, Json(json!({ "event": out.event, "position": out.position, "replayed": out.replayed, "case": view }))))
 }
 
+/// Parses a command, refusing fields the action does not have (serde cannot, inside an
+/// internally tagged enum or a variant without fields).
+fn command(v: Value) -> Result<CommandBody, ApiError> {
+    let body: CommandBody = crate::body::from_value(v.clone())?;
+    let parsed = serde_json::to_value(&body.action).unwrap_or(Value::Null);
+    let mut unknown = Vec::new();
+    crate::body::unknown_fields(&v["action"], &parsed, "action", &mut unknown);
+    match unknown.first() {
+        Some(f) => Err(ApiError::invalid(f.clone(), format!("字段 {f} 不是操作“{}”的字段", body.action.kind()))),
+        None => Ok(body),
+    }
+}
+
 /// `POST /api/v1/cases`: registers a case (`action.type` = `register`).
-pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(body): ApiJson<CommandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(body): ApiJson<Value>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body = command(body)?;
     if !matches!(body.action, Action::Register { .. }) {
         return Err(ApiError::invalid("action.type", "此处只能立案（register），其他操作请提交到 /api/v1/cases/{id}/actions"));
     }
@@ -125,7 +140,8 @@ pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(bod
 }
 
 /// `POST /api/v1/cases/{id}/actions`: any other action on a case.
-pub async fn act(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>, ApiJson(body): ApiJson<CommandBody>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn act(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>, ApiJson(body): ApiJson<Value>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body = command(body)?;
     // An agency may act on a case routed to it even before it has taken part (e.g. a higher
     // procuratorate asked to approve an extension); the stage machine decides. But a case the
     // user can neither see nor act on must not be revealed: refusals from the machine for
@@ -219,7 +235,7 @@ pub struct ListParams {
 }
 
 /// `GET /api/v1/cases`
-pub async fn list_cases(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn list_cases(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<Value>, ApiError> {
     let stage = match p.stage.as_deref() {
         None | Some("") => None,
         Some(s) => Some(Stage::parse(s).ok_or_else(|| ApiError::invalid("stage", format!("未知的阶段“{s}”")))?),
@@ -282,7 +298,7 @@ pub struct DeadlineParams {
 }
 
 /// `GET /api/v1/deadlines`: running deadlines due soon or overdue (the committee sees all).
-pub async fn deadlines(State(st): State<AppState>, u: CurrentUser, Query(p): Query<DeadlineParams>) -> Result<Json<Value>, ApiError> {
+pub async fn deadlines(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<DeadlineParams>) -> Result<Json<Value>, ApiError> {
     let days = p.within_days.unwrap_or(7);
     if days > 366 {
         return Err(ApiError::invalid("within_days", "天数应在0至366之间"));

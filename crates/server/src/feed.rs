@@ -19,13 +19,14 @@
 //! so that JetStream drops what a restarted publisher sends again; the publisher's own cursor is
 //! kept in the database and moves only after JetStream acknowledged every message before it.
 
+use crate::body::ApiQuery;
 use crate::auth::{CurrentUser, Credential};
 use crate::body::ApiJson;
 use crate::error::ApiError;
 use crate::gate;
 use crate::policy::CaseFacts;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::{Json, Router};
@@ -135,7 +136,7 @@ pub struct FeedParams {
 }
 
 /// `GET /api/v1/feed`
-pub async fn feed(State(st): State<AppState>, u: CurrentUser, Query(p): Query<FeedParams>) -> Result<Json<Value>, ApiError> {
+pub async fn feed(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<FeedParams>) -> Result<Json<Value>, ApiError> {
     let limit = p.limit.unwrap_or(100);
     if limit == 0 || limit > 1000 {
         return Err(ApiError::invalid("limit", "每页条数应在1至1000之间"));
@@ -171,7 +172,7 @@ pub async fn stream(
     State(st): State<AppState>,
     u: CurrentUser,
     headers: axum::http::HeaderMap,
-    Query(p): Query<StreamParams>,
+    ApiQuery(p): ApiQuery<StreamParams>,
 ) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>> {
     let after = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse().ok()).or(p.after).unwrap_or(0);
     let events = futures_util::stream::unfold((st, u, after, VecDeque::new()), |(st, u, mut after, mut buf)| async move {
@@ -221,7 +222,7 @@ pub struct ConsumerParams {
 }
 
 /// `GET /api/v1/feed/consumers`: the caller's organization's consumers (an administrator sees all).
-pub async fn consumers(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ConsumerParams>) -> Result<Json<Value>, ApiError> {
+pub async fn consumers(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ConsumerParams>) -> Result<Json<Value>, ApiError> {
     let threshold = p.threshold.unwrap_or(LAG_THRESHOLD);
     let org = (u.user.role != Role::Admin).then(|| u.org.id.as_str());
     let list = st.store.feed_consumers(org).await?;

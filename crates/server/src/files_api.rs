@@ -410,8 +410,17 @@ pub struct CompleteBody {
 }
 
 /// `POST /uploads/{uid}/complete`
-async fn complete_upload(State(st): State<AppState>, u: CurrentUser, Path(uid): Path<String>, body: Bytes) -> Result<Response, ApiError> {
-    let b: CompleteBody = if body.iter().all(u8::is_ascii_whitespace) { CompleteBody::default() } else { crate::body::parse(&body)? };
+async fn complete_upload(State(st): State<AppState>, u: CurrentUser, Path(uid): Path<String>, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| {
+        let mut err = ApiError::new(e.status(), "body_too_large", format!("请求体过大或无法读取：{e}"));
+        err.field = Some("body".into());
+        err
+    })?;
+    let b: CompleteBody = match body.iter().find(|c| !c.is_ascii_whitespace()) {
+        None => CompleteBody::default(),
+        Some(b'{') => crate::body::parse(&body)?,
+        Some(_) => return Err(ApiError::invalid("body", "请求体应为JSON对象")),
+    };
     let status = st.store.upload(&uid, &actor(&u)).await?;
     gate::check_case(&st, &u, &status.case_id).await?;
     let f = st.store.complete_upload(&uid, &actor(&u), b.sha256.as_deref()).await.map_err(store_err)?;

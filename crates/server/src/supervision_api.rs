@@ -3,12 +3,13 @@
 //! acknowledged), reports (JSON or CSV), and the periodic sweep. The committee sees everything;
 //! an agency sees what it is responsible for or addressed to.
 
+use crate::body::ApiQuery;
 use crate::auth::CurrentUser;
 use crate::body::ApiJson;
 use crate::error::ApiError;
 use crate::gate;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -82,7 +83,7 @@ fn next_cursor(ids: impl Iterator<Item = i64>) -> Option<i64> {
 }
 
 /// `GET /api/v1/supervision/alerts`: warnings and alarms as raised (cursor `after`).
-pub async fn alerts(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn alerts(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<Value>, ApiError> {
     if let Some(k) = &p.kind {
         if AlertLevel::parse(k).is_none() {
             return Err(ApiError::invalid("kind", "kind 应为 warning 或 alarm"));
@@ -94,7 +95,7 @@ pub async fn alerts(State(st): State<AppState>, u: CurrentUser, Query(p): Query<
 }
 
 /// `GET /api/v1/supervision/findings`: irregularities, acknowledged ones included.
-pub async fn findings(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn findings(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<Value>, ApiError> {
     if let Some(k) = &p.kind {
         if Rule::parse(k).is_none() {
             return Err(ApiError::invalid("kind", format!("没有名为“{k}”的督办规则")));
@@ -128,7 +129,7 @@ pub async fn acknowledge_finding(State(st): State<AppState>, u: CurrentUser, Pat
 
 /// `GET /api/v1/supervision/notifications`: what was sent to my organization (the committee: to
 /// any), oldest first after the cursor — the feed agency systems poll.
-pub async fn notifications(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn notifications(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<Value>, ApiError> {
     let rows = st.store.supervision_notifications(&query(&u, p)?).await?;
     let cursor = next_cursor(rows.iter().map(|r| r.id));
     Ok(Json(json!({ "notifications": rows, "next_after": cursor })))
@@ -214,7 +215,7 @@ fn start_of(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// `GET /api/v1/supervision/report?from=2025-01-01&to=2025-12-31[&org=…][&format=csv]`.
-pub async fn report(State(st): State<AppState>, u: CurrentUser, Query(p): Query<ReportParams>) -> Result<Response, ApiError> {
+pub async fn report(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ReportParams>) -> Result<Response, ApiError> {
     if p.to < p.from {
         return Err(ApiError::invalid("to", "截止日期不能早于起始日期"));
     }
