@@ -1,0 +1,387 @@
+//! `lianban-bench`: workflow commands and reads over HTTP against a real `lianban serve`, and the
+//! raw durable insert rate of the same SQLite on the same disk, in the same run.
+//!
+//! ```text
+//! cargo build --release -p lianban -p bench
+//! ./target/release/lianban-bench [--clients 200] [--seconds 30] [--lianban PATH] [--dir DIR]
+//! ```
+//!
+//! 1. Prepares a data folder (one district: police and procuratorate; officers and prosecutors
+//!    with argon2 password hashes) through the store crate, then starts `lianban serve` on it.
+//! 2. Logs in N clients (3/4 officers, 1/4 prosecutors) over a hand-written HTTP/1.1 keep-alive
+//!    client, one connection each, and runs the mix for the given time: officers register a case,
+//!    detain, interrogate and request arrest (reading the case page between steps, the inbox now
+//!    and then) and transfer approved cases for prosecution; prosecutors read their inbox and the
+//!    case and approve arrests.
+//! 3. Prints throughput and latency (p50/p90/p99/max) for commands and reads, and errors; then
+//!    the raw single-row `INSERT` rate of a plain table in the same SQLite (WAL,
+//!    `synchronous=FULL`), one row per transaction and 256 per transaction.
+
+use anyhow::{anyhow, bail, Context, Result};
+use domain::{AgencyKind, Level, Organization, Role, User};
+use serde_json::{json, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const PASSWORD: &str = "bench-password-2026";
+
+struct Args {
+    clients: usize,
+    seconds: u64,
+    lianban: PathBuf,
+    dir: PathBuf,
+    port: u16,
+}
+
+fn args() -> Result<Args> {
+    let exe = std::env::current_exe()?;
+    let mut a = Args {
+        clients: 200,
+        seconds: 30,
+        lianban: exe.with_file_name("lianban"),
+        dir: std::env::temp_dir().join(format!("lianban-bench-{}", std::process::id())),
+        port: 18_000 + (std::process::id() % 1000) as u16,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().ok_or_else(|| anyhow!("{k} needs a value"))?;
+        match k.as_str() {
+            "--clients" => a.clients = v.parse()?,
+            "--seconds" => a.seconds = v.parse()?,
+            "--lianban" => a.lianban = v.into(),
+            "--dir" => a.dir = v.into(),
+            "--port" => a.port = v.parse()?,
+            _ => bail!("unknown option {k}"),
+        }
+    }
+    Ok(a)
+}
+
+/// One keep-alive HTTP/1.1 connection.
+struct Http {
+    r: BufReader<TcpStream>,
+    addr: String,
+    token: Option<String>,
+}
+
+impl Http {
+    async fn connect(addr: &str) -> Result<Self> {
+        let s = TcpStream::connect(addr).await?;
+        s.set_nodelay(true)?;
+        Ok(Self { r: BufReader::new(s), addr: addr.to_string(), token: None })
+    }
+
+    async fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Value)> {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n", self.addr, body.len());
+        if !body.is_empty() {
+            req.push_str("Content-Type: application/json\r\n");
+        }
+        if let Some(t) = &self.token {
+            req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(&body);
+        self.r.get_mut().write_all(req.as_bytes()).await?;
+        let mut line = String::new();
+        self.r.read_line(&mut line).await?;
+        let status: u16 = line.split_whitespace().nth(1).ok_or_else(|| anyhow!("no status line: {line:?}"))?.parse()?;
+        let (mut len, mut chunked) = (0usize, false);
+        loop {
+            line.clear();
+            if self.r.read_line(&mut line).await? == 0 {
+                bail!("connection closed");
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            let lower = l.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                len = v.trim().parse()?;
+            } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
+                chunked = true;
+            }
+        }
+        let mut buf = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.r.read_line(&mut line).await?;
+                let n = usize::from_str_radix(line.trim(), 16)?;
+                let mut chunk = vec![0; n + 2];
+                self.r.read_exact(&mut chunk).await?;
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+        } else {
+            buf.resize(len, 0);
+            self.r.read_exact(&mut buf).await?;
+        }
+        let v = if buf.is_empty() { Value::Null } else { serde_json::from_slice(&buf).unwrap_or(Value::Null) };
+        Ok((status, v))
+    }
+}
+
+#[derive(Default)]
+struct Samples {
+    commands: Vec<Duration>,
+    reads: Vec<Duration>,
+    command_errors: u64,
+    read_errors: u64,
+    first_error: Option<String>,
+}
+
+struct Shared {
+    requested: Mutex<VecDeque<String>>,
+    approved: Mutex<VecDeque<String>>,
+}
+
+async fn timed(c: &mut Http, s: &mut Samples, command: bool, method: &str, path: &str, body: Option<&Value>) -> Option<Value> {
+    let t = Instant::now();
+    let r = c.call(method, path, body).await;
+    let d = t.elapsed();
+    let err = match r {
+        Ok((st, v)) if (200..300).contains(&st) => {
+            if command {
+                s.commands.push(d);
+            } else {
+                s.reads.push(d);
+            }
+            return Some(v);
+        }
+        Ok((st, v)) => format!("{method} {path}: {st} {v}"),
+        Err(e) => format!("{method} {path}: {e}"),
+    };
+    if command {
+        s.command_errors += 1;
+    } else {
+        s.read_errors += 1;
+    }
+    s.first_error.get_or_insert(err);
+    None
+}
+
+fn register(i: usize) -> Value {
+    json!({ "action": { "type": "register", "title": format!("张某{i}盗窃案"),
+        "facts": format!("2026年11月1日，张某{i}在某超市盗窃手机一部，价值3000元，后被当场抓获。"),
+        "charges": ["盗窃"], "persons": [{ "name": format!("张某{i}"), "id_card": "11010519491231002X" }] } })
+}
+
+fn act(kind: &str) -> Value {
+    match kind {
+        "transfer_for_prosecution" => json!({ "action": { "type": kind } }),
+        _ => json!({ "action": { "type": kind, "person": 1 } }),
+    }
+}
+
+async fn officer(mut c: Http, sh: Arc<Shared>, n: usize, until: Instant) -> Samples {
+    let mut s = Samples::default();
+    let mut i = 0;
+    while Instant::now() < until {
+        let next = sh.approved.lock().unwrap().pop_front();
+        if let Some(id) = next {
+            timed(&mut c, &mut s, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act("transfer_for_prosecution"))).await;
+            continue;
+        }
+        i += 1;
+        let Some(v) = timed(&mut c, &mut s, true, "POST", "/api/v1/cases", Some(&register(n * 1_000_000 + i))).await else { continue };
+        let Some(id) = v["case"]["case"]["id"].as_str().map(str::to_string) else {
+            s.first_error.get_or_insert(format!("no case id in {v}"));
+            continue;
+        };
+        let mut ok = true;
+        for kind in ["detain", "interrogate", "request_arrest"] {
+            timed(&mut c, &mut s, false, "GET", &format!("/api/v1/cases/{id}"), None).await;
+            ok &= timed(&mut c, &mut s, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act(kind))).await.is_some();
+        }
+        if ok {
+            sh.requested.lock().unwrap().push_back(id);
+        }
+        if i % 4 == 0 {
+            timed(&mut c, &mut s, false, "GET", "/api/v1/inbox", None).await;
+        }
+    }
+    s
+}
+
+async fn prosecutor(mut c: Http, sh: Arc<Shared>, until: Instant) -> Samples {
+    let mut s = Samples::default();
+    while Instant::now() < until {
+        let next = sh.requested.lock().unwrap().pop_front();
+        match next {
+            Some(id) => {
+                timed(&mut c, &mut s, false, "GET", &format!("/api/v1/cases/{id}"), None).await;
+                if timed(&mut c, &mut s, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act("approve_arrest"))).await.is_some() {
+                    sh.approved.lock().unwrap().push_back(id);
+                }
+            }
+            None => {
+                timed(&mut c, &mut s, false, "GET", "/api/v1/inbox", None).await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+    s
+}
+
+fn pct(v: &mut [Duration]) -> [f64; 4] {
+    v.sort();
+    if v.is_empty() {
+        return [0.0; 4];
+    }
+    let at = |q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)].as_secs_f64() * 1e3;
+    [at(0.5), at(0.9), at(0.99), v[v.len() - 1].as_secs_f64() * 1e3]
+}
+
+async fn prepare(dir: &Path, officers: usize, prosecutors: usize) -> Result<()> {
+    let store = store::Store::open(&dir.join("lianban.db"), store::Durability::Full, Arc::new(store::SystemClock)).await?;
+    for (kind, code) in [(AgencyKind::Police, "police"), (AgencyKind::Procuratorate, "proc")] {
+        let city = Organization { id: format!("city-{code}"), name: format!("市{}", kind.label()), kind, level: Level::City, jurisdiction: "3301".into(), parent: None };
+        store.put_organization(&city).await?;
+        store
+            .put_organization(&Organization { id: format!("d1-{code}"), name: format!("一区{}", kind.label()), kind, level: Level::County, jurisdiction: "330101".into(), parent: Some(city.id.clone()) })
+            .await?;
+    }
+    let hash = server::auth::hash_password(PASSWORD);
+    let users = (0..officers)
+        .map(|i| (format!("officer{i}"), "d1-police", Role::Officer))
+        .chain((0..prosecutors).map(|i| (format!("prosecutor{i}"), "d1-proc", Role::Prosecutor)));
+    for (id, org, role) in users {
+        store.put_user(&User { id: id.clone(), username: id.clone(), name: id, org: org.into(), role, active: true }, Some(&hash)).await?;
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn raw_inserts(dir: &Path, seconds: f64, per_tx: usize) -> Result<f64> {
+    let path = dir.join(format!("raw-{per_tx}.db"));
+    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(&pool).await?;
+    let body = register(0).to_string();
+    let mut conn = pool.acquire().await?;
+    let t = Instant::now();
+    let mut n = 0u64;
+    while t.elapsed().as_secs_f64() < seconds {
+        let mut tx = conn.begin().await?;
+        for _ in 0..per_tx {
+            sqlx::query("INSERT INTO t (id, body) VALUES ($1, $2)").bind(n as i64).bind(body.clone()).execute(&mut *tx).await?;
+            n += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(n as f64 / t.elapsed().as_secs_f64())
+}
+
+/// The `lianban serve` child, stopped when dropped (also on an early error).
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let a = args()?;
+    let prosecutors = (a.clients / 4).max(1);
+    let officers = a.clients.saturating_sub(prosecutors).max(1);
+    let _ = std::fs::remove_dir_all(&a.dir);
+    std::fs::create_dir_all(&a.dir)?;
+    prepare(&a.dir, officers, prosecutors).await.context("preparing the data folder")?;
+    let addr = format!("127.0.0.1:{}", a.port);
+    let server = Server(std::process::Command::new(&a.lianban)
+        .args(["serve", "--data"])
+        .arg(&a.dir)
+        .args(["--listen", &addr])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {}", a.lianban.display()))?);
+    let t = Instant::now();
+    loop {
+        if let Ok(mut c) = Http::connect(&addr).await
+            && let Ok((200, _)) = c.call("GET", "/healthz", None).await
+        {
+            break;
+        }
+        if t.elapsed() > Duration::from_secs(30) {
+            bail!("lianban serve did not answer on {addr}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Log everyone in (argon2 verification: concurrent, not timed).
+    let mut logins = Vec::new();
+    for i in 0..officers + prosecutors {
+        let addr = addr.clone();
+        logins.push(tokio::spawn(async move {
+            let user = if i < officers { format!("officer{i}") } else { format!("prosecutor{}", i - officers) };
+            let mut c = Http::connect(&addr).await?;
+            let (st, v) = c.call("POST", "/api/v1/session", Some(&json!({ "username": user, "password": PASSWORD }))).await?;
+            if st != 200 {
+                bail!("login {user}: {st} {v}");
+            }
+            c.token = v["token"].as_str().map(str::to_string);
+            Ok::<_, anyhow::Error>(c)
+        }));
+    }
+    let mut clients = Vec::new();
+    for l in logins {
+        clients.push(l.await??);
+    }
+    let sh = Arc::new(Shared { requested: Mutex::new(VecDeque::new()), approved: Mutex::new(VecDeque::new()) });
+    let start = Instant::now();
+    let until = start + Duration::from_secs(a.seconds);
+    let mut tasks = Vec::new();
+    for (i, c) in clients.into_iter().enumerate() {
+        let sh = sh.clone();
+        tasks.push(if i < officers { tokio::spawn(officer(c, sh, i, until)) } else { tokio::spawn(prosecutor(c, sh, until)) });
+    }
+    let mut all = Samples::default();
+    for t in tasks {
+        let s = t.await?;
+        all.commands.extend(s.commands);
+        all.reads.extend(s.reads);
+        all.command_errors += s.command_errors;
+        all.read_errors += s.read_errors;
+        if all.first_error.is_none() {
+            all.first_error = s.first_error;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    drop(server);
+    let (nc, nr) = (all.commands.len(), all.reads.len());
+    let c = pct(&mut all.commands);
+    let r = pct(&mut all.reads);
+    let raw1 = raw_inserts(&a.dir, 5.0, 1).await?;
+    let raw256 = raw_inserts(&a.dir, 5.0, 256).await?;
+    println!("lianban-bench: {} clients ({officers} officers, {prosecutors} prosecutors), {secs:.1} s, data in {}", a.clients, a.dir.display());
+    println!();
+    println!("| measurement | per second | p50 ms | p90 ms | p99 ms | max ms | errors |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| workflow commands over HTTP ({nc}) | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |", nc as f64 / secs, c[0], c[1], c[2], c[3], all.command_errors);
+    println!("| reads over HTTP ({nr}) | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |", nr as f64 / secs, r[0], r[1], r[2], r[3], all.read_errors);
+    println!("| raw SQLite INSERT, 1 row per durable transaction | {raw1:.0} | | | | | |");
+    println!("| raw SQLite INSERT, 256 rows per durable transaction | {raw256:.0} | | | | | |");
+    println!();
+    println!("commands / raw single-row inserts: {:.1} %", 100.0 * (nc as f64 / secs) / raw1);
+    if let Some(e) = all.first_error {
+        println!("first error: {e}");
+    }
+    let _ = std::fs::remove_dir_all(&a.dir);
+    Ok(())
+}
