@@ -1326,6 +1326,22 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+        if version > 1 {
+            // A decision's document is issued to the other agency or the party at once: any later
+            // version is a replacement after it was sent, which supervision must see.
+            if let Ok(doc_kind) = serde_json::from_value::<domain::action::DocumentKind>(serde_json::Value::String(kind.to_string())) {
+                let change = supervision::DocumentChange {
+                    case_id: case_id.to_string(),
+                    kind: doc_kind,
+                    number: number.to_string(),
+                    org: actor.org.clone(),
+                    sent_at: Some(issued_at),
+                    changed_at: now,
+                    withdrawn: false,
+                };
+                crate::supervision::on_document_change(&mut tx, &change, &self.directory()).await?;
+            }
+        }
         let action = if version == 1 { "document_sealed" } else { "document_corrected" };
         log(&mut tx, now, case_id, actor, action, &id, serde_json::json!({ "number": number, "version": version, "content_hash": doc.document.content_hash, "suite": suite, "supersedes": supersedes, "reason": reason })).await?;
         tx.commit().await.map_err(db)?;

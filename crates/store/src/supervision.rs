@@ -158,6 +158,16 @@ async fn notify(
     Ok(())
 }
 
+/// A legal document corrected (a new version) after it was issued — and so sent to the agency or
+/// party it was for: the `document_replaced` rule. Called in the transaction that stores the new
+/// version, so the finding and the change commit together.
+pub(crate) async fn on_document_change(conn: &mut SqliteConnection, change: &supervision::DocumentChange, dir: &Directory) -> Result<(), StoreError> {
+    if let Some(f) = detect::document_replaced(change) {
+        record_finding(conn, &f, None, change.changed_at, dir).await?;
+    }
+    Ok(())
+}
+
 /// Keeps a refused command for supervision. Called by the writer after the command's savepoint
 /// rolled back, in the batch's transaction: the refusal is kept, the command leaves nothing else.
 pub(crate) async fn on_refusal(conn: &mut SqliteConnection, cmd: &Command, refusal: &Refusal, now: DateTime<Utc>, dir: &Directory) -> Result<(), StoreError> {

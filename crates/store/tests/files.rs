@@ -264,6 +264,12 @@ async fn documents_are_sealed_by_the_issuing_organization_in_both_suites() {
         let versions = store.sealed_versions(&case, Some(&number)).await.unwrap();
         assert_eq!(versions.len(), 2);
         assert!(!versions[0].latest);
+        // Replacing a document after it was issued (and so sent) is an irregularity supervision
+        // sees; sealing the first version is not.
+        let q = |kind: &str| store::SupervisionQuery { case_id: Some(case.clone()), kind: Some(kind.into()), limit: 50, ..Default::default() };
+        let found = store.supervision_findings(&q("document_replaced")).await.unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].finding.message.contains(&number), "{:?}", found[0].finding.message);
         // A forged copy fails: altered content, or a key that is not the organization's.
         let mut forged = c.document.clone();
         forged.content = Some("伪造".into());

@@ -304,9 +304,8 @@ pub fn unheld(s: &CaseState, tasks: &[Task], dir: Option<&Directory>, now: DateT
     Some(finding(Rule::UnheldCase, &s.id, format!("v{}", s.version), &org, now, message))
 }
 
-/// A document replaced or withdrawn after it was sent. The platform has no document versioning
-/// yet; when it does, each replacement or withdrawal becomes a `DocumentChange` and this rule
-/// applies unchanged.
+/// A document replaced or withdrawn after it was sent. The store reports each new version of a
+/// sealed legal document as a `DocumentChange` (a decision's document is sent when it is issued).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentChange {
     pub case_id: String,
