@@ -164,6 +164,9 @@ pub async fn browser(d: &Driver) -> fantoccini::Client {
         "goog:chromeOptions".into(),
         serde_json::json!({ "args": args, "binary": d.chrome.display().to_string() }),
     );
+    // Two rustls crypto providers end up in the test build (aws-lc-rs through fantoccini, ring
+    // through async-nats): pick one explicitly, or rustls refuses to guess.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     fantoccini::ClientBuilder::rustls()
         .expect("rustls client")
         .capabilities(caps)
