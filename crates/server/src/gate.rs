@@ -156,6 +156,18 @@ pub async fn hidden_stage_counts(st: &AppState, u: &CurrentUser) -> Result<BTree
     Ok(out)
 }
 
+/// The sealed cases the user may not read: aggregates (reports, statistics) leave them out.
+pub async fn hidden_cases(st: &AppState, u: &CurrentUser) -> Result<BTreeSet<String>, ApiError> {
+    let mut out = BTreeSet::new();
+    for id in st.store.sealed_cases().await? {
+        let Some(s) = st.store.case(&id).await? else { continue };
+        if !decide(u, GateAction::ReadCase, &CaseFacts::of(&s, true)).allowed {
+            out.insert(id);
+        }
+    }
+    Ok(out)
+}
+
 // ---------- masking ----------
 
 /// `330102********123X`: the first six (the region) and the last four characters.

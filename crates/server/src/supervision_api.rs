@@ -229,7 +229,8 @@ pub async fn report(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): Api
         }
     }
     let to = domain::period::end_of_local_day(p.to);
-    let r = st.store.supervision_report(org.as_deref(), start_of(p.from), to).await?;
+    let hidden = gate::hidden_cases(&st, &u).await?;
+    let r = st.store.supervision_report_excluding(org.as_deref(), start_of(p.from), to, &hidden).await?;
     match p.format.as_deref() {
         None | Some("json") => Ok(Json(json!({ "report": r })).into_response()),
         Some("csv") => {

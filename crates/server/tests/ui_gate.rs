@@ -116,6 +116,10 @@ async fn sealed_cases_are_absent_from_every_page_and_list() {
     assert!(inbox.contains(&sealed) && inbox.contains(&open), "{inbox}");
     let (_, dash) = page(&app, &supervisor, "/dashboard").await;
     assert!(dash.contains(&sealed), "the deadlines of both cases are on the dashboard");
+    let report_uri = "/api/v1/supervision/report?from=2025-01-01&to=2025-12-31&org=d1-police";
+    let (s, before) = api(&app, "GET", report_uri, "supervisor", None).await;
+    assert_eq!(s, StatusCode::OK, "{before}");
+    assert_eq!(before["report"]["cases_handled"], 2, "{before}");
 
     srv.store
         .seal_case(&store::SealRecord { case_id: sealed.clone(), sealed_by: "judge".into(), org: "d1-court".into(), at: srv.store.now(), reason: "未成年人犯罪记录封存".into() })
@@ -141,6 +145,9 @@ async fn sealed_cases_are_absent_from_every_page_and_list() {
         assert_eq!(s, StatusCode::OK, "{who}");
         assert!(!dash.contains(&sealed), "{who} finds the sealed case on the dashboard");
     }
+    // The supervision report's aggregates leave it out too.
+    let (_, after) = api(&app, "GET", report_uri, "supervisor", None).await;
+    assert_eq!(after["report"]["cases_handled"], 1, "{after}");
     // Counts leave it out: the committee's total is the one open case.
     let (_, dash) = page(&app, &supervisor, "/dashboard").await;
     let tile = dash.find("案件总数").map(|i| &dash[i..i + 200]).unwrap();

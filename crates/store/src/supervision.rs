@@ -534,6 +534,17 @@ impl Store {
 
     /// The supervision report of an organization (or all) over `[from, to)`.
     pub async fn supervision_report(&self, org: Option<&str>, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Report, StoreError> {
+        self.supervision_report_excluding(org, from, to, &std::collections::BTreeSet::new()).await
+    }
+
+    /// The report without the cases in `exclude` (the sealed cases the reader may not see).
+    pub async fn supervision_report_excluding(
+        &self,
+        org: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        exclude: &std::collections::BTreeSet<String>,
+    ) -> Result<Report, StoreError> {
         let mut conn = self.shared().read.acquire().await.map_err(StoreError::db)?;
         let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT state FROM cases c WHERE 1 = 1");
         if let Some(o) = org {
@@ -544,14 +555,18 @@ impl Store {
         let mut cases = Vec::with_capacity(states.len());
         for json in states {
             let s = sql::parse_state(&json)?;
+            if exclude.contains(&s.id) {
+                continue;
+            }
             let events = events_of(&mut conn, &s.id).await?;
             cases.push((events, s));
         }
-        let facts = sqlx::query("SELECT rule, org, at FROM supervision_findings")
+        let facts = sqlx::query("SELECT case_id, rule, org, at FROM supervision_findings")
             .fetch_all(&mut *conn)
             .await
             .map_err(StoreError::db)?
             .iter()
+            .filter(|r| !exclude.contains(r.get::<&str, _>("case_id")))
             .filter_map(|r| {
                 let rule = Rule::parse(r.get::<&str, _>("rule"))?;
                 let at = parse_ts(r.get::<&str, _>("at")).ok()?;

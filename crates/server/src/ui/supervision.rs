@@ -370,7 +370,8 @@ pub async fn report_page(State(st): State<AppState>, u: UiUser, Query(f): Query<
     }
     let p = period(&st, &u, &f)?;
     let dir = st.store.directory();
-    let r = st.store.supervision_report(p.org.as_deref(), start_of(p.from), domain::period::end_of_local_day(p.to)).await.map_err(err)?;
+    let hidden = gate::hidden_cases(&st, &u.cu).await.map_err(err)?;
+    let r = st.store.supervision_report_excluding(p.org.as_deref(), start_of(p.from), domain::period::end_of_local_day(p.to), &hidden).await.map_err(err)?;
     let query = format!("from={}&to={}{}", p.from, p.to, p.org.as_deref().map(|o| format!("&org={}", urlencode(o))).unwrap_or_default());
     let body = html! {
         h1 { "督办报表" span class="sub" { (p.org.as_deref().map(|o| org_name(&dir, o)).unwrap_or_else(|| "全部单位".into())) } }
@@ -437,7 +438,8 @@ pub async fn report_csv(State(st): State<AppState>, u: UiUser, Query(f): Query<R
         return Err(layout::error_page(StatusCode::FORBIDDEN, "无权查看", "督办报表供政法委督查人员和单位领导使用。"));
     }
     let p = period(&st, &u, &f)?;
-    let r = st.store.supervision_report(p.org.as_deref(), start_of(p.from), domain::period::end_of_local_day(p.to)).await.map_err(err)?;
+    let hidden = gate::hidden_cases(&st, &u.cu).await.map_err(err)?;
+    let r = st.store.supervision_report_excluding(p.org.as_deref(), start_of(p.from), domain::period::end_of_local_day(p.to), &hidden).await.map_err(err)?;
     let name = format!("supervision-{}-{}-{}.csv", p.org.as_deref().unwrap_or("all"), p.from, p.to);
     let body = format!("\u{feff}{}", supervision::report::to_csv(&r));
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], body).into_response())
