@@ -42,11 +42,18 @@
 //!   `cosignature/v1` format only after checking the log signature and a
 //!   consistency proof; [`detect_split_view`] turns two contradicting
 //!   signed heads into a typed [`Finding`].
+//!
+//! * **Bulk verification uses every core.** [`root_of_leaves`],
+//!   [`Frontier::extend_leaves`] and [`MemoryTree::extend_leaves`] hash
+//!   aligned perfect subtrees of [`CHUNK_LEAVES`] leaves on several threads
+//!   (`std::thread::scope`) and join their roots in order: the same tree,
+//!   node for node, as appending one leaf at a time.
 
 mod checkpoint;
 mod error;
 mod hash;
 mod note;
+mod parallel;
 mod proof;
 mod source;
 mod tree;
@@ -61,6 +68,9 @@ pub use note::{
     ALG_COSIGNATURE_V1, ALG_ED25519, CosignatureVerifier, Cosigner, Ed25519Cosigner, Ed25519NoteSigner,
     Ed25519NoteVerifier, MAX_SIGNATURES, Note, NoteSignature, NoteSigner, NoteVerifier, OpenedNote,
     cosignature_message, is_valid_name, key_id, open_note, sign_note,
+};
+pub use parallel::{
+    CHUNK_LEAVES, CHUNK_LEVEL, default_threads, hash_leaves, hash_leaves_on, root_of_leaves, root_of_leaves_on,
 };
 pub use proof::{
     PlanKind, ProofPlan, plan_consistency, plan_inclusion, plan_root, root_from_inclusion_proof,

@@ -108,6 +108,11 @@ impl<H: TreeHasher> MemoryTree<H> {
         Ok(index)
     }
 
+    /// The hasher, the stored levels and the frontier, for bulk appends.
+    pub(crate) fn parts_mut(&mut self) -> (&H, &mut Vec<Vec<Hash>>, &mut Frontier) {
+        (&self.hasher, &mut self.levels, &mut self.frontier)
+    }
+
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>> {
         inclusion_proof(&self.hasher, self, index, size)
     }

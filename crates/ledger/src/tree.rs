@@ -129,15 +129,28 @@ impl Frontier {
         &mut self,
         hasher: &H,
         leaf_hash: Hash,
+        persist: impl FnMut(NodeId, &Hash),
+    ) -> Result<()> {
+        self.append_node_with(hasher, 0, leaf_hash, persist)
+    }
+
+    /// Appends a whole perfect subtree of `2^level` leaves given its root
+    /// `hash`, handing it and every parent it completes to `persist`. The size
+    /// must be a multiple of `2^level` (then every frontier node is at least
+    /// that large, and the result is that of appending its leaves one by one).
+    pub(crate) fn append_node_with<H: TreeHasher + ?Sized>(
+        &mut self,
+        hasher: &H,
+        level: u8,
+        hash: Hash,
         mut persist: impl FnMut(NodeId, &Hash),
     ) -> Result<()> {
-        if self.size == u64::MAX {
-            return Err(LedgerError::TreeFull);
-        }
-        let mut index = self.size;
-        let mut level = 0u8;
-        let mut hash = leaf_hash;
-        persist(NodeId::new(0, index), &hash);
+        debug_assert!(level < 64 && self.size & ((1u64 << level) - 1) == 0, "unaligned perfect node");
+        let new_size = self.size.checked_add(1u64 << level).ok_or(LedgerError::TreeFull)?;
+        let mut index = self.size >> level;
+        let mut level = level;
+        let mut hash = hash;
+        persist(NodeId::new(level, index), &hash);
         while index & 1 == 1 {
             // The left sibling is complete and sits at the end of the frontier.
             let left = self.hashes.pop().expect("frontier length matches size bits");
@@ -147,7 +160,7 @@ impl Frontier {
             persist(NodeId::new(level, index), &hash);
         }
         self.hashes.push(hash);
-        self.size += 1;
+        self.size = new_size;
         Ok(())
     }
 
