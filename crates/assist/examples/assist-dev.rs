@@ -19,6 +19,9 @@ fn main() {
         Some("confusion") => confusion(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("amount") => amount_errors(&data),
         Some("entities") => entity_errors(&data),
+        Some("term") => term_dump(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
+        Some("run") => assist::run_task(&args[3], std::path::Path::new(&args[4]), None, &mut std::io::stdout()).unwrap(),
+        Some("term-cv") => term_cv(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -165,4 +168,56 @@ pub fn entity_errors(data: &std::path::Path) {
         }
     }
     for (t, (f, ng, np)) in per { println!("{t}\tsumF1 {f:.1}\tgold {ng}\tpred {np}"); }
+}
+
+/// Term predictions with the gold charge given, as TSV: charge, seen, gold months, predicted months.
+#[allow(dead_code)]
+pub fn term_dump(data: &std::path::Path, file: &str) {
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let test = assist::data::read_cail(&data.join(file)).unwrap();
+    for (i, c) in test.iter().enumerate() {
+        let input = assist::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| assist::charges::plain_name(x)).collect(), articles: c.articles.clone() };
+        let t = a.term(&input);
+        let seen = a.term.by_charge.contains_key(&input.charges[0]);
+        println!("{i}\t{}\t{}\t{}\t{}", input.charges.join("+"), seen, c.term.months_for_score(), t.term.months_for_score());
+    }
+}
+
+/// Term: 5-fold cross-validation on train.jsonl (seen charges) and the statute fallback alone
+/// (every charge treated as unseen), single-charge cases, gold charge given.
+#[allow(dead_code)]
+pub fn term_cv(data: &std::path::Path) {
+    use assist::eval::{Term, log_distance_score};
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let cases: Vec<(String, &str, Term, &[u32])> = train.iter().filter(|c| c.charges.len() == 1).map(|c| (c.charges[0].clone(), c.fact.as_str(), c.term, c.articles.as_slice())).collect();
+    let mut pairs = Vec::new();
+    let mut fb = Vec::new();
+    let mut per: std::collections::BTreeMap<String, (f64, f64, usize)> = Default::default();
+    for fold in 0..5 {
+        let tr: Vec<(String, &str, Term)> = cases.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| (c.0.clone(), c.1, c.2)).collect();
+        let mut m = assist::term::train_term(&tr, &a.charges);
+        let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        m.k = env("K", m.k as f32) as usize;
+        m.params.flag_w = env("FLAG_W", m.params.flag_w);
+        m.params.harm_w = env("HARM_W", m.params.harm_w);
+        m.params.blend = env("BLEND", m.params.blend);
+        m.params.median = env("MEDIAN", if m.params.median { 1.0 } else { 0.0 }) > 0.5;
+        let mut empty = m.clone();
+        empty.by_charge.clear();
+        for (i, c) in cases.iter().enumerate() {
+            if i % 5 != fold { continue; }
+            let ch = assist::charges::plain_name(&c.0);
+            let p = m.predict(c.1, &ch, c.3.first().copied(), &a.charges).term;
+            let q = empty.predict(c.1, &ch, c.3.first().copied(), &a.charges).term;
+            pairs.push((c.2, p));
+            fb.push((c.2, q));
+            let e = per.entry(ch).or_default();
+            e.0 += log_distance_score(&[(c.2, p)]);
+            e.1 += log_distance_score(&[(c.2, q)]);
+            e.2 += 1;
+        }
+    }
+    println!("cv knn {:.4}  fallback only {:.4}", log_distance_score(&pairs), log_distance_score(&fb));
+    for (k, (s, f, n)) in per { println!("{n}\t{:.3}\t{:.3}\t{k}", s / n as f64, f / n as f64); }
 }

@@ -10,7 +10,7 @@ use crate::Reason;
 
 /// Contexts (just before an amount) that mark the amount as not part of the crime total.
 const EXCLUDE_BEFORE: &[&str] = &[
-    "分得", "分给", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
+    "分得", "分给", "冻结", "款中的", "查获", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
     "缴获", "追缴", "追回", "罚金", "谅解", "补偿", "还款", "退回", "已还", "工资", "月薪", "好处费", "报酬", "每月",
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
     "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款",
@@ -81,7 +81,8 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     if mentions.is_empty() {
         return None;
     }
-    let mut included: Vec<(f64, bool, String, usize)> = Vec::new(); // value, is_total, context, position
+    // value, total kind, context, position
+    let mut included: Vec<(f64, Total, String, usize)> = Vec::new();
     let mut excluded = Vec::new();
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
@@ -89,7 +90,8 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let cl = clause(facts, m.start, 30);
         let after: String = facts[m.end..].chars().take(4).collect();
         let span = &facts[m.start..m.end];
-        let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每");
+        // `每袋价值人民币68.5元`: a unit price
+        let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (cl.contains('每') && cl.contains('价') && !cl.contains("每次"));
         if unit_price
             || EXCLUDE_BEFORE.iter().any(|k| near.contains(k) || cl.contains(k))
             || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k))
@@ -101,25 +103,41 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             excluded.push(span.to_string());
             continue;
         }
-        let is_total = GRAND_TOTAL.iter().any(|k| cl.contains(k)) || (TOTAL_BEFORE.iter().any(|k| near.contains(k)) && !near.contains("价值") && !cl.contains('台') && !cl.contains('部'));
+        let total = if GRAND_TOTAL.iter().any(|k| cl.contains(k)) {
+            Total::Grand
+        } else if TOTAL_BEFORE.iter().any(|k| near.contains(k)) && !cl.contains('台') && !cl.contains('部') {
+            Total::Local
+        } else {
+            Total::No
+        };
         if cl.contains("实际") {
             // "…归还5.4万元，实际骗取15.2万元": the actual sum replaces the one before
             included.pop();
         }
-        included.push((m.value, is_total, format!("{ctx}{span}"), m.start));
+        included.push((m.value, total, format!("{ctx}{span}"), m.start));
     }
     if included.is_empty() {
         return None;
     }
     let eq = |a: f64, b: f64| (a - b).abs() < 0.005;
-    let mut stack: Vec<(f64, String, usize)> = Vec::new();
+    let line_of = |pos: usize| facts[..pos].matches('\n').count();
+    let mut stack: Vec<Counted> = Vec::new();
     let mut reasons: Vec<Reason> = Vec::new();
-    for (v, is_total, c, pos) in included {
+    // a total stated before its itemised parts (`共计…18600元。具体事实如下`)
+    let mut declared: Option<(f64, usize)> = None;
+    for (v, total, c, pos) in included {
+        let sent = sentence(facts, pos);
+        let sent_start = pos - sent.len();
         // a total of the amounts just before it
+        // (a local total with amounts in its own sentence covers only those)
+        let own_items = stack.iter().any(|s| s.pos >= sent_start);
         let mut covered = None;
         let mut acc = 0.0;
         for k in (0..stack.len()).rev() {
-            acc += stack[k].0;
+            if total == Total::Local && own_items && stack[k].pos < sent_start {
+                break;
+            }
+            acc += stack[k].value;
             if stack.len() - k >= 2 && eq(acc, v) {
                 covered = Some(k);
                 break;
@@ -131,49 +149,110 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         if let Some(k) = covered {
             stack.truncate(k);
             reasons.push(Reason::rule(format!("{v} is the total of the amounts listed before it")));
-            stack.push((v, c, pos));
+            stack.push(Counted { value: v, ctx: c, pos, total: true });
             continue;
         }
-        let sent = sentence(facts, pos);
-        let sent_start = pos - sent.len();
         let after: String = facts[pos..].chars().skip_while(|c| *c != '元').take(8).collect();
         let new_event = ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k))
             && !RESTATE.iter().any(|k| sent.contains(k))
             && !["归还", "发还", "已由", "打入", "交给", "已被", "被扣押", "退还"].iter().any(|k| after.contains(k));
-        let same_sentence = stack.iter().any(|s| eq(s.0, v) && s.2 >= sent_start);
-        if (!new_event || same_sentence) && stack.iter().any(|s| eq(s.0, v)) {
+        // the same sum in the same sentence is a repetition, unless it is the next item of a
+        // list (`收取甲17000元、乙17000元`)
+        let listed = |s: &Counted| {
+            let between = &facts[s.pos..pos];
+            let after_first = between.split_once('元').map_or("", |x| x.1);
+            after_first.starts_with('、') && between.chars().count() < 30 && !between.contains(['共', '，', ','])
+        };
+        let same_sentence = stack.iter().any(|s| eq(s.value, v) && s.pos >= sent_start && !listed(s));
+        let repeated = stack.iter().any(|s| eq(s.value, v) && !(s.pos >= sent_start && listed(s)));
+        if (!new_event || same_sentence || total != Total::No) && repeated {
             reasons.push(Reason::rule(format!("{v} mentioned again: {c}")));
             continue;
         }
-        let sum: f64 = stack.iter().map(|s| s.0).sum();
-        if is_total && v + 0.005 >= sum {
-            stack.clear();
-            reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
-            stack.push((v, c, pos));
-            continue;
+        match total {
+            Total::Grand if v + 0.005 >= stack.iter().map(|s| s.value).sum::<f64>() => {
+                stack.clear();
+                reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
+                let rest: String = facts[pos..].chars().take(40).collect();
+                if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
+                    declared = Some((v, pos));
+                }
+                stack.push(Counted { value: v, ctx: c, pos, total: true });
+                continue;
+            }
+            Total::Local => {
+                // a local total replaces the amounts of its own sentence; without any, in a
+                // sentence that restates the facts, everything before it
+                let own: f64 = stack.iter().filter(|s| s.pos >= sent_start).map(|s| s.value).sum();
+                let sum: f64 = stack.iter().map(|s| s.value).sum();
+                if own > 0.0 && v + 0.005 >= own {
+                    stack.retain(|s| s.pos < sent_start);
+                    reasons.push(Reason::rule(format!("{v} is the total of its sentence: {c}")));
+                    stack.push(Counted { value: v, ctx: c, pos, total: true });
+                    continue;
+                }
+                // (`合计价值537.6元` after a list of goods is the value of those goods only)
+                if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum {
+                    stack.clear();
+                    reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
+                    stack.push(Counted { value: v, ctx: c, pos, total: true });
+                    continue;
+                }
+            }
+            _ => {}
         }
-        stack.push((v, c, pos));
-        // parts after a sum: drop them when they add up to the amount before them
+        let rest: String = facts[pos..].chars().take(40).collect();
+        let itemised = ["具体", "如下", "分述"].iter().any(|k| rest.contains(k));
+        let stated = total != Total::No || itemised || TOTAL_BEFORE.iter().any(|k| clause(facts, pos, 30).contains(k));
+        if stated && itemised && stack.is_empty() {
+            declared = Some((v, pos));
+        }
+        stack.push(Counted { value: v, ctx: c, pos, total: stated });
+        // parts after a sum: drop them when they add up to the amount before them (a stated
+        // total, or an amount on the same line)
         let n = stack.len();
         if n >= 3 {
             let mut acc = 0.0;
             for k in (0..n - 1).rev() {
-                acc += stack[k + 1].0;
-                if n - 1 - k >= 2 && eq(acc, stack[k].0) {
-                    reasons.push(Reason::rule(format!("the amounts after {} are its parts", stack[k].0)));
+                acc += stack[k + 1].value;
+                if n - 1 - k >= 2 && eq(acc, stack[k].value) && (stack[k].total || line_of(stack[k].pos) == line_of(pos)) {
+                    reasons.push(Reason::rule(format!("the amounts after {} are its parts", stack[k].value)));
                     stack.truncate(k + 1);
                     break;
                 }
             }
         }
     }
-    let amount: f64 = stack.iter().map(|s| s.0).sum();
-    let mut out: Vec<Reason> = stack.iter().map(|(v, c, _)| Reason::fact(format!("counted {v}: {c}"))).collect();
+    if let Some((t, p)) = declared {
+        let later: f64 = stack.iter().filter(|s| s.pos > p).map(|s| s.value).sum();
+        if later > 0.0 && later <= t + 0.005 && stack.iter().any(|s| s.pos == p) {
+            reasons.push(Reason::rule(format!("{t} is stated as the total before the itemised facts")));
+            stack.retain(|s| s.pos <= p);
+        }
+    }
+    let amount: f64 = stack.iter().map(|s| s.value).sum();
+    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("counted {}: {}", s.value, s.ctx))).collect();
     out.extend(reasons);
     for e in excluded {
         out.push(Reason::fact(format!("not counted (returned, shared, price or compensation): {e}")));
     }
     Some(AmountSuggestion { amount: round2(amount), reasons: out })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Total {
+    No,
+    /// `共计` of the items of one sentence
+    Local,
+    /// a total over all the offences (`累计`, `共计盗窃`)
+    Grand,
+}
+
+struct Counted {
+    value: f64,
+    ctx: String,
+    pos: usize,
+    total: bool,
 }
 
 #[cfg(test)]

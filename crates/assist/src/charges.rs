@@ -440,10 +440,27 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
 
 /// The paragraph of an article that best matches the charge (articles often define several
 /// offences, one per paragraph).
-fn first_offence<'t>(text: &'t str, vars: &[String]) -> &'t str {
+pub fn first_offence<'t>(text: &'t str, vars: &[String]) -> &'t str {
+    best_paragraph(text, vars, &[])
+}
+
+const GENERIC_PAIRS: &[&str] = &["非法", "国家", "他人", "公司", "企业", "单位", "人员"];
+
+/// As [`first_offence`], ignoring generic character pairs (非法, 国家) that say little about
+/// which offence a paragraph defines (`非法狩猎` is the second paragraph of 第三百四十一条, not
+/// the first, which is about 非法猎捕).
+pub fn defining_paragraph<'t>(text: &'t str, vars: &[String]) -> &'t str {
+    best_paragraph(text, vars, GENERIC_PAIRS)
+}
+
+fn best_paragraph<'t>(text: &'t str, vars: &[String], skip: &[&str]) -> &'t str {
     let mut best = (0usize, text);
     for para in text.split('\n') {
-        let n: usize = vars.iter().map(|v| bigrams(v).iter().filter(|b| para.contains(b.as_str())).count()).max().unwrap_or(0);
+        let n: usize = vars
+            .iter()
+            .map(|v| bigrams(v).iter().filter(|b| !skip.contains(&b.as_str()) && para.contains(b.as_str())).count())
+            .max()
+            .unwrap_or(0);
         if n > best.0 {
             best = (n, para);
         }
