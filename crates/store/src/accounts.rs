@@ -75,7 +75,7 @@ fn opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
     s.as_deref().map(parse_ts).transpose()
 }
 
-fn token_row(r: &sqlx::sqlite::SqliteRow) -> Result<ApiTokenRecord, StoreError> {
+fn token_row(r: &sqlx::any::AnyRow) -> Result<ApiTokenRecord, StoreError> {
     Ok(ApiTokenRecord {
         id: r.get("id"),
         token_hash: r.get("token_hash"),
@@ -90,7 +90,7 @@ fn token_row(r: &sqlx::sqlite::SqliteRow) -> Result<ApiTokenRecord, StoreError> 
     })
 }
 
-fn audit_row(r: &sqlx::sqlite::SqliteRow) -> Result<AuditRecord, StoreError> {
+fn audit_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     Ok(AuditRecord {
         id: r.get("id"),
         at: parse_ts(r.get::<&str, _>("at"))?,
@@ -517,8 +517,8 @@ pub(crate) fn seal_state_json(s: &domain::CaseState, c: &FieldCipher) -> Result<
 }
 
 /// Whether some stored state still holds an ID number in clear (written before sealing).
-pub(crate) async fn has_unsealed_states(pool: &sqlx::SqlitePool) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE state GLOB '*\"id_card\":\"[0-9]*'")
+pub(crate) async fn has_unsealed_states(pool: &sqlx::AnyPool, backend: crate::Backend) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar(backend.count_unsealed_states())
         .fetch_one(pool)
         .await
         .map_err(StoreError::db)?;

@@ -31,11 +31,12 @@ impl Store {
         if consumer.is_empty() || consumer.chars().count() > 100 {
             return Err(StoreError::Invalid { field: "consumer".into(), message: "消费者名称应为1至100个字符".into() });
         }
-        sqlx::query(
+        let greatest = self.backend().greatest();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO feed_consumers (org, consumer, position, acked_at, acked_by) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (org, consumer) DO UPDATE SET
-               position = MAX(feed_consumers.position, excluded.position), acked_at = excluded.acked_at, acked_by = excluded.acked_by",
-        )
+               position = {greatest}(feed_consumers.position, excluded.position), acked_at = excluded.acked_at, acked_by = excluded.acked_by"
+        )))
         .bind(org.to_string())
         .bind(consumer.to_string())
         .bind(position as i64)
@@ -83,10 +84,11 @@ impl Store {
 
     /// Moves a publisher's cursor forward to `position`.
     pub async fn set_publisher_cursor(&self, name: &str, position: u64) -> Result<(), StoreError> {
-        sqlx::query(
+        let greatest = self.backend().greatest();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO feed_publishers (name, position, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO UPDATE SET position = MAX(feed_publishers.position, excluded.position), updated_at = excluded.updated_at",
-        )
+             ON CONFLICT (name) DO UPDATE SET position = {greatest}(feed_publishers.position, excluded.position), updated_at = excluded.updated_at"
+        )))
         .bind(name.to_string())
         .bind(position as i64)
         .bind(ts(self.now()))

@@ -24,7 +24,7 @@ use crypto::seal::{DocumentMetadata, SealedDocument};
 use crypto::{CryptoProvider, StreamHasher, Suite};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Row, AnyConnection};
 use std::path::{Path, PathBuf};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
@@ -449,7 +449,7 @@ impl VerifiedReader {
 
 const FILE_COLUMNS: &str = "f.id, f.case_id, f.lineage, f.version, f.supersedes, f.reason, f.person, f.evidence, f.category, f.media_type, f.title, f.pages, f.sha256, f.size, f.org, f.uploaded_by, f.uploaded_at, b.purged_at";
 
-fn file_row(r: &sqlx::sqlite::SqliteRow) -> Result<CaseFile, StoreError> {
+fn file_row(r: &sqlx::any::AnyRow) -> Result<CaseFile, StoreError> {
     Ok(CaseFile {
         id: r.get("id"),
         case_id: r.get("case_id"),
@@ -472,8 +472,8 @@ fn file_row(r: &sqlx::sqlite::SqliteRow) -> Result<CaseFile, StoreError> {
     })
 }
 
-async fn next_id(conn: &mut SqliteConnection, counter: &str, prefix: &str) -> Result<String, StoreError> {
-    let n: i64 = sqlx::query_scalar("INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value")
+async fn next_id(conn: &mut AnyConnection, counter: &str, prefix: &str) -> Result<String, StoreError> {
+    let n: i64 = sqlx::query_scalar("INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 RETURNING value")
         .bind(counter)
         .fetch_one(&mut *conn)
         .await
@@ -494,7 +494,7 @@ struct LogBody<'a> {
 }
 
 /// Appends an entry to the files trace, chained to the previous one.
-async fn log(conn: &mut SqliteConnection, at: DateTime<Utc>, case_id: &str, actor: &FileActor, action: &str, subject: &str, detail: serde_json::Value) -> Result<(), StoreError> {
+async fn log(conn: &mut AnyConnection, at: DateTime<Utc>, case_id: &str, actor: &FileActor, action: &str, subject: &str, detail: serde_json::Value) -> Result<(), StoreError> {
     let prev: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM files_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await.map_err(db)?;
     let (seq, prev_hash) = match prev {
         Some((s, h)) => (s + 1, hex::decode(h).map_err(|_| StoreError::Corrupt("files_log hash".into()))?),
@@ -554,11 +554,6 @@ fn secret_hex_file(dir: &Path, org: &str, suite: Suite) -> PathBuf {
 // The store's file operations
 
 impl Store {
-    /// The data folder (parent of the database file).
-    fn data_dir(&self) -> PathBuf {
-        self.path().parent().unwrap_or_else(|| Path::new(".")).to_path_buf()
-    }
-
     /// The blob store (`DATA/blobs/`).
     pub fn blobs(&self) -> LocalBlobs {
         LocalBlobs::new(self.data_dir().join("blobs"))
@@ -668,7 +663,7 @@ impl Store {
         };
         let seal = resign(suite, &secret, &id, doc_meta, &now.to_rfc3339())?;
 
-        sqlx::query("INSERT OR IGNORE INTO blobs (sha256, size, block_size, blocks, suite, suite_hash, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        sqlx::query("INSERT INTO blobs (sha256, size, block_size, blocks, suite, suite_hash, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
             .bind(&h.sha256)
             .bind(h.size as i64)
             .bind(BLOCK_SIZE as i64)
@@ -926,7 +921,7 @@ impl Store {
 
     // -- volumes and catalogues --
 
-    async fn check_items(&self, conn: &mut SqliteConnection, case_id: &str, org: &str, items: &[String], sees_all: bool) -> Result<(), StoreError> {
+    async fn check_items(&self, conn: &mut AnyConnection, case_id: &str, org: &str, items: &[String], sees_all: bool) -> Result<(), StoreError> {
         if items.len() > 10_000 {
             return Err(invalid("items", "条目过多"));
         }
@@ -1172,7 +1167,7 @@ impl Store {
     // -- seal keys --
 
     /// The organization's secret seal key for the deployment's suite, created on first use.
-    async fn seal_secret(&self, conn: &mut SqliteConnection, org: &str, now: DateTime<Utc>) -> Result<(Suite, Vec<u8>), StoreError> {
+    async fn seal_secret(&self, conn: &mut AnyConnection, org: &str, now: DateTime<Utc>) -> Result<(Suite, Vec<u8>), StoreError> {
         let suite = match sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = 'crypto_suite'").fetch_optional(&mut *conn).await.map_err(db)? {
             Some(s) => s.parse().map_err(|e: crypto::CryptoError| StoreError::Corrupt(e.to_string()))?,
             None => Suite::Standard,
@@ -1386,7 +1381,7 @@ fn resign(suite: Suite, secret: &[u8], id: &str, meta: DocumentMetadata, sealed_
     Ok(doc)
 }
 
-async fn write_items(conn: &mut SqliteConnection, volume_id: &str, items: &[String]) -> Result<(), StoreError> {
+async fn write_items(conn: &mut AnyConnection, volume_id: &str, items: &[String]) -> Result<(), StoreError> {
     for (i, f) in items.iter().enumerate() {
         sqlx::query("INSERT INTO volume_items (volume_id, position, file_id) VALUES ($1, $2, $3)").bind(volume_id).bind(i as i64 + 1).bind(f).execute(&mut *conn).await.map_err(db)?;
     }

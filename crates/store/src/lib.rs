@@ -14,6 +14,7 @@
 //! rebuilt from scratch and checked against a rebuild.
 
 pub mod accounts;
+mod backend;
 mod clock;
 mod error;
 mod feed;
@@ -21,6 +22,7 @@ pub mod files;
 pub mod leaf;
 pub mod trace;
 mod projection;
+mod qb;
 mod read;
 mod sql;
 mod supervision;
@@ -29,6 +31,7 @@ mod writer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use accounts::{ApiTokenRecord, AuditRecord, SealRecord, TotpRecord};
+pub use backend::Backend;
 pub use error::StoreError;
 pub use feed::FeedConsumer;
 pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
@@ -38,19 +41,19 @@ pub use verify::{Disagreement, VerifyReport};
 pub use supervision::{AlertRecord, FindingRecord, NotificationRecord, SupervisionQuery, SweepSummary};
 
 use domain::{Action, CaseState, Directory, Event, HolidayCalendar, Organization, User};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// How hard a commit waits for the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
-    /// `synchronous=FULL`: a commit is on disk before it is acknowledged (the default).
+    /// `synchronous=FULL` (PostgreSQL: `synchronous_commit=on`): a commit is on disk before it is
+    /// acknowledged (the default).
     Full,
-    /// `synchronous=OFF`: for building demo or import data that can be rebuilt if lost.
+    /// `synchronous=OFF` (PostgreSQL: `synchronous_commit=off`): for building demo or import data
+    /// that can be rebuilt if lost.
     Bulk,
 }
 
@@ -96,8 +99,9 @@ pub struct Outcome {
 }
 
 pub(crate) struct Shared {
-    pub read: SqlitePool,
-    pub write: SqlitePool,
+    pub backend: Backend,
+    pub read: AnyPool,
+    pub write: AnyPool,
     pub directory: RwLock<Arc<Directory>>,
     pub calendar: RwLock<Arc<HolidayCalendar>>,
     pub clock: Arc<dyn Clock>,
@@ -112,41 +116,51 @@ pub struct Store {
     shared: Arc<Shared>,
     jobs: mpsc::Sender<writer::Job>,
     path: PathBuf,
+    data_dir: PathBuf,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and starts the writer. The deployment's
-    /// ledger signing key lives in `keys/` next to the database (created on first open, 0600).
+    /// Opens (creating if needed) the SQLite database at `path` and starts the writer. The
+    /// deployment's ledger signing key lives in `keys/` next to the database (created on first
+    /// open, 0600).
     pub async fn open(path: &Path, durability: Durability, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        let url = format!("sqlite://{}", path.display());
-        let sync = match durability {
-            Durability::Full => SqliteSynchronous::Full,
-            Durability::Bulk => SqliteSynchronous::Off,
-        };
-        let opts = SqliteConnectOptions::from_str(&url)
-            .map_err(StoreError::db)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(sync)
-            .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(true);
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(opts.clone())
-            .await
-            .map_err(StoreError::db)?;
-        sqlx::migrate!("./migrations/sqlite").run(&write).await.map_err(|e| StoreError::Migration(e.to_string()))?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts.read_only(true))
-            .await
-            .map_err(StoreError::db)?;
+        let data_dir = path.parent().unwrap_or_else(|| Path::new(".")).to_path_buf();
+        Self::start(Backend::Sqlite, &backend::sqlite_url(path), path.to_path_buf(), data_dir, durability, clock).await
+    }
+
+    /// Opens the database a URL names — `sqlite://FILE` or `postgres://…`/`postgresql://…` — and
+    /// starts the writer. Keys (`keys/`) and case-file blobs (`blobs/`) live in `data_dir` for
+    /// both backends. A PostgreSQL store uses the connection's schema (`search_path`, e.g. the
+    /// URL's `options=-c search_path=NAME`).
+    pub async fn open_url(url: &str, durability: Durability, clock: Arc<dyn Clock>, data_dir: &Path) -> Result<Self, StoreError> {
+        match Backend::from_url(url)? {
+            Backend::Sqlite => {
+                let path = backend::sqlite_path(url)?;
+                Self::start(Backend::Sqlite, &backend::sqlite_url(&path), path, data_dir.to_path_buf(), durability, clock).await
+            }
+            Backend::Postgres => {
+                std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Database(format!("数据目录 {}：{e}", data_dir.display())))?;
+                Self::start(Backend::Postgres, url, data_dir.join("lianban.db"), data_dir.to_path_buf(), durability, clock).await
+            }
+        }
+    }
+
+    async fn start(
+        backend: Backend,
+        url: &str,
+        path: PathBuf,
+        data_dir: PathBuf,
+        durability: Durability,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        let (write, read) = backend::connect(backend, url, durability).await?;
+        backend.migrator().run(&write).await.map_err(|e| StoreError::Migration(e.to_string()))?;
         let directory = sql::load_directory(&write).await?;
         let calendar = match sql::meta(&write, "calendar").await? {
             Some(tsv) => HolidayCalendar::from_tsv(&tsv).map_err(|e| StoreError::Corrupt(format!("stored calendar: {e}")))?,
             None => HolidayCalendar::builtin(),
         };
-        let keys = path.parent().unwrap_or_else(|| Path::new(".")).join("keys");
+        let keys = data_dir.join("keys");
         let key = trace::load_or_create_key(&keys)?;
         let fields = accounts::FieldCipher::load_or_create(&keys)?;
         {
@@ -154,6 +168,7 @@ impl Store {
             trace::backfill(&mut conn, &key, clock.now()).await?;
         }
         let shared = Arc::new(Shared {
+            backend,
             read,
             write,
             directory: RwLock::new(Arc::new(directory)),
@@ -164,9 +179,9 @@ impl Store {
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));
-        let store = Self { shared, jobs: tx, path: path.to_path_buf() };
+        let store = Self { shared, jobs: tx, path, data_dir };
         // Databases written before personal fields were sealed at rest: seal them once.
-        if accounts::has_unsealed_states(&store.shared.read).await? {
+        if accounts::has_unsealed_states(&store.shared.read, backend).await? {
             store.rebuild_projections().await?;
         }
         Ok(store)
@@ -180,9 +195,20 @@ impl Store {
         shared.read.close().await;
     }
 
-    /// The database file.
+    /// The SQLite database file; for PostgreSQL, `lianban.db` in the data directory (a name
+    /// other files are placed beside, never opened).
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The data directory: `keys/` and `blobs/` live here.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The database the store runs on.
+    pub fn backend(&self) -> Backend {
+        self.shared.backend
     }
 
     /// Submits a command and waits until it is durably committed (or refused).
@@ -290,6 +316,17 @@ impl Store {
     /// differs.
     pub async fn check_projections(&self) -> Result<(), StoreError> {
         projection::check(&self.shared).await
+    }
+
+    /// Every table's columns as the database describes them — `(table, column, not null, position
+    /// in the primary key or 0)` in table then column order — so that a test can check that the
+    /// SQLite and PostgreSQL migrations describe the same schema.
+    #[doc(hidden)]
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String, bool, i64)>, StoreError> {
+        let rows: Vec<(String, String, i64, i64)> =
+            sqlx::query_as(self.shared.backend.schema_query()).fetch_all(&self.shared.read).await.map_err(StoreError::db)?;
+        // SQLite lets key columns be NULL unless declared otherwise; PostgreSQL never does.
+        Ok(rows.into_iter().map(|(t, c, nn, pk)| (t, c, nn != 0 || pk > 0, pk)).collect())
     }
 
     pub(crate) fn shared(&self) -> &Shared {

@@ -5,7 +5,8 @@ use crate::{Shared, StoreError};
 use chrono::{DateTime, Utc};
 use domain::case::ClockState;
 use domain::{view, CaseState, HolidayCalendar};
-use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
+use crate::qb::QueryBuilder;
+use sqlx::{AnyConnection, Connection, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rows {
@@ -88,7 +89,7 @@ const CHUNK: usize = 200;
 /// the case has no projection rows yet (just registered, or after a rebuild's deletes), so there
 /// is nothing to delete first.
 pub(crate) async fn write_cases(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     cases: &[(&CaseState, DateTime<Utc>, bool)],
     cal: &HolidayCalendar,
     fields: &crate::accounts::FieldCipher,
@@ -101,7 +102,7 @@ pub(crate) async fn write_cases(
         all.push(rows(s, *at, cal, fields)?);
     }
     for chunk in cases.iter().zip(&all).collect::<Vec<_>>().chunks(CHUNK) {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut b: QueryBuilder = QueryBuilder::new(
             "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state) ",
         );
         b.push_values(chunk, |mut b, ((s, _, _), r)| {
@@ -127,7 +128,7 @@ pub(crate) async fn write_cases(
     let stale: Vec<&str> = cases.iter().filter(|(_, _, fresh)| !fresh).map(|(s, _, _)| s.id.as_str()).collect();
     for chunk in stale.chunks(CHUNK) {
         for table in ["deadlines", "tasks"] {
-            let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!("DELETE FROM {table} WHERE case_id IN ("));
+            let mut b: QueryBuilder = QueryBuilder::new(format!("DELETE FROM {table} WHERE case_id IN ("));
             let mut sep = b.separated(", ");
             for id in chunk {
                 sep.push_bind(id.to_string());
@@ -138,7 +139,7 @@ pub(crate) async fn write_cases(
     }
     let deadlines: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.deadlines).collect();
     for chunk in deadlines.chunks(CHUNK) {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut b: QueryBuilder = QueryBuilder::new(
             "INSERT INTO deadlines (case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body) ",
         );
         b.push_values(chunk, |mut b, d| {
@@ -158,7 +159,7 @@ pub(crate) async fn write_cases(
     }
     let tasks: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.tasks).collect();
     for chunk in tasks.chunks(CHUNK) {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) ");
+        let mut b: QueryBuilder = QueryBuilder::new("INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) ");
         b.push_values(chunk, |mut b, t| {
             b.push_bind(t[0].clone())
                 .push_bind(t[1].clone())
@@ -172,7 +173,7 @@ pub(crate) async fn write_cases(
     }
     let orgs: Vec<(&str, &String)> = all.iter().flat_map(|r| r.orgs.iter().map(move |o| (r.case[0].as_str(), o))).collect();
     for chunk in orgs.chunks(CHUNK) {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO case_orgs (case_id, org) ");
+        let mut b: QueryBuilder = QueryBuilder::new("INSERT INTO case_orgs (case_id, org) ");
         b.push_values(chunk, |mut b, (id, o)| {
             b.push_bind(id.to_string()).push_bind((*o).clone());
         });
@@ -182,8 +183,8 @@ pub(crate) async fn write_cases(
     Ok(())
 }
 
-async fn stored_rows(conn: &mut SqliteConnection, id: &str) -> Result<Rows, StoreError> {
-    let text = |r: &sqlx::sqlite::SqliteRow, i: usize| -> String {
+async fn stored_rows(conn: &mut AnyConnection, id: &str) -> Result<Rows, StoreError> {
+    let text = |r: &sqlx::any::AnyRow, i: usize| -> String {
         r.try_get::<Option<String>, _>(i)
             .ok()
             .flatten()
@@ -212,7 +213,7 @@ async fn stored_rows(conn: &mut SqliteConnection, id: &str) -> Result<Rows, Stor
     .iter()
     .map(|r| (0..11).map(|i| text(r, i)).collect())
     .collect();
-    let tasks = sqlx::query("SELECT case_id, org, kind, person, label, incoming, since FROM tasks WHERE case_id = $1 ORDER BY rowid")
+    let tasks = sqlx::query("SELECT case_id, org, kind, person, label, incoming, since FROM tasks WHERE case_id = $1")
         .bind(id.to_string())
         .fetch_all(&mut *conn)
         .await
@@ -229,7 +230,7 @@ async fn stored_rows(conn: &mut SqliteConnection, id: &str) -> Result<Rows, Stor
 }
 
 /// Folds every case's events, in case order, calling `each` with the rebuilt state.
-async fn fold_cases<F>(conn: &mut SqliteConnection, cal: &HolidayCalendar, mut each: F) -> Result<u64, StoreError>
+async fn fold_cases<F>(conn: &mut AnyConnection, cal: &HolidayCalendar, mut each: F) -> Result<u64, StoreError>
 where
     F: AsyncFnMut(&CaseState, DateTime<Utc>) -> Result<(), StoreError>,
 {
@@ -287,6 +288,12 @@ pub(crate) async fn rebuild(shared: &Shared) -> Result<(), StoreError> {
     Ok(())
 }
 
+fn sorted(rows: &[Vec<String>]) -> Vec<&Vec<String>> {
+    let mut v: Vec<_> = rows.iter().collect();
+    v.sort();
+    v
+}
+
 pub(crate) async fn check(shared: &Shared) -> Result<(), StoreError> {
     let cal = shared.calendar.read().expect("calendar lock").clone();
     let mut conn = shared.read.acquire().await.map_err(StoreError::db)?;
@@ -302,7 +309,8 @@ pub(crate) async fn check(shared: &Shared) -> Result<(), StoreError> {
         for (what, same) in [
             ("cases", got.case == want.case),
             ("deadlines", got.deadlines == want.deadlines),
-            ("tasks", got.tasks == want.tasks),
+            // Task rows have no order of their own (no rowid on PostgreSQL): compared as sets.
+            ("tasks", sorted(&got.tasks) == sorted(&want.tasks)),
             ("case_orgs", got.orgs == want.orgs),
         ] {
             if !same {

@@ -4,7 +4,7 @@
 use crate::StoreError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::{AgencyKind, CaseState, Directory, Event, Level, Organization, Role, User};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Row, AnyConnection, AnyPool};
 
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -33,7 +33,7 @@ fn parse_level(s: &str) -> Option<Level> {
     }
 }
 
-pub async fn load_directory(pool: &SqlitePool) -> Result<Directory, StoreError> {
+pub async fn load_directory(pool: &AnyPool) -> Result<Directory, StoreError> {
     let mut dir = Directory::default();
     for r in sqlx::query("SELECT id, name, kind, level, jurisdiction, parent FROM organizations")
         .fetch_all(pool)
@@ -71,7 +71,7 @@ pub async fn load_directory(pool: &SqlitePool) -> Result<Directory, StoreError> 
     Ok(dir)
 }
 
-pub async fn put_org(pool: &SqlitePool, o: &Organization) -> Result<(), StoreError> {
+pub async fn put_org(pool: &AnyPool, o: &Organization) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO organizations (id, name, kind, level, jurisdiction, parent) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, level = excluded.level,
@@ -89,7 +89,7 @@ pub async fn put_org(pool: &SqlitePool, o: &Organization) -> Result<(), StoreErr
     Ok(())
 }
 
-pub async fn put_user(pool: &SqlitePool, u: &User, password_hash: Option<&str>) -> Result<(), StoreError> {
+pub async fn put_user(pool: &AnyPool, u: &User, password_hash: Option<&str>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, username, name, org, role, active, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, org = excluded.org,
@@ -106,7 +106,7 @@ pub async fn put_user(pool: &SqlitePool, u: &User, password_hash: Option<&str>) 
     .execute(pool)
     .await
     .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.message().contains("UNIQUE") => {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
             StoreError::Invalid { field: "username".into(), message: format!("登录名“{}”已被使用", u.username) }
         }
         _ => StoreError::db(e),
@@ -114,7 +114,7 @@ pub async fn put_user(pool: &SqlitePool, u: &User, password_hash: Option<&str>) 
     Ok(())
 }
 
-pub async fn login_record(pool: &SqlitePool, username: &str) -> Result<Option<(User, Option<String>)>, StoreError> {
+pub async fn login_record(pool: &AnyPool, username: &str) -> Result<Option<(User, Option<String>)>, StoreError> {
     let row = sqlx::query("SELECT id, username, name, org, role, active, password_hash FROM users WHERE username = $1")
         .bind(username.to_string())
         .fetch_optional(pool)
@@ -139,7 +139,7 @@ pub async fn login_record(pool: &SqlitePool, username: &str) -> Result<Option<(U
     })
 }
 
-pub async fn create_session(pool: &SqlitePool, token_hash: &str, user: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn create_session(pool: &AnyPool, token_hash: &str, user: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(ts(now)).execute(pool).await.map_err(StoreError::db)?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash.to_string())
@@ -152,7 +152,7 @@ pub async fn create_session(pool: &SqlitePool, token_hash: &str, user: &str, now
     Ok(())
 }
 
-pub async fn session_user(pool: &SqlitePool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+pub async fn session_user(pool: &AnyPool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
     sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash.to_string())
         .bind(ts(now))
@@ -161,12 +161,12 @@ pub async fn session_user(pool: &SqlitePool, token_hash: &str, now: DateTime<Utc
         .map_err(StoreError::db)
 }
 
-pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), StoreError> {
+pub async fn delete_session(pool: &AnyPool, token_hash: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash.to_string()).execute(pool).await.map_err(StoreError::db)?;
     Ok(())
 }
 
-pub async fn meta(pool: &SqlitePool, key: &str) -> Result<Option<String>, StoreError> {
+pub async fn meta(pool: &AnyPool, key: &str) -> Result<Option<String>, StoreError> {
     sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
         .bind(key.to_string())
         .fetch_optional(pool)
@@ -174,7 +174,7 @@ pub async fn meta(pool: &SqlitePool, key: &str) -> Result<Option<String>, StoreE
         .map_err(StoreError::db)
 }
 
-pub async fn set_meta(pool: &SqlitePool, key: &str, value: &str) -> Result<(), StoreError> {
+pub async fn set_meta(pool: &AnyPool, key: &str, value: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(key.to_string())
         .bind(value.to_string())
@@ -196,7 +196,7 @@ pub fn parse_event(json: &str) -> Result<Event, StoreError> {
 
 pub async fn load_state<'e, E>(exec: E, id: &str) -> Result<Option<CaseState>, StoreError>
 where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let json: Option<String> = sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
         .bind(id.to_string())
@@ -206,11 +206,11 @@ where
     json.as_deref().map(parse_state).transpose()
 }
 
-pub async fn load_state_conn(conn: &mut SqliteConnection, id: &str) -> Result<Option<CaseState>, StoreError> {
+pub async fn load_state_conn(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseState>, StoreError> {
     load_state(&mut *conn, id).await
 }
 
-pub async fn case_events(pool: &SqlitePool, id: &str) -> Result<Vec<Event>, StoreError> {
+pub async fn case_events(pool: &AnyPool, id: &str) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<String> = sqlx::query_scalar("SELECT body FROM events WHERE case_id = $1 ORDER BY seq")
         .bind(id.to_string())
         .fetch_all(pool)
@@ -219,7 +219,7 @@ pub async fn case_events(pool: &SqlitePool, id: &str) -> Result<Vec<Event>, Stor
     rows.iter().map(|b| parse_event(b)).collect()
 }
 
-pub async fn events_range(pool: &SqlitePool, start: u64, end: u64) -> Result<Vec<(u64, Event)>, StoreError> {
+pub async fn events_range(pool: &AnyPool, start: u64, end: u64) -> Result<Vec<(u64, Event)>, StoreError> {
     let rows = sqlx::query("SELECT position, body FROM events WHERE position >= $1 AND position < $2 ORDER BY position")
         .bind(start as i64)
         .bind(end as i64)
@@ -231,7 +231,7 @@ pub async fn events_range(pool: &SqlitePool, start: u64, end: u64) -> Result<Vec
         .collect()
 }
 
-pub async fn event_count(pool: &SqlitePool) -> Result<u64, StoreError> {
+pub async fn event_count(pool: &AnyPool) -> Result<u64, StoreError> {
     let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM events")
         .fetch_one(pool)
         .await

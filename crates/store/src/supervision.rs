@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use domain::view;
 use domain::{CaseState, Directory, Event, HolidayCalendar, Refusal};
 use serde::Serialize;
-use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
+use crate::qb::QueryBuilder;
+use sqlx::{AnyConnection, Connection, Row};
 use supervision::alert::handler_of;
 use supervision::detect::{self, PendingNotification, RefusedAttempt};
 use supervision::report::FindingFact;
@@ -18,7 +19,7 @@ use supervision::{Alert, Config, Finding, Report, Rule, Scope};
 
 const CONFIG_KEY: &str = "supervision";
 
-pub(crate) async fn config(conn: &mut SqliteConnection) -> Result<Config, StoreError> {
+pub(crate) async fn config(conn: &mut AnyConnection) -> Result<Config, StoreError> {
     let v: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
         .bind(CONFIG_KEY)
         .fetch_optional(&mut *conn)
@@ -30,7 +31,7 @@ pub(crate) async fn config(conn: &mut SqliteConnection) -> Result<Config, StoreE
     }
 }
 
-pub(crate) async fn events_of(conn: &mut SqliteConnection, case_id: &str) -> Result<Vec<Event>, StoreError> {
+pub(crate) async fn events_of(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<String> = sqlx::query_scalar("SELECT body FROM events WHERE case_id = $1 ORDER BY seq")
         .bind(case_id.to_string())
         .fetch_all(&mut *conn)
@@ -51,7 +52,7 @@ pub struct SweepSummary {
 /// included). Called by the writer inside the command's savepoint with the batch's cached events
 /// and settings, and by the periodic sweep.
 pub(crate) async fn evaluate(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     s: &CaseState,
     events: &[Event],
     dir: &Directory,
@@ -72,7 +73,7 @@ pub(crate) async fn evaluate(
 }
 
 /// Records a finding unless it is already recorded; notifies on first record.
-async fn record_finding(conn: &mut SqliteConnection, f: &Finding, handler: Option<&str>, now: DateTime<Utc>, dir: &Directory) -> Result<bool, StoreError> {
+async fn record_finding(conn: &mut AnyConnection, f: &Finding, handler: Option<&str>, now: DateTime<Utc>, dir: &Directory) -> Result<bool, StoreError> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO supervision_findings (case_id, rule, key, org, person, event_seq, at, detected_at, message, basis)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
@@ -96,7 +97,7 @@ async fn record_finding(conn: &mut SqliteConnection, f: &Finding, handler: Optio
     Ok(true)
 }
 
-async fn record_alert(conn: &mut SqliteConnection, a: &Alert, handler: Option<&str>, now: DateTime<Utc>, dir: &Directory) -> Result<bool, StoreError> {
+async fn record_alert(conn: &mut AnyConnection, a: &Alert, handler: Option<&str>, now: DateTime<Utc>, dir: &Directory) -> Result<bool, StoreError> {
     let body = serde_json::to_string(a).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO supervision_alerts (case_id, clock_id, kind, level, org, person, handler, last_day, expires_at, raised_at, message, basis, body)
@@ -126,7 +127,7 @@ async fn record_alert(conn: &mut SqliteConnection, a: &Alert, handler: Option<&s
 
 #[allow(clippy::too_many_arguments)]
 async fn notify(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     subject: &str,
     subject_id: i64,
     case_id: &str,
@@ -161,7 +162,7 @@ async fn notify(
 /// A legal document corrected (a new version) after it was issued — and so sent to the agency or
 /// party it was for: the `document_replaced` rule. Called in the transaction that stores the new
 /// version, so the finding and the change commit together.
-pub(crate) async fn on_document_change(conn: &mut SqliteConnection, change: &supervision::DocumentChange, dir: &Directory) -> Result<(), StoreError> {
+pub(crate) async fn on_document_change(conn: &mut AnyConnection, change: &supervision::DocumentChange, dir: &Directory) -> Result<(), StoreError> {
     if let Some(f) = detect::document_replaced(change) {
         record_finding(conn, &f, None, change.changed_at, dir).await?;
     }
@@ -170,7 +171,7 @@ pub(crate) async fn on_document_change(conn: &mut SqliteConnection, change: &sup
 
 /// Keeps a refused command for supervision. Called by the writer after the command's savepoint
 /// rolled back, in the batch's transaction: the refusal is kept, the command leaves nothing else.
-pub(crate) async fn on_refusal(conn: &mut SqliteConnection, cmd: &Command, refusal: &Refusal, now: DateTime<Utc>, dir: &Directory) -> Result<(), StoreError> {
+pub(crate) async fn on_refusal(conn: &mut AnyConnection, cmd: &Command, refusal: &Refusal, now: DateTime<Utc>, dir: &Directory) -> Result<(), StoreError> {
     let org = dir.user(&cmd.actor).map(|u| u.org.clone());
     let action = serde_json::to_string(&cmd.action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let kind = serde_json::to_value(refusal.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
@@ -262,11 +263,11 @@ pub struct NotificationRecord {
     pub escalated_at: Option<DateTime<Utc>>,
 }
 
-fn opt_ts(r: &sqlx::sqlite::SqliteRow, col: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+fn opt_ts(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
     r.get::<Option<String>, _>(col).map(|s| parse_ts(&s)).transpose()
 }
 
-fn finding_record(r: &sqlx::sqlite::SqliteRow) -> Result<FindingRecord, StoreError> {
+fn finding_record(r: &sqlx::any::AnyRow) -> Result<FindingRecord, StoreError> {
     let code: String = r.get("rule");
     let rule = Rule::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("rule {code}")))?;
     let acknowledged_at = opt_ts(r, "acknowledged_at")?;
@@ -292,7 +293,7 @@ fn finding_record(r: &sqlx::sqlite::SqliteRow) -> Result<FindingRecord, StoreErr
     })
 }
 
-fn notification_record(r: &sqlx::sqlite::SqliteRow) -> Result<NotificationRecord, StoreError> {
+fn notification_record(r: &sqlx::any::AnyRow) -> Result<NotificationRecord, StoreError> {
     Ok(NotificationRecord {
         id: r.get("id"),
         subject: r.get("subject"),
@@ -310,7 +311,7 @@ fn notification_record(r: &sqlx::sqlite::SqliteRow) -> Result<NotificationRecord
     })
 }
 
-fn filters(b: &mut QueryBuilder<Sqlite>, q: &SupervisionQuery, kind_col: &str, ack: bool) {
+fn filters(b: &mut QueryBuilder, q: &SupervisionQuery, kind_col: &str, ack: bool) {
     if let Some(o) = &q.org {
         b.push(" AND org = ").push_bind(o.clone());
     }
@@ -437,7 +438,7 @@ impl Store {
 
     /// Warnings and alarms as recorded (each raised once per deadline, level and last day).
     pub async fn supervision_alerts(&self, q: &SupervisionQuery) -> Result<Vec<AlertRecord>, StoreError> {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id, body, handler, raised_at FROM supervision_alerts WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new("SELECT id, body, handler, raised_at FROM supervision_alerts WHERE 1 = 1");
         filters(&mut b, q, "level", false);
         let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
         rows.iter()
@@ -464,7 +465,7 @@ impl Store {
     }
 
     pub async fn supervision_findings(&self, q: &SupervisionQuery) -> Result<Vec<FindingRecord>, StoreError> {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM supervision_findings WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new("SELECT * FROM supervision_findings WHERE 1 = 1");
         filters(&mut b, q, "rule", true);
         let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
         rows.iter().map(finding_record).collect()
@@ -504,7 +505,7 @@ impl Store {
     }
 
     pub async fn supervision_notifications(&self, q: &SupervisionQuery) -> Result<Vec<NotificationRecord>, StoreError> {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM supervision_notifications WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new("SELECT * FROM supervision_notifications WHERE 1 = 1");
         filters(&mut b, q, "level", true);
         let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
         rows.iter().map(notification_record).collect()
@@ -546,7 +547,7 @@ impl Store {
         exclude: &std::collections::BTreeSet<String>,
     ) -> Result<Report, StoreError> {
         let mut conn = self.shared().read.acquire().await.map_err(StoreError::db)?;
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT state FROM cases c WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new("SELECT state FROM cases c WHERE 1 = 1");
         if let Some(o) = org {
             b.push(" AND c.id IN (SELECT case_id FROM case_orgs WHERE org = ").push_bind(o.to_string()).push(")");
         }

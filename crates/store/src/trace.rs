@@ -16,7 +16,7 @@ use ledger::{
     plan_root,
 };
 use serde::Serialize;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Row, AnyConnection};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -134,17 +134,14 @@ pub(crate) fn stage(frontier: &mut Frontier, pending: &mut Pending, position: u6
 }
 
 /// Writes the queued leaves and nodes (one statement per table) and empties `pending`.
-pub(crate) async fn flush(conn: &mut SqliteConnection, pending: &mut Pending) -> Result<(), StoreError> {
+pub(crate) async fn flush(conn: &mut AnyConnection, pending: &mut Pending) -> Result<(), StoreError> {
     if !pending.leaves.is_empty() {
         let rows: Vec<serde_json::Value> = pending
             .leaves
             .iter()
             .map(|(p, salt, leaf)| serde_json::json!([p, hex::encode(salt), hex::encode(leaf)]))
             .collect();
-        sqlx::query(
-            "INSERT INTO ledger_leaves (position, salt, leaf)
-             SELECT value ->> 0, unhex(value ->> 1), unhex(value ->> 2) FROM json_each($1)",
-        )
+        sqlx::query(crate::Backend::of(conn).insert_leaves())
         .bind(serde_json::Value::Array(rows).to_string())
         .execute(&mut *conn)
         .await
@@ -153,10 +150,7 @@ pub(crate) async fn flush(conn: &mut SqliteConnection, pending: &mut Pending) ->
     if !pending.nodes.is_empty() {
         let rows: Vec<serde_json::Value> =
             pending.nodes.iter().map(|(id, h)| serde_json::json!([id.level, id.index, hex::encode(h)])).collect();
-        sqlx::query(
-            "INSERT INTO ledger_nodes (level, idx, hash)
-             SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each($1)",
-        )
+        sqlx::query(crate::Backend::of(conn).insert_nodes())
         .bind(serde_json::Value::Array(rows).to_string())
         .execute(&mut *conn)
         .await
@@ -170,7 +164,7 @@ pub(crate) async fn flush(conn: &mut SqliteConnection, pending: &mut Pending) ->
 /// Fetches the named nodes (one query); absent nodes are simply missing from the map.
 pub(crate) async fn fetch_nodes<'e, E>(exec: E, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError>
 where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let mut out = HashMap::with_capacity(ids.len());
     if ids.is_empty() {
@@ -200,7 +194,7 @@ fn compute(plan: &ProofPlan, fetched: &HashMap<NodeId, Hash>) -> Result<Vec<Hash
 }
 
 /// The frontier of the tree of `size` leaves, from the stored nodes.
-pub(crate) async fn load_frontier(conn: &mut SqliteConnection, size: u64) -> Result<Frontier, StoreError> {
+pub(crate) async fn load_frontier(conn: &mut AnyConnection, size: u64) -> Result<Frontier, StoreError> {
     let ids = frontier_nodes(size);
     let got = fetch_nodes(&mut *conn, &ids).await?;
     let mut hashes = Vec::with_capacity(ids.len());
@@ -212,7 +206,7 @@ pub(crate) async fn load_frontier(conn: &mut SqliteConnection, size: u64) -> Res
     Frontier::from_parts(size, hashes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-pub(crate) async fn leaf_count(conn: &mut SqliteConnection) -> Result<u64, StoreError> {
+pub(crate) async fn leaf_count(conn: &mut AnyConnection) -> Result<u64, StoreError> {
     let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM ledger_leaves")
         .fetch_one(&mut *conn)
         .await
@@ -221,7 +215,7 @@ pub(crate) async fn leaf_count(conn: &mut SqliteConnection) -> Result<u64, Store
 }
 
 pub(crate) async fn raise_alarm(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     at: chrono::DateTime<chrono::Utc>,
     kind: &str,
     org: Option<&str>,
@@ -244,7 +238,7 @@ pub(crate) async fn raise_alarm(
 /// stored checkpoint of the same size names another root, that is a split view: an alarm is
 /// raised and nothing is signed.
 pub(crate) async fn sign_checkpoint(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     key: &LedgerKey,
     frontier: &Frontier,
     now: chrono::DateTime<chrono::Utc>,
@@ -284,7 +278,7 @@ pub(crate) async fn sign_checkpoint(
 /// Gives every event that has no leaf yet (a database from before the trace existed) its leaf,
 /// then signs a checkpoint. Only when the trace is entirely empty: a trace with some leaves
 /// missing is damage for `verify` to report, never something to paper over.
-pub(crate) async fn backfill(conn: &mut SqliteConnection, key: &LedgerKey, now: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+pub(crate) async fn backfill(conn: &mut AnyConnection, key: &LedgerKey, now: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
     use sqlx::Connection;
     let leaves = leaf_count(conn).await?;
     let checkpoints: i64 =

@@ -43,7 +43,7 @@ pub struct VerifyReport {
 }
 
 /// A blob column as bytes, whatever type a tampering gave it.
-fn bytes(r: &sqlx::sqlite::SqliteRow, col: &str) -> Vec<u8> {
+fn bytes(r: &sqlx::any::AnyRow, col: &str) -> Vec<u8> {
     r.try_get::<Vec<u8>, _>(col)
         .or_else(|_| r.try_get::<String, _>(col).map(String::into_bytes))
         .or_else(|_| r.try_get::<i64, _>(col).map(|i| i.to_string().into_bytes()))
@@ -51,7 +51,7 @@ fn bytes(r: &sqlx::sqlite::SqliteRow, col: &str) -> Vec<u8> {
 }
 
 /// A text column, whatever type a tampering gave it.
-fn text(r: &sqlx::sqlite::SqliteRow, col: &str) -> String {
+fn text(r: &sqlx::any::AnyRow, col: &str) -> String {
     r.try_get::<String, _>(col).unwrap_or_else(|_| String::from_utf8_lossy(&bytes(r, col)).into_owned())
 }
 

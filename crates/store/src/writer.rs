@@ -5,7 +5,7 @@ use ledger::Frontier;
 use chrono::Datelike;
 use domain::{machine, Action, Actor, CaseState, Event, Refusal, RefusalKind};
 use std::collections::HashMap;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{Connection, AnyConnection};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -164,7 +164,7 @@ impl BatchCache {
         }
     }
 
-    async fn flush(&self, conn: &mut SqliteConnection, shared: &Shared) -> Result<(), StoreError> {
+    async fn flush(&self, conn: &mut AnyConnection, shared: &Shared) -> Result<(), StoreError> {
         for (name, value) in &self.counters {
             sqlx::query("INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
                 .bind(name.clone())
@@ -182,7 +182,7 @@ impl BatchCache {
 #[allow(clippy::too_many_arguments)]
 async fn process(
     shared: &Shared,
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     cmd: &Command,
     position: u64,
     frontier: &mut Frontier,

@@ -18,11 +18,10 @@ fn register(i: usize) -> Action {
     }
 }
 
-#[tokio::test]
-async fn same_case_commands_in_one_batch_match_a_rebuild() {
-    let tmp = tempfile::tempdir().unwrap();
+async fn same_case_commands_in_one_batch_match_a_rebuild(b: Backend) {
+    let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
-    let store = open(tmp.path(), clock.clone()).await;
+    let store = open(&tmp, clock.clone()).await;
     let first = store.submit(Command::new("officer", None, register(0))).await.unwrap();
     let old = first.state.id.clone();
     clock.set(at("2025-09-01 10:00"));
@@ -74,3 +73,5 @@ async fn futures_join<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
     out.extend(done.into_iter().map(Option::unwrap));
     out
 }
+
+both!(same_case_commands_in_one_batch_match_a_rebuild);

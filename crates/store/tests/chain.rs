@@ -16,11 +16,10 @@ fn register() -> Action {
     }
 }
 
-#[tokio::test]
-async fn a_case_from_registration_to_community_correction() {
-    let tmp = tempfile::tempdir().unwrap();
+async fn a_case_from_registration_to_community_correction(b: Backend) {
+    let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
-    let store = open(tmp.path(), clock.clone()).await;
+    let store = open(&tmp, clock.clone()).await;
     let out = store.submit(Command::new("officer", None, register())).await.unwrap();
     let id = out.state.id.clone();
     assert_eq!(id, "LB-2025-000001");
@@ -54,11 +53,10 @@ async fn a_case_from_registration_to_community_correction() {
     assert!(inbox.is_empty(), "reported: nothing left for the justice bureau");
 }
 
-#[tokio::test]
-async fn refusals_leave_nothing_written_and_request_ids_are_idempotent() {
-    let tmp = tempfile::tempdir().unwrap();
+async fn refusals_leave_nothing_written_and_request_ids_are_idempotent(b: Backend) {
+    let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
-    let store = open(tmp.path(), clock.clone()).await;
+    let store = open(&tmp, clock.clone()).await;
     let mut cmd = Command::new("officer", None, register());
     cmd.request_id = Some("req-1".into());
     let first = store.submit(cmd.clone()).await.unwrap();
@@ -93,3 +91,6 @@ async fn refusals_leave_nothing_written_and_request_ids_are_idempotent() {
     assert_eq!(store.event_count().await.unwrap(), 1, "nothing half-written");
     store.check_projections().await.unwrap();
 }
+
+both!(a_case_from_registration_to_community_correction);
+both!(refusals_leave_nothing_written_and_request_ids_are_idempotent);

@@ -19,10 +19,10 @@ fn prosecutor() -> FileActor {
     FileActor { user: "prosecutor".into(), org: "d1-proc".into() }
 }
 
-async fn world() -> (tempfile::TempDir, Arc<ManualClock>, Store, String) {
-    let tmp = tempfile::tempdir().unwrap();
+async fn world(b: Backend) -> (TestDb, Arc<ManualClock>, Store, String) {
+    let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2026-11-02 09:00")));
-    let store = open(tmp.path(), clock.clone()).await;
+    let store = open(&tmp, clock.clone()).await;
     let reg = Action::Register {
         title: "李四诈骗案".into(),
         facts: "李四以投资为名骗取他人钱财。".into(),
@@ -58,9 +58,8 @@ fn content(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 % 251) as u8).collect()
 }
 
-#[tokio::test]
-async fn upload_is_content_addressed_and_every_read_is_verified() {
-    let (tmp, _clock, store, case) = world().await;
+async fn upload_is_content_addressed_and_every_read_is_verified(b: Backend) {
+    let (tmp, _clock, store, case) = world(b).await;
     let data = content(3 * 1024 * 1024 + 17);
     let f = upload(&store, &case, &officer(), meta("讯问笔录"), &data).await.unwrap();
     assert_eq!(f.sha256, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data)));
@@ -90,9 +89,8 @@ async fn upload_is_content_addressed_and_every_read_is_verified() {
     assert!(matches!(store.read_file(&f, 0, 10).await, Err(StoreError::Corrupt(_))));
 }
 
-#[tokio::test]
-async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     for (m, field) in [
         (NewFile { title: " ".into(), ..meta("x") }, "title"),
         (NewFile { person: Some(9), ..meta("x") }, "person"),
@@ -111,9 +109,8 @@ async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written() {
     assert!(w.write(&[0; 11]).await.is_err());
 }
 
-#[tokio::test]
-async fn corrections_are_new_versions_and_the_original_stays() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn corrections_are_new_versions_and_the_original_stays(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     let v1 = upload(&store, &case, &officer(), meta("鉴定意见"), b"version one").await.unwrap();
     let mut w = store.file_writer(u64::MAX).await.unwrap();
     w.write(b"version two").await.unwrap();
@@ -139,9 +136,8 @@ async fn corrections_are_new_versions_and_the_original_stays() {
     assert!(check.valid && check.key_registered, "{check:?}");
 }
 
-#[tokio::test]
-async fn resumable_upload_resumes_at_the_received_offset() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn resumable_upload_resumes_at_the_received_offset(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     let data = content(2 * 1024 * 1024 + 100);
     let st = store.begin_upload(&case, &officer(), &meta("监控录像"), Some(data.len() as u64)).await.unwrap();
     assert_eq!(st.received, 0);
@@ -171,9 +167,8 @@ async fn resumable_upload_resumes_at_the_received_offset() {
     assert_eq!(store.complete_upload(&st.id, &officer(), None).await.unwrap().id, f.id);
 }
 
-#[tokio::test]
-async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     let a = upload(&store, &case, &officer(), meta("立案决定书"), b"a").await.unwrap();
     let b = upload(&store, &case, &officer(), meta("讯问笔录"), b"b").await.unwrap();
     let c = upload(&store, &case, &officer(), meta("内部审批表"), b"c").await.unwrap();
@@ -207,9 +202,8 @@ async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads() {
     assert_eq!(store.case_manifests(&case, Some("d1-court")).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn court_ordered_removal_deletes_content_and_keeps_the_record() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     let f = upload(&store, &case, &officer(), meta("被害人照片"), b"sensitive").await.unwrap();
     let judge = FileActor { user: "judge".into(), org: "d1-court".into() };
     assert!(store.purge_content(&f.id, &judge, " ").await.is_err(), "an order is required");
@@ -224,10 +218,9 @@ async fn court_ordered_removal_deletes_content_and_keeps_the_record() {
     assert_eq!(log.last().unwrap().action, "content_purged");
 }
 
-#[tokio::test]
-async fn documents_are_sealed_by_the_issuing_organization_in_both_suites() {
+async fn documents_are_sealed_by_the_issuing_organization_in_both_suites(b: Backend) {
     for suite in Suite::ALL {
-        let (tmp, clock, store, case) = world().await;
+        let (tmp, clock, store, case) = world(b).await;
         store.set_crypto_suite(suite).await.unwrap();
         clock.set(at("2026-11-02 10:00"));
         store.submit(Command::new("officer", Some(&case), Action::Detain { person: 1 })).await.unwrap();
@@ -282,9 +275,8 @@ async fn documents_are_sealed_by_the_issuing_organization_in_both_suites() {
     }
 }
 
-#[tokio::test]
-async fn downloads_are_recorded_and_the_files_trace_is_chained() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn downloads_are_recorded_and_the_files_trace_is_chained(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     let f = upload(&store, &case, &officer(), meta("x"), b"abc").await.unwrap();
     store.record_download(&f, &prosecutor(), Some((0, 2))).await.unwrap();
     let log = store.files_log(&case).await.unwrap();
@@ -301,6 +293,7 @@ async fn downloads_are_recorded_and_the_files_trace_is_chained() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes 1 GiB files to /tmp; run by hand"]
 async fn bench_one_gib() {
+    let b = Backend::Sqlite;
     use std::io::Write;
     use std::time::Instant;
     const SIZE: usize = 1 << 30;
@@ -331,7 +324,7 @@ async fn bench_one_gib() {
     std::fs::remove_file("/tmp/lianban-bench-copy.bin").unwrap();
 
     for suite in Suite::ALL {
-        let (tmp, _clock, store, case) = world().await;
+        let (tmp, _clock, store, case) = world(b).await;
         store.set_crypto_suite(suite).await.unwrap();
         let t = Instant::now();
         let mut w = store.file_writer(u64::MAX).await.unwrap();
@@ -373,9 +366,8 @@ async fn bench_one_gib() {
     }
 }
 
-#[tokio::test]
-async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob() {
-    let (_tmp, _clock, store, case) = world().await;
+async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob(b: Backend) {
+    let (_tmp, _clock, store, case) = world(b).await;
     let f = upload(&store, &case, &officer(), meta("现场勘验笔录"), b"scene record: 12 pages").await.unwrap();
     let g = upload(&store, &case, &officer(), meta("被害人陈述"), b"victim statement").await.unwrap();
     assert_eq!(store.verify_blobs().await.unwrap(), 2);
@@ -393,3 +385,13 @@ async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob() {
     let err = store.verify_blobs().await.unwrap_err().to_string();
     assert!(err.contains(&g.sha256), "{err}");
 }
+
+both!(upload_is_content_addressed_and_every_read_is_verified);
+both!(bad_metadata_is_refused_naming_the_field_and_nothing_is_written);
+both!(corrections_are_new_versions_and_the_original_stays);
+both!(resumable_upload_resumes_at_the_received_offset);
+both!(volumes_and_frozen_manifests_decide_what_the_receiver_reads);
+both!(court_ordered_removal_deletes_content_and_keeps_the_record);
+both!(documents_are_sealed_by_the_issuing_organization_in_both_suites);
+both!(downloads_are_recorded_and_the_files_trace_is_chained);
+both!(verify_blobs_finds_a_flipped_byte_and_a_missing_blob);

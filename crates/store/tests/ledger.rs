@@ -9,9 +9,6 @@ use common::*;
 use domain::Action;
 use domain::action::PersonInput;
 use ledger::{Ed25519Cosigner, Ed25519NoteSigner, Hash, NoteVerifier, Sha256Hasher, TreeHasher, Witness};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-use std::path::Path;
-use std::str::FromStr;
 use std::sync::Arc;
 use store::{Command, Disagreement, ManualClock, Store, StoreError};
 
@@ -25,9 +22,9 @@ fn register(name: &str) -> Action {
 }
 
 /// 3 cases × 3 events one by one, then 8 registrations at once (batched): 17 events.
-async fn world(dir: &Path) -> (Store, Arc<ManualClock>) {
+async fn world(db: &TestDb) -> (Store, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
-    let store = open(dir, clock.clone()).await;
+    let store = open(db, clock.clone()).await;
     for name in ["张三", "李四", "王五"] {
         let id = store.submit(Command::new("officer", None, register(name))).await.unwrap().state.id;
         clock.advance(chrono::Duration::minutes(30));
@@ -47,15 +44,6 @@ async fn world(dir: &Path) -> (Store, Arc<ManualClock>) {
     (store, clock)
 }
 
-async fn raw(dir: &Path) -> SqlitePool {
-    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", dir.join("lianban.db").display())).unwrap();
-    SqlitePool::connect_with(opts).await.unwrap()
-}
-
-async fn exec(pool: &SqlitePool, sql: &str) {
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
 async fn disagreement(store: &Store) -> Disagreement {
     match store.verify().await.unwrap() {
         Ok(r) => panic!("verify passed after tampering: {r:?}"),
@@ -67,10 +55,9 @@ fn h(s: &str) -> Hash {
     hex::decode(s).unwrap().try_into().unwrap()
 }
 
-#[tokio::test]
-async fn leaves_proofs_and_checkpoints_agree() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, _) = world(tmp.path()).await;
+async fn leaves_proofs_and_checkpoints_agree(b: Backend) {
+    let tmp = TestDb::new(b).await;
+    let (store, _) = world(&tmp).await;
     let report = store.verify().await.unwrap().unwrap();
     assert_eq!(report.events, 17);
     assert_eq!(store.ledger_size().await.unwrap(), 17);
@@ -125,10 +112,9 @@ async fn leaves_proofs_and_checkpoints_agree() {
     assert!(matches!(store.ledger_consistency(3, 18).await, Err(StoreError::Invalid { .. })));
 }
 
-#[tokio::test]
-async fn witnesses_cosign_and_split_views_are_alarmed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, _) = world(tmp.path()).await;
+async fn witnesses_cosign_and_split_views_are_alarmed(b: Backend) {
+    let tmp = TestDb::new(b).await;
+    let (store, _) = world(&tmp).await;
     let cosigner = Ed25519Cosigner::from_seed("witness/d1-proc", &[5; 32]).unwrap();
     assert!(store.add_cosignature("d1-proc", "x\n").await.is_err(), "no key registered yet");
     store.register_witness("d1-proc", &cosigner.verifier_key_string()).await.unwrap();
@@ -187,7 +173,14 @@ fn case(sql: impl Into<String>, position: Option<u64>, contains: &'static str) -
 }
 
 /// SQL that changes one byte (the `k`-th, 1-based) of a text column to the next ASCII letter.
-fn bump_text(table: &str, col: &str, key: &str, k: usize) -> String {
+fn bump_text(b: Backend, table: &str, col: &str, key: &str, k: usize) -> String {
+    if b == Backend::Postgres {
+        return format!(
+            "UPDATE {table} SET {col} = substr({col}, 1, {km1}) || chr(CASE WHEN ascii(substr({col}, {k}, 1)) = 122 THEN 97 ELSE ascii(substr({col}, {k}, 1)) + 1 END) || substr({col}, {kp1}) WHERE {key}",
+            km1 = k - 1,
+            kp1 = k + 1
+        );
+    }
     format!(
         "UPDATE {table} SET {col} = substr({col}, 1, {km1}) || char(CASE WHEN unicode(substr({col}, {k}, 1)) = 122 THEN 97 ELSE unicode(substr({col}, {k}, 1)) + 1 END) || substr({col}, {kp1}) WHERE {key}",
         km1 = k - 1,
@@ -196,7 +189,12 @@ fn bump_text(table: &str, col: &str, key: &str, k: usize) -> String {
 }
 
 /// SQL that changes byte `k` (0-based) of a blob column (its low hex digit), keeping it a blob.
-fn flip_blob(table: &str, col: &str, key: &str, k: usize) -> String {
+fn flip_blob(b: Backend, table: &str, col: &str, key: &str, k: usize) -> String {
+    if b == Backend::Postgres {
+        return format!(
+            "UPDATE {table} SET {col} = set_byte({col}, {k}, CASE WHEN get_byte({col}, {k}) & 15 = 0 THEN get_byte({col}, {k}) | 1 ELSE get_byte({col}, {k}) & 240 END) WHERE {key}"
+        );
+    }
     format!(
         "UPDATE {table} SET {col} = unhex(substr(hex({col}), 1, {a}) || CASE substr(hex({col}), {b}, 1) WHEN '0' THEN '1' ELSE '0' END || substr(hex({col}), {c})) WHERE {key}",
         a = 2 * k + 1,
@@ -205,26 +203,30 @@ fn flip_blob(table: &str, col: &str, key: &str, k: usize) -> String {
     )
 }
 
-#[tokio::test]
-async fn every_tampering_is_named_at_its_position() {
+async fn every_tampering_is_named_at_its_position(b: Backend) {
     // `position: None` means: any position (or none), as long as the message names the fault.
+    // 32 zero bytes and 32 random bytes in each dialect.
+    let (zero, random) = match b {
+        Backend::Sqlite => ("zeroblob(32)", "randomblob(32)"),
+        Backend::Postgres => ("decode(repeat('00', 32), 'hex')", "decode(md5(random()::text) || md5(random()::text), 'hex')"),
+    };
     let mut cases = vec![
         // An event's body, one byte, at the first, a middle and the last position. Byte 30 of
         // the body lies in `"actor":{…}` / `"action":{…}` text.
-        case(bump_text("events", "body", "position = 0", 30), Some(0), ""),
-        case(bump_text("events", "body", "position = 7", 40), Some(7), ""),
-        case(bump_text("events", "body", "position = 16", 60), Some(16), ""),
+        case(bump_text(b, "events", "body", "position = 0", 30), Some(0), ""),
+        case(bump_text(b, "events", "body", "position = 7", 40), Some(7), ""),
+        case(bump_text(b, "events", "body", "position = 16", 60), Some(16), ""),
         // An event's indexed column.
         case("UPDATE events SET actor_org = 'd1-proc' WHERE position = 5", Some(5), "actor_org"),
         // A leaf, one byte (inside its JSON text).
-        case(flip_blob("ledger_leaves", "leaf", "position = 3", 20), Some(3), "leaf"),
-        case(flip_blob("ledger_leaves", "leaf", "position = 16", 100), Some(16), "leaf"),
+        case(flip_blob(b, "ledger_leaves", "leaf", "position = 3", 20), Some(3), "leaf"),
+        case(flip_blob(b, "ledger_leaves", "leaf", "position = 16", 100), Some(16), "leaf"),
         // The salt: the leaf no longer derives from the event.
-        case("UPDATE ledger_leaves SET salt = zeroblob(32) WHERE position = 11", Some(11), "leaf"),
+        case(format!("UPDATE ledger_leaves SET salt = {zero} WHERE position = 11"), Some(11), "leaf"),
         // Tree nodes: a leaf hash, an interior node covering 4..8, the node covering 8..16.
-        case("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = 9", Some(9), "level 0, index 9"),
-        case("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1", Some(4), "level 2, index 1"),
-        case("UPDATE ledger_nodes SET hash = randomblob(32) WHERE level = 3 AND idx = 1", Some(8), "level 3, index 1"),
+        case(format!("UPDATE ledger_nodes SET hash = {zero} WHERE level = 0 AND idx = 9"), Some(9), "level 0, index 9"),
+        case(format!("UPDATE ledger_nodes SET hash = {zero} WHERE level = 2 AND idx = 1"), Some(4), "level 2, index 1"),
+        case(format!("UPDATE ledger_nodes SET hash = {random} WHERE level = 3 AND idx = 1"), Some(8), "level 3, index 1"),
         // Deleted rows.
         case("DELETE FROM events WHERE position = 6", Some(6), "missing"),
         case("DELETE FROM ledger_leaves WHERE position = 2", Some(2), "missing"),
@@ -247,28 +249,25 @@ async fn every_tampering_is_named_at_its_position() {
             "leaf",
         ),
         // A checkpoint: its note by one byte, its stored root, a deleted latest checkpoint.
-        case(bump_text("ledger_checkpoints", "note", "size = 9", 25), None, "checkpoint of tree size 9"),
-        case("UPDATE ledger_checkpoints SET root = zeroblob(32) WHERE size = 5", None, "checkpoint of tree size 5"),
+        case(bump_text(b, "ledger_checkpoints", "note", "size = 9", 25), None, "checkpoint of tree size 9"),
+        case(format!("UPDATE ledger_checkpoints SET root = {zero} WHERE size = 5"), None, "checkpoint of tree size 5"),
         case("DELETE FROM ledger_checkpoints WHERE size = (SELECT MAX(size) FROM ledger_checkpoints)", None, "not covered by any signed checkpoint"),
     ];
-    // A leaf turned into text of the same bytes but one.
-    cases.push(case(bump_text("ledger_leaves", "leaf", "position = 8", 30), Some(8), "leaf"));
+    // A leaf turned into text of the same bytes but one (SQLite only: a PostgreSQL BYTEA column
+    // cannot hold text).
+    if b == Backend::Sqlite {
+        cases.push(case(bump_text(b, "ledger_leaves", "leaf", "position = 8", 30), Some(8), "leaf"));
+    }
     // A tree node's hash, one bit.
-    cases.push(case(flip_blob("ledger_nodes", "hash", "level = 0 AND idx = 14", 31), Some(14), "level 0, index 14"));
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, _) = world(tmp.path()).await;
+    cases.push(case(flip_blob(b, "ledger_nodes", "hash", "level = 0 AND idx = 14", 31), Some(14), "level 0, index 14"));
+    let tmp = TestDb::new(b).await;
+    let (store, _) = world(&tmp).await;
     drop(store);
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     for (i, c) in cases.iter().enumerate() {
-        let dir = tmp.path().join(format!("case{i}"));
-        std::fs::create_dir_all(dir.join("keys")).unwrap();
-        copy_db(tmp.path(), &dir).await;
-        let pool = raw(&dir).await;
-        for stmt in c.sql.split("; ") {
-            exec(&pool, stmt).await;
-        }
-        pool.close().await;
-        let store = Store::open(&dir.join("lianban.db"), store::Durability::Full, Arc::new(ManualClock::new(at("2025-09-02 09:00")))).await.unwrap();
+        let copy = tmp.copy().await;
+        copy.exec(&c.sql).await;
+        let store = copy.open_bare(Arc::new(ManualClock::new(at("2025-09-02 09:00")))).await;
         let d = disagreement(&store).await;
         let shown = d.to_string();
         if let Some(p) = c.position {
@@ -279,10 +278,7 @@ async fn every_tampering_is_named_at_its_position() {
     }
 }
 
-async fn copy_db(from: &Path, to: &Path) {
-    // VACUUM INTO makes a consistent copy of the database whatever the WAL holds.
-    let pool = raw(from).await;
-    exec(&pool, &format!("VACUUM INTO '{}'", to.join("lianban.db").display())).await;
-    pool.close().await;
-    std::fs::copy(from.join("keys/ledger.key"), to.join("keys/ledger.key")).unwrap();
-}
+
+both!(leaves_proofs_and_checkpoints_agree);
+both!(witnesses_cosign_and_split_views_are_alarmed);
+both!(every_tampering_is_named_at_its_position);

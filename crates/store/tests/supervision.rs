@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::Duration;
-use common::at;
+use common::{at, Backend, TestDb};
 use domain::action::PersonInput;
 use domain::case::{Procedure, Sentence, Verdict};
 use domain::Action;
@@ -16,13 +16,13 @@ use supervision::{AlertLevel, Rule};
 struct World {
     store: Store,
     clock: Arc<ManualClock>,
-    _tmp: tempfile::TempDir,
+    _tmp: common::TestDb,
 }
 
-async fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
+async fn world(b: Backend) -> World {
+    let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
-    let store = common::open(tmp.path(), clock.clone()).await;
+    let store = common::open(&tmp, clock.clone()).await;
     World { store, clock, _tmp: tmp }
 }
 
@@ -65,9 +65,8 @@ impl World {
     }
 }
 
-#[tokio::test]
-async fn warnings_then_alarms_as_the_review_period_runs_out() {
-    let w = world().await;
+async fn warnings_then_alarms_as_the_review_period_runs_out(b: Backend) {
+    let w = world(b).await;
     let id = w.case_in_review().await;
     // Last day 2025-10-09 (after the National Day holiday). Four working days before: quiet.
     let s = w.store.sweep_supervision(at("2025-09-26 10:00")).await.unwrap();
@@ -102,9 +101,8 @@ async fn warnings_then_alarms_as_the_review_period_runs_out() {
     w.store.check_projections().await.unwrap();
 }
 
-#[tokio::test]
-async fn backdating_is_found_in_the_writers_transaction_and_acknowledged_not_dropped() {
-    let w = world().await;
+async fn backdating_is_found_in_the_writers_transaction_and_acknowledged_not_dropped(b: Backend) {
+    let w = world(b).await;
     let id = w.case_in_review().await;
     w.clock.set(at("2025-09-05 10:00"));
     let mut cmd = Command::new("prosecutor", Some(&id), Action::ExtendReview);
@@ -133,9 +131,8 @@ async fn backdating_is_found_in_the_writers_transaction_and_acknowledged_not_dro
     assert!(open.is_empty());
 }
 
-#[tokio::test]
-async fn a_refused_third_return_is_recorded_and_found() {
-    let w = world().await;
+async fn a_refused_third_return_is_recorded_and_found(b: Backend) {
+    let w = world(b).await;
     let id = w.case_in_review().await;
     for (user, action, when) in [
         ("prosecutor", Action::ReturnForInvestigation { reason: "一".into() }, "2025-09-10 10:00"),
@@ -161,9 +158,8 @@ async fn a_refused_third_return_is_recorded_and_found() {
     w.store.check_projections().await.unwrap();
 }
 
-#[tokio::test]
-async fn unacknowledged_notifications_escalate_once() {
-    let w = world().await;
+async fn unacknowledged_notifications_escalate_once(b: Backend) {
+    let w = world(b).await;
     let _id = w.case_in_review().await;
     w.store.sweep_supervision(at("2025-09-29 10:00")).await.unwrap();
     let notes = w.store.supervision_notifications(&w.q()).await.unwrap();
@@ -185,9 +181,8 @@ async fn unacknowledged_notifications_escalate_once() {
     assert!(newer.iter().all(|n| n.id > last) && !newer.is_empty());
 }
 
-#[tokio::test]
-async fn report_figures_equal_those_computed_from_the_events() {
-    let w = world().await;
+async fn report_figures_equal_those_computed_from_the_events(b: Backend) {
+    let w = world(b).await;
     let id = w.case_in_review().await;
     let steps: Vec<(&str, Action, &str)> = vec![
         ("prosecutor", Action::Indict { confession_and_acceptance: false, sentencing_proposal: None }, "2025-09-20 10:00"),
@@ -246,3 +241,9 @@ async fn report_figures_equal_those_computed_from_the_events() {
     assert!(csv.contains(",irregularity,late_service,法律文书送达超期,1\n"), "{csv}");
     assert!(csv.contains(",summary,on_time_rate,按期率,0.50\n"));
 }
+
+both!(warnings_then_alarms_as_the_review_period_runs_out);
+both!(backdating_is_found_in_the_writers_transaction_and_acknowledged_not_dropped);
+both!(a_refused_third_return_is_recorded_and_found);
+both!(unacknowledged_notifications_escalate_once);
+both!(report_figures_equal_those_computed_from_the_events);

@@ -1,0 +1,73 @@
+//! A query builder that numbers its placeholders `$1, $2, …`, which both backends accept (sqlx's
+//! own builder writes `?` for the `Any` driver, which PostgreSQL does not).
+
+use sqlx::any::{Any, AnyArguments};
+use sqlx::{Arguments, Encode, Type};
+use std::fmt::{Display, Write};
+
+pub(crate) struct QueryBuilder {
+    sql: String,
+    args: AnyArguments,
+    n: usize,
+}
+
+impl QueryBuilder {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Self { sql: sql.into(), args: AnyArguments::default(), n: 0 }
+    }
+
+    pub fn push(&mut self, s: impl Display) -> &mut Self {
+        write!(self.sql, "{s}").expect("writing to a String");
+        self
+    }
+
+    pub fn push_bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
+        self.args.add(value).expect("encoding a bound value");
+        self.n += 1;
+        write!(self.sql, "${}", self.n).expect("writing to a String");
+        self
+    }
+
+    /// `VALUES (…), (…)`: one parenthesized tuple per item, its values pushed by `row`.
+    pub fn push_values<I: IntoIterator, F: FnMut(Separated<'_>, I::Item)>(&mut self, items: I, mut row: F) {
+        self.push("VALUES ");
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push("(");
+            row(Separated { qb: self, sep: ", ", first: true }, item);
+            self.push(")");
+        }
+    }
+
+    pub fn separated(&mut self, sep: &'static str) -> Separated<'_> {
+        Separated { qb: self, sep, first: true }
+    }
+
+    pub fn build(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
+        sqlx::query_with(sqlx::AssertSqlSafe(self.sql), self.args)
+    }
+}
+
+pub(crate) struct Separated<'b> {
+    qb: &'b mut QueryBuilder,
+    sep: &'static str,
+    first: bool,
+}
+
+impl Separated<'_> {
+    pub fn push_bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
+        if !self.first {
+            self.qb.push(self.sep);
+        }
+        self.first = false;
+        self.qb.push_bind(value);
+        self
+    }
+
+    pub fn push_unseparated(&mut self, s: impl Display) -> &mut Self {
+        self.qb.push(s);
+        self
+    }
+}
