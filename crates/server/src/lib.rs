@@ -7,6 +7,7 @@
 
 pub mod admin_api;
 pub mod api;
+pub mod assist_api;
 pub mod auth;
 pub mod body;
 pub mod error;
@@ -30,11 +31,13 @@ pub struct AppState {
     pub store: Store,
     /// A hash checked when a login names an unknown user, to keep timing uniform.
     pub dummy_hash: std::sync::Arc<String>,
+    /// The assistant's models, loaded on first use and shared (`assist_api::assistant`).
+    pub assist: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<assist::Assistant>>>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        Self { store, dummy_hash: std::sync::Arc::new(auth::hash_password("lianban-dummy-password")) }
+        Self { store, dummy_hash: std::sync::Arc::new(auth::hash_password("lianban-dummy-password")), assist: Default::default() }
     }
 }
 
@@ -55,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/deadlines", get(api::deadlines))
         .route("/stats/stages", get(api::stage_stats))
         .merge(files_api::routes())
+        .merge(assist_api::routes())
         .merge(ledger_api::routes())
         .merge(admin_api::routes())
         .merge(supervision_api::routes())

@@ -311,3 +311,227 @@ async fn case_files_are_listed_with_their_seals_and_viewed_only_by_those_who_may
     let (status, _, _) = send(&app, get(&format!("/files/{fid}"), &sup)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Uploads an item through the files API with the browser's session; its id.
+async fn upload(app: &axum::Router, cookie: &str, case: &str, title: &str) -> String {
+    let q: String = form_urlencoded::byte_serialize(title.as_bytes()).collect();
+    let req = Request::post(format!("/api/v1/cases/{case}/files?title={q}"))
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(format!("{title}的内容")))
+        .unwrap();
+    let (status, _, body) = send(app, req).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string()
+}
+
+/// A theft registered, the suspect detained and interrogated (the transfer is open to the police).
+async fn theft(srv: &Server) -> String {
+    use domain::Action;
+    use domain::action::PersonInput;
+    use store::Command;
+    let reg = Action::Register {
+        title: "张三盗窃案".into(),
+        facts: "2025年8月30日，犯罪嫌疑人张三在滨江区某超市盗窃手机一部，经价格认证中心认定价值人民币3000元。张三到案后如实供述。".into(),
+        charges: vec!["盗窃".into()],
+        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+    };
+    let id = srv.store.submit(Command::new("officer", None, reg)).await.unwrap().state.id;
+    srv.clock.set(at("2025-09-01 10:00"));
+    srv.store.submit(Command::new("officer", Some(&id), Action::Detain { person: 1 })).await.unwrap();
+    srv.clock.set(at("2025-09-01 12:00"));
+    srv.store.submit(Command::new("officer", Some(&id), Action::Interrogate { person: 1 })).await.unwrap();
+    srv.clock.set(at("2025-09-02 10:00"));
+    srv.store.submit(Command::new("officer", Some(&id), Action::Release { person: 1, reason: "取保候审".into() })).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn suggestions_evidence_gaps_and_the_manifest_of_a_transfer_on_the_case_page() {
+    let srv = serve(at("2025-09-01 09:00")).await;
+    let app = server::router(server::AppState::new(srv.store.clone()));
+    let id = theft(&srv).await;
+    let case = format!("/cases/{id}");
+    let (police, csrf) = login(&app, "officer").await;
+
+    // The investigating police see suggested charges with their articles and reasons, but no
+    // sentencing reference and nothing to adopt.
+    let (status, _, page) = send(&app, get(&case, &police)).await;
+    assert_eq!(status, StatusCode::OK);
+    let assist = &page[page.find("id=\"assist\"").expect("the suggestions card") ..];
+    assert!(assist.contains("建议罪名") && assist.contains("盗窃罪") && assist.contains("《刑法》第二百六十四条"), "{assist}");
+    assert!(assist.contains("理由（"), "reasons are shown: {assist}");
+    assert!(!page.contains("量刑参考") && !page.contains("class=\"button adopt\""), "{page}");
+    // The transfer form warns of the missing evidence (the theft checklist, CPL 50 and 162) and
+    // offers nothing to send yet.
+    let gaps = &page[page.find("id=\"gaps-transfer_for_prosecution\"").expect("the evidence check in the transfer form") ..];
+    assert!(gaps.contains("证据核对（提示，不影响提交）") && gaps.contains("价格认定（鉴定）结论") && gaps.contains("犯罪嫌疑人供述和辩解"), "{gaps}");
+    assert!(page.contains("本单位尚无卷宗材料可随案移送"), "{page}");
+
+    // Two items later, the check finds the interrogation record and the appraisal.
+    let record = upload(&app, &police, &id, "张三讯问笔录").await;
+    let appraisal = upload(&app, &police, &id, "价格认定结论书").await;
+    let (_, _, page) = send(&app, get(&case, &police)).await;
+    let gaps = &page[page.find("id=\"gaps-transfer_for_prosecution\"").unwrap() ..];
+    let gaps = &gaps[..gaps.find("</fieldset>").unwrap()];
+    assert!(!gaps.contains("价格认定（鉴定）结论") && !gaps.contains("犯罪嫌疑人供述和辩解") && gaps.contains("到案经过"), "{gaps}");
+    assert!(gaps.contains(&format!("name=\"mff_{record}\"")) && gaps.contains(&format!("name=\"mff_{appraisal}\"")), "both items are offered to travel: {gaps}");
+
+    // The transfer without the token is refused and writes nothing; with it, the ticked item
+    // (only the appraisal) is frozen as the manifest of the transfer event, to the procuratorate.
+    let version = srv.store.case(&id).await.unwrap().unwrap().version;
+    let post = format!("type=transfer_for_prosecution&version={version}&mff_{appraisal}=1");
+    let (status, _, _) = send(&app, form(&format!("{case}/act"), &police, &post)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(srv.store.case_manifests(&id, None).await.unwrap().is_empty());
+    let (status, h, _) = send(&app, form(&format!("{case}/act"), &police, &format!("{post}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let ms = srv.store.case_manifests(&id, None).await.unwrap();
+    assert_eq!(ms.len(), 1);
+    let m = &ms[0];
+    assert_eq!((m.from_org.as_str(), m.to_org.as_str(), m.event_seq), ("d1-police", "d1-proc", Some(version + 1)));
+    assert_eq!(m.items.iter().map(|i| i.file_id.as_str()).collect::<Vec<_>>(), [appraisal.as_str()]);
+    assert!(location(&h).contains(&format!("manifest={}", m.id)), "{h:?}");
+    let (_, _, page) = send(&app, get(&location(&h), &police)).await;
+    assert!(page.contains("已办理：移送审查起诉") && page.contains(&format!("移送清单{}已冻结", m.id)), "{page}");
+
+    // The procuratorate reviewing for prosecution: the full suggestions, and "采用" fills the
+    // indictment's sentencing proposal — opened, with a note, not submitted.
+    let (proc, _) = login(&app, "prosecutor").await;
+    let (_, _, page) = send(&app, get(&case, &proc)).await;
+    assert!(page.contains("量刑参考") && page.contains("id=\"assist-amount\""), "{page}");
+    let href = {
+        let needle = "id=\"adopt-term\" href=\"";
+        let at = page.find(needle).expect("an adopt link for the sentencing reference") + needle.len();
+        page[at..at + page[at..].find('"').unwrap()].replace("&amp;", "&")
+    };
+    assert!(href.starts_with(&format!("/cases/{id}?adopt=")) && href.ends_with("#action-indict"), "{href}");
+    let (_, _, plain) = send(&app, get(&case, &proc)).await;
+    assert!(!plain.contains("id=\"adopted-indict\""), "nothing is filled in before adopting");
+    let (status, _, page) = send(&app, get(href.split('#').next().unwrap(), &proc)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"action-indict\" open"), "the indictment form is opened");
+    assert!(page.contains("id=\"adopted-indict\"") && page.contains("请核对、修改后自行提交"), "{page}");
+    let input = &page[page.find("id=\"indict-proposal\"").unwrap()..];
+    let input = &input[..input.find('>').unwrap()];
+    assert!(input.contains("value=\"以盗窃罪追诉，建议判处"), "the proposal is pre-filled: {input}");
+    assert_eq!(srv.store.case(&id).await.unwrap().unwrap().stage, domain::Stage::ProsecutionReview, "adopting decides nothing");
+    // The indictment form shows the evidence check and offers the received item to the court.
+    let gaps = &page[page.find("id=\"gaps-indict\"").expect("the evidence check in the indictment form") ..];
+    assert!(gaps.contains(&format!("name=\"mff_{appraisal}\"")) && !gaps.contains(&format!("name=\"mff_{record}\"")), "only what the procuratorate received: {gaps}");
+
+    // The receiving procuratorate reads exactly the manifest's items.
+    let (status, _, files) = send(&app, get(&format!("{case}/files"), &proc)).await;
+    assert_eq!(status, StatusCode::OK);
+    let sec = &files[files.find("id=\"manifests\"").unwrap()..];
+    assert!(sec.contains(&m.id) && sec.contains("本单位收到") && sec.contains("随“移送审查起诉”") && sec.contains(&format!("href=\"/files/{appraisal}\"")), "{sec}");
+    let (status, _, _) = send(&app, get(&format!("/files/{appraisal}"), &proc)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send(&app, get(&format!("/files/{record}"), &proc)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "an item left out of the manifest stays with the police");
+
+    // The committee gets no suggestions; the court, before the indictment, not even the case.
+    let (sup, _) = login(&app, "supervisor").await;
+    let (_, _, page) = send(&app, get(&case, &sup)).await;
+    assert!(!page.contains("辅助办案建议"), "{page}");
+    let (court, _) = login(&app, "judge").await;
+    let (status, _, page) = send(&app, get(&format!("{case}?adopt=%E7%9B%97%E7%AA%83"), &court)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("建议罪名"));
+}
+
+#[tokio::test]
+async fn volumes_are_created_and_ordered_and_manifests_frozen_on_the_files_page() {
+    let srv = serve(at("2025-09-01 09:00")).await;
+    let app = server::router(server::AppState::new(srv.store.clone()));
+    let id = theft(&srv).await;
+    let (police, csrf) = login(&app, "officer").await;
+    let a = upload(&app, &police, &id, "受案登记表").await;
+    let b = upload(&app, &police, &id, "讯问笔录").await;
+    let c = upload(&app, &police, &id, "现场勘验笔录").await;
+    let page_url = format!("/cases/{id}/files");
+    let (status, _, page) = send(&app, get(&page_url, &police)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"volumes-empty\"") && page.contains("id=\"volume-form\""), "{page}");
+    for f in [&a, &b, &c] {
+        assert!(page.contains(&format!("name=\"item_{f}\"")), "{page}");
+    }
+
+    // Creating a volume needs the token.
+    let create = format!("/cases/{id}/files/volumes");
+    let body = format!("title=%E7%AC%AC%E4%B8%80%E5%8D%B7&item_{a}=1&item_{b}=1");
+    let (status, _, _) = send(&app, form(&create, &police, &body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(srv.store.case_volumes(&id, None).await.unwrap().is_empty());
+    let (status, h, _) = send(&app, form(&create, &police, &format!("{body}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let vs = srv.store.case_volumes(&id, None).await.unwrap();
+    assert_eq!(vs.len(), 1);
+    let v = &vs[0];
+    assert_eq!((v.title.as_str(), v.org.as_str()), ("第一卷", "d1-police"));
+    let order = |v: &store::Volume| v.items.iter().map(|i| i.file_id.clone()).collect::<Vec<_>>();
+    assert_eq!(order(v), [a.clone(), b.clone()]);
+    assert!(location(&h).starts_with(&format!("/cases/{id}/files?done=volume#volume-")), "{h:?}");
+    // An empty title is refused with the store's reason, and nothing is created.
+    let (status, _, page) = send(&app, form(&create, &police, &format!("title=+&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("未能保存"), "{page}");
+    assert_eq!(srv.store.case_volumes(&id, None).await.unwrap().len(), 1);
+
+    // Reordering: numbers give the order; an item is added at the end; one is taken out.
+    let items = format!("/cases/{id}/files/volumes/{}", v.id);
+    let (status, _, _) = send(&app, form(&items, &police, &format!("pos_{a}=2&pos_{b}=1&add={c}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(order(&srv.store.volume(&v.id).await.unwrap().unwrap()), [b.clone(), a.clone(), c.clone()]);
+    let (status, _, _) = send(&app, form(&items, &police, &format!("pos_{a}=1&pos_{b}=2&pos_{c}=3&rm_{b}=1&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(order(&srv.store.volume(&v.id).await.unwrap().unwrap()), [a.clone(), c.clone()]);
+    let (status, _, page) = send(&app, form(&items, &police, &format!("pos_{a}=x&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("序号应为正整数"), "{page}");
+    let (status, _, _) = send(&app, form(&items, &police, &format!("pos_{a}=9"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no token");
+    assert_eq!(order(&srv.store.volume(&v.id).await.unwrap().unwrap()), [a.clone(), c.clone()]);
+    // The page shows the catalogue in its order.
+    let (_, _, page) = send(&app, get(&format!("{page_url}?done=items"), &police)).await;
+    assert!(page.contains("卷内目录已保存"), "{page}");
+    let vol = &page[page.find(&format!("id=\"volume-{}\"", v.id)).unwrap()..];
+    let (pa, pc) = (vol.find("受案登记表").unwrap(), vol.find("现场勘验笔录").unwrap());
+    assert!(pa < pc, "in catalogue order");
+
+    // The case page's transfer form offers the volume as a whole, and the files outside it.
+    let (_, _, page) = send(&app, get(&format!("/cases/{id}"), &police)).await;
+    let choice = &page[page.find("id=\"manifest-transfer_for_prosecution\"").unwrap()..];
+    let choice = &choice[..choice.find("</fieldset>").unwrap()];
+    assert!(choice.contains(&format!("name=\"mfv_{}\"", v.id)) && choice.contains(&format!("name=\"mff_{b}\"")) && !choice.contains(&format!("name=\"mff_{a}\"")), "{choice}");
+
+    // Another county's court neither sees nor changes the volumes; the committee only reads.
+    let (court, court_csrf) = login(&app, "judge").await;
+    let (status, _, _) = send(&app, get(&page_url, &court)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(&app, form(&create, &court, &format!("title=x&csrf={court_csrf}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (sup, sup_csrf) = login(&app, "supervisor").await;
+    let (status, _, page) = send(&app, get(&page_url, &sup)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("第一卷") && !page.contains("id=\"volume-form\""), "{page}");
+    let (status, _, _) = send(&app, form(&create, &sup, &format!("title=x&csrf={sup_csrf}"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A manifest frozen on the files page: the volume's items in catalogue order, then the item.
+    let freeze = format!("/cases/{id}/files/manifests");
+    let (status, _, _) = send(&app, form(&freeze, &police, &format!("to_org=d1-proc&mfv_{}=1&mff_{b}=1", v.id))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, page) = send(&app, form(&freeze, &police, &format!("to_org=d1-police&mff_{b}=1&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("不能移送给本单位"), "{page}");
+    let (status, _, _) = send(&app, form(&freeze, &police, &format!("to_org=d1-proc&event_seq=1&mfv_{}=1&mff_{b}=1&csrf={csrf}", v.id))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let ms = srv.store.case_manifests(&id, None).await.unwrap();
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].items.iter().map(|i| i.file_id.clone()).collect::<Vec<_>>(), [a.clone(), c.clone(), b.clone()]);
+    assert_eq!(ms[0].event_seq, Some(1));
+    let (_, _, page) = send(&app, get(&page_url, &police)).await;
+    let sec = &page[page.find("id=\"manifests\"").unwrap()..];
+    assert!(sec.contains(&ms[0].id) && sec.contains("本单位发出") && sec.contains("随“刑事立案”") && sec.contains(&ms[0].hash), "{sec}");
+}

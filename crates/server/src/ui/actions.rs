@@ -157,6 +157,32 @@ impl Offer {
     pub fn available(&self) -> bool {
         self.refusal.is_none()
     }
+
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+}
+
+/// A suggestion adopted into a form (`?adopt=` on the case page): the form is opened with these
+/// values filled in; the person still reads and submits it.
+pub struct Adopted {
+    /// The action kind whose form is pre-filled.
+    pub kind: &'static str,
+    /// The indictment's sentencing proposal.
+    pub proposal: String,
+    /// The judgment's sentence for each person: (`prison` | `life` | `death`, months).
+    pub sentence: (&'static str, u32),
+    /// Shown above the form's fields.
+    pub note: String,
+}
+
+/// What the case page adds to the action forms.
+#[derive(Default)]
+pub struct Extras {
+    pub adopted: Option<Adopted>,
+    /// Markup placed inside a form before its submit button, by action kind (the evidence check,
+    /// the choice of what travels with a transfer).
+    pub inserts: HashMap<&'static str, Markup>,
 }
 
 /// Every action of the user's agency, decided on a copy of the state.
@@ -211,7 +237,8 @@ fn person_select(s: &CaseState, o: &Offer) -> Markup {
     }
 }
 
-fn verdict_fields(s: &CaseState, kind: &str) -> Markup {
+fn verdict_fields(s: &CaseState, kind: &str, adopted: Option<&Adopted>) -> Markup {
+    let (sentence, months) = adopted.map_or(("prison", 12), |a| (a.sentence.0, a.sentence.1));
     html! {
         fieldset class="verdicts" {
             legend { "判决结果（每名被告人）" }
@@ -229,19 +256,19 @@ fn verdict_fields(s: &CaseState, kind: &str) -> Markup {
                     div class="field" {
                         label for=(format!("{pfx}-s")) { "刑罚" }
                         select id=(format!("{pfx}-s")) name=(format!("s{}", p.no)) {
-                            option value="prison" { "有期徒刑" }
+                            option value="prison" selected[sentence == "prison"] { "有期徒刑" }
                             option value="probation" { "有期徒刑缓刑" }
                             option value="criminal_detention" { "拘役" }
                             option value="control" { "管制" }
                             option value="fine_only" { "单处罚金" }
-                            option value="life" { "无期徒刑" }
+                            option value="life" selected[sentence == "life"] { "无期徒刑" }
                             option value="death_reprieve" { "死刑缓期二年执行" }
-                            option value="death" { "死刑" }
+                            option value="death" selected[sentence == "death"] { "死刑" }
                         }
                     }
                     div class="field small-num" {
                         label for=(format!("{pfx}-m")) { "刑期（月）" }
-                        input id=(format!("{pfx}-m")) name=(format!("m{}", p.no)) type="number" min="0" max="300" value="12";
+                        input id=(format!("{pfx}-m")) name=(format!("m{}", p.no)) type="number" min="0" max="300" value=(months);
                     }
                     div class="field small-num" {
                         label for=(format!("{pfx}-p")) { "缓刑考验期（月）" }
@@ -258,8 +285,9 @@ fn verdict_fields(s: &CaseState, kind: &str) -> Markup {
     }
 }
 
-fn field(s: &CaseState, o: &Offer, f: Field, dir: &Directory, now: DateTime<Utc>) -> Markup {
+fn field(s: &CaseState, o: &Offer, f: Field, dir: &Directory, now: DateTime<Utc>, adopted: Option<&Adopted>) -> Markup {
     let id = |n: &str| format!("{}-{n}", o.kind);
+    let adopted = adopted.filter(|a| a.kind == o.kind);
     match f {
         Reason => html! {
             div class="field" {
@@ -298,7 +326,7 @@ fn field(s: &CaseState, o: &Offer, f: Field, dir: &Directory, now: DateTime<Utc>
         SentencingProposal => html! {
             div class="field" {
                 label for=(id("proposal")) { "量刑建议（认罪认罚案件）" }
-                input id=(id("proposal")) name="sentencing_proposal" type="text" maxlength="500" placeholder="如：有期徒刑一年，缓刑一年";
+                input id=(id("proposal")) name="sentencing_proposal" type="text" maxlength="500" placeholder="如：有期徒刑一年，缓刑一年" value=[adopted.map(|a| a.proposal.as_str())];
             }
         },
         NonProsecutionBasis => html! {
@@ -350,7 +378,7 @@ fn field(s: &CaseState, o: &Offer, f: Field, dir: &Directory, now: DateTime<Utc>
                 }
             }
         }
-        Verdicts => verdict_fields(s, o.kind),
+        Verdicts => verdict_fields(s, o.kind, adopted),
         SecondInstanceOutcome => html! {
             div class="field" {
                 label for=(id("outcome")) { "二审结果" }
@@ -373,7 +401,8 @@ fn confirm_text(o: &Offer, s: &CaseState, now: DateTime<Utc>) -> String {
 }
 
 /// The actions panel of the case page.
-pub fn panel(s: &CaseState, offers: &[Offer], csrf: &str, dir: &Directory, now: DateTime<Utc>) -> Markup {
+pub fn panel(s: &CaseState, offers: &[Offer], csrf: &str, dir: &Directory, now: DateTime<Utc>, extras: &Extras) -> Markup {
+    let adopted = extras.adopted.as_ref();
     let (open, closed): (Vec<&Offer>, Vec<&Offer>) = offers.iter().partition(|o| o.available());
     html! {
         @if open.is_empty() {
@@ -381,15 +410,17 @@ pub fn panel(s: &CaseState, offers: &[Offer], csrf: &str, dir: &Directory, now: 
         }
         div class="actions" {
             @for o in &open {
-                details class="action" id=(format!("action-{}", o.kind)) open[open.len() == 1] {
+                details class="action" id=(format!("action-{}", o.kind)) open[open.len() == 1 || adopted.is_some_and(|a| a.kind == o.kind)] {
                     summary { (o.label) }
                     form method="post" action=(format!("/cases/{}/act", s.id)) data-confirm=(confirm_text(o, s, now)) {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="type" value=(o.kind);
                         input type="hidden" name="version" value=(s.version);
                         input type="hidden" name="request_id" value=(request_id());
+                        @if let Some(a) = adopted.filter(|a| a.kind == o.kind) { p class="flash ok small adopted" id=(format!("adopted-{}", o.kind)) { (a.note) } }
                         @if o.spec.per_person { (person_select(s, o)) }
-                        @for f in o.spec.fields { (field(s, o, *f, dir, now)) }
+                        @for f in o.spec.fields { (field(s, o, *f, dir, now, adopted)) }
+                        @if let Some(m) = extras.inserts.get(o.kind) { (m.clone()) }
                         button type="submit" class="primary" id=(format!("submit-{}", o.kind)) { "办理：" (o.label) }
                     }
                 }

@@ -17,6 +17,7 @@
 
 mod access;
 mod actions;
+mod assist;
 mod chart;
 mod files;
 mod layout;
@@ -50,6 +51,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/act", post(pages::act))
         .route("/dashboard", get(pages::dashboard))
         .route("/files/{fid}", get(files::view))
+        .route("/cases/{id}/files", get(files::page))
+        .route("/cases/{id}/files/volumes", post(files::create_volume))
+        .route("/cases/{id}/files/volumes/{vid}", post(files::set_items))
+        .route("/cases/{id}/files/manifests", post(files::freeze))
         .route("/supervision/report", get(supervision::report_page))
         .route("/supervision/report.csv", get(supervision::report_csv))
         .route("/supervision/findings/{id}/ack", post(supervision::ack_finding))

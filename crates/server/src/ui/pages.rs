@@ -373,6 +373,10 @@ pub struct CaseParams {
     done: Option<String>,
     sv: Option<String>,
     uploaded: Option<String>,
+    /// A suggested charge whose sentencing reference is adopted into a form.
+    adopt: Option<String>,
+    /// The manifest frozen with the action just taken.
+    manifest: Option<String>,
 }
 
 fn custody_text(c: &Custody) -> String {
@@ -396,7 +400,7 @@ fn arrest_text(a: ArrestReview) -> &'static str {
     }
 }
 
-async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, String)>) -> Result<Markup, Response> {
+async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, String)>, adopt: Option<&str>) -> Result<Markup, Response> {
     // The API's decision and masking: absent (404, audited) when the user may not read the case;
     // persons masked as `GET /api/v1/cases/{id}` masks them, unmasked reads recorded.
     let why = "GET /cases/{id} (web)";
@@ -425,6 +429,15 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
     let running: Vec<DeadlineView> = running.into_iter().map(|d| deadline_view(d.deadline.clone(), now)).collect();
     let supervision = super::supervision::case_section(st, u, id).await?;
     let files = super::files::case_section(st, u, id).await?;
+    let assist = super::assist::case_section(st, u, &raw, &s, &f, &offers, adopt).await?;
+    let mut extras = actions::Extras { adopted: assist.as_ref().and_then(|a| a.adopted.as_ref()).map(|a| actions::Adopted { kind: a.kind, proposal: a.proposal.clone(), sentence: a.sentence, note: a.note.clone() }), ..Default::default() };
+    for kind in SENDS_FILES {
+        if offers.iter().any(|o| o.available() && o.kind() == kind) && u.cu.org.kind != AgencyKind::Committee {
+            let gaps = super::assist::gaps_note(st, u, &raw, &s, kind).await?;
+            let choice = super::files::manifest_choice(st, u, &raw, kind).await?;
+            extras.inserts.insert(kind, html! { (gaps) (choice) });
+        }
+    }
     Ok(html! {
         @if let Some((ok, msg)) = flash {
             div class=(if ok { "flash ok" } else { "flash error" }) role=(if ok { "status" } else { "alert" }) id="flash" { (msg) }
@@ -452,8 +465,9 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
             div class="col-main" {
                 section class="card" aria-labelledby="h-actions" id="actions" {
                     h2 id="h-actions" { "办理" }
-                    (actions::panel(&s, &offers, &u.csrf, &dir, now))
+                    (actions::panel(&s, &offers, &u.csrf, &dir, now, &extras))
                 }
+                @if let Some(a) = &assist { (a.markup.clone()) }
                 section class="card" aria-labelledby="h-deadlines" {
                     h2 id="h-deadlines" { "正在计算的期限（" (running.len()) "）" }
                     @if running.is_empty() { p class="muted" { "当前没有正在计算的法定期限。" } } @else { (deadlines_table(&running, &dir, false)) }
@@ -544,6 +558,11 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
     })
 }
 
+/// The actions that send the case file to another agency: the arrest request (CPL 87), the
+/// transfer for prosecution (CPL 162) and the indictment (CPL 176). Their forms show the evidence
+/// check and the choice of what travels, frozen as a manifest.
+const SENDS_FILES: [&str; 3] = ["request_arrest", "transfer_for_prosecution", "indict"];
+
 /// `GET /cases/{id}`: the case page.
 pub async fn case_page(State(st): State<AppState>, u: UiUser, Path(id): Path<String>, Query(p): Query<CaseParams>) -> PageResult {
     let flash = p.done.as_deref().map(|k| {
@@ -551,14 +570,18 @@ pub async fn case_page(State(st): State<AppState>, u: UiUser, Path(id): Path<Str
         (true, format!("已办理：{label}。已记入办案记录。"))
     });
     let flash = flash.or_else(|| sv_flash(p.sv.as_deref()).map(|m| (true, m.to_string())));
+    let flash = flash.map(|(ok, m)| match &p.manifest {
+        Some(mid) => (ok, format!("{m}移送清单{mid}已冻结，随案移送。")),
+        None => (ok, m),
+    });
     let flash = flash.or_else(|| p.uploaded.as_ref().map(|_| (true, "材料已上传并加盖本单位电子印章，已记入卷宗记录。".to_string())));
-    let body = render_case(&st, &u, &id, flash).await?;
+    let body = render_case(&st, &u, &id, flash, p.adopt.as_deref()).await?;
     Ok(Page::user(&id, &u, Nav::Cases).render(body).into_response())
 }
 
 /// The case page again, with the reason an action was refused.
 async fn refused(st: &AppState, u: &UiUser, id: &str, status: StatusCode, msg: String) -> PageResult {
-    let body = render_case(st, u, id, Some((false, msg))).await?;
+    let body = render_case(st, u, id, Some((false, msg)), None).await?;
     Ok((status, Page::user(id, u, Nav::Cases).render(body)).into_response())
 }
 
@@ -590,7 +613,25 @@ pub async fn act(State(st): State<AppState>, u: UiUser, headers: HeaderMap, Path
         claimed_at: None,
     };
     match st.store.submit(cmd).await {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{}?done={}", urlencode(&id), kind)).into_response()),
+        Ok(out) => {
+            // What travels with it: the volumes and items ticked in the form, frozen as the
+            // manifest of this very event, addressed to where the domain routed the case.
+            let (volumes, files) = super::files::manifest_picks(&f);
+            if !SENDS_FILES.contains(&kind) || (volumes.is_empty() && files.is_empty()) || out.replayed {
+                return Ok(Redirect::to(&format!("/cases/{}?done={}", urlencode(&id), kind)).into_response());
+            }
+            let Some(to) = out.event.route.clone() else {
+                return refused(&st, &u, &id, StatusCode::UNPROCESSABLE_ENTITY, format!("已办理：{label}。但本操作没有接收单位，移送清单未冻结。")).await;
+            };
+            let actor = store::FileActor { user: u.cu.user.id.clone(), org: u.cu.org.id.clone() };
+            match st.store.freeze_manifest(&id, &actor, &to, Some(out.event.seq), &volumes, &files).await {
+                Ok(m) => Ok(Redirect::to(&format!("/cases/{}?done={}&manifest={}", urlencode(&id), kind, urlencode(&m.id))).into_response()),
+                Err(e) => {
+                    let e: ApiError = e.into();
+                    refused(&st, &u, &id, StatusCode::UNPROCESSABLE_ENTITY, format!("已办理：{label}。但移送清单未能冻结：{}。请在卷宗管理页补充冻结。", e.message)).await
+                }
+            }
+        }
         Err(e) => {
             let e: ApiError = e.into();
             let msg = match &e.citation { Some(c) if !e.message.contains(c.as_str()) => format!("{}（依据{c}）", e.message), _ => e.message.clone() };
