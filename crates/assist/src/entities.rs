@@ -94,13 +94,13 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                     while k < ch.len() && ch[k].is_ascii_digit() {
                         k += 1;
                     }
-                    if k > before && k < ch.len() && "月日时分号".contains(ch[k]) {
+                    if k > before && k < ch.len() && "月日时分号点".contains(ch[k]) {
                         k += 1;
                         continue;
                     }
                     k = before;
                     let mut matched = false;
-                    for w in ["底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
+                    for w in ["份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
                         if starts_with(ch, k, w) {
                             k += w.chars().count();
                             matched = true;
@@ -111,7 +111,11 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                         break;
                     }
                 }
-                out.push((i, k));
+                // dates of the arrest or the return of goods are not the time of the theft
+                let next: String = ch[k..(k + 16).min(ch.len())].iter().collect();
+                if !["民警", "公安", "抓获", "归案", "发还"].iter().any(|w| next.contains(w)) {
+                    out.push((i, k));
+                }
                 i = k;
                 continue;
             }
@@ -121,6 +125,108 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Items listed after a theft verb at `from`: up to the end of the clause (，。；), parenthetical
+/// remarks skipped, split on 、/及/和, each without a leading 被害人 or location, money left out.
+fn item_list(ch: &[char], from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut j = from;
+    let mut depth = 0;
+    let mut seg_start = from;
+    let push = |a: usize, b: usize, out: &mut Vec<(usize, usize)>| {
+        let mut a = a;
+        for p in ["被害人", "了", "其"] {
+            if starts_with(ch, a, p) {
+                a += p.chars().count();
+            }
+        }
+        let mut b = b;
+        while b > a && (ch[b - 1] == '后' || ch[b - 1] == '等') {
+            b -= 1;
+        }
+        let a = strip_location(ch, a, b);
+        let text: String = ch[a..b].iter().collect();
+        if b > a + 1 && !text.contains('元') && !text.contains("财物") {
+            out.push((a, b));
+        }
+    };
+    while j < ch.len() && j - from < 80 {
+        let c = ch[j];
+        if c == '（' || c == '(' {
+            // a remark (`（经鉴定价值人民币2550元）`) ends the item; a model name continues it
+            let close = (j..ch.len().min(j + 40)).find(|&k| ch[k] == '）' || ch[k] == ')').unwrap_or(j);
+            let inner: String = ch[j..close].iter().collect();
+            let remark = close == j || ["元", "价值", "鉴定", "经", "已"].iter().any(|w| inner.contains(w));
+            if !remark && depth == 0 {
+                j = close + 1;
+                continue;
+            }
+            if depth == 0 && seg_start != usize::MAX && j > seg_start {
+                push(seg_start, j, &mut out);
+                seg_start = usize::MAX;
+            }
+            depth += 1;
+        } else if c == '）' || c == ')' {
+            depth -= 1;
+            if depth <= 0 {
+                depth = 0;
+            }
+        } else if depth == 0 {
+            if "，。；;,\n：:".contains(c) {
+                break;
+            }
+            // the item ends where the clause goes on (`…电缆线时被人发现`, `…电动机至赣州市`)
+            if j > from && ["时", "后卖", "卖给", "卖至", "至", "后", "的三轮", "以"].iter().any(|w| starts_with(ch, j, w)) && seg_start != usize::MAX && j > seg_start + 1 {
+                push(seg_start, j, &mut out);
+                seg_start = usize::MAX;
+                break;
+            }
+            if c == '、' || c == '及' || c == '和' {
+                if seg_start != usize::MAX && j > seg_start {
+                    push(seg_start, j, &mut out);
+                }
+                seg_start = j + 1;
+            } else if seg_start == usize::MAX {
+                // text after a parenthesis that is not a new item: ignore until the next 、
+            }
+        }
+        j += 1;
+    }
+    if seg_start != usize::MAX && j > seg_start {
+        push(seg_start, j.min(ch.len()), &mut out);
+    }
+    out
+}
+
+/// Drop a leading location modifier of an object: `放在…的`, `…上的`, `眉山市…楼顶`.
+fn strip_location(ch: &[char], a: usize, b: usize) -> usize {
+    let ph = &ch[a..b];
+    // `该套房配电箱内电线三根`
+    if let Some(d) = ph.iter().rposition(|c| *c == '内') {
+        if d >= 2 && d + 3 < ph.len() && !ph[..d].contains(&'的') && ph[d + 1] != '有' {
+            return a + d + 1;
+        }
+    }
+    if let Some(d) = ph.iter().rposition(|c| *c == '的') {
+        let head: String = ph[..d].iter().collect();
+        if d + 2 < ph.len() && (head.contains('在') || ["上", "内", "里", "中", "处", "村", "区", "组", "店", "楼", "房", "室"].iter().any(|w| head.ends_with(w))) {
+            return a + d + 1;
+        }
+    }
+    let text: String = ph.iter().collect();
+    let head: String = ph.iter().take(6).collect();
+    if head.contains('市') || head.contains('县') || head.contains('区') {
+        for w in ["楼顶", "楼下", "门口", "门前", "院内", "室内", "店内", "”", "厂", "处"] {
+            if let Some(p) = text.rfind(w) {
+                let e = text[..p].chars().count() + w.chars().count();
+                if e + 2 <= ph.len() {
+                    return a + e;
+                }
+            }
+        }
+    }
+    a
 }
 
 fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
@@ -137,30 +243,53 @@ impl EntityModel {
         let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
         let mut reasons = Vec::new();
 
-        // persons
+        // persons: names joined by 、 share one role, decided by the words before the first
+        // and after the last
         let names = find_names(&ch);
         let mut suspects: Vec<String> = Vec::new();
-        for &(a, b) in &names {
-            let name = s(&ch, a, b);
+        let mut g = 0;
+        while g < names.len() {
+            let mut h = g;
+            while h + 1 < names.len() && names[h].1 < ch.len() && ch[names[h].1] == '、' && names[h + 1].0 == names[h].1 + 1 {
+                h += 1;
+            }
+            let (a, _) = names[g];
+            let (_, b) = names[h];
+            let name = s(&ch, names[g].0, names[g].1);
             let pre: String = ch[a.saturating_sub(5)..a].iter().collect();
-            let post: String = ch[b..(b + 3).min(ch.len())].iter().collect();
+            let post: String = ch[b..(b + 4).min(ch.len())].iter().collect();
             let kind = if pre.ends_with("被告人") || pre.ends_with("犯罪嫌疑人") || pre.ends_with("被告") {
                 "犯罪嫌疑人"
             } else if pre.ends_with("被害人") || pre.ends_with("受害人") || pre.ends_with("害人") {
                 "受害人"
+            } else if ["伙同", "结伙", "同案犯", "违法行为人", "指使"].iter().any(|v| pre.ends_with(v))
+                || ["（已判决", "（另案", "（均已", "（已", "(已", "(另案", "等人", "共同", "结伙", "经预谋", "预谋", "先后", "独自", "驾车", "遂"].iter().any(|v| post.starts_with(v))
+            {
+                "犯罪嫌疑人"
             } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
-            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走"].iter().any(|v| post.starts_with(v))
-                && !["失主", "从", "窃得", "盗得", "盗走", "偷走", "窃取", "盗窃"].iter().any(|v| pre.ends_with(v))
+            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走", "还"].iter().any(|v| post.starts_with(v))
+                && !["失主", "从", "窃得", "盗得", "盗走", "偷走", "窃取", "盗窃", "民警", "抓获"].iter().any(|v| pre.ends_with(v))
             {
                 "犯罪嫌疑人"
             } else {
                 "受害人"
             };
-            if kind == "犯罪嫌疑人" {
-                suspects.push(name.clone());
+            for &(a, b) in &names[g..=h] {
+                // `黄某某12个`: the digits are a count
+                let mut b = b;
+                if b < ch.len() && "个只台部辆件条根块把".contains(ch[b]) {
+                    while b > a && ch[b - 1].is_ascii_digit() {
+                        b -= 1;
+                    }
+                }
+                let n = s(&ch, a, b);
+                if kind == "犯罪嫌疑人" {
+                    suspects.push(n.clone());
+                }
+                found.push((kind, a, b));
             }
-            found.push((kind, a, b));
+            g = h + 1;
         }
 
         // times
@@ -206,32 +335,18 @@ impl EntityModel {
             }
         }
 
-        // stolen items: after a theft verb, or "将X盗走", or "X价值" subject
+        // stolen items: after a theft verb (a list `A、B及C` gives each item), or "将X盗走",
+        // or "X价值" subject
         for (i, _) in ch.iter().enumerate() {
             for v in STEAL_VERBS {
                 if starts_with(&ch, i, v) {
                     let from = i + v.chars().count();
                     let end = clause_end(&ch, from, 30);
                     let phrase = s(&ch, from, end);
-                    let not_item = ["之", "罪", "行为", "作案", "的", "念", "意", "财物", "他人"].iter().any(|w| phrase.starts_with(w));
+                    let not_item = ["之", "罪", "行为", "作案", "的", "念", "意", "财物", "他人", "来的", "所得", "完成", "事实", "数额", "既遂", "共计", "后", "次", "得手", "成功"].iter().any(|w| phrase.starts_with(w));
                     if end > from && !phrase.contains('元') && !not_item {
-                        // drop a leading victim name / 被害人 prefix
-                        let mut st = from;
-                        for p in ["被害人", "了"] {
-                            if starts_with(&ch, st, p) {
-                                st += p.chars().count();
-                            }
-                        }
-                        // drop a leading location modifier: 放在…的 / 安装在…的 / …上的
-                        let ph: Vec<char> = ch[st..end].to_vec();
-                        if let Some(d) = ph.iter().rposition(|c| *c == '的') {
-                            let head: String = ph[..d].iter().collect();
-                            if d + 2 < ph.len() && (head.contains('在') || head.ends_with('上') || head.ends_with('内') || head.ends_with('里') || head.ends_with('中')) {
-                                st += d + 1;
-                            }
-                        }
-                        if st < end {
-                            found.push(("被盗物品", st, end));
+                        for (a, b) in item_list(&ch, from) {
+                            found.push(("被盗物品", a, b));
                         }
                     }
                     break;
@@ -252,14 +367,46 @@ impl EntityModel {
                 for v in ["盗走", "窃走", "偷走", "拿走", "盗窃", "缴获", "追回", "发还", "返还", "退还"] {
                     let vc: Vec<char> = v.chars().collect();
                     if let Some(p) = (i + 1..end.saturating_sub(1)).find(|&p| ch[p..].starts_with(&vc)) {
-                        if p > i + 1 {
-                            found.push(("被盗物品", i + 1, p));
+                        let mut a = i + 1;
+                        if ch[a] == '其' {
+                            a += 1;
+                        }
+                        let a = strip_location(&ch, a, p);
+                        if p > a && !s(&ch, a, p).contains('元') {
+                            found.push(("被盗物品", a, p));
                         }
                         break;
                     }
                 }
             }
         }
+        // "被盗摩托车已发还", "四台被盗手机"
+        let mut k = 0;
+        while k + 2 < ch.len() {
+            if ch[k] == '被' && ch[k + 1] == '盗' && is_cjk(ch[k + 2]) && !"窃走取得的物".contains(ch[k + 2]) {
+                let mut a = k;
+                while a > 0 && (crate::numerals::is_cn_numeral_char(ch[a - 1]) || "台部辆个件只条块根".contains(ch[a - 1])) && k - a < 3 {
+                    a -= 1;
+                }
+                if a < k && !crate::numerals::is_cn_numeral_char(ch[a]) {
+                    a = k;
+                }
+                let mut e = k + 2;
+                while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - k < 14 && !BREAK.contains(ch[e]) {
+                    if ["已", "经", "价值", "被", "以", "的", "在", "共", "于", "均", "系", "全部", "等", "后", "卖", "发还", "情况", "现", "及", "和"].iter().any(|w| starts_with(&ch, e, w)) {
+                        break;
+                    }
+                    e += 1;
+                }
+                if e > k + 3 || (e == k + 3 && !"物品财赃".contains(ch[k + 2])) {
+                    found.push(("被盗物品", a, e));
+                }
+                k = e;
+                continue;
+            }
+            k += 1;
+        }
+
         // "经鉴定，被盗手机价值…" / "该手机价值…"
         let mut k = 0;
         while k + 1 < ch.len() {
@@ -269,7 +416,7 @@ impl EntityModel {
                     a -= 1;
                 }
                 let mut phrase_start = a;
-                for p in ["经鉴定", "经", "计", "共计"] {
+                for p in ["经鉴定", "经", "计", "共计", "上述", "此"] {
                     if starts_with(&ch, phrase_start, p) {
                         phrase_start += p.chars().count();
                     }
@@ -283,21 +430,58 @@ impl EntityModel {
             k += 1;
         }
 
-        // tools
+        // tools: after 用/持/使用/携带 (a list `扳手、启子、螺丝刀等工具` as a whole, without a
+        // modifier such as `随身携带的`), and the vehicle driven to the scene
         for (i, _) in ch.iter().enumerate() {
-            for cue in ["作案工具", "用", "持", "使用", "携带"] {
+            for cue in ["作案工具", "使用", "携带", "用", "持"] {
                 if starts_with(&ch, i, cue) {
                     let from = i + cue.chars().count();
                     let end = clause_end(&ch, from, 15);
                     let phrase = s(&ch, from, end);
                     for t in &self.tools {
                         if let Some(p) = phrase.find(t.as_str()) {
-                            let e = from + phrase[..p].chars().count() + t.chars().count();
-                            // stop before the verb that follows the tool
-                            found.push(("作案工具", from, e));
+                            let mut e = from + phrase[..p].chars().count() + t.chars().count();
+                            let mut st = from;
+                            if let Some(d) = ch[from..e].iter().rposition(|c| *c == '的') {
+                                st = from + d + 1;
+                            }
+                            // further tools of a list
+                            loop {
+                                if e < ch.len() && (ch[e] == '、' || ch[e] == '和') {
+                                    let seg_end = clause_end(&ch, e + 1, 8);
+                                    let seg = s(&ch, e + 1, seg_end);
+                                    if let Some(t2) = self.tools.iter().find(|t2| seg.contains(t2.as_str())) {
+                                        e = e + 1 + seg[..seg.find(t2.as_str()).unwrap()].chars().count() + t2.chars().count();
+                                        continue;
+                                    }
+                                }
+                                break;
+                            }
+                            if starts_with(&ch, e, "等工具") {
+                                e += 3;
+                            } else if starts_with(&ch, e, "等作案工具") {
+                                e += 5;
+                            }
+                            if e > st {
+                                found.push(("作案工具", st, e));
+                            }
                             break;
                         }
                     }
+                    break;
+                }
+            }
+            for cue in ["驾驶", "驾"] {
+                if starts_with(&ch, i, cue) && !(cue == "驾" && starts_with(&ch, i, "驾驶")) {
+                    let from = i + cue.chars().count();
+                    let end = clause_end(&ch, from, 14);
+                    if let Some(p) = (from..end).find(|&k| ch[k] == '车') {
+                        let tail: String = ch[p + 1..(p + 3).min(ch.len())].iter().collect();
+                        if p + 1 - from <= 12 && !tail.starts_with('辆') {
+                            found.push(("作案工具", from, p + 1));
+                        }
+                    }
+                    break;
                 }
             }
         }
@@ -374,7 +558,7 @@ pub fn train_entities(drug_names: Vec<String>) -> EntityModel {
     let mut drugs = drug_names;
     drugs.sort();
     drugs.dedup();
-    let tools = ["螺丝刀", "起子", "扳手", "钥匙", "老虎钳", "钳子", "剪刀", "刀片", "铁棍", "撬棍", "锤子", "钢锯", "钓鱼竿", "钓鱼杆", "液压剪", "断线钳", "万能钥匙", "手套", "刀", "钳", "撬杠", "镊子", "铁丝", "锯"]
+    let tools = ["螺丝刀", "起子", "扳手", "钥匙", "老虎钳", "钳子", "剪刀", "刀片", "铁棍", "撬棍", "锤子", "钢锯", "钓鱼竿", "钓鱼杆", "液压剪", "断线钳", "万能钥匙", "手套", "刀", "钳", "撬杠", "镊子", "铁丝", "锯", "刀具", "螺丝批", "启子", "开锁工具", "塑料管", "工具"]
         .iter()
         .map(|s| s.to_string())
         .collect();
