@@ -104,6 +104,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!("get" "/api/v1/stats/stages", "cases", "各阶段案件数", NoBody, &[], 200, true, Object),
     ep!("post" "/api/v1/cases/{id}/seal", "cases", "法院封存案件（CPL 286）", B("SealBody"), &[], 200, true, Object),
     ep!("get" "/api/v1/cases/{id}/access-log", "cases", "案件访问记录", NoBody, &[], 200, true, Object),
+    // Assisted case handling (gated and masked like reading the case).
+    ep!("get" "/api/v1/cases/{id}/suggestions", "assist", "辅助办案建议：罪名、法条、量刑参考、案情要素与涉案金额，均附理由（依读者可见的案情计算，仅供参考）", NoBody, &[], 200, true, Object),
+    ep!("get" "/api/v1/cases/{id}/evidence-gaps", "assist", "证据缺项提示：按罪名证据清单核对本单位可查阅的卷宗材料名称（提示，不阻止移送）", NoBody, &[], 200, true, Object),
     // The event feed.
     ep!("get" "/api/v1/feed", "feed", "事件流（长轮询，游标 `after`，返回 `next`）", NoBody,
         &[Param("after", "integer", false, "游标：上次返回的 `next`"), Param("wait", "integer", false, "无新事件时最多等待的秒数（至60）"), Param("limit", "integer", false, "条数，1至1000，默认100")], 200, true, Object),
@@ -499,7 +502,8 @@ pub fn document() -> Value {
         "servers": [{ "url": "/" }],
         "tags": [
             { "name": "system" }, { "name": "session" }, { "name": "cases" }, { "name": "files" },
-            { "name": "feed" }, { "name": "ledger" }, { "name": "admin" }, { "name": "supervision" }
+            { "name": "feed" }, { "name": "ledger" }, { "name": "admin" }, { "name": "supervision" },
+            { "name": "assist" }
         ],
         "paths": paths,
         "components": {
