@@ -196,6 +196,17 @@ async fn every_agency_takes_a_case_down_the_chain_in_chromium() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     shot(&c, "file-viewer").await;
+    // Volumes: from the case page to the files page, a volume with the picture in it.
+    c.goto(&case_url).await.unwrap();
+    click(&c, "#files-manage").await;
+    wait_text(&c, "h1", "卷宗管理").await;
+    fill(&c, "#volume-title", "第一卷　证据材料卷").await;
+    click(&c, "#volume-form input[type=checkbox]").await;
+    click(&c, "#volume-submit").await;
+    wait_text(&c, "#flash", "已建卷").await;
+    let volumes = wait_text(&c, "#volumes", "第一卷　证据材料卷").await;
+    assert!(volumes.contains("现场勘验照片") && volumes.contains("1件"), "the new volume lists its item: {volumes}");
+    shot(&c, "case-volumes").await;
     logout(&c).await;
 
     background_cases(&srv).await;
@@ -220,7 +231,13 @@ async fn every_agency_takes_a_case_down_the_chain_in_chromium() {
     srv.clock.set(at("2025-10-20 09:00"));
     login(&c, &base, "officer").await;
     c.goto(&case_url).await.unwrap();
+    // The transfer form checks the evidence against the theft checklist (a warning only) and
+    // sends the volume along, frozen as the manifest of the transfer.
+    click(&c, "#action-transfer_for_prosecution > summary").await;
+    let gaps = wait_text(&c, "#gaps-transfer_for_prosecution", "证据核对").await;
+    assert!(gaps.contains("价格认定（鉴定）结论") && gaps.contains("不影响提交"), "{gaps}");
     act(&c, "transfer_for_prosecution", "移送审查起诉").await;
+    wait_text(&c, "#flash", "移送清单").await;
     logout(&c).await;
 
     // Procuratorate: indict.
@@ -228,7 +245,29 @@ async fn every_agency_takes_a_case_down_the_chain_in_chromium() {
     login(&c, &base, "prosecutor").await;
     wait_text(&c, "#incoming", "审查起诉").await;
     c.goto(&case_url).await.unwrap();
+    // Assisted case handling: suggestions with reasons; "采用" fills the sentencing proposal of
+    // the indictment form, which the prosecutor still submits.
+    let charges = wait_text(&c, "#assist-charges", "盗窃罪").await;
+    assert!(charges.contains("第二百六十四条"), "{charges}");
+    let term = wait_text(&c, "#assist-term", "").await;
+    let proposal: String = c.execute("return document.getElementById('indict-proposal').value", vec![]).await.unwrap().as_str().unwrap_or_default().to_string();
+    assert!(proposal.is_empty(), "nothing is filled in before adopting: {proposal}");
+    c.execute("document.getElementById('assist').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "case-assist").await;
+    click(&c, "#adopt-term").await;
+    wait_text(&c, "#adopted-indict", "请核对").await;
+    let proposal: String = c.execute("return document.getElementById('indict-proposal').value", vec![]).await.unwrap().as_str().unwrap_or_default().to_string();
+    assert!(proposal.starts_with("以盗窃罪追诉，建议判处"), "the proposal is pre-filled: {proposal}");
+    let label = term.split_whitespace().next().unwrap_or_default().trim_end_matches("采用").to_string();
+    assert!(!label.is_empty() && proposal.contains(&label), "the proposal carries the reference {label:?}: {proposal}");
+    let open: bool = c.execute("return document.getElementById('action-indict').open", vec![]).await.unwrap().as_bool().unwrap_or(false);
+    assert!(open, "the indictment form is opened for review");
+    // The manifest received with the transfer: the prosecutor reads the picture.
     act(&c, "indict", "提起公诉").await;
+    wait_text(&c, "#timeline", "量刑建议：以盗窃罪追诉").await;
+    c.goto(&format!("{case_url}/files")).await.unwrap();
+    let manifests = wait_text(&c, "#manifests", "本单位收到").await;
+    assert!(manifests.contains("现场勘验照片") && manifests.contains("移送审查起诉"), "{manifests}");
     logout(&c).await;
 
     // Court: accept, then a hearing date that is too early is refused with CPL 187's text.
