@@ -438,6 +438,33 @@ async fn suggestions_evidence_gaps_and_the_manifest_of_a_transfer_on_the_case_pa
     let (status, _, page) = send(&app, get(&format!("{case}?adopt=%E7%9B%97%E7%AA%83"), &court)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!page.contains("建议罪名"));
+
+    // At trial the court adopts the reference into the judgment form: the sentence and its months
+    // are filled in for each defendant.
+    use domain::Action;
+    use store::Command;
+    let step = |user: &'static str, when: &'static str, a: Action| {
+        let (store, clock, id) = (srv.store.clone(), srv.clock.clone(), id.clone());
+        async move {
+            clock.set(at(when));
+            store.submit(Command::new(user, Some(&id), a)).await.unwrap_or_else(|e| panic!("{user}: {e}"));
+        }
+    };
+    step("prosecutor", "2025-09-20 09:00", Action::Indict { confession_and_acceptance: false, sentencing_proposal: None }).await;
+    step("judge", "2025-09-22 09:00", Action::AcceptTrial { procedure: domain::case::Procedure::Ordinary, judge: None }).await;
+    step("judge", "2025-09-22 10:00", Action::ScheduleHearing { at: at("2025-10-13 09:30") }).await;
+    srv.clock.set(at("2025-10-13 11:00"));
+    let (court, _) = login(&app, "judge").await;
+    let (status, _, page) = send(&app, get(&format!("{case}?adopt=%E7%9B%97%E7%AA%83"), &court)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"adopted-pronounce_judgment\"") && page.contains("id=\"action-pronounce_judgment\" open"), "{page}");
+    let months = &page[page.find("id=\"pronounce_judgment-1-m\"").unwrap()..];
+    let months: u32 = months[months.find("value=\"").unwrap() + 7..].split('"').next().unwrap().parse().unwrap();
+    let note = &page[page.find("id=\"adopted-pronounce_judgment\"").unwrap()..];
+    let note = &note[..note.find("</p>").unwrap()];
+    assert!(note.contains(&domain::case::Sentence::Prison { months }.label()), "the months filled in are the reference's ({months}): {note}");
+    assert!(page.contains("<option value=\"prison\" selected>"), "{page}");
+    assert!(srv.store.case(&id).await.unwrap().unwrap().persons[0].verdict.is_none(), "adopting decides nothing");
 }
 
 #[tokio::test]

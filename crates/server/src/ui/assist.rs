@@ -144,12 +144,13 @@ pub async fn case_section(st: &AppState, u: &UiUser, raw: &CaseState, shown: &Ca
                     p id="assist-amount" { "涉案金额：" strong { (format!("{}", am.amount)) "元" } }
                     (reasons(&am.reasons, &mask))
                 }
-                @if sug.entities.by_type.is_empty() {
+                @let found: Vec<(&String, &Vec<String>)> = sug.entities.by_type.iter().filter(|(_, vs)| !vs.is_empty()).collect();
+                @if found.is_empty() {
                     p class="muted" { "未提取到案情要素。" }
                 } @else {
-                    dl class="entities" id="assist-entities" {
-                        @for (k, vs) in &sug.entities.by_type {
-                            dt { (k) } dd { (mask(&vs.join("、"))) }
+                    ul class="plain small entities" id="assist-entities" {
+                        @for (k, vs) in &found {
+                            li { span class="tag" { (k) } " " (mask(&vs.join("、"))) }
                         }
                     }
                     (reasons(&sug.entities.reasons, &mask))
