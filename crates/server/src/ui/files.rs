@@ -465,7 +465,7 @@ async fn files_page(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, St
                 }
             }
             @if may_edit && (!files.is_empty() || volumes.iter().any(|v| v.org == own)) && !targets.is_empty() {
-                form method="post" action=(format!("/cases/{case_q}/files/manifests")) id="manifest-form" class="card-inner" {
+                form method="post" action=(format!("/cases/{case_q}/files/manifests")) id="manifest-form" class="card-inner" data-confirm="冻结后清单不能修改，接收单位将可以查阅清单中的材料。确认冻结？" {
                     h3 { "补充冻结移送清单" }
                     p class="small muted" { "办理提请批准逮捕、移送审查起诉、提起公诉时，可在办理表单中直接勾选随案材料；此处用于补充移送。" }
                     input type="hidden" name="csrf" value=(csrf);
@@ -496,7 +496,7 @@ async fn files_page(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, St
                             label for=(format!("mf-f-{}", f.id)) { (f.title) }
                         }
                     }
-                    button type="submit" class="primary" id="manifest-submit" data-confirm="冻结后清单不能修改，接收单位将可以查阅清单中的材料。确认冻结？" { "冻结清单" }
+                    button type="submit" class="primary" id="manifest-submit" { "冻结清单" }
                 }
             }
         }

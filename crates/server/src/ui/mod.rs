@@ -14,6 +14,15 @@
 //! Supervision (`supervision.rs`) and case files (`files.rs`) reuse the JSON API's rules: the
 //! acknowledgement forms call the supervision API's handlers, and the upload form's script sends
 //! the file to the files API in resumable chunks with the session cookie (`SameSite=Strict`).
+//! The files page (`/cases/{id}/files`) creates volumes, orders their catalogues and freezes
+//! transfer manifests through the store's own functions; the forms that send the case file on
+//! (arrest request, transfer for prosecution, indictment) freeze the ticked items as the
+//! manifest of the event they create.
+//!
+//! Assisted case handling (`assist.rs`): suggestions with their reasons for those who handle the
+//! case at a stage where they help, computed from the facts as the reader may see them; "采用"
+//! re-renders the page with a form pre-filled (never submitted); the forms that send the case
+//! file on show the evidence checklist's gaps as a warning.
 
 mod access;
 mod actions;
