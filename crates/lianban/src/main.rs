@@ -26,6 +26,10 @@ enum Cmd {
         /// Data folder (database, files, keys).
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// The database: `sqlite://FILE` or `postgres://USER@HOST:PORT/DB` (default: the SQLite
+        /// file `lianban.db` in the data folder, which also holds keys and files in both cases).
+        #[arg(long, env = "LIANBAN_DATABASE_URL")]
+        database: Option<String>,
         /// Address to listen on.
         #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
@@ -33,11 +37,19 @@ enum Cmd {
         /// `lianban.events.<org id>`, stream LIANBAN_EVENTS).
         #[arg(long, env = "LIANBAN_NATS")]
         nats: Option<String>,
+        /// Seconds between re-checks of every witnessed tree head against the stored tree
+        /// (split-view detection; each accepted cosignature also triggers one).
+        #[arg(long, env = "LIANBAN_WITNESS_CHECK_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        witness_check_secs: u64,
     },
     /// Create a data folder with a platform administrator.
     Init {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// The database: `sqlite://FILE` or `postgres://USER@HOST:PORT/DB` (default: the SQLite
+        /// file `lianban.db` in the data folder, which also holds keys and files in both cases).
+        #[arg(long, env = "LIANBAN_DATABASE_URL")]
+        database: Option<String>,
         /// The administrator's password (at least 8 characters).
         #[arg(long, env = "LIANBAN_ADMIN_PASSWORD")]
         admin_password: String,
@@ -66,6 +78,10 @@ enum Cmd {
     Verify {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// The database: `sqlite://FILE` or `postgres://USER@HOST:PORT/DB` (default: the SQLite
+        /// file `lianban.db` in the data folder, which also holds keys and files in both cases).
+        #[arg(long, env = "LIANBAN_DATABASE_URL")]
+        database: Option<String>,
     },
     /// The tamper-evident trace: checkpoints, proofs and entries for auditors; witness nodes.
     /// Sealed legal documents (电子签章): verify a sealed file offline, the crypto suite, export.
@@ -113,14 +129,44 @@ async fn open(data: &Path, durability: Durability) -> Result<Store> {
     Store::open(&db_path(data), durability, Arc::new(SystemClock)).await.with_context(|| format!("cannot open {}", db_path(data).display()))
 }
 
+/// Opens the database a URL names (PostgreSQL or SQLite), keys and files in `data`.
+async fn open_url(data: &Path, url: &str, durability: Durability) -> Result<Store> {
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create data folder {}", data.display()))?;
+    let shown = url.split('@').next_back().unwrap_or(url);
+    Store::open_url(url, durability, Arc::new(SystemClock), data).await.with_context(|| format!("cannot open the database at {shown}"))
+}
+
+/// `lianban verify` on a database named by URL: the same checks as on the data folder's file.
+async fn verify_url(data: &Path, url: &str) -> Result<()> {
+    let store = open_url(data, url, Durability::Full).await?;
+    let r = match store.verify().await? {
+        Ok(r) => r,
+        Err(d) => bail!("verification failed at {d}"),
+    };
+    let log = store.verify_files_log().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
+    let blobs = store.verify_blobs().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
+    println!(
+        "verified ({}): {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
+        store.backend().name(), r.events, r.checkpoints, r.cosignatures, r.root_hash
+    );
+    Ok(())
+}
+
 async fn serve(store: Store, listen: &str) -> Result<()> {
+    serve_with(store, listen, std::time::Duration::from_secs(60)).await
+}
+
+async fn serve_with(store: Store, listen: &str, witness_check: std::time::Duration) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listen, "serving");
     // Supervision: deadline warnings, alarms and irregularity findings are also swept every five
     // minutes, so that the passing of time alone raises them.
     let sweeper = server::supervision_api::spawn_sweeper(store.clone(), std::time::Duration::from_secs(300));
+    // The ledger: witnessed tree heads re-checked against the stored tree (split views alarmed).
+    let witness_checker = server::ledger_api::spawn_witness_checker(store.clone(), witness_check);
     server::serve(store, listener).await?;
     sweeper.abort();
+    witness_checker.abort();
     Ok(())
 }
 
@@ -154,11 +200,16 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { data, listen, nats } => {
-            if !db_path(&data).exists() {
-                bail!("{} holds no Lianban database: run `lianban init --data {}` or `lianban demo` first", data.display(), data.display());
-            }
-            let store = open(&data, Durability::Full).await?;
+        Cmd::Serve { data, database, listen, nats, witness_check_secs } => {
+            let store = match &database {
+                Some(url) => open_url(&data, url, Durability::Full).await?,
+                None => {
+                    if !db_path(&data).exists() {
+                        bail!("{} holds no Lianban database: run `lianban init --data {}` or `lianban demo` first", data.display(), data.display());
+                    }
+                    open(&data, Durability::Full).await?
+                }
+            };
             let publisher = match nats {
                 Some(url) => {
                     let cfg = server::feed::NatsConfig::new(url);
@@ -167,24 +218,35 @@ async fn main() -> Result<()> {
                 }
                 None => None,
             };
-            let served = serve(store, &listen).await;
+            let served = serve_with(store, &listen, std::time::Duration::from_secs(witness_check_secs)).await;
             if let Some(p) = publisher {
                 p.abort();
             }
             served
         }
-        Cmd::Init { data, admin_password } => {
+        Cmd::Init { data, database, admin_password } => {
             if admin_password.chars().count() < 8 {
                 bail!("--admin-password: at least 8 characters");
             }
-            let store = open(&data, Durability::Full).await?;
+            let store = match &database {
+                Some(url) => open_url(&data, url, Durability::Full).await?,
+                None => open(&data, Durability::Full).await?,
+            };
             admin::init(&store, &admin_password).await?;
             println!("已初始化 {}：管理员账号 admin", data.display());
             Ok(())
         }
         Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,
-        Cmd::Verify { data } => ledger_cli::verify(&data).await,
-        Cmd::Ledger { command } => ledger_cli::run(command).await,
+        Cmd::Verify { data, database: None } => ledger_cli::verify(&data).await,
+        Cmd::Verify { data, database: Some(url) } => verify_url(&data, &url).await,
+        Cmd::Ledger { command } => match ledger_cli::run(command).await {
+            // A witness that refused a split view: its own exit status, for schedulers to alarm on.
+            Err(e) if e.downcast_ref::<ledger_cli::Refused>().is_some() => {
+                eprintln!("Error: {e:#}");
+                std::process::exit(ledger_cli::SPLIT_VIEW_EXIT);
+            }
+            other => other,
+        },
         Cmd::Seal { command } => seal_cli::run(command).await,
         Cmd::Assist { command } => match command {
             AssistCmd::Train { data, out } => {

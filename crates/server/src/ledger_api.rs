@@ -12,8 +12,22 @@
 //! | GET | `/ledger/witnesses` | each organization's witness key and witnessed size |
 //! | POST | `/ledger/cosignatures` | `{"org", "note"}`: a witness's cosigned checkpoint |
 //! | GET | `/ledger/alarms` | split views and other contradictions found |
+//!
+//! Administration of witness keys (an administrator signed in as a person, for the organizations
+//! it manages; never through an API token), also under `/api/v1`:
+//!
+//! | method | path | answer |
+//! |---|---|---|
+//! | GET | `/admin/witnesses` | the witnesses of the organizations the administrator manages |
+//! | POST | `/admin/witnesses` | `{"org", "key"}`: registers (or replaces) an organization's witness key |
+//!
+//! Split-view detection runs without being asked: [`spawn_witness_checker`] re-checks every
+//! witnessed tree head against the stored tree on a timer (`lianban serve`), and each accepted
+//! cosignature triggers the same check.
 
 use crate::AppState;
+use crate::admin_api::manages;
+use crate::auth::CurrentUser;
 use crate::body::ApiJson;
 use crate::error::ApiError;
 use axum::Json;
@@ -40,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger/witnesses", get(witnesses))
         .route("/ledger/cosignatures", post(cosign))
         .route("/ledger/alarms", get(alarms))
+        .route("/admin/witnesses", get(admin_witnesses).post(register_witness))
 }
 
 fn err(e: StoreError) -> ApiError {
@@ -138,5 +153,118 @@ pub struct CosignBody {
 /// `POST /api/v1/ledger/cosignatures`: verified against the organization's registered witness
 /// key; a checkpoint contradicting the stored tree answers 409 `split_view` and raises an alarm.
 pub async fn cosign(State(st): State<AppState>, ApiJson(body): ApiJson<CosignBody>) -> Result<Json<store::CosignatureView>, ApiError> {
-    Ok(Json(st.store.add_cosignature(&body.org, &body.note).await.map_err(err)?))
+    let view = st.store.add_cosignature(&body.org, &body.note).await.map_err(err)?;
+    // A new witnessed head: re-check every witnessed head against the stored tree now.
+    check_witnessed(&st.store).await;
+    Ok(Json(view))
+}
+
+/// Re-checks every witnessed tree head against the stored tree ([`store::Store::check_witnessed`]
+/// raises a `split_view` alarm for each contradiction); logs what it found. Returns the number
+/// of contradictions.
+pub async fn check_witnessed(store: &store::Store) -> usize {
+    match store.check_witnessed().await {
+        Ok(found) => {
+            for detail in &found {
+                tracing::error!(detail = %detail, "ledger split view: a witnessed tree head is no longer in the stored tree");
+            }
+            found.len()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "ledger witness check failed");
+            0
+        }
+    }
+}
+
+/// Runs [`check_witnessed`] every `every` (the first run at once), so that a stored tree that
+/// stops agreeing with what witnesses cosigned is alarmed without anyone asking. Each check that
+/// finds a contradiction raises its alarms again, so after one the checker backs off (skipping
+/// 1, 2, 4, … periods, at most a day's worth) until a check comes back clean.
+pub fn spawn_witness_checker(store: store::Store, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let max_skip = (86_400 / every.as_secs().max(1)).max(1);
+        let (mut skip, mut backoff) = (0u64, 1u64);
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            if check_witnessed(&store).await > 0 {
+                skip = backoff;
+                backoff = (backoff * 2).min(max_skip);
+            } else {
+                backoff = 1;
+            }
+        }
+    })
+}
+
+fn require_admin_person(u: &CurrentUser) -> Result<(), ApiError> {
+    if u.is_service() {
+        return Err(ApiError::forbidden("管理操作不能使用接口令牌"));
+    }
+    if u.user.role != domain::Role::Admin {
+        return Err(ApiError::forbidden("仅系统管理员可以管理见证公钥"));
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/admin/witnesses`: the registered witnesses of the organizations the
+/// administrator manages, with the tree size each has witnessed.
+pub async fn admin_witnesses(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Value>, ApiError> {
+    require_admin_person(&u)?;
+    let all = st.store.witnesses().await.map_err(err)?;
+    let mine: Vec<_> = all.into_iter().filter(|w| manages(&st, &u, &w.org)).collect();
+    Ok(Json(json!({ "witnesses": mine })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessKeyBody {
+    /// The organization whose witness node holds the key.
+    pub org: String,
+    /// The witness's cosignature/v1 verifier key string `<name>+<hex key id>+<base64(0x04 ‖ key)>`
+    /// (what `lianban ledger witness --print-key` prints).
+    pub key: String,
+}
+
+/// `POST /api/v1/admin/witnesses`: registers (or replaces) the witness key of an organization
+/// the administrator manages (the key is checked by the store: 422 naming `key` if malformed);
+/// audited as `witness_registered`.
+pub async fn register_witness(State(st): State<AppState>, u: CurrentUser, ApiJson(b): ApiJson<WitnessKeyBody>) -> Result<Json<Value>, ApiError> {
+    require_admin_person(&u)?;
+    if st.store.directory().org(&b.org).is_none() {
+        return Err(ApiError::invalid("org", format!("单位“{}”不存在", b.org)));
+    }
+    if !manages(&st, &u, &b.org) {
+        return Err(ApiError::forbidden(format!("无权管理单位“{}”", b.org)));
+    }
+    let key = b.key.trim();
+    let previous = st.store.witness_key(&b.org).await.map_err(err)?;
+    st.store.register_witness(&b.org, key).await.map_err(err)?;
+    let reason = match &previous {
+        Some(p) if p == key => "见证公钥未变".to_string(),
+        Some(p) => format!("更换见证公钥：{p} → {key}"),
+        None => format!("登记见证公钥：{key}"),
+    };
+    st.store
+        .audit(&store::AuditRecord {
+            id: 0,
+            at: st.store.now(),
+            kind: "witness_registered".into(),
+            user_id: Some(u.user.id.clone()),
+            org: Some(u.org.id.clone()),
+            case_id: None,
+            resource: format!("witness:{}", b.org),
+            reason,
+            decision: "allow".into(),
+        })
+        .await
+        .map_err(err)?;
+    let view = st.store.witnesses().await.map_err(err)?.into_iter().find(|w| w.org == b.org);
+    Ok(Json(json!({ "witness": view, "replaced": previous.filter(|p| p != key) })))
 }

@@ -149,6 +149,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!("get" "/api/v1/ledger/witnesses", "ledger", "见证单位", NoBody, &[], 200, false, Object),
     ep!("post" "/api/v1/ledger/cosignatures", "ledger", "提交见证签名", B("CosignBody"), &[], 200, false, Object),
     ep!("get" "/api/v1/ledger/alarms", "ledger", "分叉告警", NoBody, &[], 200, false, Object),
+    ep!("get" "/api/v1/admin/witnesses", "admin", "本单位及下级单位的见证公钥与已见证的树规模", NoBody, &[], 200, true, Object),
+    ep!("post" "/api/v1/admin/witnesses", "admin", "登记或更换单位的见证公钥（cosignature/v1 公钥串）", B("WitnessKeyBody"), &[], 200, true, Object),
     // Administration.
     ep!("post" "/api/v1/admin/organizations", "admin", "新建或修改单位", B("OrgBody"), &[], 201, true, Object),
     ep!("get" "/api/v1/admin/users", "admin", "用户列表", NoBody, &[], 200, true, Object),
@@ -409,6 +411,7 @@ fn schemas() -> Map<String, Value> {
     sealed["description"] = json!("签章文书（由 GET /cases/{id}/documents/{number} 取得，原样提交）");
     put("SealedDocument", sealed);
     put("CosignBody", obj(&[("org", s("string"), true), ("note", s("string"), true)]));
+    put("WitnessKeyBody", obj(&[("org", s("string"), true), ("key", s("string"), true)]));
     let agency = enm(&["committee", "police", "procuratorate", "court", "justice_bureau"]);
     let role = enm(&["officer", "prosecutor", "judge", "clerk", "correction_officer", "supervisor", "leader", "admin"]);
     put("OrgBody", obj(&[("id", s("string"), true), ("name", s("string"), true), ("kind", agency, true), ("level", enm(&["city", "county", "station"]), true), ("jurisdiction", s("string"), true), ("parent", opt("string"), false)]));
