@@ -447,6 +447,11 @@ async fn stage_by_stage_over_http_with_masking_and_audit() {
         assert!(!inbox.to_string().contains(&id), "{user} finds a sealed case in the inbox");
         let (_, dl) = w.call("GET", "/api/v1/deadlines?within_days=366", user, None).await;
         assert!(!dl.to_string().contains(&id), "{user} finds a sealed case in deadlines");
+        // The assistance endpoints read the case's facts: gated exactly like the case.
+        for part in ["suggestions", "evidence-gaps"] {
+            let (s, v) = w.call("GET", &format!("{case}/{part}"), user, None).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{user} reads a sealed case's {part}: {v}");
+        }
     }
     let (_, stats) = w.call("GET", "/api/v1/stats/stages", "supervisor", None).await;
     assert!(stats["stages"].as_array().unwrap().is_empty(), "sealed cases are not counted: {stats}");
