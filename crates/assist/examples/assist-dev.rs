@@ -22,6 +22,7 @@ fn main() {
         Some("term") => term_dump(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("run") => assist::run_task(&args[3], std::path::Path::new(&args[4]), None, &mut std::io::stdout()).unwrap(),
         Some("term-cv") => term_cv(&data),
+        Some("charges-cv") => charges_cv(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -220,4 +221,31 @@ pub fn term_cv(data: &std::path::Path) {
     }
     println!("cv knn {:.4}  fallback only {:.4}", log_distance_score(&pairs), log_distance_score(&fb));
     for (k, (s, f, n)) in per { println!("{n}\t{:.3}\t{:.3}\t{k}", s / n as f64, f / n as f64); }
+}
+
+/// Charges: 5-fold cross-validation on train.jsonl (centroids rebuilt without the held-out fold).
+#[allow(dead_code)]
+pub fn charges_cv(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let labels: Vec<String> = std::fs::read_to_string(data.join("cail2018-subset/charges.txt")).unwrap().lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let (criminal, _) = assist::data::read_statutes(data).unwrap();
+    let mut f1 = 0.0;
+    let mut conf: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for fold in 0..5 {
+        let cases: Vec<assist::charges::ChargeCase> = train.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| assist::charges::ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
+        let m = assist::charges::train_charges(&labels, &cases, &criminal);
+        for (i, c) in train.iter().enumerate() {
+            if i % 5 != fold { continue; }
+            let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+            let pred: Vec<String> = m.predict(&c.fact).into_iter().map(|s| s.charge).collect();
+            f1 += assist::eval::set_f1(&gold, &pred);
+            for g in &gold { if !pred.contains(g) { *conf.entry((g.clone(), pred.join("+"))).or_default() += 1; } }
+            for p in &pred { if !gold.contains(p) { *conf.entry((format!("[fp] {}", gold.join("+")), p.clone())).or_default() += 1; } }
+        }
+    }
+    println!("cv F1 {:.4}", f1 / train.len() as f64);
+    let mut v: Vec<_> = conf.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
+    for ((g, p), n) in v.iter().take(25) { println!("{n}\t{g}\t-> {p}"); }
 }

@@ -44,6 +44,69 @@ pub struct ChargeModel {
     /// Criminal Law article texts by number (all 之一/之二 variants joined).
     pub articles: BTreeMap<u32, String>,
     pub weights: ChargeWeights,
+    /// Second stage: classifiers that decide between two charges often confused with each other.
+    #[serde(default)]
+    pub pairs: Vec<PairModel>,
+}
+
+/// Pairs of seen charges that the first stage confuses most in 5-fold cross-validation on the
+/// training split (assist-dev charges-cv): the first is the charge that absorbs the other's
+/// facts (寻衅滋事 the beating, 合同诈骗 the fraud, 故意杀人 the injury).
+pub const CONFUSED_PAIRS: &[(&str, &str)] = &[
+    ("寻衅滋事", "故意伤害"),
+    ("合同诈骗", "诈骗"),
+    ("故意杀人", "故意伤害"),
+    ("寻衅滋事", "故意毁坏财物"),
+    ("信用卡诈骗", "诈骗"),
+];
+
+/// A logistic regression over the TF-IDF words of the facts: P(first charge | one of the two).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PairModel {
+    pub first: String,
+    pub second: String,
+    pub bias: f32,
+    pub weights: Sparse,
+    pub train_cases: u32,
+}
+
+impl PairModel {
+    pub fn probability(&self, x: &Sparse) -> f32 {
+        1.0 / (1.0 + (-(self.bias + dot(x, &self.weights))).exp())
+    }
+}
+
+/// Train one pair model by full-batch gradient descent with L2 regularisation (deterministic).
+fn train_pair(first: &str, second: &str, xs: &[(Sparse, bool)], dim: usize) -> PairModel {
+    let mut w = vec![0.0f32; dim];
+    let mut b = 0.0f32;
+    let n = xs.len().max(1) as f32;
+    let (lr, l2) = (50.0f32, 1e-5f32);
+    for _ in 0..200 {
+        let mut gw = vec![0.0f32; dim];
+        let mut gb = 0.0f32;
+        for (x, y) in xs {
+            let z = b + x.iter().map(|(i, v)| w[*i as usize] * v).sum::<f32>();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let e = p - if *y { 1.0 } else { 0.0 };
+            for (i, v) in x {
+                gw[*i as usize] += e * v;
+            }
+            gb += e;
+        }
+        for i in 0..dim {
+            w[i] -= lr * (gw[i] / n + l2 * w[i]);
+        }
+        b -= lr * gb / n;
+    }
+    let mut weights: Sparse = w.iter().enumerate().filter(|(_, v)| v.abs() > 1e-3).map(|(i, v)| (i as u32, *v)).collect();
+    // keep the model small: the 600 largest weights
+    if weights.len() > 600 {
+        weights.sort_by(|a, c| c.1.abs().partial_cmp(&a.1.abs()).unwrap().then(a.0.cmp(&c.0)));
+        weights.truncate(600);
+        weights.sort_by_key(|x| x.0);
+    }
+    PairModel { first: first.to_string(), second: second.to_string(), bias: b, weights, train_cases: xs.len() as u32 }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -289,6 +352,34 @@ impl ChargeModel {
             }
             out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
         }
+        // second stage: a trained decision between two charges the first stage confuses
+        if let Some(first) = out.first().map(|o| o.charge.clone()) {
+            for pm in &self.pairs {
+                let other = if first == pm.first { &pm.second } else if first == pm.second { &pm.first } else { continue };
+                // the other charge must be a close candidate
+                let Some(oi) = self.charges.iter().position(|c| &c.name == other) else { continue };
+                let Some(rank) = ranked.iter().position(|r| r.0 == oi) else { continue };
+                if rank > 5 {
+                    continue;
+                }
+                let p = pm.probability(&x);
+                let winner = if p >= 0.5 { &pm.first } else { &pm.second };
+                let loser = if p >= 0.5 { &pm.second } else { &pm.first };
+                let why = Reason::similar(format!(
+                    "second stage trained on {} training cases of {} or {}: P({}) = {:.2}",
+                    pm.train_cases, pm.first, pm.second, pm.first, p
+                ));
+                out.retain(|o| &o.charge != loser);
+                if let Some(o) = out.iter_mut().find(|o| &o.charge == winner) {
+                    o.reasons.push(why);
+                } else {
+                    let c = &self.charges[self.charges.iter().position(|c| &c.name == winner).unwrap()];
+                    let score = top;
+                    out.insert(0, ChargeSuggestion { charge: c.name.clone(), score, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
+                }
+                break;
+            }
+        }
         // the merged CAIL label that judgments carry together with the specific charge
         for (spec, merged) in crate::statute::COMPANIONS {
             if out.iter().any(|o| o.charge == *spec) && !out.iter().any(|o| o.charge == *merged) {
@@ -435,7 +526,24 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
             ChargeEntry { label: label.clone(), name, articles: articles_for, variants: vars, centroid, profile, train_count: count }
         })
         .collect();
-    ChargeModel { vocab, idf, charges, articles: articles.clone(), weights: ChargeWeights::default() }
+    // second stage: one classifier per confused pair, on the cases with exactly one of the two
+    let mut pairs = Vec::new();
+    for (a, b) in CONFUSED_PAIRS {
+        let mut xs: Vec<(Sparse, bool)> = Vec::new();
+        for (c, w) in cases.iter().zip(&case_words) {
+            let names: Vec<String> = c.charges.iter().map(|x| plain_name(x)).collect();
+            let has_a = names.iter().any(|n| n == a);
+            let has_b = names.iter().any(|n| n == b);
+            if has_a != has_b {
+                xs.push((vz.vector(w), has_a));
+            }
+        }
+        let (na, nb) = (xs.iter().filter(|x| x.1).count(), xs.iter().filter(|x| !x.1).count());
+        if na >= 10 && nb >= 10 {
+            pairs.push(train_pair(a, b, &xs, vocab.len()));
+        }
+    }
+    ChargeModel { vocab, idf, charges, articles: articles.clone(), weights: ChargeWeights::default(), pairs }
 }
 
 /// The paragraph of an article that best matches the charge (articles often define several
