@@ -11,6 +11,11 @@
 //!    same pragmas, in transactions of 256 rows (the writer's batch size), on the same disk.
 //!
 //! Then `Store::verify` over everything written, timed.
+//!
+//! With `BENCH_DATABASE_URL=postgres://…` the store runs on PostgreSQL instead (in a fresh schema
+//! `bench_append`, `synchronous_commit=on`) and the raw inserts go to a one-table schema
+//! `bench_append_raw` of the same database, 256 rows per transaction, through sqlx's native
+//! PostgreSQL driver.
 
 use chrono::{TimeZone, Utc};
 use domain::action::PersonInput;
@@ -42,9 +47,27 @@ async fn main() {
     std::fs::create_dir_all(&base).unwrap();
     let base = std::path::Path::new(&base).canonicalize().unwrap();
 
+    let pg = std::env::var("BENCH_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"));
+    if let Some(url) = &pg {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL");
+        for stmt in [
+            "DROP SCHEMA IF EXISTS bench_append CASCADE",
+            "DROP SCHEMA IF EXISTS bench_append_raw CASCADE",
+            "CREATE SCHEMA bench_append",
+            "CREATE SCHEMA bench_append_raw",
+        ] {
+            sqlx::query(stmt).execute(&mut conn).await.unwrap();
+        }
+    }
+    let with_schema = |url: &str, schema: &str| format!("{url}{}options[search_path]={schema}", if url.contains('?') { '&' } else { '?' });
+
     // 1. Through the store.
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()));
-    let store = Store::open(&base.join("lianban.db"), Durability::Full, clock).await.unwrap();
+    let store = match &pg {
+        None => Store::open(&base.join("lianban.db"), Durability::Full, clock).await.unwrap(),
+        Some(url) => Store::open_url(&with_schema(url, "bench_append"), Durability::Full, clock, &base).await.unwrap(),
+    };
+    println!("backend: {}", store.backend().name());
     store
         .put_organization(&Organization { id: "police".into(), name: "某公安分局".into(), kind: AgencyKind::Police, level: Level::County, jurisdiction: "99".into(), parent: None })
         .await
@@ -75,29 +98,50 @@ async fn main() {
     assert_eq!(checkpoints.tree_size as usize, n);
     let sample_body = serde_json::to_string(&store.events_range(0, 1).await.unwrap()[0].1).unwrap();
 
-    // 2. Raw inserts, same pragmas, same batch size.
-    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", base.join("raw.db").display()))
-        .unwrap()
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
-    sqlx::query("CREATE TABLE events (position INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(&pool).await.unwrap();
-    let t = Instant::now();
-    let mut conn = pool.acquire().await.unwrap();
-    let mut i = 0usize;
-    while i < n {
-        let mut tx = conn.begin().await.unwrap();
-        for _ in 0..256.min(n - i) {
-            sqlx::query("INSERT INTO events (position, body) VALUES ($1, $2)")
-                .bind(i as i64)
-                .bind(sample_body.clone())
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            i += 1;
+    // 2. Raw inserts, same pragmas (or server), same batch size.
+    let t;
+    if let Some(url) = &pg {
+        let mut conn = sqlx::PgConnection::connect(&with_schema(url, "bench_append_raw")).await.unwrap();
+        sqlx::query("CREATE TABLE events (position BIGINT PRIMARY KEY, body TEXT NOT NULL)").execute(&mut conn).await.unwrap();
+        t = Instant::now();
+        let mut i = 0usize;
+        while i < n {
+            let mut tx = conn.begin().await.unwrap();
+            for _ in 0..256.min(n - i) {
+                sqlx::query("INSERT INTO events (position, body) VALUES ($1, $2)")
+                    .bind(i as i64)
+                    .bind(sample_body.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                i += 1;
+            }
+            tx.commit().await.unwrap();
         }
-        tx.commit().await.unwrap();
+    } else {
+        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", base.join("raw.db").display()))
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full);
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
+        sqlx::query("CREATE TABLE events (position INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(&pool).await.unwrap();
+        t = Instant::now();
+        let mut conn = pool.acquire().await.unwrap();
+        let mut i = 0usize;
+        while i < n {
+            let mut tx = conn.begin().await.unwrap();
+            for _ in 0..256.min(n - i) {
+                sqlx::query("INSERT INTO events (position, body) VALUES ($1, $2)")
+                    .bind(i as i64)
+                    .bind(sample_body.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                i += 1;
+            }
+            tx.commit().await.unwrap();
+        }
     }
     let raw_secs = t.elapsed().as_secs_f64();
 

@@ -140,9 +140,12 @@ fn encode_path(path: &Path) -> String {
     out
 }
 
-/// The SQLite URL of a database file (created if missing).
+/// The SQLite URL of a database file (created if missing). The path is made absolute first: the
+/// `Any` driver parses the URL, and a relative path's first component would be read as a host
+/// name (and lowercased).
 pub(crate) fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}", encode_path(path))
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    format!("sqlite://{}", encode_path(&path))
 }
 
 /// The database file a `sqlite:` URL names.
@@ -211,5 +214,27 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
             let read = AnyPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(30)).connect_lazy_with(opts);
             Ok((write, read))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_names_the_backend() {
+        assert_eq!(Backend::from_url("sqlite:///var/lib/lianban/lianban.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://root@127.0.0.1:5432/test").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("postgresql://u@h/db?options[search_path]=x").unwrap(), Backend::Postgres);
+        assert!(matches!(Backend::from_url("mysql://h/db"), Err(StoreError::Invalid { .. })));
+        assert!(matches!(Backend::from_url("lianban.db"), Err(StoreError::Invalid { .. })));
+    }
+
+    #[test]
+    fn sqlite_urls_keep_relative_paths_and_odd_characters() {
+        let url = sqlite_url(Path::new("Data Dir/案件 #1.db"));
+        assert!(url.starts_with("sqlite:///"), "{url}");
+        let back = sqlite_path(&url).unwrap();
+        assert_eq!(back, std::path::absolute("Data Dir/案件 #1.db").unwrap());
     }
 }
