@@ -10,7 +10,7 @@ use crate::Reason;
 
 /// Contexts (just before an amount) that mark the amount as not part of the crime total.
 const EXCLUDE_BEFORE: &[&str] = &[
-    "分得", "分给", "冻结", "款中的", "查获", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
+    "分得", "分给", "冻结", "款中的", "元中的", "查获", "除去", "包车费", "路费", "准备用于", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
     "缴获", "追缴", "追回", "罚金", "谅解", "补偿", "还款", "退回", "已还", "工资", "月薪", "好处费", "报酬", "每月",
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
     "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款",
@@ -31,6 +31,9 @@ fn sentence(text: &str, start: usize) -> &str {
     let b = before.rfind(['。', '；', ';', '\n']).map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
     &text[b..start]
 }
+
+/// Words of a sentence that sums up the facts (a 共计 there covers everything before it).
+const SUMMARY: &[&str] = &["认为", "综上", "上述", "指控", "以上", "先后", "多次", "累计"];
 
 /// Words of a grand total over several offences (a local 共计 only sums the items of one).
 const GRAND_TOTAL: &[&str] = &["累计", "盗窃财物共计", "骗取财物共计", "骗取他人财物共计", "总计", "共计盗", "共计骗", "共计窃", "共骗", "共盗", "共窃", "合计骗", "合计盗", "总额", "总价值", "总金额", "数额共计", "金额共计", "共计诈骗", "共计抢"];
@@ -55,7 +58,7 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
 
 /// Contexts just after an amount that mark it as not part of the crime total (sale prices of
 /// the loot, payments to accomplices).
-const EXCLUDE_AFTER: &[&str] = &["的价格", "价格", "卖给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资"];
+const EXCLUDE_AFTER: &[&str] = &["欠条", "借条", "的欠条", "的借条", "的价格", "价格", "卖给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资"];
 
 /// The clause (since the last ，。；: or line break) before `start`, at most `max_chars` long.
 fn clause(text: &str, start: usize, max_chars: usize) -> &str {
@@ -92,7 +95,11 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let span = &facts[m.start..m.end];
         // `每袋价值人民币68.5元`: a unit price
         let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (cl.contains('每') && cl.contains('价') && !cl.contains("每次"));
+        // the rest of the clause: `已将账款670元退赔`, `赃款1000元及赃物已全部扣押并发还失主`
+        let rest_clause: String = facts[m.end..].chars().take_while(|c| !"，。；;,\n（(".contains(*c)).take(30).collect();
+        let returned = ["退赔", "退还", "发还", "归还", "返还", "扣押", "追回", "退缴", "赔偿"].iter().any(|k| rest_clause.contains(k));
         if unit_price
+            || returned
             || EXCLUDE_BEFORE.iter().any(|k| near.contains(k) || cl.contains(k))
             || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k))
             || ctx.contains("赔偿")
@@ -169,6 +176,19 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             reasons.push(Reason::rule(format!("{v} mentioned again: {c}")));
             continue;
         }
+        // the prosecution's or the court's conclusion (`公诉机关认为，被告人盗窃他人财物2970元`)
+        // restates the facts: a smaller sum there is not a further offence
+        if total == Total::No && ["认为", "综上"].iter().any(|k| sent.contains(k)) && !stack.is_empty() {
+            let sum: f64 = stack.iter().map(|s| s.value).sum();
+            if v + 0.005 >= sum {
+                stack.clear();
+                reasons.push(Reason::rule(format!("{v} is the sum stated in the conclusion: {c}")));
+                stack.push(Counted { value: v, ctx: c, pos, total: true });
+            } else {
+                reasons.push(Reason::rule(format!("{v} restated in the conclusion, not a further offence: {c}")));
+            }
+            continue;
+        }
         match total {
             Total::Grand if v + 0.005 >= stack.iter().map(|s| s.value).sum::<f64>() => {
                 stack.clear();
@@ -192,7 +212,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                     continue;
                 }
                 // (`合计价值537.6元` after a list of goods is the value of those goods only)
-                if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum {
+                if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum && SUMMARY.iter().any(|k| sent.contains(k)) {
                     stack.clear();
                     reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
                     stack.push(Counted { value: v, ctx: c, pos, total: true });
