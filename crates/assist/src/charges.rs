@@ -47,7 +47,20 @@ pub struct ChargeModel {
     /// Second stage: classifiers that decide between two charges often confused with each other.
     #[serde(default)]
     pub pairs: Vec<PairModel>,
+    /// Second stage: classifiers that decide whether two charges that judgments often convict
+    /// together (数罪并罚) both apply: P(both | one of them).
+    #[serde(default)]
+    pub joint: Vec<PairModel>,
 }
+
+/// Charges convicted together most often in the training split (抢劫 with 盗窃, drug selling with
+/// 容留他人吸毒).
+pub const JOINT_PAIRS: &[(&str, &str)] = &[
+    ("走私、贩卖、运输、制造毒品", "容留他人吸毒"),
+    ("抢劫", "盗窃"),
+    ("盗窃", "抢夺"),
+    ("盗窃", "掩饰、隐瞒犯罪所得、犯罪所得收益"),
+];
 
 /// Pairs of seen charges that the first stage confuses most in 5-fold cross-validation on the
 /// training split (assist-dev charges-cv): the first is the charge that absorbs the other's
@@ -380,6 +393,30 @@ impl ChargeModel {
                 break;
             }
         }
+        // second stage: both charges of a pair often convicted together, or only the first
+        if let Some(first) = out.first().map(|o| o.charge.clone()) {
+            for pm in &self.joint {
+                let other = if first == pm.first { &pm.second } else if first == pm.second { &pm.first } else { continue };
+                let p = pm.probability(&x);
+                let why = Reason::similar(format!(
+                    "second stage trained on {} training cases of {} or {}: P(both) = {:.2}",
+                    pm.train_cases, pm.first, pm.second, p
+                ));
+                if p >= 0.5 {
+                    if !out.iter().any(|o| &o.charge == other) {
+                        if let Some(c) = self.charges.iter().find(|c| &c.name == other) {
+                            out.push(ChargeSuggestion { charge: c.name.clone(), score: top * p, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
+                        }
+                    }
+                } else {
+                    out.retain(|o| &o.charge != other);
+                    if let Some(o) = out.first_mut() {
+                        o.reasons.push(why);
+                    }
+                }
+                break;
+            }
+        }
         // the merged CAIL label that judgments carry together with the specific charge
         for (spec, merged) in crate::statute::COMPANIONS {
             if out.iter().any(|o| o.charge == *spec) && !out.iter().any(|o| o.charge == *merged) {
@@ -543,7 +580,23 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
             pairs.push(train_pair(a, b, &xs, vocab.len()));
         }
     }
-    ChargeModel { vocab, idf, charges, articles: articles.clone(), weights: ChargeWeights::default(), pairs }
+    let mut joint = Vec::new();
+    for (a, b) in JOINT_PAIRS {
+        let mut xs: Vec<(Sparse, bool)> = Vec::new();
+        for (c, w) in cases.iter().zip(&case_words) {
+            let names: Vec<String> = c.charges.iter().map(|x| plain_name(x)).collect();
+            let has_a = names.iter().any(|n| n == a);
+            let has_b = names.iter().any(|n| n == b);
+            if has_a || has_b {
+                xs.push((vz.vector(w), has_a && has_b));
+            }
+        }
+        let both = xs.iter().filter(|x| x.1).count();
+        if both >= 10 && xs.len() - both >= 10 {
+            joint.push(train_pair(a, b, &xs, vocab.len()));
+        }
+    }
+    ChargeModel { vocab, idf, charges, articles: articles.clone(), weights: ChargeWeights::default(), pairs, joint }
 }
 
 /// The paragraph of an article that best matches the charge (articles often define several
