@@ -560,7 +560,7 @@ pub async fn set_items(State(st): State<AppState>, u: UiUser, headers: HeaderMap
             None => i.position as u64,
             Some(p) => match p.parse::<u64>() {
                 Ok(n) => n,
-                Err(_) => return files_refused(&st, &u, &id, ApiError::invalid(&format!("pos_{}", i.file_id), format!("“{}”的序号应为正整数，收到“{p}”", i.title))).await,
+                Err(_) => return files_refused(&st, &u, &id, ApiError::invalid(format!("pos_{}", i.file_id), format!("“{}”的序号应为正整数，收到“{p}”", i.title))).await,
             },
         };
         rows.push((pos, i.position, i.file_id.clone()));

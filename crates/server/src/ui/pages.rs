@@ -429,11 +429,18 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
     let running: Vec<DeadlineView> = running.into_iter().map(|d| deadline_view(d.deadline.clone(), now)).collect();
     let supervision = super::supervision::case_section(st, u, id).await?;
     let files = super::files::case_section(st, u, id).await?;
-    let assist = super::assist::case_section(st, u, &raw, &s, &f, &offers, adopt).await?;
+    // Assistance is an aid: if it fails, the case page is still served, without it.
+    let assist = super::assist::case_section(st, u, &raw, &s, &f, &offers, adopt).await.unwrap_or_else(|e| {
+        tracing::warn!(case = id, status = %e.status(), "assisted case handling unavailable on the case page");
+        None
+    });
     let mut extras = actions::Extras { adopted: assist.as_ref().and_then(|a| a.adopted.as_ref()).map(|a| actions::Adopted { kind: a.kind, proposal: a.proposal.clone(), sentence: a.sentence, note: a.note.clone() }), ..Default::default() };
     for kind in SENDS_FILES {
         if offers.iter().any(|o| o.available() && o.kind() == kind) && u.cu.org.kind != AgencyKind::Committee {
-            let gaps = super::assist::gaps_note(st, u, &raw, &s, kind).await?;
+            let gaps = super::assist::gaps_note(st, u, &raw, &s, kind).await.unwrap_or_else(|e| {
+                tracing::warn!(case = id, status = %e.status(), "evidence check unavailable");
+                html! {}
+            });
             let choice = super::files::manifest_choice(st, u, &raw, kind).await?;
             extras.inserts.insert(kind, html! { (gaps) (choice) });
         }
