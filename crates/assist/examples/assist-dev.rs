@@ -23,6 +23,7 @@ fn main() {
         Some("run") => assist::run_task(&args[3], std::path::Path::new(&args[4]), None, &mut std::io::stdout()).unwrap(),
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
+        Some("term-multi") => term_multi(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -248,4 +249,21 @@ pub fn charges_cv(data: &std::path::Path) {
     let mut v: Vec<_> = conf.into_iter().collect();
     v.sort_by_key(|x| std::cmp::Reverse(x.1));
     for ((g, p), n) in v.iter().take(25) { println!("{n}\t{g}\t-> {p}"); }
+}
+
+/// Term on the multi-charge training cases (out of sample: the neighbours are single-charge
+/// cases), gold charges given.
+#[allow(dead_code)]
+pub fn term_multi(data: &std::path::Path) {
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let mut pairs = Vec::new();
+    for c in train.iter().filter(|c| c.charges.len() > 1) {
+        let mut input = assist::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| assist::charges::plain_name(x)).collect(), articles: c.articles.clone() };
+        if std::env::var("FIRST").is_ok() {
+            input.charges.truncate(1);
+        }
+        pairs.push((c.term, a.term(&input).term));
+    }
+    println!("multi-charge train cases {}: {:.4}", pairs.len(), assist::eval::log_distance_score(&pairs));
 }

@@ -233,10 +233,41 @@ impl Assistant {
         (arts, reasons)
     }
 
+    /// The term for the given charges (else the best predicted one). Several given charges are
+    /// sentenced together (数罪并罚, 刑法第69条): the heaviest term plus half of the others.
     pub fn term_for(&self, input: &CaseInput, predicted: &[charges::ChargeSuggestion]) -> term::TermSuggestion {
-        let charge = input.charges.first().cloned().or_else(|| predicted.first().map(|c| c.charge.clone())).unwrap_or_default();
-        let article = input.articles.first().copied().or_else(|| self.charges.articles_of(&charge).and_then(|a| a.first().copied()));
-        self.term.predict(&input.facts, &charge, article, &self.charges)
+        let mut names: Vec<String> = input.charges.iter().map(|c| charges::plain_name(c.trim().trim_end_matches(['。', '罪']))).collect();
+        // a merged CAIL label adds nothing when the specific charge it covers is given
+        let all = names.clone();
+        names.retain(|c| !statute::COMPANIONS.iter().any(|(spec, merged)| merged == c && all.iter().any(|n| n == spec)));
+        names.dedup();
+        if names.len() <= 1 {
+            let charge = names.first().cloned().or_else(|| predicted.first().map(|c| c.charge.clone())).unwrap_or_default();
+            let article = input.articles.first().copied().or_else(|| self.charges.articles_of(&charge).and_then(|a| a.first().copied()));
+            return self.term.predict(&input.facts, &charge, article, &self.charges);
+        }
+        let mut parts: Vec<term::TermSuggestion> = names
+            .iter()
+            .map(|c| {
+                let article = self.charges.articles_of(c).and_then(|a| a.first().copied());
+                self.term.predict(&input.facts, c, article, &self.charges)
+            })
+            .collect();
+        parts.sort_by(|a, b| b.term.months_for_score().partial_cmp(&a.term.months_for_score()).unwrap());
+        let mut reasons = Vec::new();
+        let term = match parts[0].term {
+            eval::Term::Months(m) => {
+                let rest: f64 = parts[1..].iter().map(|p| p.term.months_for_score()).sum();
+                let total = (m as f64 + 0.5 * rest).round().min(300.0) as u32;
+                reasons.push(Reason::statute(69, format!("数罪并罚 (刑法第69条): the heaviest term {m} months plus half of the others ({rest:.0} months)")));
+                if total > 240 { eval::Term::Life } else { eval::Term::Months(total) }
+            }
+            t => t,
+        };
+        for p in parts {
+            reasons.extend(p.reasons);
+        }
+        term::TermSuggestion { term, reasons }
     }
 
     pub fn term(&self, input: &CaseInput) -> term::TermSuggestion {
