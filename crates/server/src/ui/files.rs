@@ -378,7 +378,7 @@ async fn files_page(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, St
             @if volumes.is_empty() { p class="muted" id="volumes-empty" { "尚未建卷。" } }
             @for (n, v) in volumes.iter().enumerate() {
                 div class="volume-card" id=(format!("volume-{}", v.id)) {
-                    h3 { "第" (n + 1) "卷　" (v.title) span class="small muted" { " " (v.id) " · " (org_name(&dir, &v.org)) " · " (v.items.len()) "件" } }
+                    h3 { span class="tag" { "卷序 " (n + 1) } " " (v.title) span class="small muted" { " " (v.id) " · " (org_name(&dir, &v.org)) " · " (v.items.len()) "件" } }
                     @if v.org == own && may_edit {
                         form method="post" action=(format!("/cases/{case_q}/files/volumes/{}", urlencode(&v.id))) class="volume-items" {
                             input type="hidden" name="csrf" value=(csrf);
