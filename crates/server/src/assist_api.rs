@@ -106,7 +106,8 @@ pub fn suggest(a: &Assistant, facts: &str, registered: &[String]) -> CaseSuggest
     let plain = CaseInput { facts: facts.to_string(), ..Default::default() };
     let s = a.suggest(facts);
     let (articles, article_reasons) = a.articles_for(&given);
-    let charge = registered.first().cloned().or_else(|| s.charges.first().map(|c| c.charge.clone())).unwrap_or_default();
+    // Several registered charges are sentenced together (刑法第69条): the reference is for all.
+    let charge = if registered.is_empty() { s.charges.first().map(|c| c.charge.clone()).unwrap_or_default() } else { registered.iter().map(|c| c.trim_end_matches('罪')).collect::<Vec<_>>().join("、") };
     let term = if registered.is_empty() { a.term_for(&plain, &s.charges) } else { a.term_for(&given, &[]) };
     CaseSuggestions { charges: s.charges, articles, article_reasons, term: TermView::of(term, &charge), entities: s.entities, amount: s.amount }
 }
