@@ -234,6 +234,9 @@ async fn add_admin(data: &Path, password: &str) {
         .unwrap();
     let admin = User { id: "admin".into(), username: "admin".into(), name: "管理员".into(), org: "platform".into(), role: Role::Admin, active: true };
     store.put_user(&admin, Some(&server::auth::hash_password(password))).await.unwrap();
+    // The police's own administrator: manages the police, not the procuratorate.
+    let police_admin = User { id: "police-admin".into(), username: "police-admin".into(), name: "公安管理员".into(), org: "police".into(), role: Role::Admin, active: true };
+    store.put_user(&police_admin, Some(&server::auth::hash_password(password))).await.unwrap();
 }
 
 fn state_of(path: &Path) -> Value {
@@ -266,6 +269,11 @@ async fn a_remote_witness_cosigns_over_http_and_split_views_are_alarmed() {
     // An administrator registers it through the API.
     let body = serde_json::json!({ "org": "proc", "key": my_key });
     assert_eq!(http(served.port, "POST", "/api/v1/admin/witnesses", None, Some(&body)).0, 401);
+    let (status, login) = http(served.port, "POST", "/api/v1/session", None, Some(&serde_json::json!({ "username": "police-admin", "password": "admin-password-1" })));
+    assert_eq!(status, 200, "{login}");
+    let police_admin = login["token"].as_str().unwrap().to_string();
+    let (status, refused) = http(served.port, "POST", "/api/v1/admin/witnesses", Some(&police_admin), Some(&body));
+    assert_eq!(status, 403, "an administrator of another organization registered proc's key: {refused}");
     let (status, login) = http(served.port, "POST", "/api/v1/session", None, Some(&serde_json::json!({ "username": "admin", "password": "admin-password-1" })));
     assert_eq!(status, 200, "{login}");
     let token = login["token"].as_str().unwrap().to_string();
@@ -277,6 +285,9 @@ async fn a_remote_witness_cosigns_over_http_and_split_views_are_alarmed() {
     let (status, listed) = http(served.port, "GET", "/api/v1/admin/witnesses", Some(&token), None);
     assert_eq!(status, 200);
     assert!(listed["witnesses"].as_array().unwrap().iter().any(|w| w["org"] == "proc" && w["key"] == my_key.as_str()), "{listed}");
+    let (status, listed) = http(served.port, "GET", "/api/v1/admin/witnesses", Some(&police_admin), None);
+    assert_eq!(status, 200);
+    assert!(listed["witnesses"].as_array().unwrap().is_empty(), "the police administrator sees proc's witness: {listed}");
 
     // First run: trust on first use of the log key, cosign the checkpoint of 6 entries.
     let w = json(&witness_args);
