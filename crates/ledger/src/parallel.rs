@@ -292,7 +292,7 @@ impl<H: TreeHasher + Sync> MemoryTree<H> {
     fn extend_from<L: Leaves>(&mut self, leaves: &L, threads: usize) -> Result<Range<u64>> {
         let start = self.size();
         let (hasher, levels, frontier) = self.parts_mut();
-        extend(frontier, &*hasher, leaves, threads, true, |id, h| {
+        extend(frontier, hasher, leaves, threads, true, |id, h| {
             let level = id.level as usize;
             if levels.len() <= level {
                 levels.resize_with(level + 1, Vec::new);
