@@ -140,10 +140,18 @@ pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
     let cm = train_charges(&labels, &cases, &criminal);
     let term_cases: Vec<(String, &str, Term)> = train.iter().filter(|c| c.charges.len() == 1).map(|c| (c.charges[0].clone(), c.fact.as_str(), c.term)).collect();
     let tm = crate::term::train_term(&term_cases, &cm);
-    let corpus = all_statutes.iter().map(|s| s.as_str()).chain(train.iter().map(|c| c.fact.as_str()));
+    // the language model reads clean legal text only: statutes, the CAIL facts (their text, not
+    // their labels) and the drug-case paragraphs; never the proofreading sentences
+    let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;
+    let drug_items = read_jsonl(&require(dir, "ner-drug/train.json")?)?;
+    let corpus = all_statutes
+        .iter()
+        .map(|s| s.as_str())
+        .chain(train.iter().map(|c| c.fact.as_str()))
+        .chain(test.iter().map(|c| c.fact.as_str()))
+        .chain(drug_items.iter().filter_map(|v| v["sentText"].as_str()));
     let (lm, lm_bigrams) = crate::proofread::train_lm(corpus, 2);
     // drug names from the drug-case paragraphs
-    let drug_items = read_jsonl(&require(dir, "ner-drug/train.json")?)?;
     let mut drugs = Vec::new();
     for it in &drug_items {
         for m in it["entityMentions"].as_array().into_iter().flatten() {
