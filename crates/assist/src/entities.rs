@@ -311,12 +311,17 @@ impl EntityModel {
             if ends_with(&ch, start, "现金") {
                 start -= 2;
             }
+            // `300元现金`
+            if starts_with(&ch, b, "现金") {
+                b += 2;
+            }
             let pre: String = ch[start.saturating_sub(8)..start].iter().collect();
+            let wide: String = ch[start.saturating_sub(14)..start].iter().collect();
             let post: String = ch[b..(b + 4).min(ch.len())].iter().collect();
             let sold = ["销赃", "卖给", "出售", "的价格", "价格", "卖掉", "变卖"].iter().any(|w| post.starts_with(w));
             if sold {
                 found.push(("盗窃获利", start, b));
-            } else if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") {
+            } else if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") || (wide.contains("价值") && pre.contains('）')) {
                 // value: keep text after 价值 (e.g. 人民币（以下同币种）50元)
                 let mut vs = start;
                 let mut k = a;
@@ -505,6 +510,22 @@ impl EntityModel {
                     }
                     let phrase = s(&ch, from, end);
                     if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                        // further places of a list: `兴化市长途车站、国际商城等地`
+                        let mut end = end;
+                        while end < ch.len() && ch[end] == '、' {
+                            let seg_end = clause_end(&ch, end + 1, 20);
+                            let seg = s(&ch, end + 1, seg_end);
+                            if seg.chars().count() >= 2 && PLACE_WORDS.iter().any(|w| seg.contains(w)) && !seg.contains("被告人") && !STEAL_VERBS.iter().any(|v| seg.contains(v)) {
+                                end = seg_end;
+                            } else {
+                                break;
+                            }
+                        }
+                        for suffix in ["等地", "一带"] {
+                            if starts_with(&ch, end, suffix) {
+                                end += suffix.chars().count();
+                            }
+                        }
                         found.push(("地点", from, end));
                     }
                     break;
