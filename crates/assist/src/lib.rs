@@ -194,15 +194,36 @@ impl Assistant {
         Suggestions { entities: self.entities.extract(&input.facts), amount: amount::crime_amount(&input.facts), charges, term }
     }
 
-    /// Charges: the ones given in the input, else predicted.
+    /// Charges: the ones given in the input (`罪名:` line), else predicted.
     pub fn charges_for(&self, input: &CaseInput) -> Vec<charges::ChargeSuggestion> {
-        self.charges.predict(&input.facts)
+        if input.charges.is_empty() {
+            return self.charges.predict(&input.facts);
+        }
+        let mut out: Vec<charges::ChargeSuggestion> = Vec::new();
+        for c in &input.charges {
+            let name = charges::plain_name(c.trim().trim_end_matches(['。', '罪']));
+            if name.is_empty() || out.iter().any(|o| o.charge == name) {
+                continue;
+            }
+            let articles = self.charges.articles_of(&name).map(|a| charges::adjust_articles(&name, a, &input.facts)).unwrap_or_default();
+            out.push(charges::ChargeSuggestion { charge: name.clone(), score: 1.0, articles, reasons: vec![Reason::rule(format!("charge {name} given in the input (罪名 line)"))] });
+        }
+        out
     }
 
     /// Articles: from the given charges when present, else from predicted charges.
     pub fn articles_for(&self, input: &CaseInput) -> (Vec<u32>, Vec<Reason>) {
         let mut arts = Vec::new();
         let mut reasons = Vec::new();
+        if !input.articles.is_empty() {
+            for a in &input.articles {
+                if !arts.contains(a) {
+                    arts.push(*a);
+                    reasons.push(Reason::statute(*a, format!("刑法第{a}条 given in the input (法条 line)")));
+                }
+            }
+            return (arts, reasons);
+        }
         if !input.charges.is_empty() {
             let names: Vec<String> = input.charges.iter().map(|c| charges::plain_name(c.trim().trim_end_matches(['。', '罪']))).collect();
             for c in &names {

@@ -117,3 +117,17 @@ fn charge_article_table_agrees_with_the_statute_and_the_training_labels() {
     assert!(hit as f64 / n as f64 > 0.95, "table agrees with {hit}/{n} training cases");
     eprintln!("charge → article table agrees with {hit}/{n} single-charge training cases");
 }
+
+#[test]
+fn given_charge_and_article_lines_are_used() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let v = a.run_one("charges", "罪名:盗窃;抢夺\n事实:被告人盗窃现金1500元，另抢夺手机一部。").unwrap();
+    assert_eq!(v["charges"], serde_json::json!(["盗窃", "抢夺"]));
+    let v = a.run_one("articles", "法条:刑法第264条\n事实:被告人盗窃现金1500元。").unwrap();
+    assert_eq!(v["articles"], serde_json::json!([264]));
+    // two given charges are sentenced together: not less than either alone
+    let one = a.run_one("term", "罪名:抢劫\n事实:被告人持刀抢劫现金1500元，另盗窃手机一部，价值2000元。").unwrap();
+    let two = a.run_one("term", "罪名:抢劫;盗窃\n事实:被告人持刀抢劫现金1500元，另盗窃手机一部，价值2000元。").unwrap();
+    assert!(two["months"].as_u64().unwrap() >= one["months"].as_u64().unwrap(), "{one} {two}");
+    assert!(two["reasons"].as_array().unwrap().iter().any(|r| r["article"] == 69));
+}
