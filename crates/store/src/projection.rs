@@ -97,12 +97,14 @@ pub(crate) async fn write_cases(
     if cases.is_empty() {
         return Ok(());
     }
+    let backend = crate::Backend::of(conn);
     let mut all = Vec::with_capacity(cases.len());
     for (s, at, _) in cases {
         all.push(rows(s, *at, cal, fields)?);
     }
     for chunk in cases.iter().zip(&all).collect::<Vec<_>>().chunks(CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
+            backend,
             "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state) ",
         );
         b.push_values(chunk, |mut b, ((s, _, _), r)| {
@@ -128,7 +130,7 @@ pub(crate) async fn write_cases(
     let stale: Vec<&str> = cases.iter().filter(|(_, _, fresh)| !fresh).map(|(s, _, _)| s.id.as_str()).collect();
     for chunk in stale.chunks(CHUNK) {
         for table in ["deadlines", "tasks"] {
-            let mut b: QueryBuilder = QueryBuilder::new(format!("DELETE FROM {table} WHERE case_id IN ("));
+            let mut b: QueryBuilder = QueryBuilder::new(backend, format!("DELETE FROM {table} WHERE case_id IN ("));
             let mut sep = b.separated(", ");
             for id in chunk {
                 sep.push_bind(id.to_string());
@@ -140,6 +142,7 @@ pub(crate) async fn write_cases(
     let deadlines: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.deadlines).collect();
     for chunk in deadlines.chunks(CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
+            backend,
             "INSERT INTO deadlines (case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body) ",
         );
         b.push_values(chunk, |mut b, d| {
@@ -159,7 +162,7 @@ pub(crate) async fn write_cases(
     }
     let tasks: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.tasks).collect();
     for chunk in tasks.chunks(CHUNK) {
-        let mut b: QueryBuilder = QueryBuilder::new("INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) ");
+        let mut b: QueryBuilder = QueryBuilder::new(backend, "INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) ");
         b.push_values(chunk, |mut b, t| {
             b.push_bind(t[0].clone())
                 .push_bind(t[1].clone())
@@ -173,7 +176,7 @@ pub(crate) async fn write_cases(
     }
     let orgs: Vec<(&str, &String)> = all.iter().flat_map(|r| r.orgs.iter().map(move |o| (r.case[0].as_str(), o))).collect();
     for chunk in orgs.chunks(CHUNK) {
-        let mut b: QueryBuilder = QueryBuilder::new("INSERT INTO case_orgs (case_id, org) ");
+        let mut b: QueryBuilder = QueryBuilder::new(backend, "INSERT INTO case_orgs (case_id, org) ");
         b.push_values(chunk, |mut b, (id, o)| {
             b.push_bind(id.to_string()).push_bind((*o).clone());
         });

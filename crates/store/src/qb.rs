@@ -1,5 +1,6 @@
-//! A query builder that numbers its placeholders `$1, $2, …`, which both backends accept (sqlx's
-//! own builder writes `?` for the `Any` driver, which PostgreSQL does not).
+//! A query builder for both backends: `$1, $2, …` placeholders on PostgreSQL (sqlx's own builder
+//! writes `?` for the `Any` driver, which PostgreSQL does not take), `?` on SQLite (where numbered
+//! parameters cost a name lookup per bound value, quadratic in a multi-row insert).
 
 use sqlx::any::{Any, AnyArguments};
 use sqlx::{Arguments, Encode, Type};
@@ -9,11 +10,12 @@ pub(crate) struct QueryBuilder {
     sql: String,
     args: AnyArguments,
     n: usize,
+    numbered: bool,
 }
 
 impl QueryBuilder {
-    pub fn new(sql: impl Into<String>) -> Self {
-        Self { sql: sql.into(), args: AnyArguments::default(), n: 0 }
+    pub fn new(backend: crate::Backend, sql: impl Into<String>) -> Self {
+        Self { sql: sql.into(), args: AnyArguments::default(), n: 0, numbered: backend == crate::Backend::Postgres }
     }
 
     pub fn push(&mut self, s: impl Display) -> &mut Self {
@@ -24,7 +26,11 @@ impl QueryBuilder {
     pub fn push_bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
         self.args.add(value).expect("encoding a bound value");
         self.n += 1;
-        write!(self.sql, "${}", self.n).expect("writing to a String");
+        if self.numbered {
+            write!(self.sql, "${}", self.n).expect("writing to a String");
+        } else {
+            self.sql.push('?');
+        }
         self
     }
 

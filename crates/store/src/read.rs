@@ -71,7 +71,7 @@ const SUMMARY_COLUMNS: &str = "c.id, c.title, c.stage, c.holder, c.charges, c.po
 impl Store {
     /// Lists cases, newest change first.
     pub async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<CaseSummary>, StoreError> {
-        let mut b: QueryBuilder = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM cases c WHERE 1 = 1"));
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), format!("SELECT {SUMMARY_COLUMNS} FROM cases c WHERE 1 = 1"));
         if let Some(p) = &q.participant {
             b.push(" AND c.id IN (SELECT case_id FROM case_orgs WHERE org = ").push_bind(p.clone()).push(")");
         }
@@ -123,7 +123,7 @@ impl Store {
     /// Running deadlines that expire before `before` (all running ones when `None`), for one
     /// organization or all, soonest first.
     pub async fn running_deadlines(&self, org: Option<&str>, before: Option<DateTime<Utc>>, limit: u32) -> Result<Vec<Deadline>, StoreError> {
-        let mut b: QueryBuilder = QueryBuilder::new("SELECT body FROM deadlines WHERE status = 'running'");
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), "SELECT body FROM deadlines WHERE status = 'running'");
         if let Some(o) = org {
             b.push(" AND org = ").push_bind(o.to_string());
         }
@@ -139,7 +139,7 @@ impl Store {
 
     /// Case counts by stage (for one participant organization, or all).
     pub async fn stage_counts(&self, participant: Option<&str>) -> Result<Vec<(Stage, u64)>, StoreError> {
-        let mut b: QueryBuilder = QueryBuilder::new("SELECT stage, COUNT(*) AS n FROM cases c WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), "SELECT stage, COUNT(*) AS n FROM cases c WHERE 1 = 1");
         if let Some(p) = participant {
             b.push(" AND c.id IN (SELECT case_id FROM case_orgs WHERE org = ").push_bind(p.to_string()).push(")");
         }

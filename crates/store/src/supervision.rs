@@ -438,7 +438,7 @@ impl Store {
 
     /// Warnings and alarms as recorded (each raised once per deadline, level and last day).
     pub async fn supervision_alerts(&self, q: &SupervisionQuery) -> Result<Vec<AlertRecord>, StoreError> {
-        let mut b: QueryBuilder = QueryBuilder::new("SELECT id, body, handler, raised_at FROM supervision_alerts WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), "SELECT id, body, handler, raised_at FROM supervision_alerts WHERE 1 = 1");
         filters(&mut b, q, "level", false);
         let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
         rows.iter()
@@ -465,7 +465,7 @@ impl Store {
     }
 
     pub async fn supervision_findings(&self, q: &SupervisionQuery) -> Result<Vec<FindingRecord>, StoreError> {
-        let mut b: QueryBuilder = QueryBuilder::new("SELECT * FROM supervision_findings WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), "SELECT * FROM supervision_findings WHERE 1 = 1");
         filters(&mut b, q, "rule", true);
         let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
         rows.iter().map(finding_record).collect()
@@ -505,7 +505,7 @@ impl Store {
     }
 
     pub async fn supervision_notifications(&self, q: &SupervisionQuery) -> Result<Vec<NotificationRecord>, StoreError> {
-        let mut b: QueryBuilder = QueryBuilder::new("SELECT * FROM supervision_notifications WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), "SELECT * FROM supervision_notifications WHERE 1 = 1");
         filters(&mut b, q, "level", true);
         let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
         rows.iter().map(notification_record).collect()
@@ -547,7 +547,7 @@ impl Store {
         exclude: &std::collections::BTreeSet<String>,
     ) -> Result<Report, StoreError> {
         let mut conn = self.shared().read.acquire().await.map_err(StoreError::db)?;
-        let mut b: QueryBuilder = QueryBuilder::new("SELECT state FROM cases c WHERE 1 = 1");
+        let mut b: QueryBuilder = QueryBuilder::new(self.backend(), "SELECT state FROM cases c WHERE 1 = 1");
         if let Some(o) = org {
             b.push(" AND c.id IN (SELECT case_id FROM case_orgs WHERE org = ").push_bind(o.to_string()).push(")");
         }
