@@ -134,7 +134,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             if !rec.scopes.iter().any(|s| s == need) {
                 return Err(ApiError::forbidden(format!("接口令牌“{}”没有“{need}”权限", rec.name)));
             }
-            state.store.touch_api_token(&rec.id).await?;
+            // "Last used" to the minute: a busy agency system must not cost a write per request.
+            let now = state.store.now();
+            if rec.last_used_at.is_none_or(|t| now - t > chrono::Duration::seconds(60)) {
+                state.store.touch_api_token(&rec.id).await?;
+            }
             return Ok(CurrentUser { user, org, via: Credential::Token { id: rec.id, scopes: rec.scopes } });
         }
         let user = state.store.session_user(&token_hash(&token)).await?.ok_or_else(ApiError::unauthorized)?;

@@ -348,24 +348,12 @@ impl Store {
 
     // ---- access audit ----
 
-    /// Appends an audit record; returns its id.
+    /// Appends an audit record; returns its id once it is durably committed. Records go through
+    /// the single writer and share its batches (group commit).
     pub async fn audit(&self, rec: &AuditRecord) -> Result<i64, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO access_audit (at, kind, user_id, org, case_id, resource, reason, decision)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(ts(rec.at))
-        .bind(rec.kind.clone())
-        .bind(rec.user_id.clone())
-        .bind(rec.org.clone())
-        .bind(rec.case_id.clone())
-        .bind(rec.resource.clone())
-        .bind(rec.reason.clone())
-        .bind(rec.decision.clone())
-        .fetch_one(&self.shared().write)
-        .await
-        .map_err(StoreError::db)?;
-        Ok(id)
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        self.jobs().send(crate::writer::Job::Audit { rec: rec.clone(), reply }).await.map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Audit records of one case, oldest first.
@@ -604,4 +592,28 @@ mod at_rest_tests {
         assert!(!raw_state(&store, &id).await.contains("11010519491231002X"), "sealed on open");
         store.check_projections().await.unwrap();
     }
+}
+
+/// Writes audit records inside the writer's transaction; their ids in order.
+pub(crate) async fn insert_audits(conn: &mut sqlx::AnyConnection, recs: &[&AuditRecord]) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(recs.len());
+    for rec in recs {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO access_audit (at, kind, user_id, org, case_id, resource, reason, decision)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(ts(rec.at))
+        .bind(rec.kind.clone())
+        .bind(rec.user_id.clone())
+        .bind(rec.org.clone())
+        .bind(rec.case_id.clone())
+        .bind(rec.resource.clone())
+        .bind(rec.reason.clone())
+        .bind(rec.decision.clone())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(StoreError::db)?;
+        ids.push(id);
+    }
+    Ok(ids)
 }

@@ -214,7 +214,7 @@ impl Store {
     /// Submits a command and waits until it is durably committed (or refused).
     pub async fn submit(&self, cmd: Command) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs.send(writer::Job { cmd, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.jobs.send(writer::Job::Command { cmd, reply }).await.map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -327,6 +327,10 @@ impl Store {
             sqlx::query_as(self.shared.backend.schema_query()).fetch_all(&self.shared.read).await.map_err(StoreError::db)?;
         // SQLite lets key columns be NULL unless declared otherwise; PostgreSQL never does.
         Ok(rows.into_iter().map(|(t, c, nn, pk)| (t, c, nn != 0 || pk > 0, pk)).collect())
+    }
+
+    pub(crate) fn jobs(&self) -> &mpsc::Sender<writer::Job> {
+        &self.jobs
     }
 
     pub(crate) fn shared(&self) -> &Shared {

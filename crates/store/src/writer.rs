@@ -1,6 +1,6 @@
 //! The single writer: batches of commands, one transaction per batch, a savepoint per command.
 
-use crate::{projection, sql, trace, Command, Outcome, Shared, StoreError};
+use crate::{projection, sql, trace, AuditRecord, Command, Outcome, Shared, StoreError};
 use ledger::Frontier;
 use chrono::Datelike;
 use domain::{machine, Action, Actor, CaseState, Event, Refusal, RefusalKind};
@@ -9,9 +9,12 @@ use sqlx::{Connection, AnyConnection};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-pub(crate) struct Job {
-    pub cmd: Command,
-    pub reply: oneshot::Sender<Result<Outcome, StoreError>>,
+/// What the writer is asked to write. Commands and access-audit records share its batches, so a
+/// burst of audited reads costs one durable commit, not one each, and never waits for the write
+/// connection behind the commands.
+pub(crate) enum Job {
+    Command { cmd: Command, reply: oneshot::Sender<Result<Outcome, StoreError>> },
+    Audit { rec: AuditRecord, reply: oneshot::Sender<Result<i64, StoreError>> },
 }
 
 const MAX_BATCH: usize = 256;
@@ -28,32 +31,57 @@ pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let results = run_batch(&shared, &batch, &mut frontier).await;
+        let mut commands = Vec::new();
+        let mut audits = Vec::new();
+        for job in batch {
+            match job {
+                Job::Command { cmd, reply } => commands.push((cmd, reply)),
+                Job::Audit { rec, reply } => audits.push((rec, reply)),
+            }
+        }
+        let cmds: Vec<&Command> = commands.iter().map(|(c, _)| c).collect();
+        let recs: Vec<&AuditRecord> = audits.iter().map(|(r, _)| r).collect();
+        let results = run_batch(&shared, &cmds, &recs, &mut frontier).await;
         if results.is_err() {
             frontier = None;
         }
         match results {
-            Ok(results) => {
-                for (job, r) in batch.into_iter().zip(results) {
-                    let _ = job.reply.send(r);
+            Ok((results, ids)) => {
+                for ((_, reply), r) in commands.into_iter().zip(results) {
+                    let _ = reply.send(r);
+                }
+                for ((_, reply), id) in audits.into_iter().zip(ids) {
+                    let _ = reply.send(Ok(id));
                 }
             }
             Err(e) => {
-                for job in batch {
-                    let _ = job.reply.send(Err(StoreError::Database(e.to_string())));
+                for (_, reply) in commands {
+                    let _ = reply.send(Err(StoreError::Database(e.to_string())));
+                }
+                for (_, reply) in audits {
+                    let _ = reply.send(Err(StoreError::Database(e.to_string())));
                 }
             }
         }
     }
 }
 
+/// The batch's results and the ids of its audit records.
+type BatchResults = (Vec<Result<Outcome, StoreError>>, Vec<i64>);
+
 async fn run_batch(
     shared: &Shared,
-    batch: &[Job],
+    batch: &[&Command],
+    audits: &[&AuditRecord],
     frontier_slot: &mut Option<Frontier>,
-) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
+) -> Result<BatchResults, StoreError> {
     let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
     let mut tx = conn.begin().await.map_err(StoreError::db)?;
+    let ids = crate::accounts::insert_audits(&mut tx, audits).await?;
+    if batch.is_empty() {
+        tx.commit().await.map_err(StoreError::db)?;
+        return Ok((Vec::new(), ids));
+    }
     let mut out = Vec::with_capacity(batch.len());
     let mut next_position = sql::event_count(&shared.read).await?;
     // The reader may lag the writer's own uncommitted batch: ask the writer's connection.
@@ -81,11 +109,11 @@ async fn run_batch(
     // written through the same single write connection).
     let cfg = crate::supervision::config(&mut tx).await?;
     let mut cache = BatchCache::default();
-    for job in batch {
+    for cmd in batch {
         let mut sp = tx.begin().await.map_err(StoreError::db)?;
         let before = frontier.clone();
         let mark = pending.mark();
-        match process(shared, &mut sp, &job.cmd, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
+        match process(shared, &mut sp, cmd, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
             Ok((outcome, effect)) => {
                 sp.commit().await.map_err(StoreError::db)?;
                 if !outcome.replayed {
@@ -103,7 +131,7 @@ async fn run_batch(
                 pending.rollback_to(mark);
                 if let StoreError::Refused(r) = &e {
                     let dir = shared.directory.read().expect("directory lock").clone();
-                    crate::supervision::on_refusal(&mut tx, &job.cmd, r, shared.clock.now(), &dir).await?;
+                    crate::supervision::on_refusal(&mut tx, cmd, r, shared.clock.now(), &dir).await?;
                 }
                 out.push(Err(e));
             }
@@ -119,7 +147,7 @@ async fn run_batch(
     }
     tx.commit().await.map_err(StoreError::db)?;
     *frontier_slot = Some(frontier);
-    Ok(out)
+    Ok((out, ids))
 }
 
 /// What the batch has done so far, kept in memory: the current state and events of every case it
