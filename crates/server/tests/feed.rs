@@ -2,9 +2,12 @@
 //! cursor and ends with every event it may see exactly once; another district's agency never
 //! receives a case's events; a long-poll wakes when an event arrives; consumers show their lag.
 
+mod support;
+use support::PASSWORD;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use domain::{AgencyKind, Level, Organization, Role, User};
+use domain::Role;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -12,7 +15,6 @@ use std::sync::Arc;
 use store::{Durability, Store, SystemClock};
 use tower::ServiceExt;
 
-const PASSWORD: &str = "correct horse";
 
 pub struct World {
     pub app: axum::Router,
@@ -22,30 +24,12 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = Store::open(&tmp.path().join("db"), Durability::Bulk, Arc::new(SystemClock)).await.unwrap();
-    let kinds = [
-        (AgencyKind::Committee, "committee"),
-        (AgencyKind::Police, "police"),
-        (AgencyKind::Procuratorate, "proc"),
-        (AgencyKind::Court, "court"),
-        (AgencyKind::JusticeBureau, "justice"),
-    ];
-    for (kind, code) in kinds {
-        store.put_organization(&Organization { id: format!("city-{code}"), name: format!("市{}", kind.label()), kind, level: Level::City, jurisdiction: "99".into(), parent: None }).await.unwrap();
-    }
-    for d in ["d1", "d2"] {
-        for (kind, code) in kinds {
-            store
-                .put_organization(&Organization { id: format!("{d}-{code}"), name: format!("{d}{}", kind.label()), kind, level: Level::County, jurisdiction: format!("99{d}"), parent: Some(format!("city-{code}")) })
-                .await
-                .unwrap();
-        }
-    }
-    let hash = server::auth::hash_password(PASSWORD);
-    for (id, org, role) in [("officer", "d1-police", Role::Officer), ("officer2", "d2-police", Role::Officer), ("proc2", "d2-proc", Role::Prosecutor), ("admin", "city-committee", Role::Admin), ("supervisor", "city-committee", Role::Supervisor)] {
-        store.put_user(&User { id: id.into(), username: id.into(), name: format!("{id}的姓名"), org: org.into(), role, active: true }, Some(&hash)).await.unwrap();
-    }
+    let (store, tmp) = support::world(
+        Arc::new(SystemClock),
+        support::Options { durability: Durability::Bulk, district_committees: true },
+        &[("officer", "d1-police", Role::Officer), ("officer2", "d2-police", Role::Officer), ("proc2", "d2-proc", Role::Prosecutor), ("admin", "city-committee", Role::Admin), ("supervisor", "city-committee", Role::Supervisor)],
+    )
+    .await;
     let app = server::router(server::AppState::new(store.clone()));
     World { app, store, tokens: Default::default(), _tmp: tmp }
 }

@@ -3,22 +3,20 @@
 //! view, the dashboard and the report (JSON and CSV) are read by each organization; findings and
 //! notifications are acknowledged — and refused to the wrong organization or role.
 
+mod support;
+use support::PASSWORD;
+use support::at;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{DateTime, TimeZone, Utc};
-use domain::{AgencyKind, Level, Organization, Role, User};
+use domain::Role;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use store::{Durability, ManualClock, Store};
+use store::{Durability, ManualClock};
 use tower::ServiceExt;
 
-fn at(s: &str) -> DateTime<Utc> {
-    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    domain::period::china().from_local_datetime(&naive).unwrap().with_timezone(&Utc)
-}
 
-const PASSWORD: &str = "correct horse";
 
 struct World {
     app: axum::Router,
@@ -27,29 +25,11 @@ struct World {
 }
 
 async fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
-    let store = Store::open(&tmp.path().join("db"), Durability::Bulk, clock.clone()).await.unwrap();
-    let kinds = [
-        (AgencyKind::Committee, "committee"),
-        (AgencyKind::Police, "police"),
-        (AgencyKind::Procuratorate, "proc"),
-        (AgencyKind::Court, "court"),
-        (AgencyKind::JusticeBureau, "justice"),
-    ];
-    for (kind, code) in kinds {
-        store.put_organization(&Organization { id: format!("city-{code}"), name: format!("市{}", kind.label()), kind, level: Level::City, jurisdiction: "99".into(), parent: None }).await.unwrap();
-    }
-    for d in ["d1", "d2"] {
-        for (kind, code) in kinds {
-            store
-                .put_organization(&Organization { id: format!("{d}-{code}"), name: format!("{d}{}", kind.label()), kind, level: Level::County, jurisdiction: format!("99{d}"), parent: Some(format!("city-{code}")) })
-                .await
-                .unwrap();
-        }
-    }
-    let hash = server::auth::hash_password(PASSWORD);
-    for (id, org, role) in [
+    let (store, tmp) = support::world(
+        clock.clone(),
+        support::Options { durability: Durability::Bulk, district_committees: true },
+        &[
         ("officer", "d1-police", Role::Officer),
         ("officer2", "d2-police", Role::Officer),
         ("prosecutor", "d1-proc", Role::Prosecutor),
@@ -57,9 +37,9 @@ async fn world() -> World {
         ("proc2-leader", "d2-proc", Role::Leader),
         ("supervisor", "city-committee", Role::Supervisor),
         ("d1-supervisor", "d1-committee", Role::Supervisor),
-    ] {
-        store.put_user(&User { id: id.into(), username: id.into(), name: format!("{id}的姓名"), org: org.into(), role, active: true }, Some(&hash)).await.unwrap();
-    }
+    ],
+    )
+    .await;
     let app = server::router(server::AppState::new(store));
     World { app, clock, _tmp: tmp }
 }
