@@ -131,15 +131,13 @@ pub async fn filter_summaries(st: &AppState, u: &CurrentUser, cases: Vec<CaseSum
 /// Of these case ids, those the user may read.
 pub async fn readable_cases(st: &AppState, u: &CurrentUser, ids: &[String]) -> Result<BTreeSet<String>, ApiError> {
     let sealed = st.store.sealed_cases().await?;
-    let mut out = BTreeSet::new();
-    for id in ids.iter().collect::<BTreeSet<_>>() {
-        if let Some(s) = st.store.case(id).await?
-            && decide(u, GateAction::ReadCase, &CaseFacts::of(&s, sealed.contains(id))).allowed
-        {
-            out.insert(id.clone());
-        }
-    }
-    Ok(out)
+    let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let states = st.store.cases(&ids.into_iter().collect::<Vec<_>>()).await?;
+    Ok(states
+        .into_iter()
+        .filter(|(id, s)| decide(u, GateAction::ReadCase, &CaseFacts::of(s, sealed.contains(id))).allowed)
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// Cases counted in a stage count that the user may not read (sealed ones): to subtract.

@@ -292,6 +292,26 @@ impl Store {
         sql::load_state(&self.shared.read, id).await
     }
 
+    /// The current states of several cases at once (lists, inboxes): one query per 500 ids.
+    /// Ids without a case are left out.
+    pub async fn cases(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, CaseState>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut b = qb::QueryBuilder::new("SELECT id, state FROM cases WHERE id IN (");
+            let mut sep = b.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.to_string());
+            }
+            b.push(")");
+            let rows = b.build().fetch_all(&self.shared.read).await.map_err(StoreError::db)?;
+            for r in rows {
+                use sqlx::Row;
+                out.insert(r.get::<String, _>("id"), sql::parse_state(r.get::<&str, _>("state"))?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A case's events in order.
     pub async fn case_events(&self, id: &str) -> Result<Vec<Event>, StoreError> {
         sql::case_events(&self.shared.read, id).await

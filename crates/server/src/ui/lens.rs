@@ -24,14 +24,15 @@ impl Lens {
         let sealed = st.store.sealed_cases().await?;
         let mut out = Lens::default();
         let ids: BTreeSet<&str> = ids.into_iter().collect();
-        for id in ids {
-            let Some(s) = st.store.case(id).await? else { continue };
-            let f = policy::CaseFacts::of(&s, sealed.contains(id));
+        let states = st.store.cases(&ids.into_iter().collect::<Vec<_>>()).await?;
+        for (id, s) in &states {
+            let id = id.as_str();
+            let f = policy::CaseFacts::of(s, sealed.contains(id));
             if !gate::decide(u, gate::Resource::ReadCase, &f).allowed {
                 continue;
             }
             out.readable.insert(id.to_string());
-            let open = gate::unmasked_persons(u, &f, &s);
+            let open = gate::unmasked_persons(u, &f, s);
             if open.len() < s.persons.len() {
                 let registered = domain::period::local_date(s.registered_at);
                 let names = s
