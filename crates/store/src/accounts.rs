@@ -513,6 +513,48 @@ pub(crate) async fn has_unsealed_states(pool: &sqlx::AnyPool, backend: crate::Ba
     Ok(n > 0)
 }
 
+/// The event's JSON as stored in `events.body`: the ID numbers of the persons a registration
+/// names sealed (same context as in the case state: person `no` = position + 1). The ledger leaf
+/// is derived from the plaintext event, before sealing.
+pub(crate) fn seal_event_value(v: &serde_json::Value, c: &FieldCipher) -> Result<serde_json::Value, StoreError> {
+    let mut v = v.clone();
+    let case_id = v["case_id"].as_str().unwrap_or_default().to_string();
+    if let Some(persons) = v.pointer_mut("/action/persons").and_then(|p| p.as_array_mut()) {
+        for (i, p) in persons.iter_mut().enumerate() {
+            if let Some(id) = p.get("id_card").and_then(|x| x.as_str()).map(str::to_string) {
+                p["id_card"] = serde_json::Value::String(c.seal(&person_context(&case_id, i as u32 + 1), &id)?);
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// Opens the sealed fields of a stored event's JSON (for `verify` and the ledger backfill,
+/// which derive leaves from the plaintext); a plain value (older rows) passes through.
+pub(crate) fn open_event_value(v: &mut serde_json::Value) -> Result<(), StoreError> {
+    let case_id = v["case_id"].as_str().unwrap_or_default().to_string();
+    if let Some(persons) = v.pointer_mut("/action/persons").and_then(|p| p.as_array_mut()) {
+        for (i, p) in persons.iter_mut().enumerate() {
+            if let Some(id) = p.get("id_card").and_then(|x| x.as_str()).map(str::to_string) {
+                p["id_card"] = serde_json::Value::String(open_field(&person_context(&case_id, i as u32 + 1), &id)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens the sealed fields of a stored event.
+pub(crate) fn open_event(e: &mut domain::Event) -> Result<(), StoreError> {
+    if let domain::Action::Register { persons, .. } = &mut e.action {
+        for (i, p) in persons.iter_mut().enumerate() {
+            if let Some(v) = &p.id_card {
+                p.id_card = Some(open_field(&person_context(&e.case_id, i as u32 + 1), v)?);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens the sealed fields of a stored state.
 pub(crate) fn open_state(s: &mut domain::CaseState) -> Result<(), StoreError> {
     let id = s.id.clone();

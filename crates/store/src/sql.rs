@@ -190,8 +190,11 @@ pub fn parse_state(json: &str) -> Result<CaseState, StoreError> {
     Ok(s)
 }
 
+/// An event as stored in `events.body`, its sealed personal fields opened.
 pub fn parse_event(json: &str) -> Result<Event, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("event: {e}")))
+    let mut e: Event = serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
+    crate::accounts::open_event(&mut e)?;
+    Ok(e)
 }
 
 pub async fn load_state<'e, E>(exec: E, id: &str) -> Result<Option<CaseState>, StoreError>

@@ -296,8 +296,9 @@ pub(crate) async fn backfill(conn: &mut AnyConnection, key: &LedgerKey, now: chr
     let mut frontier = Frontier::new();
     let mut pending = Pending::default();
     for (pos, body) in rows {
-        let v: serde_json::Value =
+        let mut v: serde_json::Value =
             serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("event at position {pos}: {e}")))?;
+        crate::accounts::open_event_value(&mut v)?;
         stage(&mut frontier, &mut pending, pos as u64, &v)?;
         if pending.leaves.len() >= 1000 {
             flush(&mut tx, &mut pending).await?;

@@ -108,7 +108,14 @@ impl Store {
             let pos = pos as u64;
             let body = text(r, "body");
             let value: serde_json::Value = match serde_json::from_str(&body) {
-                Ok(v) => v,
+                Ok(mut v) => match crate::accounts::open_event_value(&mut v) {
+                    Ok(()) => v,
+                    Err(e) => {
+                        problems.at(pos, format!("event body's sealed field cannot be opened: {e}"));
+                        bodies.push(None);
+                        continue;
+                    }
+                },
                 Err(e) => {
                     problems.at(pos, format!("event body is not JSON: {e}"));
                     bodies.push(None);

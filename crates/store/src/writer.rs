@@ -291,7 +291,8 @@ async fn process(
     let (event, next) = machine::decide(&case_id, state.as_ref(), cmd.action.clone(), actor, now, cmd.claimed_at, &dir, &cal)
         .map_err(StoreError::Refused)?;
     let value = serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let body = value.to_string();
+    // Personal fields are sealed at rest in the event log too; the leaf hashes the plaintext.
+    let body = crate::accounts::seal_event_value(&value, &shared.fields)?.to_string();
     sqlx::query(
         "INSERT INTO events (position, case_id, seq, at, kind, actor_user, actor_org, request_id, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -104,11 +104,20 @@ impl TestDb {
         let _ = sqlx::Connection::close(conn).await;
     }
 
+    /// The first column of a query's rows, as text, read outside the store.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url).await.unwrap_or_else(|e| panic!("{}: {e}", self.url));
+        let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_all(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let _ = sqlx::Connection::close(conn).await;
+        rows
+    }
+
     /// A copy of this database (as it is now) in a new folder or schema, with the same ledger key.
     pub async fn copy(&self) -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("keys")).unwrap();
         std::fs::copy(self.path().join("keys/ledger.key"), dir.path().join("keys/ledger.key")).unwrap();
+        std::fs::copy(self.path().join("keys/field.key"), dir.path().join("keys/field.key")).unwrap();
         let to = Self::in_dir(self.backend, dir).await;
         match &self.schema {
             None => {
