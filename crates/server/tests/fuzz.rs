@@ -53,7 +53,7 @@ fn run(st: &std::path::Path, url: &str, token: &str, seed: &str) {
         .args(["--url", url])
         .args(["-H", &format!("Authorization: Bearer {token}")])
         .args(["--checks", "not_a_server_error"])
-        .args(["--max-examples", "6", "--seed", seed, "--workers", "2", "--no-shrink"])
+        .args(["--max-examples", "4", "--seed", seed, "--workers", "2", "--no-shrink"])
         .args(["--phases", "examples,coverage,fuzzing"])
         .args(["--request-timeout", "20"])
         .args(["--suppress-health-check", "all", "--warnings", "off"])
