@@ -288,6 +288,16 @@ async fn a_remote_witness_cosigns_over_http_and_split_views_are_alarmed() {
     let (status, listed) = http(served.port, "GET", "/api/v1/admin/witnesses", Some(&police_admin), None);
     assert_eq!(status, 200);
     assert!(listed["witnesses"].as_array().unwrap().is_empty(), "the police administrator sees proc's witness: {listed}");
+    // Revocation: refused to another organization's administrator; the key removed (a second
+    // revocation finds nothing), then registered again.
+    assert_eq!(http(served.port, "DELETE", "/api/v1/admin/witnesses/proc", Some(&police_admin), None).0, 403);
+    let (status, revoked) = http(served.port, "DELETE", "/api/v1/admin/witnesses/proc", Some(&token), None);
+    assert_eq!(status, 200, "{revoked}");
+    assert_eq!(revoked["key"], my_key.as_str());
+    assert_eq!(http(served.port, "DELETE", "/api/v1/admin/witnesses/proc", Some(&token), None).0, 404);
+    let (_, listed) = http(served.port, "GET", "/api/v1/admin/witnesses", Some(&token), None);
+    assert!(!listed["witnesses"].as_array().unwrap().iter().any(|w| w["org"] == "proc"), "revoked key still listed: {listed}");
+    assert_eq!(http(served.port, "POST", "/api/v1/admin/witnesses", Some(&token), Some(&body)).0, 200);
 
     // First run: trust on first use of the log key, cosign the checkpoint of 6 entries.
     let w = json(&witness_args);

@@ -20,6 +20,7 @@
 //! |---|---|---|
 //! | GET | `/admin/witnesses` | the witnesses of the organizations the administrator manages |
 //! | POST | `/admin/witnesses` | `{"org", "key"}`: registers (or replaces) an organization's witness key |
+//! | DELETE | `/admin/witnesses/{org}` | removes an organization's witness key (its cosignatures stay) |
 //!
 //! Split-view detection runs without being asked: [`spawn_witness_checker`] re-checks every
 //! witnessed tree head against the stored tree on a timer (`lianban serve`), and each accepted
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger/cosignatures", post(cosign))
         .route("/ledger/alarms", get(alarms))
         .route("/admin/witnesses", get(admin_witnesses).post(register_witness))
+        .route("/admin/witnesses/{org}", axum::routing::delete(revoke_witness))
 }
 
 fn err(e: StoreError) -> ApiError {
@@ -267,4 +269,36 @@ pub async fn register_witness(State(st): State<AppState>, u: CurrentUser, ApiJso
         .map_err(err)?;
     let view = st.store.witnesses().await.map_err(err)?.into_iter().find(|w| w.org == b.org);
     Ok(Json(json!({ "witness": view, "replaced": previous.filter(|p| p != key) })))
+}
+
+/// `DELETE /api/v1/admin/witnesses/{org}`: removes the witness key of an organization the
+/// administrator manages (404 if none is registered); the cosignatures it made stay; audited as
+/// `witness_revoked`.
+pub async fn revoke_witness(State(st): State<AppState>, u: CurrentUser, axum::extract::Path(org): axum::extract::Path<String>) -> Result<Json<Value>, ApiError> {
+    require_admin_person(&u)?;
+    if st.store.directory().org(&org).is_none() {
+        return Err(ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("单位“{org}”不存在")));
+    }
+    if !manages(&st, &u, &org) {
+        return Err(ApiError::forbidden(format!("无权管理单位“{org}”")));
+    }
+    let Some(previous) = st.store.witness_key(&org).await.map_err(err)? else {
+        return Err(ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("单位“{org}”没有登记见证公钥")));
+    };
+    st.store.revoke_witness(&org).await.map_err(err)?;
+    st.store
+        .audit(&store::AuditRecord {
+            id: 0,
+            at: st.store.now(),
+            kind: "witness_revoked".into(),
+            user_id: Some(u.user.id.clone()),
+            org: Some(u.org.id.clone()),
+            case_id: None,
+            resource: format!("witness:{org}"),
+            reason: format!("撤销见证公钥：{previous}"),
+            decision: "allow".into(),
+        })
+        .await
+        .map_err(err)?;
+    Ok(Json(json!({ "revoked": org, "key": previous })))
 }

@@ -151,6 +151,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!("get" "/api/v1/ledger/alarms", "ledger", "分叉告警", NoBody, &[], 200, false, Object),
     ep!("get" "/api/v1/admin/witnesses", "admin", "本单位及下级单位的见证公钥与已见证的树规模", NoBody, &[], 200, true, Object),
     ep!("post" "/api/v1/admin/witnesses", "admin", "登记或更换单位的见证公钥（cosignature/v1 公钥串）", B("WitnessKeyBody"), &[], 200, true, Object),
+    ep!("delete" "/api/v1/admin/witnesses/{org}", "admin", "撤销单位的见证公钥（已有的见证签名保留）", NoBody, &[], 200, true, Object),
     // Administration.
     ep!("post" "/api/v1/admin/organizations", "admin", "新建或修改单位", B("OrgBody"), &[], 201, true, Object),
     ep!("get" "/api/v1/admin/users", "admin", "用户列表", NoBody, &[], 200, true, Object),

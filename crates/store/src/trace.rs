@@ -222,7 +222,13 @@ pub(crate) async fn raise_alarm(
     size: Option<u64>,
     detail: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO ledger_alarms (at, kind, org, size, detail) VALUES ($1, $2, $3, $4, $5)")
+    // The same alarm (kind, organization, size, detail) is recorded once: a re-check that finds
+    // the same disagreement again does not repeat it.
+    sqlx::query(
+        "INSERT INTO ledger_alarms (at, kind, org, size, detail) SELECT $1, $2, $3, $4, $5
+         WHERE NOT EXISTS (SELECT 1 FROM ledger_alarms WHERE kind = $2 AND org IS NOT DISTINCT FROM $3
+                           AND size IS NOT DISTINCT FROM $4 AND detail = $5)",
+    )
         .bind(sql::ts(at))
         .bind(kind.to_string())
         .bind(org.map(str::to_string))
@@ -533,6 +539,17 @@ impl Store {
         .await
         .map_err(StoreError::db)?;
         Ok(())
+    }
+
+    /// Removes an organization's witness key (its node no longer cosigns); the cosignatures it
+    /// made stay. False if none was registered.
+    pub async fn revoke_witness(&self, org: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM ledger_witnesses WHERE org = $1")
+            .bind(org.to_string())
+            .execute(&self.shared().write)
+            .await
+            .map_err(StoreError::db)?;
+        Ok(r.rows_affected() > 0)
     }
 
     /// The registered witness key of an organization.

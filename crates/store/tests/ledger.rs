@@ -153,12 +153,23 @@ async fn witnesses_cosign_and_split_views_are_alarmed(b: Backend) {
     let alarms = store.ledger_alarms().await.unwrap();
     assert_eq!(alarms.len(), 1);
     assert_eq!((alarms[0].kind.as_str(), alarms[0].size), ("split_view", Some(17)));
+    // The same split view found again (a re-check, the same forged note resent) is not repeated.
+    let _ = store.add_cosignature("d1-proc", &format!("{forged}{}", line.to_line())).await;
+    store.raise_ledger_alarm(&alarms[0].kind, alarms[0].org.as_deref(), alarms[0].size, &alarms[0].detail).await.unwrap();
+    assert_eq!(store.ledger_alarms().await.unwrap().len(), 1, "the same alarm recorded twice");
+    store.raise_ledger_alarm("split_view", Some("d1-proc"), Some(18), "another disagreement").await.unwrap();
+    assert_eq!(store.ledger_alarms().await.unwrap().len(), 2);
     // And the honest witness refuses the fork itself.
     assert!(w.cosign(&Sha256Hasher, &log, &cosigner, &forged, &[], 1_795_336_402).is_err());
     // A cosignature by another key is refused.
     let other = Ed25519Cosigner::from_seed("witness/d1-proc", &[6; 32]).unwrap();
     let line = Witness::new(&Sha256Hasher, store.ledger_origin()).cosign(&Sha256Hasher, &log, &other, &latest.note, &[], 1).unwrap();
     assert!(matches!(store.add_cosignature("d1-proc", &format!("{}{}", latest.note, line.to_line())).await, Err(StoreError::Invalid { .. })));
+    // A revoked key no longer cosigns; what it cosigned stays.
+    assert!(store.revoke_witness("d1-proc").await.unwrap());
+    assert!(!store.revoke_witness("d1-proc").await.unwrap());
+    assert!(store.add_cosignature("d1-proc", &Store::cosigned_note(&shown)).await.is_err(), "a revoked witness cosigned");
+    assert_eq!(store.ledger_checkpoint(None).await.unwrap().unwrap().cosignatures.len(), 1);
 }
 
 /// One tampering, and the position (or the message part) `verify` must name.
