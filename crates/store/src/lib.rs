@@ -297,7 +297,7 @@ impl Store {
     pub async fn cases(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, CaseState>, StoreError> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let mut b = qb::QueryBuilder::new("SELECT id, state FROM cases WHERE id IN (");
+            let mut b = qb::QueryBuilder::new(self.shared.backend, "SELECT id, state FROM cases WHERE id IN (");
             let mut sep = b.separated(", ");
             for id in chunk {
                 sep.push_bind(id.to_string());
