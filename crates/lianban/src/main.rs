@@ -37,6 +37,10 @@ enum Cmd {
         /// `lianban.events.<org id>`, stream LIANBAN_EVENTS).
         #[arg(long, env = "LIANBAN_NATS")]
         nats: Option<String>,
+        /// Seconds between re-checks of every witnessed tree head against the stored tree
+        /// (split-view detection; each accepted cosignature also triggers one).
+        #[arg(long, env = "LIANBAN_WITNESS_CHECK_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        witness_check_secs: u64,
     },
     /// Create a data folder with a platform administrator.
     Init {
@@ -149,13 +153,20 @@ async fn verify_url(data: &Path, url: &str) -> Result<()> {
 }
 
 async fn serve(store: Store, listen: &str) -> Result<()> {
+    serve_with(store, listen, std::time::Duration::from_secs(60)).await
+}
+
+async fn serve_with(store: Store, listen: &str, witness_check: std::time::Duration) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listen, "serving");
     // Supervision: deadline warnings, alarms and irregularity findings are also swept every five
     // minutes, so that the passing of time alone raises them.
     let sweeper = server::supervision_api::spawn_sweeper(store.clone(), std::time::Duration::from_secs(300));
+    // The ledger: witnessed tree heads re-checked against the stored tree (split views alarmed).
+    let witness_checker = server::ledger_api::spawn_witness_checker(store.clone(), witness_check);
     server::serve(store, listener).await?;
     sweeper.abort();
+    witness_checker.abort();
     Ok(())
 }
 
@@ -189,7 +200,7 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { data, database, listen, nats } => {
+        Cmd::Serve { data, database, listen, nats, witness_check_secs } => {
             let store = match &database {
                 Some(url) => open_url(&data, url, Durability::Full).await?,
                 None => {
@@ -207,7 +218,7 @@ async fn main() -> Result<()> {
                 }
                 None => None,
             };
-            let served = serve(store, &listen).await;
+            let served = serve_with(store, &listen, std::time::Duration::from_secs(witness_check_secs)).await;
             if let Some(p) = publisher {
                 p.abort();
             }
@@ -228,7 +239,14 @@ async fn main() -> Result<()> {
         Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,
         Cmd::Verify { data, database: None } => ledger_cli::verify(&data).await,
         Cmd::Verify { data, database: Some(url) } => verify_url(&data, &url).await,
-        Cmd::Ledger { command } => ledger_cli::run(command).await,
+        Cmd::Ledger { command } => match ledger_cli::run(command).await {
+            // A witness that refused a split view: its own exit status, for schedulers to alarm on.
+            Err(e) if e.downcast_ref::<ledger_cli::Refused>().is_some() => {
+                eprintln!("Error: {e:#}");
+                std::process::exit(ledger_cli::SPLIT_VIEW_EXIT);
+            }
+            other => other,
+        },
         Cmd::Seal { command } => seal_cli::run(command).await,
         Cmd::Assist { command } => match command {
             AssistCmd::Train { data, out } => {
