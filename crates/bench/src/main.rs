@@ -4,7 +4,12 @@
 //! ```text
 //! cargo build --release -p lianban -p bench
 //! ./target/release/lianban-bench [--clients 200] [--seconds 30] [--lianban PATH] [--dir DIR]
+//!                                [--database postgres://USER@HOST:PORT/DB]
 //! ```
+//!
+//! With `--database postgres://…` the platform runs on PostgreSQL (schema `lianban_bench`,
+//! recreated; keys in DIR) and the raw inserts go to a plain table in schema `lianban_bench_raw`
+//! of the same database (`synchronous_commit=on`).
 //!
 //! 1. Prepares a data folder (one district: police and procuratorate; officers and prosecutors
 //!    with argon2 password hashes) through the store crate, then starts `lianban serve` on it.
@@ -38,6 +43,8 @@ struct Args {
     lianban: PathBuf,
     dir: PathBuf,
     port: u16,
+    /// A PostgreSQL server URL; SQLite in `dir` when absent.
+    database: Option<String>,
 }
 
 fn args() -> Result<Args> {
@@ -48,6 +55,7 @@ fn args() -> Result<Args> {
         lianban: exe.with_file_name("lianban"),
         dir: std::env::temp_dir().join(format!("lianban-bench-{}", std::process::id())),
         port: 18_000 + (std::process::id() % 1000) as u16,
+        database: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -58,6 +66,7 @@ fn args() -> Result<Args> {
             "--lianban" => a.lianban = v.into(),
             "--dir" => a.dir = v.into(),
             "--port" => a.port = v.parse()?,
+            "--database" => a.database = Some(v),
             _ => bail!("unknown option {k}"),
         }
     }
@@ -243,8 +252,26 @@ fn pct(v: &mut [Duration]) -> [f64; 4] {
     [at(0.5), at(0.9), at(0.99), v[v.len() - 1].as_secs_f64() * 1e3]
 }
 
-async fn prepare(dir: &Path, officers: usize, prosecutors: usize) -> Result<()> {
-    let store = store::Store::open(&dir.join("lianban.db"), store::Durability::Full, Arc::new(store::SystemClock)).await?;
+/// `url` with its connections' `search_path` set to `schema`.
+fn in_schema(url: &str, schema: &str) -> String {
+    format!("{url}{}options[search_path]={schema}", if url.contains('?') { '&' } else { '?' })
+}
+
+/// Drops and recreates the harness's schemas on a PostgreSQL server.
+async fn fresh_schemas(url: &str) -> Result<()> {
+    let mut conn = sqlx::PgConnection::connect(url).await.with_context(|| format!("connecting to {url}"))?;
+    for s in ["lianban_bench", "lianban_bench_raw"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {s} CASCADE"))).execute(&mut conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {s}"))).execute(&mut conn).await?;
+    }
+    Ok(())
+}
+
+async fn prepare(dir: &Path, database: Option<&str>, officers: usize, prosecutors: usize) -> Result<()> {
+    let store = match database {
+        None => store::Store::open(&dir.join("lianban.db"), store::Durability::Full, Arc::new(store::SystemClock)).await?,
+        Some(url) => store::Store::open_url(url, store::Durability::Full, Arc::new(store::SystemClock), dir).await?,
+    };
     for (kind, code) in [(AgencyKind::Police, "police"), (AgencyKind::Procuratorate, "proc")] {
         let city = Organization { id: format!("city-{code}"), name: format!("市{}", kind.label()), kind, level: Level::City, jurisdiction: "3301".into(), parent: None };
         store.put_organization(&city).await?;
@@ -261,6 +288,25 @@ async fn prepare(dir: &Path, officers: usize, prosecutors: usize) -> Result<()> 
     }
     store.close().await;
     Ok(())
+}
+
+/// The same raw inserts into a plain table of a PostgreSQL database (`synchronous_commit=on`).
+async fn raw_inserts_pg(url: &str, seconds: f64, per_tx: usize) -> Result<f64> {
+    let mut conn = sqlx::PgConnection::connect(&in_schema(url, "lianban_bench_raw")).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE TABLE t{per_tx} (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"))).execute(&mut conn).await?;
+    let insert = format!("INSERT INTO t{per_tx} (id, body) VALUES ($1, $2)");
+    let body = register(0).to_string();
+    let t = Instant::now();
+    let mut n = 0u64;
+    while t.elapsed().as_secs_f64() < seconds {
+        let mut tx = conn.begin().await?;
+        for _ in 0..per_tx {
+            sqlx::query(sqlx::AssertSqlSafe(insert.clone())).bind(n as i64).bind(body.clone()).execute(&mut *tx).await?;
+            n += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(n as f64 / t.elapsed().as_secs_f64())
 }
 
 async fn raw_inserts(dir: &Path, seconds: f64, per_tx: usize) -> Result<f64> {
@@ -303,12 +349,21 @@ async fn main() -> Result<()> {
     let officers = a.clients.saturating_sub(prosecutors).max(1);
     let _ = std::fs::remove_dir_all(&a.dir);
     std::fs::create_dir_all(&a.dir)?;
-    prepare(&a.dir, officers, prosecutors).await.context("preparing the data folder")?;
+    let database = match &a.database {
+        Some(url) => {
+            fresh_schemas(url).await?;
+            Some(in_schema(url, "lianban_bench"))
+        }
+        None => None,
+    };
+    prepare(&a.dir, database.as_deref(), officers, prosecutors).await.context("preparing the data folder")?;
     let addr = format!("127.0.0.1:{}", a.port);
-    let server = Server(std::process::Command::new(&a.lianban)
-        .args(["serve", "--data"])
-        .arg(&a.dir)
-        .args(["--listen", &addr])
+    let mut serve = std::process::Command::new(&a.lianban);
+    serve.args(["serve", "--data"]).arg(&a.dir).args(["--listen", &addr]);
+    if let Some(url) = &database {
+        serve.args(["--database", url]);
+    }
+    let server = Server(serve
         .stdout(std::process::Stdio::null())
         .spawn()
         .with_context(|| format!("starting {}", a.lianban.display()))?);
@@ -367,16 +422,18 @@ async fn main() -> Result<()> {
     let (nc, nr) = (all.commands.len(), all.reads.len());
     let c = pct(&mut all.commands);
     let r = pct(&mut all.reads);
-    let raw1 = raw_inserts(&a.dir, 5.0, 1).await?;
-    let raw256 = raw_inserts(&a.dir, 5.0, 256).await?;
-    println!("lianban-bench: {} clients ({officers} officers, {prosecutors} prosecutors), {secs:.1} s, data in {}", a.clients, a.dir.display());
+    let (raw1, raw256, db) = match &a.database {
+        Some(url) => (raw_inserts_pg(url, 5.0, 1).await?, raw_inserts_pg(url, 5.0, 256).await?, "PostgreSQL"),
+        None => (raw_inserts(&a.dir, 5.0, 1).await?, raw_inserts(&a.dir, 5.0, 256).await?, "SQLite"),
+    };
+    println!("lianban-bench: {} clients ({officers} officers, {prosecutors} prosecutors), {secs:.1} s, {db}, data in {}", a.clients, a.dir.display());
     println!();
     println!("| measurement | per second | p50 ms | p90 ms | p99 ms | max ms | errors |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     println!("| workflow commands over HTTP ({nc}) | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |", nc as f64 / secs, c[0], c[1], c[2], c[3], all.command_errors);
     println!("| reads over HTTP ({nr}) | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |", nr as f64 / secs, r[0], r[1], r[2], r[3], all.read_errors);
-    println!("| raw SQLite INSERT, 1 row per durable transaction | {raw1:.0} | | | | | |");
-    println!("| raw SQLite INSERT, 256 rows per durable transaction | {raw256:.0} | | | | | |");
+    println!("| raw {db} INSERT, 1 row per durable transaction | {raw1:.0} | | | | | |");
+    println!("| raw {db} INSERT, 256 rows per durable transaction | {raw256:.0} | | | | | |");
     println!();
     println!("commands / raw single-row inserts: {:.1} %", 100.0 * (nc as f64 / secs) / raw1);
     if let Some(e) = all.first_error {
