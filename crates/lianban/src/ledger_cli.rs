@@ -143,6 +143,12 @@ pub async fn verify(data: &Path) -> Result<()> {
             eprintln!("warning: {} is readable by others (mode {mode:o}); it should be 0600", key.display());
         }
     }
+    verify_store(&store).await
+}
+
+/// The checks of `lianban verify` on an open store (the data folder's SQLite file or a database
+/// named by URL): the trace, the projections, the files log's chain and every stored blob's bytes.
+pub async fn verify_store(store: &Store) -> Result<()> {
     let r = match store.verify().await? {
         Ok(r) => r,
         Err(d) => bail!("verification failed at {d}"),
@@ -151,8 +157,8 @@ pub async fn verify(data: &Path) -> Result<()> {
     let log = store.verify_files_log().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
     let blobs = store.verify_blobs().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
     println!(
-        "verified: {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
-        r.events, r.checkpoints, r.cosignatures, r.root_hash
+        "verified ({}): {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
+        store.backend().name(), r.events, r.checkpoints, r.cosignatures, r.root_hash
     );
     Ok(())
 }

@@ -139,17 +139,7 @@ async fn open_url(data: &Path, url: &str, durability: Durability) -> Result<Stor
 /// `lianban verify` on a database named by URL: the same checks as on the data folder's file.
 async fn verify_url(data: &Path, url: &str) -> Result<()> {
     let store = open_url(data, url, Durability::Full).await?;
-    let r = match store.verify().await? {
-        Ok(r) => r,
-        Err(d) => bail!("verification failed at {d}"),
-    };
-    let log = store.verify_files_log().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
-    let blobs = store.verify_blobs().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
-    println!(
-        "verified ({}): {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
-        store.backend().name(), r.events, r.checkpoints, r.cosignatures, r.root_hash
-    );
-    Ok(())
+    ledger_cli::verify_store(&store).await
 }
 
 async fn serve(store: Store, listen: &str) -> Result<()> {

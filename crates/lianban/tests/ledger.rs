@@ -70,7 +70,7 @@ async fn auditors_and_witnesses_use_the_cli_and_verify_names_the_damage() {
 
     let (ok, out, err) = run(&["verify", "--data", d]);
     assert!(ok, "{err}");
-    assert!(out.contains("verified: 6 events"), "{out}");
+    assert!(out.contains("verified (SQLite): 6 events"), "{out}");
 
     let cp = json(&["ledger", "checkpoint", "--data", d]);
     assert_eq!(cp["tree_size"], 6);

@@ -253,20 +253,7 @@ pub async fn register_witness(State(st): State<AppState>, u: CurrentUser, ApiJso
         Some(p) => format!("更换见证公钥：{p} → {key}"),
         None => format!("登记见证公钥：{key}"),
     };
-    st.store
-        .audit(&store::AuditRecord {
-            id: 0,
-            at: st.store.now(),
-            kind: "witness_registered".into(),
-            user_id: Some(u.user.id.clone()),
-            org: Some(u.org.id.clone()),
-            case_id: None,
-            resource: format!("witness:{}", b.org),
-            reason,
-            decision: "allow".into(),
-        })
-        .await
-        .map_err(err)?;
+    audit_witness(&st, &u, "witness_registered", &b.org, reason).await?;
     let view = st.store.witnesses().await.map_err(err)?.into_iter().find(|w| w.org == b.org);
     Ok(Json(json!({ "witness": view, "replaced": previous.filter(|p| p != key) })))
 }
@@ -286,19 +273,23 @@ pub async fn revoke_witness(State(st): State<AppState>, u: CurrentUser, axum::ex
         return Err(ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("单位“{org}”没有登记见证公钥")));
     };
     st.store.revoke_witness(&org).await.map_err(err)?;
-    st.store
-        .audit(&store::AuditRecord {
-            id: 0,
-            at: st.store.now(),
-            kind: "witness_revoked".into(),
-            user_id: Some(u.user.id.clone()),
-            org: Some(u.org.id.clone()),
-            case_id: None,
-            resource: format!("witness:{org}"),
-            reason: format!("撤销见证公钥：{previous}"),
-            decision: "allow".into(),
-        })
-        .await
-        .map_err(err)?;
+    audit_witness(&st, &u, "witness_revoked", &org, format!("撤销见证公钥：{previous}")).await?;
     Ok(Json(json!({ "revoked": org, "key": previous })))
+}
+
+/// The access-audit record of a change to an organization's witness key.
+async fn audit_witness(st: &AppState, u: &CurrentUser, kind: &str, org: &str, reason: String) -> Result<(), ApiError> {
+    let rec = store::AuditRecord {
+        id: 0,
+        at: st.store.now(),
+        kind: kind.into(),
+        user_id: Some(u.user.id.clone()),
+        org: Some(u.org.id.clone()),
+        case_id: None,
+        resource: format!("witness:{org}"),
+        reason,
+        decision: "allow".into(),
+    };
+    st.store.audit(&rec).await.map_err(err)?;
+    Ok(())
 }
