@@ -348,8 +348,11 @@ impl Platform {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             bail!("--url：应以 http:// 或 https:// 开头：{url}");
         }
+        // Name the TLS provider: a build of the whole workspace enables both of rustls's (ring via
+        // the NATS client, aws-lc-rs via the browser tests' client), and rustls then refuses to
+        // pick one by itself.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
+            .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
             .context("cannot load the system's root certificates")?
             .https_or_http()
             .enable_http1()

@@ -276,9 +276,22 @@ fn store_ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-/// `GET /api/v1/inbox`: what my organization owes.
-pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Value>, ApiError> {
-    let items = st.store.inbox(&u.org.id).await?;
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct InboxParams {
+    /// At most this many items (1–1000, default 200), oldest change first.
+    pub limit: Option<u32>,
+}
+
+/// `GET /api/v1/inbox`: what my organization owes, oldest change first, at most `limit` items.
+pub async fn inbox(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<InboxParams>) -> Result<Json<Value>, ApiError> {
+    let limit = p.limit.unwrap_or(200);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::invalid("limit", "条数应在1至1000之间"));
+    }
+    let mut items = st.store.inbox(&u.org.id).await?;
+    // Only the page is looked at (states loaded, the gate asked): the work of a request is bounded.
+    items.truncate(limit as usize);
     // One look at every case: what the user may read, and what to mask.
     let lens = crate::ui::lens::Lens::of(&st, &u, items.iter().map(|i| i.case.id.as_str())).await?;
     let mut items: Vec<_> = items.into_iter().filter(|i| lens.readable(&i.case.id)).collect();

@@ -218,6 +218,30 @@ pub struct Engine {
     policies: PolicySet,
     schema: Schema,
     authorizer: Authorizer,
+    /// Decisions already taken, by everything they depend on except the case's id (no policy
+    /// names a particular case): a list of a thousand cases of one district asks Cedar a handful
+    /// of times. Bounded; cleared when full.
+    memo: std::sync::Mutex<std::collections::HashMap<String, Decision>>,
+}
+
+/// How many decisions the memo keeps before it starts again.
+const MEMO_LIMIT: usize = 20_000;
+
+/// Everything a decision depends on, the case's id left out.
+fn memo_key(p: &Principal, action: GateAction, c: &CaseFacts, person: &PersonFacts) -> String {
+    let case = CaseFacts { id: String::new(), ..c.clone() };
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        p.user,
+        p.agency.code(),
+        p.role.code(),
+        p.org,
+        level_code(p.level),
+        p.service,
+        action.code(),
+        serde_json::to_string(&case).unwrap_or_default(),
+        serde_json::to_string(person).unwrap_or_default()
+    )
 }
 
 /// Parses and validates (strictly) a policy set against a schema.
@@ -229,7 +253,7 @@ pub fn load(policy_src: &str, schema_src: &str) -> Result<Engine, String> {
         let errs: Vec<String> = result.validation_errors().map(|e| e.to_string()).collect();
         return Err(format!("policies do not match the schema: {}", errs.join("; ")));
     }
-    Ok(Engine { policies, schema, authorizer: Authorizer::new() })
+    Ok(Engine { policies, schema, authorizer: Authorizer::new(), memo: Default::default() })
 }
 
 /// The shipped policies, validated on first use.
@@ -245,8 +269,19 @@ fn uid(kind: &str, id: &str) -> EntityUid {
 impl Engine {
     /// Decides one action on one case (and, for person-level actions, one person).
     pub fn decide(&self, p: &Principal, action: GateAction, c: &CaseFacts, person: &PersonFacts) -> Decision {
+        let key = memo_key(p, action, c, person);
+        if let Some(d) = self.memo.lock().expect("gate memo lock").get(&key) {
+            return d.clone();
+        }
         match self.try_decide(p, action, c, person) {
-            Ok(d) => d,
+            Ok(d) => {
+                let mut memo = self.memo.lock().expect("gate memo lock");
+                if memo.len() >= MEMO_LIMIT {
+                    memo.clear();
+                }
+                memo.insert(key, d.clone());
+                d
+            }
             Err(e) => {
                 tracing::error!(error = %e, action = action.code(), "gate evaluation failed; denying");
                 Decision { allowed: false, policies: vec![], message: Some("访问控制策略无法判定，已拒绝".into()) }
