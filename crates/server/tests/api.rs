@@ -14,13 +14,11 @@ use std::sync::Arc;
 use store::{Durability, ManualClock};
 use tower::ServiceExt;
 
-
 struct World {
     app: axum::Router,
     clock: Arc<ManualClock>,
     _tmp: tempfile::TempDir,
 }
-
 
 async fn world() -> World {
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
@@ -28,17 +26,17 @@ async fn world() -> World {
         clock.clone(),
         support::Options { durability: Durability::Full, district_committees: false },
         &[
-        ("officer", "d1-police", Role::Officer),
-        ("officer2", "d2-police", Role::Officer),
-        ("prosecutor", "d1-proc", Role::Prosecutor),
-        ("prosecutor2", "d2-proc", Role::Prosecutor),
-        ("city-prosecutor", "city-proc", Role::Prosecutor),
-        ("judge", "d1-court", Role::Judge),
-        ("clerk", "d1-court", Role::Clerk),
-        ("city-judge", "city-court", Role::Judge),
-        ("corrector", "d1-justice", Role::CorrectionOfficer),
-        ("supervisor", "city-committee", Role::Supervisor),
-    ],
+            ("officer", "d1-police", Role::Officer),
+            ("officer2", "d2-police", Role::Officer),
+            ("prosecutor", "d1-proc", Role::Prosecutor),
+            ("prosecutor2", "d2-proc", Role::Prosecutor),
+            ("city-prosecutor", "city-proc", Role::Prosecutor),
+            ("judge", "d1-court", Role::Judge),
+            ("clerk", "d1-court", Role::Clerk),
+            ("city-judge", "city-court", Role::Judge),
+            ("corrector", "d1-justice", Role::CorrectionOfficer),
+            ("supervisor", "city-committee", Role::Supervisor),
+        ],
     )
     .await;
     let app = server::router(server::AppState::new(store));

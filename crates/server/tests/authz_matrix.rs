@@ -233,8 +233,6 @@ fn the_table_keeps_the_legal_invariants() {
 
 // ---------- over HTTP ----------
 
-
-
 struct World {
     app: axum::Router,
     store: Store,
@@ -248,17 +246,17 @@ async fn world() -> World {
         clock.clone(),
         support::Options { durability: Durability::Full, district_committees: false },
         &[
-        ("officer", "d1-police", Role::Officer),
-        ("officer2", "d2-police", Role::Officer),
-        ("prosecutor", "d1-proc", Role::Prosecutor),
-        ("judge", "d1-court", Role::Judge),
-        ("clerk", "d1-court", Role::Clerk),
-        ("corrector", "d1-justice", Role::CorrectionOfficer),
-        ("supervisor", "city-committee", Role::Supervisor),
-        ("admin", "city-committee", Role::Admin),
-        ("police-admin", "d1-police", Role::Admin),
-        ("police-leader", "d1-police", Role::Leader),
-    ],
+            ("officer", "d1-police", Role::Officer),
+            ("officer2", "d2-police", Role::Officer),
+            ("prosecutor", "d1-proc", Role::Prosecutor),
+            ("judge", "d1-court", Role::Judge),
+            ("clerk", "d1-court", Role::Clerk),
+            ("corrector", "d1-justice", Role::CorrectionOfficer),
+            ("supervisor", "city-committee", Role::Supervisor),
+            ("admin", "city-committee", Role::Admin),
+            ("police-admin", "d1-police", Role::Admin),
+            ("police-leader", "d1-police", Role::Leader),
+        ],
     )
     .await;
     let app = server::router(server::AppState::new(store.clone()));

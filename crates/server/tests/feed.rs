@@ -15,7 +15,6 @@ use std::sync::Arc;
 use store::{Durability, Store, SystemClock};
 use tower::ServiceExt;
 
-
 pub struct World {
     pub app: axum::Router,
     pub store: Store,

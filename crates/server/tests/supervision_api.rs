@@ -16,8 +16,6 @@ use std::sync::Arc;
 use store::{Durability, ManualClock};
 use tower::ServiceExt;
 
-
-
 struct World {
     app: axum::Router,
     clock: Arc<ManualClock>,
@@ -30,14 +28,14 @@ async fn world() -> World {
         clock.clone(),
         support::Options { durability: Durability::Bulk, district_committees: true },
         &[
-        ("officer", "d1-police", Role::Officer),
-        ("officer2", "d2-police", Role::Officer),
-        ("prosecutor", "d1-proc", Role::Prosecutor),
-        ("proc-leader", "d1-proc", Role::Leader),
-        ("proc2-leader", "d2-proc", Role::Leader),
-        ("supervisor", "city-committee", Role::Supervisor),
-        ("d1-supervisor", "d1-committee", Role::Supervisor),
-    ],
+            ("officer", "d1-police", Role::Officer),
+            ("officer2", "d2-police", Role::Officer),
+            ("prosecutor", "d1-proc", Role::Prosecutor),
+            ("proc-leader", "d1-proc", Role::Leader),
+            ("proc2-leader", "d2-proc", Role::Leader),
+            ("supervisor", "city-committee", Role::Supervisor),
+            ("d1-supervisor", "d1-committee", Role::Supervisor),
+        ],
     )
     .await;
     let app = server::router(server::AppState::new(store));

@@ -513,34 +513,36 @@ pub(crate) async fn has_unsealed_states(pool: &sqlx::AnyPool, backend: crate::Ba
     Ok(n > 0)
 }
 
-/// The event's JSON as stored in `events.body`: the ID numbers of the persons a registration
-/// names sealed (same context as in the case state: person `no` = position + 1). The ledger leaf
-/// is derived from the plaintext event, before sealing.
-pub(crate) fn seal_event_value(v: &serde_json::Value, c: &FieldCipher) -> Result<serde_json::Value, StoreError> {
-    let mut v = v.clone();
+/// Applies `f(context, value)` to the ID number of every person a registration event's JSON
+/// names (the only action that carries ID numbers; person `no` = position + 1, the same context
+/// as in the case state), replacing it with the result.
+fn map_event_id_cards(v: &mut serde_json::Value, f: impl Fn(&str, &str) -> Result<String, StoreError>) -> Result<(), StoreError> {
+    if v.pointer("/action/type").and_then(|t| t.as_str()) != Some("register") {
+        return Ok(());
+    }
     let case_id = v["case_id"].as_str().unwrap_or_default().to_string();
     if let Some(persons) = v.pointer_mut("/action/persons").and_then(|p| p.as_array_mut()) {
         for (i, p) in persons.iter_mut().enumerate() {
             if let Some(id) = p.get("id_card").and_then(|x| x.as_str()).map(str::to_string) {
-                p["id_card"] = serde_json::Value::String(c.seal(&person_context(&case_id, i as u32 + 1), &id)?);
+                p["id_card"] = serde_json::Value::String(f(&person_context(&case_id, i as u32 + 1), &id)?);
             }
         }
     }
+    Ok(())
+}
+
+/// The event's JSON as stored in `events.body`: the ID numbers a registration names sealed. The
+/// ledger leaf is derived from the plaintext event, before sealing.
+pub(crate) fn seal_event_value(v: &serde_json::Value, c: &FieldCipher) -> Result<serde_json::Value, StoreError> {
+    let mut v = v.clone();
+    map_event_id_cards(&mut v, |ctx, id| c.seal(ctx, id))?;
     Ok(v)
 }
 
 /// Opens the sealed fields of a stored event's JSON (for `verify` and the ledger backfill,
 /// which derive leaves from the plaintext); a plain value (older rows) passes through.
 pub(crate) fn open_event_value(v: &mut serde_json::Value) -> Result<(), StoreError> {
-    let case_id = v["case_id"].as_str().unwrap_or_default().to_string();
-    if let Some(persons) = v.pointer_mut("/action/persons").and_then(|p| p.as_array_mut()) {
-        for (i, p) in persons.iter_mut().enumerate() {
-            if let Some(id) = p.get("id_card").and_then(|x| x.as_str()).map(str::to_string) {
-                p["id_card"] = serde_json::Value::String(open_field(&person_context(&case_id, i as u32 + 1), &id)?);
-            }
-        }
-    }
-    Ok(())
+    map_event_id_cards(v, open_field)
 }
 
 /// Opens the sealed fields of a stored event.
