@@ -164,13 +164,9 @@ pub async fn browser(d: &Driver) -> fantoccini::Client {
         "goog:chromeOptions".into(),
         serde_json::json!({ "args": args, "binary": d.chrome.display().to_string() }),
     );
-    // Two rustls crypto providers end up in the test build (aws-lc-rs through fantoccini, ring
-    // through async-nats): pick one explicitly, or rustls refuses to guess.
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    fantoccini::ClientBuilder::rustls()
-        .expect("rustls client")
-        .capabilities(caps)
-        .connect(&d.url)
+    // chromedriver listens on localhost over plain HTTP: no TLS connector needed.
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    fantoccini::Client::with_capabilities_and_connector(&d.url, &caps, connector)
         .await
         .unwrap_or_else(|e| panic!("cannot open a Chromium session through chromedriver at {}: {e}", d.url))
 }
