@@ -289,9 +289,8 @@ pub async fn inbox(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQ
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid("limit", "条数应在1至1000之间"));
     }
-    let mut items = st.store.inbox(&u.org.id).await?;
-    // Only the page is looked at (states loaded, the gate asked): the work of a request is bounded.
-    items.truncate(limit as usize);
+    // Only the page is loaded and looked at (states, the gate): the work of a request is bounded.
+    let items = st.store.inbox_page(&u.org.id, limit).await?;
     // One look at every case: what the user may read, and what to mask.
     let lens = crate::ui::lens::Lens::of(&st, &u, items.iter().map(|i| i.case.id.as_str())).await?;
     let mut items: Vec<_> = items.into_iter().filter(|i| lens.readable(&i.case.id)).collect();

@@ -51,7 +51,7 @@ pub fn decide_person(u: &CurrentUser, action: GateAction, case: &CaseFacts, pers
 
 /// The facts of a case, with its sealing order looked up.
 pub async fn facts(st: &AppState, s: &CaseState) -> Result<CaseFacts, ApiError> {
-    let sealed = st.store.case_seal(&s.id).await?.is_some();
+    let sealed = st.store.is_sealed(&s.id).await?;
     Ok(CaseFacts::of(s, sealed))
 }
 

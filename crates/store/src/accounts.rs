@@ -179,6 +179,7 @@ impl Store {
 
     /// Ends every session of a user (password reset, account disabled).
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<(), StoreError> {
+        self.shared().sessions.lock().expect("session cache lock").retain(|_, (u, _, _)| u != user_id);
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id.to_string()).execute(&self.shared().write).await.map_err(StoreError::db)?;
         Ok(())
     }
@@ -319,6 +320,8 @@ impl Store {
         .execute(&self.shared().write)
         .await
         .map_err(StoreError::db)?;
+        // Loaded first if need be (a load racing with this insert may not see the new row).
+        self.sealed_set().await?.write().expect("sealed lock").insert(seal.case_id.clone());
         Ok(())
     }
 
@@ -342,8 +345,20 @@ impl Store {
 
     /// Every sealed case id.
     pub async fn sealed_cases(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM case_seals").fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
-        Ok(ids.into_iter().collect())
+        let set = self.sealed_set().await?;
+        Ok(set.read().expect("sealed lock").iter().cloned().collect())
+    }
+
+    /// The sealed case ids, loaded once and then kept up to date by `seal_case`.
+    pub(crate) async fn sealed_set(&self) -> Result<&std::sync::RwLock<std::collections::HashSet<String>>, StoreError> {
+        self.shared()
+            .sealed
+            .get_or_try_init(|| async {
+                let ids: Vec<String> =
+                    sqlx::query_scalar("SELECT case_id FROM case_seals").fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
+                Ok(std::sync::RwLock::new(ids.into_iter().collect()))
+            })
+            .await
     }
 
     // ---- access audit ----

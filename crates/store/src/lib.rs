@@ -15,6 +15,7 @@
 
 pub mod accounts;
 mod backend;
+mod cache;
 mod clock;
 mod error;
 mod feed;
@@ -108,7 +109,21 @@ pub(crate) struct Shared {
     pub ledger: trace::LedgerKey,
     /// Seals personal fields of stored states (`DATA/keys/field.key`).
     pub fields: Arc<accounts::FieldCipher>,
+    /// Parsed states of recently read or written cases (`cache.rs`).
+    pub cases: cache::CaseCache,
+    /// Live sessions looked up recently: token hash → (user id, expiry, when looked up).
+    pub sessions: std::sync::Mutex<std::collections::HashMap<String, (String, chrono::DateTime<chrono::Utc>, std::time::Instant)>>,
+    /// The ids of sealed cases, loaded on first use (sealing orders are only ever added).
+    pub sealed: tokio::sync::OnceCell<RwLock<std::collections::HashSet<String>>>,
 }
+
+/// How long a session looked up in the database is trusted without asking again. Logging out
+/// or disabling an account through this process forgets it at once; the bound only matters for
+/// a session ended by another process on the same database.
+const SESSION_CACHE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How many cases' parsed states the store keeps in memory (two generations of this many).
+const CASE_CACHE: usize = 20_000;
 
 /// The store. Cheap to clone.
 #[derive(Clone)]
@@ -176,6 +191,9 @@ impl Store {
             clock,
             ledger: key,
             fields,
+            cases: cache::CaseCache::new(CASE_CACHE),
+            sessions: Default::default(),
+            sealed: Default::default(),
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));
@@ -277,26 +295,65 @@ impl Store {
 
     /// The user of a live session.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let Some(uid) = sql::session_user(&self.shared.read, token_hash, self.now()).await? else {
-            return Ok(None);
+        let now = self.now();
+        let cached = {
+            let m = self.shared.sessions.lock().expect("session cache lock");
+            m.get(token_hash).filter(|(_, expires, seen)| *expires > now && seen.elapsed() < SESSION_CACHE).map(|(u, _, _)| u.clone())
+        };
+        let uid = match cached {
+            Some(uid) => uid,
+            None => {
+                let Some((uid, expires)) = sql::session_user(&self.shared.read, token_hash, now).await? else {
+                    self.shared.sessions.lock().expect("session cache lock").remove(token_hash);
+                    return Ok(None);
+                };
+                let mut m = self.shared.sessions.lock().expect("session cache lock");
+                if m.len() >= 100_000 {
+                    m.clear();
+                }
+                m.insert(token_hash.to_string(), (uid.clone(), expires, std::time::Instant::now()));
+                uid
+            }
         };
         Ok(self.directory().user(&uid).cloned().filter(|u| u.active))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.shared.sessions.lock().expect("session cache lock").remove(token_hash);
         sql::delete_session(&self.shared.write, token_hash).await
+    }
+
+    /// Whether a sealing order covers the case (kept in memory: orders are only ever added).
+    pub async fn is_sealed(&self, case_id: &str) -> Result<bool, StoreError> {
+        Ok(self.sealed_set().await?.read().expect("sealed lock").contains(case_id))
     }
 
     /// The current state of a case.
     pub async fn case(&self, id: &str) -> Result<Option<CaseState>, StoreError> {
-        sql::load_state(&self.shared.read, id).await
+        if let Some(c) = self.shared.cases.get(id) {
+            return Ok(Some(c.state.clone()));
+        }
+        let s = sql::load_state(&self.shared.read, id).await?;
+        if let Some(s) = &s {
+            self.shared.cases.put_loaded(s);
+        }
+        Ok(s)
     }
 
     /// The current states of several cases at once (lists, inboxes): one query per 500 ids.
     /// Ids without a case are left out.
     pub async fn cases(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, CaseState>, StoreError> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
+        let mut missing = Vec::new();
+        for id in ids {
+            match self.shared.cases.get(id) {
+                Some(c) => {
+                    out.insert(id.to_string(), c.state.clone());
+                }
+                None => missing.push(*id),
+            }
+        }
+        for chunk in missing.chunks(500) {
             let mut b = qb::QueryBuilder::new(self.shared.backend, "SELECT id, state FROM cases WHERE id IN (");
             let mut sep = b.separated(", ");
             for id in chunk {
@@ -306,7 +363,9 @@ impl Store {
             let rows = b.build().fetch_all(&self.shared.read).await.map_err(StoreError::db)?;
             for r in rows {
                 use sqlx::Row;
-                out.insert(r.get::<String, _>("id"), sql::parse_state(r.get::<&str, _>("state"))?);
+                let s = sql::parse_state(r.get::<&str, _>("state"))?;
+                self.shared.cases.put_loaded(&s);
+                out.insert(r.get::<String, _>("id"), s);
             }
         }
         Ok(out)
@@ -329,7 +388,9 @@ impl Store {
 
     /// Recomputes every projection from the events, in one transaction.
     pub async fn rebuild_projections(&self) -> Result<(), StoreError> {
-        projection::rebuild(&self.shared).await
+        let r = projection::rebuild(&self.shared).await;
+        self.shared.cases.clear();
+        r
     }
 
     /// Compares the stored projections with a rebuild from the events; names the first case that

@@ -99,11 +99,17 @@ impl Store {
 
     /// An organization's inbox: every open task it owes, oldest change first.
     pub async fn inbox(&self, org: &str) -> Result<Vec<InboxItem>, StoreError> {
+        self.inbox_page(org, 1000).await
+    }
+
+    /// The first `limit` items of an organization's inbox (oldest change first).
+    pub async fn inbox_page(&self, org: &str, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {SUMMARY_COLUMNS}, t.kind AS task_kind, t.label AS task_label, t.person, t.incoming
-             FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = $1 ORDER BY c.updated_at, c.id LIMIT 1000"
+             FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = $1 ORDER BY c.updated_at, c.id LIMIT $2"
         )))
         .bind(org.to_string())
+        .bind(limit.clamp(1, 1000) as i64)
         .fetch_all(&self.shared().read)
         .await
         .map_err(StoreError::db)?;

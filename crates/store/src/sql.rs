@@ -152,13 +152,14 @@ pub async fn create_session(pool: &AnyPool, token_hash: &str, user: &str, now: D
     Ok(())
 }
 
-pub async fn session_user(pool: &AnyPool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
-    sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+pub async fn session_user(pool: &AnyPool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+    let row: Option<(String, String)> = sqlx::query_as("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash.to_string())
         .bind(ts(now))
         .fetch_optional(pool)
         .await
-        .map_err(StoreError::db)
+        .map_err(StoreError::db)?;
+    row.map(|(u, e)| Ok((u, parse_ts(&e)?))).transpose()
 }
 
 pub async fn delete_session(pool: &AnyPool, token_hash: &str) -> Result<(), StoreError> {

@@ -93,7 +93,12 @@ async fn run_batch(
     // The trace must hold exactly one leaf per event before this batch appends to it.
     let mut frontier = match frontier_slot.take() {
         Some(f) if f.size() == next_position => f,
-        _ => {
+        other => {
+            if other.is_some() {
+                // Someone else appended (another process on the same database): what this
+                // process cached may be older than the log.
+                shared.cases.clear();
+            }
             let leaves = trace::leaf_count(&mut tx).await?;
             if leaves != next_position {
                 return Err(StoreError::Corrupt(format!(
@@ -147,6 +152,8 @@ async fn run_batch(
     }
     tx.commit().await.map_err(StoreError::db)?;
     *frontier_slot = Some(frontier);
+    // Committed: the batch's states are now the latest, for readers and the next batches.
+    cache.publish(shared);
     Ok((out, ids))
 }
 
@@ -188,6 +195,16 @@ impl BatchCache {
             None => {
                 self.order.push(e.case_id.clone());
                 self.cases.insert(e.case_id, e.touched);
+            }
+        }
+    }
+
+    /// Hands every changed case's state and events to the store's cache (after the commit).
+    fn publish(self, shared: &Shared) {
+        let BatchCache { mut cases, order, .. } = self;
+        for id in order {
+            if let Some(t) = cases.remove(&id) {
+                shared.cases.put_committed(&id, t.state, t.events);
             }
         }
     }
@@ -234,7 +251,10 @@ async fn process(
             }
             let state = match cache.cases.get(&event.case_id) {
                 Some(t) => Some(t.state.clone()),
-                None => sql::load_state_conn(conn, &event.case_id).await?,
+                None => match shared.cases.get(&event.case_id) {
+                    Some(c) => Some(c.state.clone()),
+                    None => sql::load_state_conn(conn, &event.case_id).await?,
+                },
             }
             .ok_or_else(|| StoreError::Corrupt(format!("case {} of event {pos} has no state", event.case_id)))?;
             return Ok((Outcome { event, position: pos as u64, state, replayed: true }, None));
@@ -277,7 +297,10 @@ async fn process(
         (Some(id), _) => {
             let st = match cache.cases.get(id) {
                 Some(t) => Some(t.state.clone()),
-                None => sql::load_state_conn(conn, id).await?,
+                None => match shared.cases.get(id) {
+                    Some(c) => Some(c.state.clone()),
+                    None => sql::load_state_conn(conn, id).await?,
+                },
             }
             .ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
             (id.clone(), Some(st))
@@ -318,7 +341,11 @@ async fn process(
     let mut events = match (cache.cases.get(&case_id), fresh) {
         (Some(t), _) => t.events.clone(),
         (None, true) => Vec::new(),
-        (None, false) => crate::supervision::events_of(conn, &case_id).await?,
+        (None, false) => match shared.cases.get(&case_id).and_then(|c| c.events.clone()) {
+            // Cached events are those of the state this command was decided on.
+            Some(ev) if ev.last().map(|e| e.seq) == Some(event.seq - 1) => ev,
+            _ => crate::supervision::events_of(conn, &case_id).await?,
+        },
     };
     if events.last().map(|e| e.seq) != Some(event.seq) {
         events.push(event.clone());
