@@ -327,8 +327,17 @@ impl ChargeModel {
                 demote.push(loser);
             }
         }
+        // an offence after the fact: the principal's offence, told in the facts, is someone else's
+        let accessory: Option<&str> =
+            crate::cues::ACCESSORY.iter().find(|(name, cond)| strong(name) && crate::cues::matches(&text, cond)).map(|(name, _)| *name);
+        // a state functionary is not the subject of the charges reserved for company staff
+        let official = crate::cues::state_functionary(&text).is_some_and(|cl| !crate::cues::is_village_office(cl));
         for r in ranked.iter_mut() {
-            if demote.contains(&self.charges[r.0].name.as_str()) {
+            let name = self.charges[r.0].name.as_str();
+            if demote.contains(&name)
+                || accessory.is_some_and(|a| a != name)
+                || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
+            {
                 r.1 *= 0.6;
             }
         }

@@ -28,7 +28,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法狩猎", &[("狩猎|猎捕|禁猎|猎枪|捕猎|猎杀|鸟网|捕鸟|野兔|野鸡|斑鸠|猎套|铁夹|电猎|捕杀+野生动物|野猪", 1.0), ("三有|青蛙|黑斑蛙|金线蛙|捕捉+野生|省级重点保护动物|有重要经济、科学研究价值|黑水鸡|刺猬|野鸭", 1.0), ("野生动物|麻雀|鸟", 0.5)]),
     ("非法采伐、毁坏国家重点保护植物", &[("(国家重点保护|红豆杉|香樟|樟树|楠木|银杏|珍贵树木|国家一级保护|国家二级保护|古树)+(采伐|砍伐|挖掘|毁坏|采挖|移植|盗挖|挖走|锯)", 1.0), ("红豆杉|香樟|樟树|楠木|国家一级保护植物|国家二级保护植物|重点保护植物|珍贵树木", 0.7)]),
     ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", &[("(重点保护植物|红豆杉|樟树|楠木|珍贵树木|国家二级保护|国家一级保护)+(收购|运输|出售|加工|销售|贩卖)", 0.9)]),
-    ("窝藏、包庇", &[("窝藏|包庇|提供住处|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
+    ("窝藏、包庇", &[("窝藏|包庇|提供住处|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避|在逃|外逃)+(帮助|提供|资助|藏匿|隐藏)", 1.0), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
     ("非国家工作人员受贿", &[("非国家工作人员", 1.0), ("利用职务+便利+(收受|索取|好处费|回扣|感谢费)", 0.9), ("(公司|企业|医院|学校|经理|采购)+(收受|收取|索要)+(好处费|回扣|感谢费|红包)", 0.8)]),
     ("受贿", &[("(受贿|收受贿赂)+!非国家工作人员", 0.8), ("国家工作人员+(收受|索取)+!非国家工作人员", 0.8)]),
     ("行贿", &[("行贿", 1.0), ("请托|谋取不正当利益", 0.4)]),
@@ -260,8 +260,88 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             out.push((*charge, best.0, best.1));
         }
     }
+    // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
+    // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
+    // 受贿/贪污 instead)
+    if state_functionary(&text).is_some() && !matches(&text, PERSONAL_GAIN) {
+        let duty = if matches(&text, ABUSE_OF_OFFICE) {
+            Some(("滥用职权", ABUSE_CUE))
+        } else if matches(&text, NEGLECT_OF_DUTY) {
+            Some(("玩忽职守", NEGLECT_CUE))
+        } else {
+            None
+        };
+        if let Some((charge, why)) = duty {
+            match out.iter_mut().find(|q| q.0 == charge) {
+                Some(q) if q.1 >= DUTY_WEIGHT => {}
+                Some(q) => *q = (charge, DUTY_WEIGHT, why),
+                None => out.push((charge, DUTY_WEIGHT, why)),
+            }
+        }
+    }
     out
 }
+
+/// Weight of the duty-crime cue derived from the defendant's office (not decisive alone).
+const DUTY_WEIGHT: f32 = 0.9;
+const ABUSE_OF_OFFICE: &str = "违反|违规|擅自|未经|不符合|虚报|超越职权|滥用职权|授意|指使|违背|违法|越权|无法律依据|没有按照|未按|虚假|伪造|截留|私自";
+const NEGLECT_OF_DUTY: &str = "严重不负责任|不认真|未认真|疏于|未履行|不正确履行|失职|玩忽职守|未尽到|没有认真|未按规定";
+const PERSONAL_GAIN: &str = "收受|贿赂|好处费|索取|据为己有|占为己有|侵吞|非法占有|归个人|个人使用|挥霍";
+const ABUSE_CUE: &str = "国家机关工作人员的职务+违反规定|擅自|越权";
+const NEGLECT_CUE: &str = "国家机关工作人员的职务+严重不负责任|疏于履职";
+
+/// State organs and the bodies that exercise public functions for them (村委会 in 协助政府
+/// work, 立法解释 of 2000 on 刑法第93条).
+const STATE_ORGANS: &[&str] = &[
+    "局", "政府", "派出所", "办事处", "街道", "管理所", "财政所", "国土所", "司法所", "林业站", "管委会", "委员会", "人民法院",
+    "人民检察院", "监狱", "看守所", "戒毒所", "海关", "乡", "镇", "公安", "国土", "林业", "水利", "财政", "民政", "税务", "工商",
+    "城管", "交警", "卫生监督", "发改", "指挥部", "党支部", "村委会", "居委会", "社区",
+];
+const OFFICES: &[&str] = &[
+    "局长", "所长", "科长", "股长", "站长", "乡长", "镇长", "主任", "书记", "民警", "干部", "工作人员", "科员", "协警", "队长", "干事",
+    "处长", "助理", "监区长", "管教", "土管员", "技术员", "指挥长", "辅警", "警察", "狱警", "审核员", "办事员", "管理员", "专管员",
+    "会计", "出纳", "工作期间", "值班", "执勤", "负责",
+];
+const HOLDING: &[&str] = &["时任", "担任", "身为", "期间", "任", "作为", "系", "值班", "执勤", "负责"];
+/// Employers whose staff are not state functionaries (刑法第163条, 第271条, 第272条 name them).
+const NON_STATE: &[&str] = &["公司", "企业", "银行", "医院", "学校", "有限", "集团", "信用社", "酒店", "厂"];
+
+/// The clause that states the defendant's office in a state organ (刑法第93条: 国家工作人员), if
+/// any, among the first 700 characters: a holding word (时任, 担任, 期间), a state organ and an
+/// office, and no company, bank, hospital or school in the same clause.
+pub fn state_functionary(text: &str) -> Option<&str> {
+    let head: &str = match text.char_indices().nth(700) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    head.split(['，', '。', '；', '：']).find(|cl| {
+        HOLDING.iter().any(|k| cl.contains(k))
+            && STATE_ORGANS.iter().any(|k| cl.contains(k))
+            && OFFICES.iter().any(|k| cl.contains(k))
+            && !NON_STATE.iter().any(|k| cl.contains(k))
+    })
+}
+
+/// Offices of village and residents' committees (村委会, 村党支部, 社区): state functionaries
+/// only while assisting the government in the tasks listed by the 2000 interpretation of
+/// 刑法第93条 (relief funds, land compensation...); in the village's own affairs their bribes are
+/// 非国家工作人员受贿.
+pub fn is_village_office(clause: &str) -> bool {
+    ["村", "社区", "居委会", "居民委员会"].iter().any(|k| clause.contains(k))
+}
+
+/// Charges whose subject the statute limits to staff of companies, enterprises and other units
+/// that are not state organs (刑法第163条, 第164条, 第271条, 第272条): unlikely when the defendant
+/// held office in a state organ.
+pub const NON_STATE_SUBJECT: &[&str] = &["非国家工作人员受贿", "职务侵占", "挪用资金"];
+
+/// Offences after the fact (窝藏、包庇, 刑法第310条): the facts tell the principal's offence, but
+/// when the principal is someone else (另案处理, 已判决, the defendant 顶替 him) that offence is
+/// not the defendant's. (charge, condition on the text).
+pub const ACCESSORY: &[(&str, &str)] = &[(
+    "窝藏、包庇",
+    "另案处理|另案|已判决|已判刑|已被判|另行处理|在逃|逃匿|潜逃|逃跑|逃逸|躲藏|藏匿|顶替|顶包|谎称|冒充",
+)];
 
 /// `A|B+C|B+(D|E)+!F`: alternatives separated by `|`; an alternative is a conjunction of `+`
 /// parts; a part is a literal, a group `(X|Y)` of literals (any one), or `!` before either (none).
