@@ -332,10 +332,17 @@ impl ChargeModel {
             crate::cues::ACCESSORY.iter().find(|(name, cond)| strong(name) && crate::cues::matches(&text, cond)).map(|(name, _)| *name);
         // a state functionary is not the subject of the charges reserved for company staff
         let official = crate::cues::state_functionary(&text).is_some_and(|cl| !crate::cues::is_village_office(cl));
+        // a duty crime: the offences told in the facts (land occupied, minerals mined) are the
+        // acts the office let happen; only the corruption and duty chapters (刑法第382–419条)
+        // keep their score
+        let duty = crate::cues::duty_crime(&text).is_some();
         for r in ranked.iter_mut() {
-            let name = self.charges[r.0].name.as_str();
+            let c = &self.charges[r.0];
+            let name = c.name.as_str();
+            let duty_chapter = c.articles.first().is_some_and(|a| (382..=419).contains(a));
             if demote.contains(&name)
                 || accessory.is_some_and(|a| a != name)
+                || duty && !duty_chapter
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
             {
                 r.1 *= 0.6;

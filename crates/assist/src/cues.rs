@@ -28,7 +28,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法狩猎", &[("狩猎|猎捕|禁猎|猎枪|捕猎|猎杀|鸟网|捕鸟|野兔|野鸡|斑鸠|猎套|铁夹|电猎|捕杀+野生动物|野猪", 1.0), ("三有|青蛙|黑斑蛙|金线蛙|捕捉+野生|省级重点保护动物|有重要经济、科学研究价值|黑水鸡|刺猬|野鸭", 1.0), ("野生动物|麻雀|鸟", 0.5)]),
     ("非法采伐、毁坏国家重点保护植物", &[("(国家重点保护|红豆杉|香樟|樟树|楠木|银杏|珍贵树木|国家一级保护|国家二级保护|古树)+(采伐|砍伐|挖掘|毁坏|采挖|移植|盗挖|挖走|锯)", 1.0), ("红豆杉|香樟|樟树|楠木|国家一级保护植物|国家二级保护植物|重点保护植物|珍贵树木", 0.7)]),
     ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", &[("(重点保护植物|红豆杉|樟树|楠木|珍贵树木|国家二级保护|国家一级保护)+(收购|运输|出售|加工|销售|贩卖)", 0.9)]),
-    ("窝藏、包庇", &[("窝藏|包庇|提供住处|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避|在逃|外逃)+(帮助|提供|资助|藏匿|隐藏)", 1.0), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
+    ("窝藏、包庇", &[("窝藏|包庇|提供住处|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
     ("非国家工作人员受贿", &[("非国家工作人员", 1.0), ("利用职务+便利+(收受|索取|好处费|回扣|感谢费)", 0.9), ("(公司|企业|医院|学校|经理|采购)+(收受|收取|索要)+(好处费|回扣|感谢费|红包)", 0.8)]),
     ("受贿", &[("(受贿|收受贿赂)+!非国家工作人员", 0.8), ("国家工作人员+(收受|索取)+!非国家工作人员", 0.8)]),
     ("行贿", &[("行贿", 1.0), ("请托|谋取不正当利益", 0.4)]),
@@ -263,23 +263,30 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
     // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
     // 受贿/贪污 instead)
-    if state_functionary(&text).is_some() && !matches(&text, PERSONAL_GAIN) {
-        let duty = if matches(&text, ABUSE_OF_OFFICE) {
-            Some(("滥用职权", ABUSE_CUE))
-        } else if matches(&text, NEGLECT_OF_DUTY) {
-            Some(("玩忽职守", NEGLECT_CUE))
-        } else {
-            None
-        };
-        if let Some((charge, why)) = duty {
-            match out.iter_mut().find(|q| q.0 == charge) {
-                Some(q) if q.1 >= DUTY_WEIGHT => {}
-                Some(q) => *q = (charge, DUTY_WEIGHT, why),
-                None => out.push((charge, DUTY_WEIGHT, why)),
-            }
+    if let Some((charge, why)) = duty_crime(&text) {
+        match out.iter_mut().find(|q| q.0 == charge) {
+            Some(q) if q.1 >= DUTY_WEIGHT => {}
+            Some(q) => *q = (charge, DUTY_WEIGHT, why),
+            None => out.push((charge, DUTY_WEIGHT, why)),
         }
     }
     out
+}
+
+/// The duty crime (charge, cue text) suggested by the defendant's office in a state organ
+/// ([`state_functionary`]) together with acts against the rules (滥用职权) or neglect (玩忽职守),
+/// when nothing tells of a gain of his own. `text` as returned by [`strip_record`].
+pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
+    if state_functionary(text).is_none() || matches(text, PERSONAL_GAIN) {
+        return None;
+    }
+    if matches(text, ABUSE_OF_OFFICE) {
+        Some(("滥用职权", ABUSE_CUE))
+    } else if matches(text, NEGLECT_OF_DUTY) {
+        Some(("玩忽职守", NEGLECT_CUE))
+    } else {
+        None
+    }
 }
 
 /// Weight of the duty-crime cue derived from the defendant's office (not decisive alone).
@@ -303,6 +310,8 @@ const OFFICES: &[&str] = &[
     "会计", "出纳", "工作期间", "值班", "执勤", "负责",
 ];
 const HOLDING: &[&str] = &["时任", "担任", "身为", "期间", "任", "作为", "系", "值班", "执勤", "负责"];
+/// The police acting on the defendant (被…执勤民警查获), not an office he holds.
+const POLICE_ACTING: &[&str] = &["查获", "抓获", "抓捕", "投案", "报警", "鉴定", "认定", "出警", "盘查", "传唤", "归案", "查处", "拦停", "检查"];
 /// Employers whose staff are not state functionaries (刑法第163条, 第271条, 第272条 name them).
 const NON_STATE: &[&str] = &["公司", "企业", "银行", "医院", "学校", "有限", "集团", "信用社", "酒店", "厂"];
 
@@ -319,6 +328,7 @@ pub fn state_functionary(text: &str) -> Option<&str> {
             && STATE_ORGANS.iter().any(|k| cl.contains(k))
             && OFFICES.iter().any(|k| cl.contains(k))
             && !NON_STATE.iter().any(|k| cl.contains(k))
+            && !POLICE_ACTING.iter().any(|k| cl.contains(k))
     })
 }
 
@@ -336,11 +346,11 @@ pub fn is_village_office(clause: &str) -> bool {
 pub const NON_STATE_SUBJECT: &[&str] = &["非国家工作人员受贿", "职务侵占", "挪用资金"];
 
 /// Offences after the fact (窝藏、包庇, 刑法第310条): the facts tell the principal's offence, but
-/// when the principal is someone else (另案处理, 已判决, the defendant 顶替 him) that offence is
-/// not the defendant's. (charge, condition on the text).
+/// when the defendant knew (明知) of someone else's offence, or took the blame for him (谎称,
+/// 顶替投案), or hid him, that offence is not the defendant's. (charge, condition on the text).
 pub const ACCESSORY: &[(&str, &str)] = &[(
     "窝藏、包庇",
-    "另案处理|另案|已判决|已判刑|已被判|另行处理|在逃|逃匿|潜逃|逃跑|逃逸|躲藏|藏匿|顶替|顶包|谎称|冒充",
+    "明知|谎称|顶替+投案|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处",
 )];
 
 /// `A|B+C|B+(D|E)+!F`: alternatives separated by `|`; an alternative is a conjunction of `+`
