@@ -310,4 +310,14 @@ mod tests {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
     }
+
+    #[test]
+    fn proceeds_only_when_nothing_else_is_stated() {
+        let only = crime_amount("被告人郭某盗窃被害人黄某的旧空调、旧冰箱，卖与左某某，获利人民币5000余元。").unwrap();
+        assert_eq!(only.amount, 5000.0);
+        assert!(only.reasons.iter().any(|r| r.text.contains("法释〔2013〕8号")), "{:?}", only.reasons);
+        // an appraised value wins over the sale price
+        let both = crime_amount("被告人盗窃电动车一辆，经鉴定价值人民币2156元，后以人民币600元的价格卖得现金。").unwrap();
+        assert_eq!(both.amount, 2156.0);
+    }
 }

@@ -371,6 +371,19 @@ impl ChargeModel {
                     reasons.push(Reason::fact(format!("the facts contain {} (evidence {:.1} for {})", q.2.replace('+', " and ").replace('|', " or "), q.1, c.name)));
                 }
             }
+            if duty && c.name.as_str() == crate::cues::duty_crime(&text).map_or("", |d| d.0) {
+                if let Some(office) = crate::cues::state_functionary(&text) {
+                    reasons.push(Reason::fact(format!(
+                        "the defendant held office in a state organ (国家机关工作人员, 刑法第93条): {office}; the other offences told are the acts the office let happen"
+                    )));
+                }
+            }
+            if accessory == Some(c.name.as_str()) {
+                reasons.push(Reason::statute(
+                    310,
+                    "the offence told in the facts is another's, which the defendant knew of or covered for (刑法第310条); it is not suggested for him".to_string(),
+                ));
+            }
             if a > 0.0 {
                 let kw = shared_words(self, &x, &c.centroid, 6).join("、");
                 reasons.push(Reason::similar(format!("similar to {} training cases of {} (cosine {:.2}; shared words: {})", c.train_count, c.name, a, kw)));

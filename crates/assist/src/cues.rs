@@ -244,6 +244,25 @@ mod tests {
         assert!(!matches("非国家工作人员收受", "国家工作人员+收受+!非国家工作人员"));
         assert!(!matches("撬开门", "(溜门|撬开)+(盗|偷)"));
     }
+
+    #[test]
+    fn state_functionary_is_the_defendants_office() {
+        let s = "公诉机关指控，2011年，时任某县国土资源局局长的被告人张某违反规定审批土地，造成国家损失。";
+        assert!(state_functionary(s).is_some_and(|c| c.contains("局长")));
+        assert_eq!(duty_crime(s).map(|d| d.0), Some("滥用职权"));
+        // the same office with money for himself: bribery or embezzlement, not this cue
+        assert_eq!(duty_crime("时任某县国土资源局局长的被告人张某违反规定审批土地，收受好处费5万元。"), None);
+        // neglect
+        let n = "被告人李某在担任某镇财政所所长期间，严重不负责任，致使公款被骗。";
+        assert_eq!(duty_crime(n).map(|d| d.0), Some("玩忽职守"));
+        // the police who caught a drunk driver are not the defendant's office
+        assert!(state_functionary("被告人醉酒后驾驶小型轿车，被交警大队执勤民警当场查获，违反道路交通安全法。").is_none());
+        // a company manager is not a state functionary
+        assert!(state_functionary("被告人王某在担任某有限公司采购部经理期间收受回扣。").is_none());
+        // a village committee office counts for duty crimes but marks village affairs
+        let v = state_functionary("被告人张某在担任某镇某村村委会主任期间，违规虚报危房改造户。").unwrap();
+        assert!(is_village_office(v));
+    }
 }
 
 pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {

@@ -400,6 +400,17 @@ mod tests {
     }
 
     #[test]
+    fn drug_offences_are_measured_by_weight() {
+        let facts = "被告人以人民币200元的价格向吸毒人员贩卖甲基苯丙胺0.5克。";
+        assert_eq!(quantity(facts, "走私、贩卖、运输、制造毒品"), 0.5);
+        // other offences: the money
+        assert_eq!(quantity("被告人盗窃现金人民币200元。", "盗窃"), 200.0);
+        // ketamine: 1 kg is in the tier of 50 g of heroin (法释〔2016〕8号)
+        assert!((quantity("被告人贩卖氯胺酮100克。", "走私、贩卖、运输、制造毒品") - 5.0).abs() < 1e-9);
+        assert_eq!(quantity("被告人贩卖氯胺酮100克、甲基苯丙胺2克。", "走私、贩卖、运输、制造毒品"), 102.0);
+    }
+
+    #[test]
     fn tiers() {
         assert_eq!(first_tier("盗窃公私财物，数额较大的，处三年以下有期徒刑"), Some((1, 36)));
         assert_eq!(first_tier("处三年以上十年以下有期徒刑"), Some((36, 120)));
