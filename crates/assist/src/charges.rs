@@ -336,6 +336,8 @@ impl ChargeModel {
         // acts the office let happen; only the corruption and duty chapters (刑法第382–419条)
         // keep their score
         let duty = crate::cues::duty_crime(&text).is_some();
+        // a victim under fourteen: 猥亵儿童 (刑法第237条第3款), not the adult offence of 第1款
+        let child = crate::cues::child_victim(&text);
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
             let name = c.name.as_str();
@@ -343,6 +345,7 @@ impl ChargeModel {
             if demote.contains(&name)
                 || accessory.is_some_and(|a| a != name)
                 || duty && !duty_chapter
+                || child && name == "强制猥亵、侮辱妇女"
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
             {
                 r.1 *= 0.6;

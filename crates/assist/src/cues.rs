@@ -47,7 +47,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("伪造、变造居民身份证", &[("居民身份证+(伪造|变造|制作|假)+!(骗取|诈骗|骗得)", 1.0), ("假身份证", 0.6)]),
     ("伪造、变造、买卖国家机关公文、证件、印章", &[("(伪造|变造|买卖|假的|假)+(驾驶证|行驶证|房产证|房屋所有权证|结婚证|离婚证|户口簿|营业执照|不动产权|土地证|公文|公安局印章|人民政府印章|准迁证|出生医学证明|资格证|国家机关印章|国家机关证件)+!(骗取|诈骗|骗得)", 1.0)]),
     ("脱逃", &[("脱逃|脱离监管|逃离+(看守所|监狱|羁押|劳动改造|押解|监管)", 1.0)]),
-    ("妨害信用卡管理", &[("妨害信用卡", 1.0), ("持有+他人+(信用卡|银行卡)", 0.8), ("伪造的信用卡|领用+他人|冒用他人身份+申领", 0.8)]),
+    ("妨害信用卡管理", &[("妨害信用卡", 1.0), ("(冒用|假冒|虚假|他人的)+身份证+(办理|申领|骗领)+(银行卡|信用卡|借记卡|储蓄卡)+!(透支|取现|套现|消费)", 1.0), ("持有+他人+(信用卡|银行卡)", 0.8), ("伪造的信用卡|领用+他人|冒用他人身份+申领", 0.8), ("(出售|转卖|贩卖|收购|购买)+(银行卡|信用卡)+张+!(透支|取现|套现|消费)", 0.8)]),
     ("私分国有资产", &[("私分|集体私分", 1.0), ("以单位名义+(分|发放)", 0.8), ("(国有资产|国有资金)+(发放给|分配给|分给|私分)", 0.8)]),
     ("绑架", &[("绑架|人质|赎金", 1.0), ("控制+索要|勒索+家属|捆绑+索要", 0.8)]),
     ("破坏电力设备", &[("电力设备|电力线|输电线|高压线|变压器|铝绞线|电力设施", 1.0), ("(电缆|电线)+(剪|割|盗|锯)", 0.6)]),
@@ -246,6 +246,16 @@ mod tests {
     }
 
     #[test]
+    fn child_victims_by_birth_date() {
+        assert!(child_victim("2016年5月7日7时许，被告人徐某见被害人巩某(女，2010年1月9日生)独自上楼"));
+        assert!(child_victim("2014年8月中旬某日，被告人王某抱住被害人朱某（女，2008年6月1日出生）"));
+        assert!(!child_victim("2016年5月7日，被告人徐某见被害人巩某(女，1990年1月9日生)独自上楼"));
+        assert!(!child_victim("2016年5月7日，被告人徐某（1950年1月9日生）见被害人巩某独自上楼"));
+        assert!(!child_victim("被害人巩某(女，2010年1月9日生)"), "no date of the events");
+        assert!(!child_victim("2016年5月7日，被告人徐某（2003年1月9日生）殴打他人"), "the defendant's birth date");
+    }
+
+    #[test]
     fn state_functionary_is_the_defendants_office() {
         let s = "公诉机关指控，2011年，时任某县国土资源局局长的被告人张某违反规定审批土地，造成国家损失。";
         assert!(state_functionary(s).is_some_and(|c| c.contains("局长")));
@@ -282,6 +292,14 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
     // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
     // 受贿/贪污 instead)
+    // 猥亵儿童 (刑法第237条第3款): the victim under fourteen by the birth date the facts give
+    if child_victim(&text) && matches(&text, "猥亵|抚摸|摸+(胸|阴部|生殖器|臀部|隐私)|抠摸|亲吻") {
+        match out.iter_mut().find(|q| q.0 == "猥亵儿童") {
+            Some(q) if q.1 >= 1.0 => {}
+            Some(q) => *q = ("猥亵儿童", 1.0, CHILD_CUE),
+            None => out.push(("猥亵儿童", 1.0, CHILD_CUE)),
+        }
+    }
     if let Some((charge, why)) = duty_crime(&text) {
         match out.iter_mut().find(|q| q.0 == charge) {
             Some(q) if q.1 >= DUTY_WEIGHT => {}
@@ -306,6 +324,41 @@ pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
     } else {
         None
     }
+}
+
+const CHILD_CUE: &str = "被害人出生日期+不满十四周岁+猥亵";
+
+/// Whether the facts give a victim's (被害人) birth year (`2010年1月9日生`, `2005年出生`) less than
+/// fourteen years before the first year of the events (the age limit of 刑法第236条第2款 and
+/// 第237条第3款; by years, so a child a few months from fourteen may be missed or counted).
+pub fn child_victim(text: &str) -> bool {
+    let mut births: Vec<u32> = Vec::new();
+    let mut events: Vec<u32> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i + 4 < chars.len() {
+        if chars[i..i + 4].iter().all(|c| c.is_ascii_digit()) && chars[i + 4] == '年' && (i == 0 || !chars[i - 1].is_ascii_digit()) {
+            let year: u32 = chars[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
+            let after: String = chars[i + 5..(i + 14).min(chars.len())].iter().collect();
+            let before: String = chars[i.saturating_sub(3)..i].iter().collect();
+            let victim = chars[i.saturating_sub(20)..i].iter().collect::<String>().contains("被害");
+            let born = after.split(['，', ',', '。', '）', ')', '、']).next().is_some_and(|d| d.ends_with('生') || d.contains("出生")) || before.ends_with("出生于");
+            if (1900..2100).contains(&year) {
+                if born {
+                    if victim {
+                        births.push(year)
+                    }
+                } else {
+                    events.push(year)
+                }
+            }
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    let Some(first_event) = events.first() else { return false };
+    births.iter().any(|b| *first_event >= *b && first_event - b < 14)
 }
 
 /// Weight of the duty-crime cue derived from the defendant's office (not decisive alone).
