@@ -297,6 +297,16 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermMo
     TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default() }
 }
 
+/// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
+/// offences by weight): only then do neighbours need a similar amount.
+pub fn amount_graded(charge: &str, cm: &ChargeModel) -> bool {
+    if charge.contains("毒品") {
+        return true;
+    }
+    let Some(a) = cm.articles_of(charge).and_then(|a| a.first().copied()) else { return true };
+    cm.articles.get(&a).is_none_or(|t| ["数额", "数量", "价值"].iter().any(|k| t.contains(k)))
+}
+
 impl TermModel {
     /// The statutory estimate: the lightest ordinary tier of the paragraph that defines the
     /// charge (else of the article), at [`tier_centre`], times the circumstances' factors.
@@ -337,9 +347,12 @@ impl TermModel {
             Some((k, cases)) => {
                 let pr = self.params;
                 let h = harm_level(facts);
+                // an amount says nothing about a charge the statute does not grade by amount
+                // (5-fold CV on train: 90.70 → 90.76)
+                let amount_w = if amount_graded(&charge, cm) { 1.0 } else { 0.0 };
                 let mut d: Vec<(f32, u16)> = cases
                     .iter()
-                    .map(|c| ((c.log_q - lq).abs() + pr.flag_w * (c.flags ^ f).count_ones() as f32 + pr.harm_w * (c.harm as f32 - h as f32).abs(), c.months))
+                    .map(|c| (amount_w * (c.log_q - lq).abs() + pr.flag_w * (c.flags ^ f).count_ones() as f32 + pr.harm_w * (c.harm as f32 - h as f32).abs(), c.months))
                     .collect();
                 d.sort_by(|a, b| a.partial_cmp(b).unwrap());
                 let k_n = self.k.min(d.len());
@@ -359,7 +372,13 @@ impl TermModel {
                     "{} similar training cases of {} (by {} and circumstances): months {:?}",
                     k_n,
                     k,
-                    if charge.contains("毒品") { format!("drug weight {q:.1} g, heroin-equivalent") } else { format!("amount {q:.0}") },
+                    if charge.contains("毒品") {
+                        format!("drug weight {q:.1} g, heroin-equivalent")
+                    } else if amount_w > 0.0 {
+                        format!("amount {q:.0}")
+                    } else {
+                        "harm to persons (the statute does not grade it by amount)".to_string()
+                    },
                     d[..k_n].iter().map(|x| x.1).collect::<Vec<_>>()
                 )));
             }
