@@ -338,6 +338,8 @@ impl ChargeModel {
         let duty = crate::cues::duty_crime(&text).is_some();
         // a victim under fourteen: 猥亵儿童 (刑法第237条第3款), not the adult offence of 第1款
         let child = crate::cues::child_victim(&text);
+        // company staff taking money: 非国家工作人员受贿 (刑法第163条), not the state bribery charges
+        let company_bribe = crate::cues::company_staff(&text).is_some() && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费");
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
             let name = c.name.as_str();
@@ -346,6 +348,7 @@ impl ChargeModel {
                 || accessory.is_some_and(|a| a != name)
                 || duty && !duty_chapter
                 || child && name == "强制猥亵、侮辱妇女"
+                || company_bribe && crate::cues::STATE_BRIBERY.contains(&name)
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
             {
                 r.1 *= 0.6;

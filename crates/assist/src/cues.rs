@@ -246,6 +246,17 @@ mod tests {
     }
 
     #[test]
+    fn company_staff_is_the_defendants_post() {
+        assert!(company_staff("被告人杨某在宁夏某酒店有限公司担任总经理，利用职务便利向他人索要贿赂共计37万元。").is_some());
+        // state-owned: a state functionary (刑法第93条第2款)
+        assert!(company_staff("某公司属于国有控股公司，被告人梁某被聘任为该公司下属三公司经理，收受他人财物。").is_none());
+        // the company's manager who gave the money is not the defendant's post
+        assert!(company_staff("某公司经理王某为感谢被告人关照，送给被告人现金2万元。").is_none());
+        let c = cue_scores("被告人黄某在某公司北京分公司工作期间，利用其担任客服经理的职务便利，非法收受王某的黄金项链。");
+        assert!(c.iter().any(|q| q.0 == "非国家工作人员受贿" && q.1 >= 1.0), "{c:?}");
+    }
+
+    #[test]
     fn child_victims_by_birth_date() {
         assert!(child_victim("2016年5月7日7时许，被告人徐某见被害人巩某(女，2010年1月9日生)独自上楼"));
         assert!(child_victim("2014年8月中旬某日，被告人王某抱住被害人朱某（女，2008年6月1日出生）"));
@@ -298,6 +309,15 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             Some(q) if q.1 >= 1.0 => {}
             Some(q) => *q = ("猥亵儿童", 1.0, CHILD_CUE),
             None => out.push(("猥亵儿童", 1.0, CHILD_CUE)),
+        }
+    }
+    // 非国家工作人员受贿 (刑法第163条): staff of a company or other non-state unit taking money
+    // for their position
+    if company_staff(&text).is_some() && matches(&text, COMPANY_BRIBE) {
+        match out.iter_mut().find(|q| q.0 == "非国家工作人员受贿") {
+            Some(q) if q.1 >= 1.0 => {}
+            Some(q) => *q = ("非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE),
+            None => out.push(("非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE)),
         }
     }
     if let Some((charge, why)) = duty_crime(&text) {
@@ -411,6 +431,44 @@ pub fn state_functionary(text: &str) -> Option<&str> {
 pub fn is_village_office(clause: &str) -> bool {
     ["村", "社区", "居委会", "居民委员会"].iter().any(|k| clause.contains(k))
 }
+
+const COMPANY_BRIBE: &str = "收受|索要|索取|好处费|回扣|贿赂|感谢费";
+const COMPANY_BRIBE_CUE: &str = "公司、企业人员的职务+收受|索取财物";
+const COMPANY_OFFICES: &[&str] = &[
+    "经理", "总经理", "主任", "工程师", "总监", "负责人", "教练", "员工", "工作人员", "主管", "采购员", "销售员", "组长", "部长", "董事",
+];
+const COMPANY_HOLDING: &[&str] = &["担任", "时任", "身为", "期间", "聘任", "聘用", "聘为", "任"];
+
+/// The clause that states the defendant's post in a company or other unit that is not a state
+/// organ (刑法第163条, 第271条), if any, among the first 700 characters: a holding word, a
+/// company and a post, no state ownership (国有, 国营: 刑法第93条第2款 makes those state
+/// functionaries), and not the giver of the money (送给, 行贿).
+pub fn company_staff(text: &str) -> Option<&str> {
+    let head: &str = match text.char_indices().nth(700) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    if head.contains("国有") || head.contains("国营") {
+        return None;
+    }
+    let clauses: Vec<&str> = head.split(['，', '。', '；', '：']).collect();
+    // the company may be named in the clause before the post (`在某公司工作期间，利用其担任经理的职务便利`)
+    (0..clauses.len())
+        .find(|&i| {
+            let cl = clauses[i];
+            let prev = if i > 0 { clauses[i - 1] } else { "" };
+            COMPANY_HOLDING.iter().any(|k| cl.contains(k))
+                && ["公司", "企业", "酒店", "集团", "驾校", "厂", "有限"].iter().any(|k| cl.contains(k) || prev.contains(k))
+                && COMPANY_OFFICES.iter().any(|k| cl.contains(k))
+                && !["送给", "给予", "行贿", "感谢"].iter().any(|k| cl.contains(k))
+                && !STATE_ORGANS[..14].iter().any(|k| cl.contains(k))
+        })
+        .map(|i| clauses[i])
+}
+
+/// Bribery charges that need a state functionary or an intermediary (刑法第385条, 第388条之一,
+/// 第392条): unlikely when a company's staff took the money.
+pub const STATE_BRIBERY: &[&str] = &["受贿", "利用影响力受贿", "介绍贿赂"];
 
 /// Charges whose subject the statute limits to staff of companies, enterprises and other units
 /// that are not state organs (刑法第163条, 第164条, 第271条, 第272条): unlikely when the defendant
