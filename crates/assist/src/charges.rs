@@ -328,8 +328,8 @@ impl ChargeModel {
             }
         }
         // an offence after the fact: the principal's offence, told in the facts, is someone else's
-        let accessory: Option<&str> =
-            crate::cues::ACCESSORY.iter().find(|(name, cond)| strong(name) && crate::cues::matches(&text, cond)).map(|(name, _)| *name);
+        let accessory_rule = crate::cues::ACCESSORY.iter().find(|(name, _, cond)| strong(name) && crate::cues::matches(&text, cond));
+        let accessory: Option<&str> = accessory_rule.map(|(name, _, _)| *name);
         // a state functionary is not the subject of the charges reserved for company staff
         let official = crate::cues::state_functionary(&text).is_some_and(|cl| !crate::cues::is_village_office(cl));
         // a duty crime: the offences told in the facts (land occupied, minerals mined) are the
@@ -384,10 +384,10 @@ impl ChargeModel {
                     )));
                 }
             }
-            if accessory == Some(c.name.as_str()) {
+            if let Some((_, art, _)) = accessory_rule.filter(|r| r.0 == c.name.as_str()) {
                 reasons.push(Reason::statute(
-                    310,
-                    "the offence told in the facts is another's, which the defendant knew of or covered for (刑法第310条); it is not suggested for him".to_string(),
+                    *art,
+                    format!("the offence told in the facts is another's, which the defendant knew of or covered for (刑法第{art}条); it is not suggested for him"),
                 ));
             }
             if a > 0.0 {
