@@ -289,6 +289,8 @@ mod tests {
         // neglect
         let n = "被告人李某在担任某镇财政所所长期间，严重不负责任，致使公款被骗。";
         assert_eq!(duty_crime(n).map(|d| d.0), Some("玩忽职守"));
+        // an official's own traffic offence is not a duty crime
+        assert_eq!(duty_crime("被告人王某系某县林业局干部，违反交通运输管理法规，驾车将行人撞伤。"), None);
         // the police who caught a drunk driver are not the defendant's office
         assert!(state_functionary("被告人醉酒后驾驶小型轿车，被交警大队执勤民警当场查获，违反道路交通安全法。").is_none());
         // a company manager is not a state functionary
@@ -347,7 +349,8 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
 /// ([`state_functionary`]) together with acts against the rules (滥用职权) or neglect (玩忽职守),
 /// when nothing tells of a gain of his own. `text` as returned by [`strip_record`].
 pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
-    if state_functionary(text).is_none() || matches(text, PERSONAL_GAIN) {
+    // the acts must concern the office (an official's drunk driving is not a duty crime)
+    if state_functionary(text).is_none() || matches(text, PERSONAL_GAIN) || !matches(text, IN_OFFICE) {
         return None;
     }
     if matches(text, ABUSE_OF_OFFICE) {
@@ -398,6 +401,7 @@ pub fn child_victim(text: &str) -> bool {
 const DUTY_WEIGHT: f32 = 0.9;
 const ABUSE_OF_OFFICE: &str = "违反|违规|擅自|未经|不符合|虚报|超越职权|滥用职权|授意|指使|违背|违法|越权|无法律依据|没有按照|未按|虚假|伪造|截留|私自";
 const NEGLECT_OF_DUTY: &str = "严重不负责任|不认真|未认真|疏于|未履行|不正确履行|失职|玩忽职守|未尽到|没有认真|未按规定";
+const IN_OFFICE: &str = "职务|职权|职责|审批|审核|监管|履行|公务|负责|工作期间|任职|担任+期间";
 const PERSONAL_GAIN: &str = "收受|贿赂|好处费|索取|据为己有|占为己有|侵吞|非法占有|归个人|个人使用|挥霍";
 const ABUSE_CUE: &str = "国家机关工作人员的职务+违反规定|擅自|越权";
 const NEGLECT_CUE: &str = "国家机关工作人员的职务+严重不负责任|疏于履职";
