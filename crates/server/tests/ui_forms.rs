@@ -156,7 +156,7 @@ async fn overrun_case(srv: &Server) -> String {
         title: "张三盗窃案".into(),
         facts: "盗窃电动车一辆".into(),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
     };
     let id = act("officer", None, reg, "2025-09-01 09:00").await.event.case_id.clone();
     act("officer", Some(id.clone()), Action::Detain { person: 1 }, "2025-09-01 10:00").await;
@@ -334,7 +334,7 @@ async fn theft(srv: &Server) -> String {
         title: "张三盗窃案".into(),
         facts: "2025年8月30日，犯罪嫌疑人张三在滨江区某超市盗窃手机一部，经价格认证中心认定价值人民币3000元。张三到案后如实供述。".into(),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
     };
     let id = srv.store.submit(Command::new("officer", None, reg)).await.unwrap().state.id;
     srv.clock.set(at("2025-09-01 10:00"));

@@ -353,7 +353,7 @@ pub async fn new_case(State(st): State<AppState>, u: UiUser, headers: HeaderMap,
         .filter(|i| !get(&format!("name{i}")).is_empty())
         .map(|i| {
             let id = get(&format!("idcard{i}"));
-            PersonInput { name: get(&format!("name{i}")), id_card: (!id.is_empty()).then_some(id), gender: None, birth_date: None }
+            PersonInput { name: get(&format!("name{i}")), id_card: (!id.is_empty()).then_some(id), gender: None, birth_date: None, phone: None, address: None }
         })
         .collect();
     let action = Action::Register { title: get("title"), facts: get("facts"), charges, persons };
