@@ -80,6 +80,21 @@ async fn forms_need_their_csrf_token_and_pages_need_a_session() {
     let (status, h, _) = send(&app, form("/cases/new", &cookie, &format!("{register}&csrf={csrf}"))).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{h:?}");
     assert_eq!(srv.store.event_count().await.unwrap(), 1);
+    // The form takes phone numbers and addresses; a bad one is refused naming the person and the
+    // rule, the form kept filled in, nothing written.
+    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    let contact = format!("&phone1={}&address1={}", enc("0571-87654321"), enc("临江市江北区滨江路8号"));
+    let (status, _, body) = send(&app, form("/cases/new", &cookie, &format!("{register}&phone1=1381234567&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("第1名犯罪嫌疑人") && body.contains("手机号码应为11位数字"), "{body}");
+    assert!(body.contains("value=\"1381234567\""), "the form keeps what was typed");
+    assert_eq!(srv.store.event_count().await.unwrap(), 1);
+    let (status, h, _) = send(&app, form("/cases/new", &cookie, &format!("{register}{contact}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{h:?}");
+    let p = &srv.store.case("LB-2025-000002").await.unwrap().unwrap().persons[0];
+    assert_eq!((p.phone.as_deref(), p.address.as_deref()), (Some("0571-87654321"), Some("临江市江北区滨江路8号")));
+    let (_, _, page) = send(&app, get("/cases/LB-2025-000002", &cookie)).await;
+    assert!(page.contains("0571-87654321") && page.contains("临江市江北区滨江路8号"), "the handling officer sees them");
     // An action without the token is refused; with it, taken.
     let (status, _, _) = send(&app, form("/cases/LB-2025-000001/act", &cookie, "type=detain&person=1")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
