@@ -287,8 +287,13 @@ pub fn hidden_values(s: &CaseState, open: &BTreeSet<u32>) -> Vec<(String, String
         if let Some(phone) = p.phone.as_deref().filter(|x| !x.is_empty()) {
             out.push((phone.to_string(), mask_phone(phone)));
         }
-        if let Some(address) = p.address.as_deref().filter(|x| !x.trim().is_empty()) {
-            out.push((address.trim().to_string(), mask_address(address)));
+        if let Some(address) = p.address.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            let masked = mask_address(address);
+            // An address that is only divisions (`临江市滨江区`) hides nothing; replacing it in
+            // free text would only garble the text.
+            if masked.strip_suffix("****") != Some(address) {
+                out.push((address.to_string(), masked));
+            }
         }
     }
     // Longest first, so that a value containing another is replaced whole.
@@ -305,7 +310,7 @@ pub fn mask_text_with(hidden: &[(String, String)], t: &str) -> String {
     t
 }
 
-/// Masks one person's personal fields (the name too when `minor`).
+/// Masks one person's personal fields: ID number, phone and address cut, birth date dropped.
 fn mask_person_fields(id_card: &mut Option<String>, birth_date: &mut Option<chrono::NaiveDate>, phone: &mut Option<String>, address: &mut Option<String>) {
     *id_card = id_card.as_deref().map(mask_id_card);
     *birth_date = None;
@@ -328,7 +333,7 @@ pub fn mask_case(u: &CurrentUser, f: &CaseFacts, s: &mut CaseState) -> BTreeSet<
         mask_person_fields(&mut p.id_card, &mut p.birth_date, &mut p.phone, &mut p.address);
     }
     s.facts = mask_text_with(&hidden, &s.facts);
-    // Titles name persons, not numbers: only the minors' names are replaced.
+    // Titles are not cut by `mask_text` (as before); the hidden values are replaced in them.
     for (from, to) in &hidden {
         s.title = s.title.replace(from.as_str(), to);
     }
