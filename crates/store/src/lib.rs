@@ -180,9 +180,11 @@ impl Store {
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));
         let store = Self { shared, jobs: tx, path, data_dir };
-        // Databases written before personal fields were sealed at rest: seal them once.
-        if accounts::has_unsealed_states(&store.shared.read, backend).await? {
+        // Databases written before personal fields were sealed at rest, or before the present
+        // list of sealed fields: the case states are rewritten (sealed) once.
+        if accounts::needs_resealing(&store.shared.read, backend).await? {
             store.rebuild_projections().await?;
+            accounts::mark_sealed(&store.shared.write).await?;
         }
         Ok(store)
     }

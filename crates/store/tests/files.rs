@@ -27,7 +27,7 @@ async fn world(b: Backend) -> (TestDb, Arc<ManualClock>, Store, String) {
         title: "李四诈骗案".into(),
         facts: "李四以投资为名骗取他人钱财。".into(),
         charges: vec!["诈骗".into()],
-        persons: vec![PersonInput { name: "李四".into(), id_card: None, gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: "李四".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
     };
     let out = store.submit(Command::new("officer", None, reg)).await.unwrap();
     (tmp, clock, store, out.state.id)
