@@ -14,6 +14,7 @@
 //! rebuilt from scratch and checked against a rebuild.
 
 pub mod accounts;
+pub mod blobcrypt;
 mod backend;
 mod clock;
 mod error;
@@ -108,6 +109,8 @@ pub(crate) struct Shared {
     pub ledger: trace::LedgerKey,
     /// Seals personal fields of stored states (`DATA/keys/field.key`).
     pub fields: Arc<accounts::FieldCipher>,
+    /// `DATA/keys/`: the organizations' seal keys, for documents sealed by the writer.
+    pub keys: PathBuf,
 }
 
 /// The store. Cheap to clone.
@@ -176,6 +179,7 @@ impl Store {
             clock,
             ledger: key,
             fields,
+            keys,
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));

@@ -20,9 +20,15 @@ fn prosecutor() -> FileActor {
 }
 
 async fn world(b: Backend) -> (TestDb, Arc<ManualClock>, Store, String) {
+    world_in(b, Suite::Standard).await
+}
+
+/// A store in `suite` with one registered case (whose registration decision is already sealed).
+async fn world_in(b: Backend, suite: Suite) -> (TestDb, Arc<ManualClock>, Store, String) {
     let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2026-11-02 09:00")));
     let store = open(&tmp, clock.clone()).await;
+    store.set_crypto_suite(suite).await.unwrap();
     let reg = Action::Register {
         title: "李四诈骗案".into(),
         facts: "李四以投资为名骗取他人钱财。".into(),
@@ -76,9 +82,13 @@ async fn upload_is_content_addressed_and_every_read_is_verified(b: Backend) {
     assert_eq!(g.sha256, f.sha256);
     assert_ne!(g.id, f.id);
 
-    // One flipped byte in the second block: reading it is an error, never the bytes.
+    // Stored sealed (encrypted at rest, chunk by chunk): no plaintext on disk.
     let mut bytes = std::fs::read(&path).unwrap();
-    bytes[1024 * 1024 + 3] ^= 0xff;
+    assert_eq!(bytes.len() as u64, store::blobcrypt::stored_len(f.size));
+    assert_eq!(&bytes[..8], store::blobcrypt::MAGIC);
+    assert!(!bytes.windows(64).any(|w| w == &data[4096..4160]), "plaintext found in the stored blob");
+    // One flipped byte in the second sealed block: reading it is an error, never the bytes.
+    bytes[store::blobcrypt::chunk_offset(1) as usize + 3] ^= 0xff;
     std::fs::write(&path, &bytes).unwrap();
     assert!(matches!(read_all(&store, &f, 0, f.size).await, Err(StoreError::Corrupt(_))));
     assert!(matches!(read_all(&store, &f, s, e).await, Err(StoreError::Corrupt(_))));
@@ -87,6 +97,51 @@ async fn upload_is_content_addressed_and_every_read_is_verified(b: Backend) {
     // A truncated blob is an error too.
     std::fs::write(&path, &data[..10]).unwrap();
     assert!(matches!(store.read_file(&f, 0, 10).await, Err(StoreError::Corrupt(_))));
+}
+
+async fn blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readable(b: Backend) {
+    for suite in Suite::ALL {
+        let (tmp, _clock, store, case) = world_in(b, suite).await;
+        // Exactly one block, so the last chunk is a full one; then a short tail.
+        for n in [1024 * 1024, 2 * 1024 * 1024 + 5, 0] {
+            let data = content(n);
+            let f = upload(&store, &case, &officer(), meta("扫描件"), &data).await.unwrap();
+            let path = store.blobs().path(&f.sha256);
+            let stored = std::fs::read(&path).unwrap();
+            assert_eq!(stored.len() as u64, store::blobcrypt::stored_len(n as u64), "{suite} {n}");
+            assert_eq!(stored[8], if suite == Suite::Standard { 1 } else { 2 });
+            assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
+            if n > 10 {
+                assert_eq!(read_all(&store, &f, n as u64 - 7, n as u64).await.unwrap(), &data[n - 7..]);
+            }
+        }
+        // The key is outside the database, private.
+        let key = tmp.path().join("keys").join(format!("blob-{suite}.key"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(store.verify_blobs().await.unwrap(), 3);
+        // A blob stored before encryption at rest (plain bytes under its hash) is still read and
+        // verified, block digests and all.
+        let data = content(1024 * 1024 + 100);
+        let f = upload(&store, &case, &officer(), meta("旧文件"), &data).await.unwrap();
+        let path = store.blobs().path(&f.sha256);
+        std::fs::write(&path, &data).unwrap();
+        assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
+        assert_eq!(store.verify_blobs().await.unwrap(), 4);
+        let mut plain = data.clone();
+        plain[1024 * 1024 + 1] ^= 1;
+        std::fs::write(&path, &plain).unwrap();
+        assert!(matches!(read_all(&store, &f, 1024 * 1024, f.size).await, Err(StoreError::Corrupt(_))));
+        assert!(store.verify_blobs().await.unwrap_err().to_string().contains(&f.sha256));
+        // Without its key a sealed blob cannot be read: an error, not bytes.
+        std::fs::write(&path, &data).unwrap();
+        let g = upload(&store, &case, &officer(), meta("无钥"), b"needs the key").await.unwrap();
+        std::fs::remove_file(&key).unwrap();
+        assert!(matches!(read_all(&store, &g, 0, g.size).await, Err(StoreError::Corrupt(_))));
+    }
 }
 
 async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written(b: Backend) {
@@ -103,7 +158,7 @@ async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written(b: Back
     }
     assert!(matches!(upload(&store, "LB-2099-000009", &officer(), meta("x"), b"abc").await, Err(StoreError::NotFound(_))));
     assert!(store.case_files(&case).await.unwrap().is_empty());
-    assert!(store.files_log(&case).await.unwrap().is_empty());
+    assert!(store.files_log(&case).await.unwrap().iter().all(|e| e.action == "document_sealed"), "no file entry");
     // The size limit is enforced while streaming.
     let mut w = store.file_writer(10).await.unwrap();
     assert!(w.write(&[0; 11]).await.is_err());
@@ -126,7 +181,7 @@ async fn corrections_are_new_versions_and_the_original_stays(b: Backend) {
     assert_eq!((v2.version, v2.lineage.as_str(), v2.supersedes.as_deref(), v2.reason.as_deref()), (2, v1.id.as_str(), Some(v1.id.as_str()), Some("原件扫描缺页")));
     assert_eq!(read_all(&store, &v1, 0, v1.size).await.unwrap(), b"version one");
     assert_eq!(store.file_versions(&v1.id).await.unwrap().len(), 2);
-    let log = store.files_log(&case).await.unwrap();
+    let log: Vec<_> = store.files_log(&case).await.unwrap().into_iter().filter(|e| e.action.starts_with("file_")).collect();
     assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["file_uploaded", "file_corrected"]);
     assert_eq!(log[1].detail["reason"], "原件扫描缺页");
     // Each item is sealed by its uploader and the seal verifies.
@@ -220,8 +275,7 @@ async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Backend) 
 
 async fn documents_are_sealed_by_the_issuing_organization_in_both_suites(b: Backend) {
     for suite in Suite::ALL {
-        let (tmp, clock, store, case) = world(b).await;
-        store.set_crypto_suite(suite).await.unwrap();
+        let (tmp, clock, store, case) = world_in(b, suite).await;
         clock.set(at("2026-11-02 10:00"));
         store.submit(Command::new("officer", Some(&case), Action::Detain { person: 1 })).await.unwrap();
         let docs = store.case_documents(&case).await.unwrap();
@@ -282,7 +336,40 @@ async fn downloads_are_recorded_and_the_files_trace_is_chained(b: Backend) {
     let log = store.files_log(&case).await.unwrap();
     let last = log.last().unwrap();
     assert_eq!((last.action.as_str(), last.actor_user.as_str(), last.subject.as_str()), ("file_downloaded", "prosecutor", f.id.as_str()));
-    assert_eq!(store.verify_files_log().await.unwrap(), 2);
+    assert_eq!(store.verify_files_log().await.unwrap(), log.len() as u64);
+}
+
+async fn decision_documents_are_sealed_in_the_deciding_transaction(b: Backend) {
+    for suite in Suite::ALL {
+        let (_tmp, clock, store, case) = world_in(b, suite).await;
+        clock.set(at("2026-11-02 10:00"));
+        store.submit(Command::new("officer", Some(&case), Action::Detain { person: 1 })).await.unwrap();
+        // No listing yet (`case_documents` would seal what is missing): read the rows as written.
+        let state = store.case(&case).await.unwrap().unwrap();
+        let docs = store.sealed_versions(&case, None).await.unwrap();
+        assert!(state.documents.len() >= 2, "registration decision and detention warrant");
+        let mut numbers: Vec<_> = docs.iter().map(|d| d.number.clone()).collect();
+        numbers.sort();
+        let mut issued: Vec<_> = state.documents.iter().map(|d| d.number.clone()).collect();
+        issued.sort();
+        assert_eq!(numbers, issued, "every issued document sealed with its decision");
+        for d in &docs {
+            assert!(d.document.verify().unwrap().content_checked);
+            assert_eq!(d.document.seal.suite, suite);
+            assert!(store.check_seal(&d.document).await.unwrap().key_registered);
+            let issued = state.documents.iter().find(|i| i.number == d.number).unwrap();
+            assert_eq!(d.document.document.issued_at, issued.at.to_rfc3339());
+            assert!(d.document.content.as_ref().unwrap().contains("李四"));
+        }
+        let sealed_log = store.files_log(&case).await.unwrap().iter().filter(|e| e.action == "document_sealed").count();
+        assert_eq!(sealed_log, docs.len());
+        // A refused decision seals nothing.
+        assert!(store.submit(Command::new("officer", Some(&case), Action::Detain { person: 9 })).await.is_err());
+        assert_eq!(store.sealed_versions(&case, None).await.unwrap().len(), docs.len());
+        // Listing finds nothing left to seal.
+        assert_eq!(store.case_documents(&case).await.unwrap().len(), docs.len());
+        assert_eq!(store.verify_files_log().await.unwrap(), store.files_log(&case).await.unwrap().len() as u64);
+    }
 }
 
 /// The 1 GiB benchmark (BENCHMARKS.md, "Case files"): a file streamed in, hashed (SHA-256, per-block
@@ -324,8 +411,7 @@ async fn bench_one_gib() {
     std::fs::remove_file("/tmp/lianban-bench-copy.bin").unwrap();
 
     for suite in Suite::ALL {
-        let (tmp, _clock, store, case) = world(b).await;
-        store.set_crypto_suite(suite).await.unwrap();
+        let (tmp, _clock, store, case) = world_in(b, suite).await;
         let t = Instant::now();
         let mut w = store.file_writer(u64::MAX).await.unwrap();
         let mut f = tokio::fs::File::open(&src).await.unwrap();
@@ -344,7 +430,7 @@ async fn bench_one_gib() {
         let t_total = secs(t);
         assert_eq!(file.size, SIZE as u64);
         assert!(store.file_seal(&file.id).await.unwrap().unwrap().verify().is_ok());
-        assert_eq!(store.verify_files_log().await.unwrap(), 1);
+        assert_eq!(store.verify_files_log().await.unwrap(), store.files_log(&case).await.unwrap().len() as u64);
         let t = Instant::now();
         let mut r = store.read_file(&file, 0, file.size).await.unwrap();
         let mut n = 0u64;
@@ -371,14 +457,18 @@ async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob(b: Backend) {
     let f = upload(&store, &case, &officer(), meta("现场勘验笔录"), b"scene record: 12 pages").await.unwrap();
     let g = upload(&store, &case, &officer(), meta("被害人陈述"), b"victim statement").await.unwrap();
     assert_eq!(store.verify_blobs().await.unwrap(), 2);
-    // One byte changed in the stored blob: named by its hash.
+    // One byte changed in the stored (encrypted) blob, in its header or its sealed chunk: named by
+    // its hash, and reading it fails too.
     let path = store.blobs().path(&f.sha256);
     let mut bytes = std::fs::read(&path).unwrap();
-    bytes[3] ^= 0x01;
-    std::fs::write(&path, &bytes).unwrap();
-    let err = store.verify_blobs().await.unwrap_err().to_string();
-    assert!(err.contains(&f.sha256), "{err}");
-    bytes[3] ^= 0x01;
+    for i in [3, bytes.len() / 2, bytes.len() - 1] {
+        bytes[i] ^= 0x01;
+        std::fs::write(&path, &bytes).unwrap();
+        let err = store.verify_blobs().await.unwrap_err().to_string();
+        assert!(err.contains(&f.sha256), "{err}");
+        assert!(matches!(read_all(&store, &f, 0, f.size).await, Err(StoreError::Corrupt(_))));
+        bytes[i] ^= 0x01;
+    }
     std::fs::write(&path, &bytes).unwrap();
     // A blob gone from the folder.
     std::fs::remove_file(store.blobs().path(&g.sha256)).unwrap();
@@ -387,11 +477,13 @@ async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob(b: Backend) {
 }
 
 both!(upload_is_content_addressed_and_every_read_is_verified);
+both!(blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readable);
 both!(bad_metadata_is_refused_naming_the_field_and_nothing_is_written);
 both!(corrections_are_new_versions_and_the_original_stays);
 both!(resumable_upload_resumes_at_the_received_offset);
 both!(volumes_and_frozen_manifests_decide_what_the_receiver_reads);
 both!(court_ordered_removal_deletes_content_and_keeps_the_record);
 both!(documents_are_sealed_by_the_issuing_organization_in_both_suites);
+both!(decision_documents_are_sealed_in_the_deciding_transaction);
 both!(downloads_are_recorded_and_the_files_trace_is_chained);
 both!(verify_blobs_finds_a_flipped_byte_and_a_missing_blob);
