@@ -239,58 +239,7 @@ fn db(e: sqlx::Error) -> StoreError {
 // ---------------------------------------------------------------------------------------------
 // Blob store
 
-/// Where content lives. The local folder is the default; an S3-compatible backend (`object_store`)
-/// would implement the same four operations (not built yet).
-pub trait BlobStore: Send + Sync {
-    /// A folder on local disk for staging uploads (same file system as the blobs).
-    fn staging_dir(&self) -> PathBuf;
-    /// Moves a staged, verified file into place under its hash (a no-op if present).
-    fn commit(&self, staged: &Path, sha256: &str) -> std::io::Result<()>;
-    /// The local path of a blob, for reading.
-    fn path(&self, sha256: &str) -> PathBuf;
-    /// Deletes a blob's content.
-    fn remove(&self, sha256: &str) -> std::io::Result<()>;
-}
-
-/// Blobs in a local folder: `<root>/<aa>/<bb>/<sha256>`.
-#[derive(Debug, Clone)]
-pub struct LocalBlobs {
-    root: PathBuf,
-}
-
-impl LocalBlobs {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
-    }
-}
-
-impl BlobStore for LocalBlobs {
-    fn staging_dir(&self) -> PathBuf {
-        self.root.join("staging")
-    }
-    fn commit(&self, staged: &Path, sha256: &str) -> std::io::Result<()> {
-        let dest = self.path(sha256);
-        if dest.exists() {
-            return std::fs::remove_file(staged);
-        }
-        std::fs::create_dir_all(dest.parent().expect("blob parent"))?;
-        std::fs::rename(staged, &dest)?;
-        // Make the rename durable.
-        if let Ok(d) = std::fs::File::open(dest.parent().expect("blob parent")) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    }
-    fn path(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256)
-    }
-    fn remove(&self, sha256: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.path(sha256)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
-    }
-}
+pub use crate::blobs::{BlobReader, Blobs};
 
 /// Hashes computed while content streams in.
 pub struct ContentHasher {
@@ -430,7 +379,7 @@ impl FileWriter {
 
 /// Reads a range of a blob, verifying each 1 MiB block before any of its bytes are returned.
 pub struct VerifiedReader {
-    file: tokio::fs::File,
+    file: BlobReader,
     /// The key of a sealed blob; `None` for a blob stored before encryption at rest.
     key: Option<Arc<BlobKey>>,
     blocks: Vec<u8>,
@@ -459,9 +408,8 @@ impl VerifiedReader {
             Some(_) => (blobcrypt::chunk_offset(block), len + blobcrypt::CHUNK_OVERHEAD as usize),
             None => (start, len),
         };
-        self.file.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
         self.buf.resize(stored, 0);
-        self.file.read_exact(&mut self.buf).await.map_err(|e| StoreError::Corrupt(format!("{}: content truncated ({e})", self.what)))?;
+        self.file.read_at(offset, &mut self.buf).await.map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
         if let Some(key) = &self.key {
             let last = start + len as u64 == self.size;
             self.buf = key.open_chunk(block, last, &self.buf).map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
@@ -587,9 +535,18 @@ fn secret_hex_file(dir: &Path, org: &str, suite: Suite) -> PathBuf {
 // The store's file operations
 
 impl Store {
-    /// The blob store (`DATA/blobs/`).
-    pub fn blobs(&self) -> LocalBlobs {
-        LocalBlobs::new(self.data_dir().join("blobs"))
+    /// The blob store: `DATA/blobs/` unless [`Store::with_blobs`] chose another.
+    pub fn blobs(&self) -> Blobs {
+        match &self.blobs {
+            Some(b) => (**b).clone(),
+            None => Blobs::local(self.data_dir().join("blobs")),
+        }
+    }
+
+    /// This store with its case-file blobs in `blobs` (e.g. an S3-compatible bucket).
+    pub fn with_blobs(mut self, blobs: Blobs) -> Self {
+        self.blobs = Some(Arc::new(blobs));
+        self
     }
 
     /// The deployment's crypto suite (`standard` unless set).
@@ -627,10 +584,9 @@ impl Store {
 
     /// Opens a stored blob of `size` plaintext bytes: sealed (with its key) or, if written before
     /// encryption at rest, plain. Any other length is corruption.
-    async fn open_blob(&self, sha256: &str, size: u64) -> Result<(tokio::fs::File, Option<Arc<BlobKey>>), StoreError> {
-        let path = self.blobs().path(sha256);
-        let mut f = tokio::fs::File::open(&path).await.map_err(|e| StoreError::Corrupt(format!("blob {sha256}: cannot be read ({e})")))?;
-        let len = f.metadata().await.map_err(|e| io_err(&path, e))?.len();
+    async fn open_blob(&self, sha256: &str, size: u64) -> Result<(BlobReader, Option<Arc<BlobKey>>), StoreError> {
+        let mut f = self.blobs().open(sha256).await?;
+        let len = f.len();
         if len == size {
             return Ok((f, None));
         }
@@ -638,7 +594,7 @@ impl Store {
             return Err(StoreError::Corrupt(format!("blob {sha256}: {len} bytes stored, expected {} for {size} bytes of content", blobcrypt::stored_len(size))));
         }
         let mut header = [0u8; blobcrypt::HEADER_LEN as usize];
-        f.read_exact(&mut header).await.map_err(|e| StoreError::Corrupt(format!("blob {sha256}: {e}")))?;
+        f.read_at(0, &mut header).await.map_err(|e| StoreError::Corrupt(format!("blob {sha256}: {e}")))?;
         let keys = self.data_dir().join("keys");
         let key = tokio::task::spawn_blocking(move || BlobKey::for_header(&keys, &header)).await.map_err(|e| StoreError::Database(e.to_string()))?.map_err(|e| StoreError::Corrupt(format!("blob {sha256}: {e}")))?;
         Ok((f, Some(key)))
@@ -761,10 +717,7 @@ impl Store {
         log(&mut tx, now, case_id, actor, action, &id, serde_json::json!({ "sha256": h.sha256, "size": h.size, "title": title, "version": version, "supersedes": supersedes, "reason": reason })).await?;
         // The blob goes into place before the commit: a crash between leaves an unreferenced blob
         // (harmless), never a row without content.
-        let staged = content.path.clone();
-        let sha = h.sha256.clone();
-        let b = blobs.clone();
-        tokio::task::spawn_blocking(move || b.commit(&staged, &sha)).await.map_err(|e| StoreError::Database(e.to_string()))?.map_err(|e| io_err(&blobs.path(&h.sha256), e))?;
+        blobs.commit(&content.path, &h.sha256).await?;
         tx.commit().await.map_err(db)?;
         drop(content);
         self.file(&id).await?.ok_or_else(|| StoreError::NotFound(id))
@@ -967,9 +920,7 @@ impl Store {
         sqlx::query("UPDATE blobs SET purged_at = $1, purge_order = $2 WHERE sha256 = $3 AND purged_at IS NULL").bind(sql::ts(now)).bind(order).bind(&file.sha256).execute(&mut *tx).await.map_err(db)?;
         log(&mut tx, now, &file.case_id, actor, "content_purged", file_id, serde_json::json!({ "sha256": file.sha256, "order": order })).await?;
         tx.commit().await.map_err(db)?;
-        let b = self.blobs();
-        let sha = file.sha256.clone();
-        tokio::task::spawn_blocking(move || b.remove(&sha)).await.map_err(|e| StoreError::Database(e.to_string()))?.map_err(|e| StoreError::Database(e.to_string()))?;
+        self.blobs().remove(&file.sha256).await?;
         self.file(file_id).await?.ok_or_else(|| StoreError::NotFound(file_id.into()))
     }
 
@@ -1188,7 +1139,8 @@ impl Store {
             while n_total < size {
                 let len = (size - n_total).min(BLOCK_SIZE) as usize;
                 let stored = len + if key.is_some() { blobcrypt::CHUNK_OVERHEAD as usize } else { 0 };
-                file.read_exact(&mut buf[..stored]).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
+                let offset = if key.is_some() { blobcrypt::chunk_offset(block) } else { n_total };
+                file.read_at(offset, &mut buf[..stored]).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
                 match &key {
                     Some(k) => h.update(k.open_chunk(block, n_total + len as u64 == size, &buf[..stored]).map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?),
                     None => h.update(&buf[..len]),

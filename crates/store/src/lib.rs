@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod blobcrypt;
+pub mod blobs;
 mod backend;
 mod clock;
 mod error;
@@ -120,6 +121,8 @@ pub struct Store {
     jobs: mpsc::Sender<writer::Job>,
     path: PathBuf,
     data_dir: PathBuf,
+    /// Where case-file blobs live when not in `data_dir/blobs` (`files::Store::with_blobs`).
+    blobs: Option<Arc<files::Blobs>>,
 }
 
 impl Store {
@@ -183,7 +186,7 @@ impl Store {
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));
-        let store = Self { shared, jobs: tx, path, data_dir };
+        let store = Self { shared, jobs: tx, path, data_dir, blobs: None };
         // Databases written before personal fields were sealed at rest, or before the present
         // list of sealed fields: the case states are rewritten (sealed) once.
         if accounts::needs_resealing(&store.shared.read, backend).await? {

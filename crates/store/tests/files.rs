@@ -3,14 +3,60 @@
 //! documents for both crypto suites, and the chained files trace.
 
 mod common;
+mod s3_server;
 
 use common::*;
 use crypto::Suite;
 use domain::action::PersonInput;
 use domain::Action;
 use std::sync::Arc;
-use store::files::BlobStore;
+use store::files::Blobs;
 use store::{Command, FileActor, ManualClock, NewFile, Store, StoreError};
+
+/// Where the blobs live: the shared blob-store suite runs every test on the local folder (with
+/// both databases) and on a real S3-compatible server (moto, see `s3_server`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Blob {
+    Local,
+    S3,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Env {
+    db: Backend,
+    blob: Blob,
+}
+
+macro_rules! suite {
+    ($name:ident) => {
+        mod $name {
+            use super::{Blob, Env};
+            use crate::common::Backend;
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(Env { db: Backend::Sqlite, blob: Blob::Local }).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(Env { db: Backend::Postgres, blob: Blob::Local }).await
+            }
+            #[tokio::test]
+            async fn s3() {
+                super::$name(Env { db: Backend::Sqlite, blob: Blob::S3 }).await
+            }
+        }
+    };
+}
+
+/// A blob's stored (sealed) bytes, wherever it lives.
+async fn read_blob(store: &Store, sha: &str) -> Vec<u8> {
+    store.blobs().read_stored(sha).await.unwrap().unwrap_or_else(|| panic!("blob {sha} missing"))
+}
+
+/// Replaces a blob's stored bytes (to tamper with it).
+async fn write_blob(store: &Store, sha: &str, bytes: &[u8]) {
+    store.blobs().write_stored(sha, bytes).await.unwrap()
+}
 
 fn officer() -> FileActor {
     FileActor { user: "officer".into(), org: "d1-police".into() }
@@ -19,15 +65,18 @@ fn prosecutor() -> FileActor {
     FileActor { user: "prosecutor".into(), org: "d1-proc".into() }
 }
 
-async fn world(b: Backend) -> (TestDb, Arc<ManualClock>, Store, String) {
+async fn world(b: Env) -> (TestDb, Arc<ManualClock>, Store, String) {
     world_in(b, Suite::Standard).await
 }
 
 /// A store in `suite` with one registered case (whose registration decision is already sealed).
-async fn world_in(b: Backend, suite: Suite) -> (TestDb, Arc<ManualClock>, Store, String) {
-    let tmp = TestDb::new(b).await;
+async fn world_in(b: Env, suite: Suite) -> (TestDb, Arc<ManualClock>, Store, String) {
+    let tmp = TestDb::new(b.db).await;
     let clock = Arc::new(ManualClock::new(at("2026-11-02 09:00")));
-    let store = open(&tmp, clock.clone()).await;
+    let mut store = open(&tmp, clock.clone()).await;
+    if b.blob == Blob::S3 {
+        store = store.with_blobs(Blobs::s3(&s3_server::fresh_url(), &s3_server::options(), tmp.path().join("staging")).unwrap());
+    }
     store.set_crypto_suite(suite).await.unwrap();
     let reg = Action::Register {
         title: "李四诈骗案".into(),
@@ -64,50 +113,62 @@ fn content(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 % 251) as u8).collect()
 }
 
-async fn upload_is_content_addressed_and_every_read_is_verified(b: Backend) {
+async fn upload_is_content_addressed_and_every_read_is_verified(b: Env) {
     let (tmp, _clock, store, case) = world(b).await;
     let data = content(3 * 1024 * 1024 + 17);
     let f = upload(&store, &case, &officer(), meta("讯问笔录"), &data).await.unwrap();
     assert_eq!(f.sha256, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data)));
     assert_eq!((f.size, f.version, f.pages, f.person), (data.len() as u64, 1, Some(3), Some(1)));
     assert_eq!(f.category, store::FileCategory::Pdf);
-    let path = store.blobs().path(&f.sha256);
-    assert!(path.starts_with(tmp.path().join("blobs")));
+    let path = f.sha256.clone();
+    if b.blob == Blob::Local {
+        assert!(store.blobs().local_path(&f.sha256).unwrap().starts_with(tmp.path().join("blobs")));
+    }
     assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
     // A range across a block boundary.
     let (s, e) = (1024 * 1024 - 5, 2 * 1024 * 1024 + 9);
     assert_eq!(read_all(&store, &f, s, e).await.unwrap(), &data[s as usize..e as usize]);
+    if b.blob == Blob::S3 {
+        // In the bucket, not the folder; a blob larger than one 8 MiB part goes up in parts.
+        assert!(!tmp.path().join("blobs").join(&f.sha256[..2]).exists());
+        let big = content(17 * 1024 * 1024 + 3);
+        let g = upload(&store, &case, &officer(), meta("同步录音录像"), &big).await.unwrap();
+        assert_eq!(read_blob(&store, &g.sha256).await.len() as u64, store::blobcrypt::stored_len(big.len() as u64));
+        let (s, e) = (16 * 1024 * 1024 + 11, 17 * 1024 * 1024);
+        assert_eq!(read_all(&store, &g, s, e).await.unwrap(), &big[s as usize..e as usize]);
+        assert_eq!(store.verify_blobs().await.unwrap(), 2);
+    }
     // The same content again is stored once.
     let g = upload(&store, &case, &officer(), meta("讯问笔录（副本）"), &data).await.unwrap();
     assert_eq!(g.sha256, f.sha256);
     assert_ne!(g.id, f.id);
 
     // Stored sealed (encrypted at rest, chunk by chunk): no plaintext on disk.
-    let mut bytes = std::fs::read(&path).unwrap();
+    let mut bytes = read_blob(&store, &path).await;
     assert_eq!(bytes.len() as u64, store::blobcrypt::stored_len(f.size));
     assert_eq!(&bytes[..8], store::blobcrypt::MAGIC);
     assert!(!bytes.windows(64).any(|w| w == &data[4096..4160]), "plaintext found in the stored blob");
     // One flipped byte in the second sealed block: reading it is an error, never the bytes.
     bytes[store::blobcrypt::chunk_offset(1) as usize + 3] ^= 0xff;
-    std::fs::write(&path, &bytes).unwrap();
+    write_blob(&store, &path, &bytes).await;
     assert!(matches!(read_all(&store, &f, 0, f.size).await, Err(StoreError::Corrupt(_))));
     assert!(matches!(read_all(&store, &f, s, e).await, Err(StoreError::Corrupt(_))));
     // The first block is intact and still served.
     assert_eq!(read_all(&store, &f, 0, 100).await.unwrap(), &data[..100]);
     // A truncated blob is an error too.
-    std::fs::write(&path, &data[..10]).unwrap();
+    write_blob(&store, &path, &data[..10]).await;
     assert!(matches!(store.read_file(&f, 0, 10).await, Err(StoreError::Corrupt(_))));
 }
 
-async fn blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readable(b: Backend) {
+async fn blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readable(b: Env) {
     for suite in Suite::ALL {
         let (tmp, _clock, store, case) = world_in(b, suite).await;
         // Exactly one block, so the last chunk is a full one; then a short tail.
         for n in [1024 * 1024, 2 * 1024 * 1024 + 5, 0] {
             let data = content(n);
             let f = upload(&store, &case, &officer(), meta("扫描件"), &data).await.unwrap();
-            let path = store.blobs().path(&f.sha256);
-            let stored = std::fs::read(&path).unwrap();
+            let path = f.sha256.clone();
+            let stored = read_blob(&store, &path).await;
             assert_eq!(stored.len() as u64, store::blobcrypt::stored_len(n as u64), "{suite} {n}");
             assert_eq!(stored[8], if suite == Suite::Standard { 1 } else { 2 });
             assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
@@ -127,24 +188,24 @@ async fn blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readabl
         // verified, block digests and all.
         let data = content(1024 * 1024 + 100);
         let f = upload(&store, &case, &officer(), meta("旧文件"), &data).await.unwrap();
-        let path = store.blobs().path(&f.sha256);
-        std::fs::write(&path, &data).unwrap();
+        let path = f.sha256.clone();
+        write_blob(&store, &path, &data).await;
         assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
         assert_eq!(store.verify_blobs().await.unwrap(), 4);
         let mut plain = data.clone();
         plain[1024 * 1024 + 1] ^= 1;
-        std::fs::write(&path, &plain).unwrap();
+        write_blob(&store, &path, &plain).await;
         assert!(matches!(read_all(&store, &f, 1024 * 1024, f.size).await, Err(StoreError::Corrupt(_))));
         assert!(store.verify_blobs().await.unwrap_err().to_string().contains(&f.sha256));
         // Without its key a sealed blob cannot be read: an error, not bytes.
-        std::fs::write(&path, &data).unwrap();
+        write_blob(&store, &path, &data).await;
         let g = upload(&store, &case, &officer(), meta("无钥"), b"needs the key").await.unwrap();
         std::fs::remove_file(&key).unwrap();
         assert!(matches!(read_all(&store, &g, 0, g.size).await, Err(StoreError::Corrupt(_))));
     }
 }
 
-async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written(b: Backend) {
+async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     for (m, field) in [
         (NewFile { title: " ".into(), ..meta("x") }, "title"),
@@ -164,7 +225,7 @@ async fn bad_metadata_is_refused_naming_the_field_and_nothing_is_written(b: Back
     assert!(w.write(&[0; 11]).await.is_err());
 }
 
-async fn corrections_are_new_versions_and_the_original_stays(b: Backend) {
+async fn corrections_are_new_versions_and_the_original_stays(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     let v1 = upload(&store, &case, &officer(), meta("鉴定意见"), b"version one").await.unwrap();
     let mut w = store.file_writer(u64::MAX).await.unwrap();
@@ -191,7 +252,7 @@ async fn corrections_are_new_versions_and_the_original_stays(b: Backend) {
     assert!(check.valid && check.key_registered, "{check:?}");
 }
 
-async fn resumable_upload_resumes_at_the_received_offset(b: Backend) {
+async fn resumable_upload_resumes_at_the_received_offset(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     let data = content(2 * 1024 * 1024 + 100);
     let st = store.begin_upload(&case, &officer(), &meta("监控录像"), Some(data.len() as u64)).await.unwrap();
@@ -222,7 +283,7 @@ async fn resumable_upload_resumes_at_the_received_offset(b: Backend) {
     assert_eq!(store.complete_upload(&st.id, &officer(), None).await.unwrap().id, f.id);
 }
 
-async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Backend) {
+async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     let a = upload(&store, &case, &officer(), meta("立案决定书"), b"a").await.unwrap();
     let b = upload(&store, &case, &officer(), meta("讯问笔录"), b"b").await.unwrap();
@@ -257,7 +318,7 @@ async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Backend)
     assert_eq!(store.case_manifests(&case, Some("d1-court")).await.unwrap().len(), 1);
 }
 
-async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Backend) {
+async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     let f = upload(&store, &case, &officer(), meta("被害人照片"), b"sensitive").await.unwrap();
     let judge = FileActor { user: "judge".into(), org: "d1-court".into() };
@@ -265,7 +326,7 @@ async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Backend) 
     let f2 = store.purge_content(&f.id, &judge, "（2026）临刑封1号").await.unwrap();
     assert!(!f2.content_available);
     assert_eq!(f2.sha256, f.sha256);
-    assert!(!store.blobs().path(&f.sha256).exists());
+    assert!(!store.blobs().read_stored(&f.sha256).await.unwrap().is_some());
     assert!(matches!(store.read_file(&f2, 0, 1).await, Err(StoreError::NotFound(_))));
     assert!(upload(&store, &case, &officer(), meta("again"), b"sensitive").await.is_err(), "removed content cannot come back");
     assert!(store.file_seal(&f.id).await.unwrap().unwrap().verify().is_ok());
@@ -273,7 +334,7 @@ async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Backend) 
     assert_eq!(log.last().unwrap().action, "content_purged");
 }
 
-async fn documents_are_sealed_by_the_issuing_organization_in_both_suites(b: Backend) {
+async fn documents_are_sealed_by_the_issuing_organization_in_both_suites(b: Env) {
     for suite in Suite::ALL {
         let (tmp, clock, store, case) = world_in(b, suite).await;
         clock.set(at("2026-11-02 10:00"));
@@ -329,7 +390,7 @@ async fn documents_are_sealed_by_the_issuing_organization_in_both_suites(b: Back
     }
 }
 
-async fn downloads_are_recorded_and_the_files_trace_is_chained(b: Backend) {
+async fn downloads_are_recorded_and_the_files_trace_is_chained(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     let f = upload(&store, &case, &officer(), meta("x"), b"abc").await.unwrap();
     store.record_download(&f, &prosecutor(), Some((0, 2))).await.unwrap();
@@ -339,7 +400,7 @@ async fn downloads_are_recorded_and_the_files_trace_is_chained(b: Backend) {
     assert_eq!(store.verify_files_log().await.unwrap(), log.len() as u64);
 }
 
-async fn decision_documents_are_sealed_in_the_deciding_transaction(b: Backend) {
+async fn decision_documents_are_sealed_in_the_deciding_transaction(b: Env) {
     for suite in Suite::ALL {
         let (_tmp, clock, store, case) = world_in(b, suite).await;
         clock.set(at("2026-11-02 10:00"));
@@ -380,7 +441,7 @@ async fn decision_documents_are_sealed_in_the_deciding_transaction(b: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes 1 GiB files to /tmp; run by hand"]
 async fn bench_one_gib() {
-    let b = Backend::Sqlite;
+    let b = Env { db: Backend::Sqlite, blob: Blob::Local };
     use std::io::Write;
     use std::time::Instant;
     const SIZE: usize = 1 << 30;
@@ -452,38 +513,38 @@ async fn bench_one_gib() {
     }
 }
 
-async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob(b: Backend) {
+async fn verify_blobs_finds_a_flipped_byte_and_a_missing_blob(b: Env) {
     let (_tmp, _clock, store, case) = world(b).await;
     let f = upload(&store, &case, &officer(), meta("现场勘验笔录"), b"scene record: 12 pages").await.unwrap();
     let g = upload(&store, &case, &officer(), meta("被害人陈述"), b"victim statement").await.unwrap();
     assert_eq!(store.verify_blobs().await.unwrap(), 2);
     // One byte changed in the stored (encrypted) blob, in its header or its sealed chunk: named by
     // its hash, and reading it fails too.
-    let path = store.blobs().path(&f.sha256);
-    let mut bytes = std::fs::read(&path).unwrap();
+    let path = f.sha256.clone();
+    let mut bytes = read_blob(&store, &path).await;
     for i in [3, bytes.len() / 2, bytes.len() - 1] {
         bytes[i] ^= 0x01;
-        std::fs::write(&path, &bytes).unwrap();
+        write_blob(&store, &path, &bytes).await;
         let err = store.verify_blobs().await.unwrap_err().to_string();
         assert!(err.contains(&f.sha256), "{err}");
         assert!(matches!(read_all(&store, &f, 0, f.size).await, Err(StoreError::Corrupt(_))));
         bytes[i] ^= 0x01;
     }
-    std::fs::write(&path, &bytes).unwrap();
+    write_blob(&store, &path, &bytes).await;
     // A blob gone from the folder.
-    std::fs::remove_file(store.blobs().path(&g.sha256)).unwrap();
+    store.blobs().remove(&g.sha256).await.unwrap();
     let err = store.verify_blobs().await.unwrap_err().to_string();
     assert!(err.contains(&g.sha256), "{err}");
 }
 
-both!(upload_is_content_addressed_and_every_read_is_verified);
-both!(blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readable);
-both!(bad_metadata_is_refused_naming_the_field_and_nothing_is_written);
-both!(corrections_are_new_versions_and_the_original_stays);
-both!(resumable_upload_resumes_at_the_received_offset);
-both!(volumes_and_frozen_manifests_decide_what_the_receiver_reads);
-both!(court_ordered_removal_deletes_content_and_keeps_the_record);
-both!(documents_are_sealed_by_the_issuing_organization_in_both_suites);
-both!(decision_documents_are_sealed_in_the_deciding_transaction);
-both!(downloads_are_recorded_and_the_files_trace_is_chained);
-both!(verify_blobs_finds_a_flipped_byte_and_a_missing_blob);
+suite!(upload_is_content_addressed_and_every_read_is_verified);
+suite!(blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readable);
+suite!(bad_metadata_is_refused_naming_the_field_and_nothing_is_written);
+suite!(corrections_are_new_versions_and_the_original_stays);
+suite!(resumable_upload_resumes_at_the_received_offset);
+suite!(volumes_and_frozen_manifests_decide_what_the_receiver_reads);
+suite!(court_ordered_removal_deletes_content_and_keeps_the_record);
+suite!(documents_are_sealed_by_the_issuing_organization_in_both_suites);
+suite!(decision_documents_are_sealed_in_the_deciding_transaction);
+suite!(downloads_are_recorded_and_the_files_trace_is_chained);
+suite!(verify_blobs_finds_a_flipped_byte_and_a_missing_blob);
