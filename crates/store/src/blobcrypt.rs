@@ -1,12 +1,15 @@
 //! Case-file blobs encrypted at rest, in a chunked format that range reads can decrypt in part.
 //!
 //! A stored blob is a 16-byte header (`LBENC01\n`, the suite, seven zero bytes) followed by one
-//! sealed chunk per 1 MiB block of the plaintext ([`BLOCK_SIZE`], the same blocks whose SHA-256
-//! digests `blobs.blocks` holds): `nonce (12) ‖ ciphertext ‖ tag (16)`, AES-256-GCM in the standard
+//! sealed chunk per 1 MiB block of the plaintext ([`BLOCK_SIZE`]): `nonce (12) ‖ ciphertext ‖
+//! tag (16)`, AES-256-GCM in the standard
 //! suite, SM4-GCM in the national one, through the crypto provider. Each chunk's associated data
 //! binds its index and whether it is the last, so chunks cannot be reordered or the blob cut short
-//! unnoticed. Chunk `i` starts at [`chunk_offset`]`(i)`, so a range read decrypts only the chunks it
-//! touches. The blob's address stays the SHA-256 of the plaintext.
+//! unnoticed. Each chunk's tag is also recorded with the blob's row (`blobs.blocks`), so a chunk is
+//! served only if it is the one written for this content: uploads hash the content once (its
+//! SHA-256, the address), with no second per-block hash. Chunk `i` starts at
+//! [`chunk_offset`]`(i)`, so a range read decrypts only the chunks it touches. The blob's address
+//! stays the SHA-256 of the plaintext.
 //!
 //! The key lives outside the database, in `DATA/keys/blob-<suite>.key` (hex, 0600), created on
 //! first use. Blobs stored before encryption are plain: told apart by their length (a sealed blob
@@ -24,6 +27,8 @@ pub const MAGIC: &[u8; 8] = b"LBENC01\n";
 pub const HEADER_LEN: u64 = 16;
 /// Bytes a sealed chunk adds to its plaintext (nonce and tag).
 pub const CHUNK_OVERHEAD: u64 = 28;
+/// Length of a chunk's authentication tag (its last bytes).
+pub const TAG_LEN: usize = 16;
 
 /// Where sealed chunk `index` starts in a stored blob.
 pub fn chunk_offset(index: u64) -> u64 {

@@ -97,16 +97,16 @@ impl Blobs {
         prefix.clone().join(&sha256[..2]).join(&sha256[2..4]).join(sha256)
     }
 
-    /// Moves a staged, sealed file into place under its hash (nothing to do if already there) and
-    /// removes the staged file.
-    pub async fn commit(&self, staged: &Path, sha256: &str) -> Result<(), StoreError> {
+    /// Moves a staged, sealed file into place under its hash and removes the staged file. An
+    /// object already there is kept unless `replace` (its row is new, so nothing refers to it).
+    pub async fn commit(&self, staged: &Path, sha256: &str, replace: bool) -> Result<(), StoreError> {
         let io = |p: &Path, e: std::io::Error| StoreError::Database(format!("{}: {e}", p.display()));
         match &self.kind {
             Kind::Local(_) => {
                 let dest = self.local_path(sha256).expect("local");
                 let from = staged.to_path_buf();
                 tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-                    if dest.exists() {
+                    if !replace && dest.exists() {
                         return std::fs::remove_file(&from);
                     }
                     std::fs::create_dir_all(dest.parent().expect("blob parent"))?;
@@ -124,9 +124,13 @@ impl Blobs {
             Kind::Object { store, prefix, .. } => {
                 let key = Self::key(prefix, sha256);
                 let what = format!("blob {sha256} in {}", self.describe());
-                match store.head(&key).await {
-                    Ok(_) => {}
-                    Err(object_store::Error::NotFound { .. }) => {
+                let exists = match store.head(&key).await {
+                    Ok(_) => !replace,
+                    Err(object_store::Error::NotFound { .. }) => false,
+                    Err(e) => return Err(object_err(&what, e)),
+                };
+                if !exists {
+                    {
                         let mut f = tokio::fs::File::open(staged).await.map_err(|e| io(staged, e))?;
                         let mut w = object_store::buffered::BufWriter::with_capacity(store.clone(), key, PART_SIZE);
                         let mut buf = vec![0u8; PART_SIZE];
@@ -152,7 +156,6 @@ impl Blobs {
                             return Err(StoreError::Database(format!("{what}: {e}")));
                         }
                     }
-                    Err(e) => return Err(object_err(&what, e)),
                 }
                 tokio::fs::remove_file(staged).await.map_err(|e| io(staged, e))
             }
@@ -214,7 +217,9 @@ impl Blobs {
         match &self.kind {
             Kind::Local(_) => {
                 let path = self.local_path(sha256).expect("local");
-                tokio::fs::write(&path, bytes).await.map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))
+                let io = |e: std::io::Error| StoreError::Database(format!("{}: {e}", path.display()));
+                tokio::fs::create_dir_all(path.parent().expect("blob parent")).await.map_err(io)?;
+                tokio::fs::write(&path, bytes).await.map_err(io)
             }
             Kind::Object { store, prefix, .. } => {
                 store.put(&Self::key(prefix, sha256), bytes.to_vec().into()).await.map_err(|e| object_err(&format!("blob {sha256}"), e))?;

@@ -6,9 +6,10 @@
 //!   computed; the staged file is then renamed to `DATA/blobs/<aa>/<bb>/<sha256>`. A correction is
 //!   a new version in the same lineage with a reason; a court-ordered sealing (封存, [`Store::purge_content`])
 //!   deletes the blob and keeps its hash and every record.
-//! * **Every read is verified.** `blobs.blocks` holds the SHA-256 of each 1 MiB block; a reader
-//!   hashes each block before handing out any of its bytes, so corrupted content is an error,
-//!   never served (a range read verifies only the blocks it touches).
+//! * **Every read is verified.** Blobs are sealed at rest in 1 MiB chunks ([`crate::blobcrypt`]);
+//!   `blobs.blocks` holds each chunk's authentication tag (for blobs stored before, each block's
+//!   SHA-256); a reader checks a block before handing out any of its bytes, so corrupted content
+//!   is an error, never served (a range read checks only the blocks it touches).
 //! * **What travels is frozen.** A manifest lists the exact file versions sent to another
 //!   organization, with the SHA-256 of its canonical JSON; the receiver may read those items.
 //! * **Seals use the deployment's crypto provider** (`meta.crypto_suite`, SHA-256/Ed25519 or
@@ -244,6 +245,8 @@ pub use crate::blobs::{BlobReader, Blobs};
 /// Hashes computed while content streams in.
 pub struct ContentHasher {
     whole: Sha256,
+    /// Per-block SHA-256 digests; off when the sealed chunks' tags stand in for them.
+    per_block: bool,
     block: Sha256,
     in_block: u64,
     blocks: Vec<u8>,
@@ -253,9 +256,17 @@ pub struct ContentHasher {
 }
 
 impl ContentHasher {
+    /// The whole content's SHA-256 (and the suite's hash) plus the SHA-256 of every 1 MiB block.
     pub fn new(suite: Suite) -> Self {
+        Self { per_block: true, ..Self::whole_only(suite) }
+    }
+
+    /// Only the whole content's hashes: one SHA-256 pass (blocks are checked by their chunks'
+    /// authentication tags instead, [`FileWriter`]).
+    pub fn whole_only(suite: Suite) -> Self {
         Self {
             whole: Sha256::new(),
+            per_block: false,
             block: Sha256::new(),
             in_block: 0,
             blocks: Vec::new(),
@@ -272,7 +283,7 @@ impl ContentHasher {
             s.update(data);
         }
         self.size += data.len() as u64;
-        while !data.is_empty() {
+        while self.per_block && !data.is_empty() {
             let take = ((BLOCK_SIZE - self.in_block) as usize).min(data.len());
             self.block.update(&data[..take]);
             self.in_block += take as u64;
@@ -319,6 +330,8 @@ pub struct FileWriter {
     /// Plaintext not sealed yet: a chunk is sealed once the next byte shows it is not the last.
     pending: Vec<u8>,
     chunk: u64,
+    /// The authentication tag of every sealed chunk, in order (`blobs.blocks`).
+    tags: Vec<u8>,
 }
 
 /// Content hashed and on disk, not yet attached to a case.
@@ -347,6 +360,7 @@ impl FileWriter {
             let mut done = 0;
             while self.pending.len() - done > block {
                 let sealed = self.key.seal_chunk(self.chunk, false, &self.pending[done..done + block])?;
+                self.tags.extend_from_slice(&sealed[sealed.len() - blobcrypt::TAG_LEN..]);
                 self.file.write_all(&sealed).await.map_err(|e| io_err(&self.path, e))?;
                 self.chunk += 1;
                 done += block;
@@ -364,11 +378,14 @@ impl FileWriter {
     pub async fn finish(mut self) -> Result<StagedContent, StoreError> {
         if !self.pending.is_empty() {
             let sealed = self.key.seal_chunk(self.chunk, true, &self.pending)?;
+            self.tags.extend_from_slice(&sealed[sealed.len() - blobcrypt::TAG_LEN..]);
             self.file.write_all(&sealed).await.map_err(|e| io_err(&self.path, e))?;
         }
         self.file.flush().await.map_err(|e| io_err(&self.path, e))?;
         self.file.get_mut().sync_all().await.map_err(|e| io_err(&self.path, e))?;
-        Ok(StagedContent { path: self.path, hashes: self.hasher.finish() })
+        let mut hashes = self.hasher.finish();
+        hashes.blocks = self.tags;
+        Ok(StagedContent { path: self.path, hashes })
     }
 
     /// Abandons the content.
@@ -410,19 +427,58 @@ impl VerifiedReader {
         };
         self.buf.resize(stored, 0);
         self.file.read_at(offset, &mut self.buf).await.map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
-        if let Some(key) = &self.key {
-            let last = start + len as u64 == self.size;
-            self.buf = key.open_chunk(block, last, &self.buf).map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
-        }
-        let want = &self.blocks[block as usize * 32..block as usize * 32 + 32];
-        if Sha256::digest(&self.buf).as_slice() != want {
-            return Err(StoreError::Corrupt(format!("{}: block {block} does not match its hash", self.what)));
-        }
+        let check = BlockCheck::of(&self.blocks, self.size);
+        self.buf = open_block(check, &self.blocks, self.key.as_deref(), block, start + len as u64 == self.size, std::mem::take(&mut self.buf)).map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
         let from = (self.pos - start) as usize;
         let to = ((self.end - start) as usize).min(len);
         self.pos = start + to as u64;
         Ok(self.buf[from..to].to_vec())
     }
+}
+
+/// How `blobs.blocks` checks each block: the SHA-256 of every plaintext block (blobs stored
+/// before uploads were hashed once), or the authentication tag of every sealed chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockCheck {
+    Digests,
+    Tags,
+}
+
+impl BlockCheck {
+    fn of(blocks: &[u8], size: u64) -> Self {
+        if blocks.len() as u64 == size.div_ceil(BLOCK_SIZE) * blobcrypt::TAG_LEN as u64 && size > 0 {
+            Self::Tags
+        } else {
+            Self::Digests
+        }
+    }
+    fn valid(blocks: &[u8], size: u64) -> bool {
+        let n = size.div_ceil(BLOCK_SIZE);
+        blocks.len() as u64 == n * 32 || blocks.len() as u64 == n * blobcrypt::TAG_LEN as u64
+    }
+}
+
+/// Checks one stored block against its row and returns its plaintext: a sealed chunk's tag must be
+/// the recorded one (and the chunk must open), a plain or digest-checked block must hash to its
+/// recorded SHA-256. Nothing unchecked comes out.
+fn open_block(check: BlockCheck, blocks: &[u8], key: Option<&BlobKey>, block: u64, last: bool, stored: Vec<u8>) -> Result<Vec<u8>, String> {
+    let plain = match (check, key) {
+        (BlockCheck::Tags, None) => return Err(format!("block {block}: stored unsealed but recorded as sealed")),
+        (BlockCheck::Tags, Some(k)) => {
+            let t = blobcrypt::TAG_LEN;
+            let want = &blocks[block as usize * t..block as usize * t + t];
+            if stored.len() < t || &stored[stored.len() - t..] != want {
+                return Err(format!("block {block} is not the chunk recorded for this content"));
+            }
+            k.open_chunk(block, last, &stored).map_err(|e| e.to_string())?
+        }
+        (BlockCheck::Digests, Some(k)) => k.open_chunk(block, last, &stored).map_err(|e| e.to_string())?,
+        (BlockCheck::Digests, None) => stored,
+    };
+    if check == BlockCheck::Digests && Sha256::digest(&plain).as_slice() != &blocks[block as usize * 32..block as usize * 32 + 32] {
+        return Err(format!("block {block} does not match its hash"));
+    }
+    Ok(plain)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -573,7 +629,7 @@ impl Store {
         let file = tokio::fs::File::create(&path).await.map_err(|e| io_err(&path, e))?;
         let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
         file.write_all(&key.header()).await.map_err(|e| io_err(&path, e))?;
-        Ok(FileWriter { file, path, hasher: ContentHasher::new(suite), limit, key, pending: Vec::new(), chunk: 0 })
+        Ok(FileWriter { file, path, hasher: ContentHasher::whole_only(suite), limit, key, pending: Vec::new(), chunk: 0, tags: Vec::new() })
     }
 
     /// The key that seals new blobs in `suite` (`DATA/keys/blob-<suite>.key`).
@@ -680,7 +736,7 @@ impl Store {
         };
         let seal = resign(suite, &secret, &id, doc_meta, &now.to_rfc3339())?;
 
-        sqlx::query("INSERT INTO blobs (sha256, size, block_size, blocks, suite, suite_hash, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+        let new_blob = sqlx::query("INSERT INTO blobs (sha256, size, block_size, blocks, suite, suite_hash, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
             .bind(&h.sha256)
             .bind(h.size as i64)
             .bind(BLOCK_SIZE as i64)
@@ -690,7 +746,9 @@ impl Store {
             .bind(sql::ts(now))
             .execute(&mut *tx)
             .await
-            .map_err(db)?;
+            .map_err(db)?
+            .rows_affected()
+            == 1;
         sqlx::query("INSERT INTO case_files (id, case_id, lineage, version, supersedes, reason, person, evidence, category, media_type, title, pages, sha256, size, org, uploaded_by, uploaded_at, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
             .bind(&id)
             .bind(case_id)
@@ -717,7 +775,9 @@ impl Store {
         log(&mut tx, now, case_id, actor, action, &id, serde_json::json!({ "sha256": h.sha256, "size": h.size, "title": title, "version": version, "supersedes": supersedes, "reason": reason })).await?;
         // The blob goes into place before the commit: a crash between leaves an unreferenced blob
         // (harmless), never a row without content.
-        blobs.commit(&content.path, &h.sha256).await?;
+        // A new row records this staged blob's chunk tags: it replaces any unreferenced object left
+        // under the hash (by a transaction that did not commit); an existing row keeps its object.
+        blobs.commit(&content.path, &h.sha256, new_blob).await?;
         tx.commit().await.map_err(db)?;
         drop(content);
         self.file(&id).await?.ok_or_else(|| StoreError::NotFound(id))
@@ -784,7 +844,7 @@ impl Store {
             return Err(invalid("range", "范围超出文件大小"));
         }
         let blocks: Vec<u8> = sqlx::query_scalar("SELECT blocks FROM blobs WHERE sha256 = $1").bind(&file.sha256).fetch_one(&self.shared().read).await.map_err(db)?;
-        if blocks.len() as u64 != file.size.div_ceil(BLOCK_SIZE) * 32 {
+        if !BlockCheck::valid(&blocks, file.size) {
             return Err(StoreError::Corrupt(format!("block digests of {}", file.sha256)));
         }
         let (f, key) = self.open_blob(&file.sha256, file.size).await.map_err(|e| StoreError::Corrupt(format!("content of {}: {e}", file.id)))?;
@@ -1124,27 +1184,32 @@ impl Store {
     /// Re-hashes every stored blob whose content has not been removed by court order; names the
     /// first one whose bytes no longer match its SHA-256 (or that is missing).
     pub async fn verify_blobs(&self) -> Result<u64, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sha256, size FROM blobs WHERE purged_at IS NULL ORDER BY sha256")
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT sha256, size, blocks FROM blobs WHERE purged_at IS NULL ORDER BY sha256")
             .fetch_all(&self.shared().read)
             .await
             .map_err(db)?;
-        for (sha, size) in &rows {
+        for (sha, size, blocks) in &rows {
             let size = *size as u64;
+            if !BlockCheck::valid(blocks, size) {
+                return Err(StoreError::Corrupt(format!("blob {sha}: block records of the wrong length")));
+            }
+            let check = BlockCheck::of(blocks, size);
             let (mut file, key) = self.open_blob(sha, size).await?;
             let mut h = Sha256::new();
             let mut buf = vec![0u8; BLOCK_SIZE as usize + blobcrypt::CHUNK_OVERHEAD as usize];
             let mut n_total: u64 = 0;
-            // Block by block; a sealed block is opened (its tag checked) before it is hashed.
+            // Block by block, each checked as a read checks it, then the whole content hashed.
             let mut block = 0u64;
             while n_total < size {
                 let len = (size - n_total).min(BLOCK_SIZE) as usize;
                 let stored = len + if key.is_some() { blobcrypt::CHUNK_OVERHEAD as usize } else { 0 };
                 let offset = if key.is_some() { blobcrypt::chunk_offset(block) } else { n_total };
-                file.read_at(offset, &mut buf[..stored]).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
-                match &key {
-                    Some(k) => h.update(k.open_chunk(block, n_total + len as u64 == size, &buf[..stored]).map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?),
-                    None => h.update(&buf[..len]),
-                }
+                buf.resize(stored, 0);
+                file.read_at(offset, &mut buf).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
+                let last = n_total + len as u64 == size;
+                let plain = open_block(check, blocks, key.as_deref(), block, last, std::mem::take(&mut buf)).map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
+                h.update(&plain);
+                buf = plain;
                 n_total += len as u64;
                 block += 1;
             }

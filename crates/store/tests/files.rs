@@ -184,14 +184,43 @@ async fn blobs_are_encrypted_at_rest_in_both_suites_and_plain_blobs_stay_readabl
             assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
         }
         assert_eq!(store.verify_blobs().await.unwrap(), 3);
-        // A blob stored before encryption at rest (plain bytes under its hash) is still read and
-        // verified, block digests and all.
+        // A chunk of another blob sealed with the same key, at the same place: it opens, but it is
+        // not the chunk recorded for this content (its tag differs), so it is refused.
+        let x: Vec<u8> = content(2 * 1024 * 1024 + 7).iter().map(|b| b ^ 0x55).collect();
+        let y: Vec<u8> = content(2 * 1024 * 1024 + 9).iter().map(|b| b ^ 0xaa).collect();
+        let fx = upload(&store, &case, &officer(), meta("甲"), &x).await.unwrap();
+        let fy = upload(&store, &case, &officer(), meta("乙"), &y).await.unwrap();
+        let (sx, sy) = (read_blob(&store, &fx.sha256).await, read_blob(&store, &fy.sha256).await);
+        let chunk0 = store::blobcrypt::HEADER_LEN as usize..store::blobcrypt::chunk_offset(1) as usize;
+        assert_ne!(sx[chunk0.clone()], sy[chunk0.clone()]);
+        let mut spliced = sx.clone();
+        spliced[chunk0.clone()].copy_from_slice(&sy[chunk0]);
+        write_blob(&store, &fx.sha256, &spliced).await;
+        assert!(matches!(read_all(&store, &fx, 0, 100).await, Err(StoreError::Corrupt(_))));
+        assert!(store.verify_blobs().await.unwrap_err().to_string().contains(&fx.sha256));
+        write_blob(&store, &fx.sha256, &sx).await;
+        assert_eq!(store.verify_blobs().await.unwrap(), 5);
+        // An object left under a hash by an upload that never committed is replaced by the next
+        // upload of that content, not adopted.
+        let z = content(300_000);
+        let zsha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&z));
+        write_blob(&store, &zsha, b"left over").await;
+        let fz = upload(&store, &case, &officer(), meta("丙"), &z).await.unwrap();
+        assert_eq!(read_all(&store, &fz, 0, fz.size).await.unwrap(), z);
+        // A blob stored before encryption at rest (plain bytes under its hash, a SHA-256 digest
+        // recorded per block) is still read and verified.
         let data = content(1024 * 1024 + 100);
         let f = upload(&store, &case, &officer(), meta("旧文件"), &data).await.unwrap();
         let path = f.sha256.clone();
         write_blob(&store, &path, &data).await;
+        let digests: String = data.chunks(1024 * 1024).map(|c| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(c))).collect();
+        tmp.exec(&match b.db {
+            Backend::Sqlite => format!("UPDATE blobs SET blocks = X'{digests}' WHERE sha256 = '{path}'"),
+            Backend::Postgres => format!("UPDATE blobs SET blocks = '\\x{digests}'::bytea WHERE sha256 = '{path}'"),
+        })
+        .await;
         assert_eq!(read_all(&store, &f, 0, f.size).await.unwrap(), data);
-        assert_eq!(store.verify_blobs().await.unwrap(), 4);
+        assert_eq!(store.verify_blobs().await.unwrap(), 7);
         let mut plain = data.clone();
         plain[1024 * 1024 + 1] ^= 1;
         write_blob(&store, &path, &plain).await;
