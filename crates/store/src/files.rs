@@ -2,8 +2,9 @@
 //!
 //! The key decisions:
 //! * **Content by hash, metadata in rows, nothing replaced.** Uploaded bytes stream to a staging
-//!   file while SHA-256 (the blob's address), the per-block digests and the suite's hash are
-//!   computed; the staged file is then renamed to `DATA/blobs/<aa>/<bb>/<sha256>`. A correction is
+//!   file, sealed chunk by chunk, while SHA-256 (the blob's address) and the suite's hash are
+//!   computed; the staged file then goes to `<aa>/<bb>/<sha256>` of the blob store ([`Blobs`]: a
+//!   rename into `DATA/blobs/`, or a multipart upload to an S3-compatible bucket). A correction is
 //!   a new version in the same lineage with a reason; a court-ordered sealing (封存, [`Store::purge_content`])
 //!   deletes the blob and keeps its hash and every record.
 //! * **Every read is verified.** Blobs are sealed at rest in 1 MiB chunks ([`crate::blobcrypt`]);
