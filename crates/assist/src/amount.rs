@@ -15,6 +15,9 @@ const EXCLUDE_BEFORE: &[&str] = &[
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
     "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款",
 ];
+/// Contexts of the proceeds of selling stolen or cheated goods (销赃): not the value of the goods,
+/// but the only measure of it when the facts state no other.
+const PROCEEDS: &[&str] = &["获利", "卖得", "销赃得款", "得赃款", "获得赃款", "得款"];
 /// Contexts that mark an amount as a total of amounts listed before.
 const TOTAL_BEFORE: &[&str] = &["共计", "合计", "总计", "累计", "共", "总价值", "总额", "总金额", "总价"];
 
@@ -87,6 +90,8 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     // value, total kind, context, position
     let mut included: Vec<(f64, Total, String, usize)> = Vec::new();
     let mut excluded = Vec::new();
+    // what the offender got by selling the goods: the amount only when nothing else is stated
+    let mut proceeds: Vec<(f64, String)> = Vec::new();
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
         let near = clause_before(facts, m.start, 6);
@@ -107,6 +112,9 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             || ctx.contains("分得")
             || cl.contains("其中")
         {
+            if PROCEEDS.iter().any(|k| near.contains(k)) && !proceeds.iter().any(|p: &(f64, String)| (p.0 - m.value).abs() < 0.005) {
+                proceeds.push((m.value, format!("{ctx}{span}")));
+            }
             excluded.push(span.to_string());
             continue;
         }
@@ -124,7 +132,16 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         included.push((m.value, total, format!("{ctx}{span}"), m.start));
     }
     if included.is_empty() {
-        return None;
+        if proceeds.is_empty() {
+            return None;
+        }
+        let amount = round2(proceeds.iter().map(|p| p.0).sum());
+        let what: Vec<String> = proceeds.into_iter().map(|p| p.1).collect();
+        let reasons = vec![Reason::rule(format!(
+            "no value or sum of the offence stated; the proceeds of selling the goods are taken (法释〔2013〕8号 第4条): {}",
+            what.join("、")
+        ))];
+        return Some(AmountSuggestion { amount, reasons });
     }
     let eq = |a: f64, b: f64| (a - b).abs() < 0.005;
     let line_of = |pos: usize| facts[..pos].matches('\n').count();
@@ -292,5 +309,15 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
+    }
+
+    #[test]
+    fn proceeds_only_when_nothing_else_is_stated() {
+        let only = crime_amount("被告人郭某盗窃被害人黄某的旧空调、旧冰箱，卖与左某某，获利人民币5000余元。").unwrap();
+        assert_eq!(only.amount, 5000.0);
+        assert!(only.reasons.iter().any(|r| r.text.contains("法释〔2013〕8号")), "{:?}", only.reasons);
+        // an appraised value wins over the sale price
+        let both = crime_amount("被告人盗窃电动车一辆，经鉴定价值人民币2156元，后以人民币600元的价格卖得现金。").unwrap();
+        assert_eq!(both.amount, 2156.0);
     }
 }

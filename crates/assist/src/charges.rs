@@ -327,8 +327,30 @@ impl ChargeModel {
                 demote.push(loser);
             }
         }
+        // an offence after the fact: the principal's offence, told in the facts, is someone else's
+        let accessory_rule = crate::cues::ACCESSORY.iter().find(|(name, _, cond)| strong(name) && crate::cues::matches(&text, cond));
+        let accessory: Option<&str> = accessory_rule.map(|(name, _, _)| *name);
+        // a state functionary is not the subject of the charges reserved for company staff
+        let official = crate::cues::state_functionary(&text).is_some_and(|cl| !crate::cues::is_village_office(cl));
+        // a duty crime: the offences told in the facts (land occupied, minerals mined) are the
+        // acts the office let happen; only the corruption and duty chapters (刑法第382–419条)
+        // keep their score
+        let duty = crate::cues::duty_crime(&text).is_some();
+        // a victim under fourteen: 猥亵儿童 (刑法第237条第3款), not the adult offence of 第1款
+        let child = crate::cues::child_victim(&text);
+        // company staff taking money: 非国家工作人员受贿 (刑法第163条), not the state bribery charges
+        let company_bribe = crate::cues::company_staff(&text).is_some() && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费");
         for r in ranked.iter_mut() {
-            if demote.contains(&self.charges[r.0].name.as_str()) {
+            let c = &self.charges[r.0];
+            let name = c.name.as_str();
+            let duty_chapter = c.articles.first().is_some_and(|a| (382..=419).contains(a));
+            if demote.contains(&name)
+                || accessory.is_some_and(|a| a != name)
+                || duty && !duty_chapter
+                || child && name == "强制猥亵、侮辱妇女"
+                || company_bribe && crate::cues::STATE_BRIBERY.contains(&name)
+                || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
+            {
                 r.1 *= 0.6;
             }
         }
@@ -354,6 +376,19 @@ impl ChargeModel {
                 if let Some(q) = crate::cues::cue_scores(facts).into_iter().find(|q| q.0 == c.name) {
                     reasons.push(Reason::fact(format!("the facts contain {} (evidence {:.1} for {})", q.2.replace('+', " and ").replace('|', " or "), q.1, c.name)));
                 }
+            }
+            if duty && c.name.as_str() == crate::cues::duty_crime(&text).map_or("", |d| d.0) {
+                if let Some(office) = crate::cues::state_functionary(&text) {
+                    reasons.push(Reason::fact(format!(
+                        "the defendant held office in a state organ (国家机关工作人员, 刑法第93条): {office}; the other offences told are the acts the office let happen"
+                    )));
+                }
+            }
+            if let Some((_, art, _)) = accessory_rule.filter(|r| r.0 == c.name.as_str()) {
+                reasons.push(Reason::statute(
+                    *art,
+                    format!("the offence told in the facts is another's, which the defendant knew of or covered for (刑法第{art}条); it is not suggested for him"),
+                ));
             }
             if a > 0.0 {
                 let kw = shared_words(self, &x, &c.centroid, 6).join("、");

@@ -28,7 +28,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法狩猎", &[("狩猎|猎捕|禁猎|猎枪|捕猎|猎杀|鸟网|捕鸟|野兔|野鸡|斑鸠|猎套|铁夹|电猎|捕杀+野生动物|野猪", 1.0), ("三有|青蛙|黑斑蛙|金线蛙|捕捉+野生|省级重点保护动物|有重要经济、科学研究价值|黑水鸡|刺猬|野鸭", 1.0), ("野生动物|麻雀|鸟", 0.5)]),
     ("非法采伐、毁坏国家重点保护植物", &[("(国家重点保护|红豆杉|香樟|樟树|楠木|银杏|珍贵树木|国家一级保护|国家二级保护|古树)+(采伐|砍伐|挖掘|毁坏|采挖|移植|盗挖|挖走|锯)", 1.0), ("红豆杉|香樟|樟树|楠木|国家一级保护植物|国家二级保护植物|重点保护植物|珍贵树木", 0.7)]),
     ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", &[("(重点保护植物|红豆杉|樟树|楠木|珍贵树木|国家二级保护|国家一级保护)+(收购|运输|出售|加工|销售|贩卖)", 0.9)]),
-    ("窝藏、包庇", &[("窝藏|包庇|提供住处|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
+    ("窝藏、包庇", &[("窝藏|包庇|提供住处|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
     ("非国家工作人员受贿", &[("非国家工作人员", 1.0), ("利用职务+便利+(收受|索取|好处费|回扣|感谢费)", 0.9), ("(公司|企业|医院|学校|经理|采购)+(收受|收取|索要)+(好处费|回扣|感谢费|红包)", 0.8)]),
     ("受贿", &[("(受贿|收受贿赂)+!非国家工作人员", 0.8), ("国家工作人员+(收受|索取)+!非国家工作人员", 0.8)]),
     ("行贿", &[("行贿", 1.0), ("请托|谋取不正当利益", 0.4)]),
@@ -42,12 +42,12 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("假冒注册商标", &[("注册商标+(假冒|相同的商标|未经许可|生产|制造|贴)", 1.0)]),
     ("销售假冒注册商标的商品", &[("销售+假冒注册商标|假冒+商标的商品|假冒的+商品|假冒+品牌", 1.0)]),
     ("强迫交易", &[("强迫交易|强买强卖", 1.0), ("(强迫|强行|逼迫|威胁)+(购买|接受|提供|收取|卖给|交易|承揽|退出)", 0.6)]),
-    ("妨害作证", &[("妨害作证|作伪证", 1.0), ("指使+作假证|指使+证人|阻止证人|虚假证言|改变证言|不要作证|翻供", 0.6)]),
+    ("妨害作证", &[("妨害作证|作伪证", 1.0), ("(指使|唆使|利诱|贿买|教唆|要求)+(虚假证言|虚假证明|作伪证|虚假陈述|作假证|改变证言)", 1.0), ("指使+作假证|指使+证人|阻止证人|虚假证言|改变证言|不要作证|翻供", 0.6)]),
     ("帮助毁灭、伪造证据", &[("毁灭证据|伪造证据|帮助+毁灭|销毁+证据|隐匿+证据|删除+记录|清洗+现场|清理+现场|转移+尸体", 1.0)]),
     ("伪造、变造居民身份证", &[("居民身份证+(伪造|变造|制作|假)+!(骗取|诈骗|骗得)", 1.0), ("假身份证", 0.6)]),
     ("伪造、变造、买卖国家机关公文、证件、印章", &[("(伪造|变造|买卖|假的|假)+(驾驶证|行驶证|房产证|房屋所有权证|结婚证|离婚证|户口簿|营业执照|不动产权|土地证|公文|公安局印章|人民政府印章|准迁证|出生医学证明|资格证|国家机关印章|国家机关证件)+!(骗取|诈骗|骗得)", 1.0)]),
-    ("脱逃", &[("脱逃|脱离监管|逃离+(看守所|监狱|羁押|劳动改造|押解|监管)", 1.0)]),
-    ("妨害信用卡管理", &[("妨害信用卡", 1.0), ("持有+他人+(信用卡|银行卡)", 0.8), ("伪造的信用卡|领用+他人|冒用他人身份+申领", 0.8)]),
+    ("脱逃", &[("脱逃|脱离监管|逃离+(看守所|监狱|羁押|劳动改造|押解|监管)", 1.0), ("(服刑期间|监狱|监区|劳动改造|劳改)+(越狱|翻越+围墙|爬出+围墙|网上追逃|上网追逃|不备之机)", 1.0)]),
+    ("妨害信用卡管理", &[("妨害信用卡", 1.0), ("(冒用|假冒|虚假|他人的)+身份证+(办理|申领|骗领)+(银行卡|信用卡|借记卡|储蓄卡)+!(透支|取现|套现|消费)", 1.0), ("持有+他人+(信用卡|银行卡)", 0.8), ("伪造的信用卡|领用+他人|冒用他人身份+申领", 0.8), ("(出售|转卖|贩卖|收购|购买)+(银行卡|信用卡)+张+!(透支|取现|套现|消费)", 0.8)]),
     ("私分国有资产", &[("私分|集体私分", 1.0), ("以单位名义+(分|发放)", 0.8), ("(国有资产|国有资金)+(发放给|分配给|分给|私分)", 0.8)]),
     ("绑架", &[("绑架|人质|赎金", 1.0), ("控制+索要|勒索+家属|捆绑+索要", 0.8)]),
     ("破坏电力设备", &[("电力设备|电力线|输电线|高压线|变压器|铝绞线|电力设施", 1.0), ("(电缆|电线)+(剪|割|盗|锯)", 0.6)]),
@@ -227,6 +227,7 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("抢劫", "抢夺", "暴力|威胁|持刀|胁迫|殴打"),
     ("非国家工作人员受贿", "受贿", "公司|企业|非国家工作人员"),
     ("滥用职权", "玩忽职守", "滥用职权|超越职权|擅自|违反规定"),
+    ("脱逃", "破坏监管秩序", "越狱|翻越+围墙|爬出+围墙|网上追逃|上网追逃|不备之机"),
     ("非法采伐、毁坏国家重点保护植物", "滥伐林木", "重点保护"),
     ("非法采伐、毁坏国家重点保护植物", "盗伐林木", "重点保护"),
 ];
@@ -244,6 +245,60 @@ mod tests {
         assert!(!matches("非国家工作人员收受", "国家工作人员+收受+!非国家工作人员"));
         assert!(!matches("撬开门", "(溜门|撬开)+(盗|偷)"));
     }
+
+    #[test]
+    fn earlier_convictions_are_not_the_offence() {
+        let t = strip_record("被告人王某于1995年因犯盗伐林木罪被磐石市人民法院判处有期徒刑五年。1996年6月22日在外出劳动过程中，趁看守人员不备之机逃走，后被上网追逃。");
+        assert!(!t.contains("盗伐林木"), "{t}");
+        let c = cue_scores("1995年因犯盗伐林木罪被判处有期徒刑五年。在监狱服刑期间，趁看守人员不备之机逃走，后被上网追逃。");
+        assert!(c.iter().any(|q| q.0 == "脱逃" && q.1 >= 1.0), "{c:?}");
+        assert!(!c.iter().any(|q| q.0 == "盗伐林木"), "{c:?}");
+        // the judgment under appeal is the offence
+        let a = strip_record("原判认定被告人因犯盗窃罪，判处有期徒刑一年。");
+        assert!(a.contains("盗窃"), "{a}");
+    }
+
+    #[test]
+    fn company_staff_is_the_defendants_post() {
+        assert!(company_staff("被告人杨某在宁夏某酒店有限公司担任总经理，利用职务便利向他人索要贿赂共计37万元。").is_some());
+        // state-owned: a state functionary (刑法第93条第2款)
+        assert!(company_staff("某公司属于国有控股公司，被告人梁某被聘任为该公司下属三公司经理，收受他人财物。").is_none());
+        // the company's manager who gave the money is not the defendant's post
+        assert!(company_staff("某公司经理王某为感谢被告人关照，送给被告人现金2万元。").is_none());
+        let c = cue_scores("被告人黄某在某公司北京分公司工作期间，利用其担任客服经理的职务便利，非法收受王某的黄金项链。");
+        assert!(c.iter().any(|q| q.0 == "非国家工作人员受贿" && q.1 >= 1.0), "{c:?}");
+    }
+
+    #[test]
+    fn child_victims_by_birth_date() {
+        assert!(child_victim("2016年5月7日7时许，被告人徐某见被害人巩某(女，2010年1月9日生)独自上楼"));
+        assert!(child_victim("2014年8月中旬某日，被告人王某抱住被害人朱某（女，2008年6月1日出生）"));
+        assert!(!child_victim("2016年5月7日，被告人徐某见被害人巩某(女，1990年1月9日生)独自上楼"));
+        assert!(!child_victim("2016年5月7日，被告人徐某（1950年1月9日生）见被害人巩某独自上楼"));
+        assert!(!child_victim("被害人巩某(女，2010年1月9日生)"), "no date of the events");
+        assert!(!child_victim("2016年5月7日，被告人徐某（2003年1月9日生）殴打他人"), "the defendant's birth date");
+    }
+
+    #[test]
+    fn state_functionary_is_the_defendants_office() {
+        let s = "公诉机关指控，2011年，时任某县国土资源局局长的被告人张某违反规定审批土地，造成国家损失。";
+        assert!(state_functionary(s).is_some_and(|c| c.contains("局长")));
+        assert_eq!(duty_crime(s).map(|d| d.0), Some("滥用职权"));
+        // the same office with money for himself: bribery or embezzlement, not this cue
+        assert_eq!(duty_crime("时任某县国土资源局局长的被告人张某违反规定审批土地，收受好处费5万元。"), None);
+        // neglect
+        let n = "被告人李某在担任某镇财政所所长期间，严重不负责任，致使公款被骗。";
+        assert_eq!(duty_crime(n).map(|d| d.0), Some("玩忽职守"));
+        // an official's own traffic offence is not a duty crime
+        assert_eq!(duty_crime("被告人王某系某县林业局干部，违反交通运输管理法规，驾车将行人撞伤。"), None);
+        // the police who caught a drunk driver are not the defendant's office
+        assert!(state_functionary("被告人醉酒后驾驶小型轿车，被交警大队执勤民警当场查获，违反道路交通安全法。").is_none());
+        // a company manager is not a state functionary
+        assert!(state_functionary("被告人王某在担任某有限公司采购部经理期间收受回扣。").is_none());
+        // a village committee office counts for duty crimes but marks village affairs
+        let v = state_functionary("被告人张某在担任某镇某村村委会主任期间，违规虚报危房改造户。").unwrap();
+        assert!(is_village_office(v));
+    }
 }
 
 pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
@@ -260,8 +315,191 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             out.push((*charge, best.0, best.1));
         }
     }
+    // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
+    // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
+    // 受贿/贪污 instead)
+    // 猥亵儿童 (刑法第237条第3款): the victim under fourteen by the birth date the facts give
+    if child_victim(&text) && matches(&text, "猥亵|抚摸|摸+(胸|阴部|生殖器|臀部|隐私)|抠摸|亲吻") {
+        match out.iter_mut().find(|q| q.0 == "猥亵儿童") {
+            Some(q) if q.1 >= 1.0 => {}
+            Some(q) => *q = ("猥亵儿童", 1.0, CHILD_CUE),
+            None => out.push(("猥亵儿童", 1.0, CHILD_CUE)),
+        }
+    }
+    // 非国家工作人员受贿 (刑法第163条): staff of a company or other non-state unit taking money
+    // for their position
+    if company_staff(&text).is_some() && matches(&text, COMPANY_BRIBE) {
+        match out.iter_mut().find(|q| q.0 == "非国家工作人员受贿") {
+            Some(q) if q.1 >= 1.0 => {}
+            Some(q) => *q = ("非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE),
+            None => out.push(("非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE)),
+        }
+    }
+    if let Some((charge, why)) = duty_crime(&text) {
+        match out.iter_mut().find(|q| q.0 == charge) {
+            Some(q) if q.1 >= DUTY_WEIGHT => {}
+            Some(q) => *q = (charge, DUTY_WEIGHT, why),
+            None => out.push((charge, DUTY_WEIGHT, why)),
+        }
+    }
     out
 }
+
+/// The duty crime (charge, cue text) suggested by the defendant's office in a state organ
+/// ([`state_functionary`]) together with acts against the rules (滥用职权) or neglect (玩忽职守),
+/// when nothing tells of a gain of his own. `text` as returned by [`strip_record`].
+pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
+    // the acts must concern the office (an official's drunk driving is not a duty crime)
+    if state_functionary(text).is_none() || matches(text, PERSONAL_GAIN) || !matches(text, IN_OFFICE) {
+        return None;
+    }
+    if matches(text, ABUSE_OF_OFFICE) {
+        Some(("滥用职权", ABUSE_CUE))
+    } else if matches(text, NEGLECT_OF_DUTY) {
+        Some(("玩忽职守", NEGLECT_CUE))
+    } else {
+        None
+    }
+}
+
+const CHILD_CUE: &str = "被害人出生日期+不满十四周岁+猥亵";
+
+/// Whether the facts give a victim's (被害人) birth year (`2010年1月9日生`, `2005年出生`) less than
+/// fourteen years before the first year of the events (the age limit of 刑法第236条第2款 and
+/// 第237条第3款; by years, so a child a few months from fourteen may be missed or counted).
+pub fn child_victim(text: &str) -> bool {
+    let mut births: Vec<u32> = Vec::new();
+    let mut events: Vec<u32> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i + 4 < chars.len() {
+        if chars[i..i + 4].iter().all(|c| c.is_ascii_digit()) && chars[i + 4] == '年' && (i == 0 || !chars[i - 1].is_ascii_digit()) {
+            let year: u32 = chars[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
+            let after: String = chars[i + 5..(i + 14).min(chars.len())].iter().collect();
+            let before: String = chars[i.saturating_sub(3)..i].iter().collect();
+            let victim = chars[i.saturating_sub(20)..i].iter().collect::<String>().contains("被害");
+            let born = after.split(['，', ',', '。', '）', ')', '、']).next().is_some_and(|d| d.ends_with('生') || d.contains("出生")) || before.ends_with("出生于");
+            if (1900..2100).contains(&year) {
+                if born {
+                    if victim {
+                        births.push(year)
+                    }
+                } else {
+                    events.push(year)
+                }
+            }
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    let Some(first_event) = events.first() else { return false };
+    births.iter().any(|b| *first_event >= *b && first_event - b < 14)
+}
+
+/// Weight of the duty-crime cue derived from the defendant's office (not decisive alone).
+const DUTY_WEIGHT: f32 = 0.9;
+const ABUSE_OF_OFFICE: &str = "违反|违规|擅自|未经|不符合|虚报|超越职权|滥用职权|授意|指使|违背|违法|越权|无法律依据|没有按照|未按|虚假|伪造|截留|私自";
+const NEGLECT_OF_DUTY: &str = "严重不负责任|不认真|未认真|疏于|未履行|不正确履行|失职|玩忽职守|未尽到|没有认真|未按规定";
+const IN_OFFICE: &str = "职务|职权|职责|审批|审核|监管|履行|公务|负责|工作期间|任职|担任+期间";
+const PERSONAL_GAIN: &str = "收受|贿赂|好处费|索取|据为己有|占为己有|侵吞|非法占有|归个人|个人使用|挥霍";
+const ABUSE_CUE: &str = "国家机关工作人员的职务+违反规定|擅自|越权";
+const NEGLECT_CUE: &str = "国家机关工作人员的职务+严重不负责任|疏于履职";
+
+/// State organs and the bodies that exercise public functions for them (村委会 in 协助政府
+/// work, 立法解释 of 2000 on 刑法第93条).
+const STATE_ORGANS: &[&str] = &[
+    "局", "政府", "派出所", "办事处", "街道", "管理所", "财政所", "国土所", "司法所", "林业站", "管委会", "委员会", "人民法院",
+    "人民检察院", "监狱", "看守所", "戒毒所", "海关", "乡", "镇", "公安", "国土", "林业", "水利", "财政", "民政", "税务", "工商",
+    "城管", "交警", "卫生监督", "发改", "指挥部", "党支部", "村委会", "居委会", "社区",
+];
+const OFFICES: &[&str] = &[
+    "局长", "所长", "科长", "股长", "站长", "乡长", "镇长", "主任", "书记", "民警", "干部", "工作人员", "科员", "协警", "队长", "干事",
+    "处长", "助理", "监区长", "管教", "土管员", "技术员", "指挥长", "辅警", "警察", "狱警", "审核员", "办事员", "管理员", "专管员",
+    "会计", "出纳", "工作期间", "值班", "执勤", "负责",
+];
+const HOLDING: &[&str] = &["时任", "担任", "身为", "期间", "任", "作为", "系", "值班", "执勤", "负责"];
+/// The police acting on the defendant (被…执勤民警查获), not an office he holds.
+const POLICE_ACTING: &[&str] = &["查获", "抓获", "抓捕", "投案", "报警", "鉴定", "认定", "出警", "盘查", "传唤", "归案", "查处", "拦停", "检查"];
+/// Employers whose staff are not state functionaries (刑法第163条, 第271条, 第272条 name them).
+const NON_STATE: &[&str] = &["公司", "企业", "银行", "医院", "学校", "有限", "集团", "信用社", "酒店", "厂"];
+
+/// The clause that states the defendant's office in a state organ (刑法第93条: 国家工作人员), if
+/// any, among the first 700 characters: a holding word (时任, 担任, 期间), a state organ and an
+/// office, and no company, bank, hospital or school in the same clause.
+pub fn state_functionary(text: &str) -> Option<&str> {
+    let head: &str = match text.char_indices().nth(700) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    head.split(['，', '。', '；', '：']).find(|cl| {
+        HOLDING.iter().any(|k| cl.contains(k))
+            && STATE_ORGANS.iter().any(|k| cl.contains(k))
+            && OFFICES.iter().any(|k| cl.contains(k))
+            && !NON_STATE.iter().any(|k| cl.contains(k))
+            && !POLICE_ACTING.iter().any(|k| cl.contains(k))
+    })
+}
+
+/// Offices of village and residents' committees (村委会, 村党支部, 社区): state functionaries
+/// only while assisting the government in the tasks listed by the 2000 interpretation of
+/// 刑法第93条 (relief funds, land compensation...); in the village's own affairs their bribes are
+/// 非国家工作人员受贿.
+pub fn is_village_office(clause: &str) -> bool {
+    ["村", "社区", "居委会", "居民委员会"].iter().any(|k| clause.contains(k))
+}
+
+const COMPANY_BRIBE: &str = "收受|索要|索取|好处费|回扣|贿赂|感谢费";
+const COMPANY_BRIBE_CUE: &str = "公司、企业人员的职务+收受|索取财物";
+const COMPANY_OFFICES: &[&str] = &[
+    "经理", "总经理", "主任", "工程师", "总监", "负责人", "教练", "员工", "工作人员", "主管", "采购员", "销售员", "组长", "部长", "董事",
+];
+const COMPANY_HOLDING: &[&str] = &["担任", "时任", "身为", "期间", "聘任", "聘用", "聘为", "任"];
+
+/// The clause that states the defendant's post in a company or other unit that is not a state
+/// organ (刑法第163条, 第271条), if any, among the first 700 characters: a holding word, a
+/// company and a post, no state ownership (国有, 国营: 刑法第93条第2款 makes those state
+/// functionaries), and not the giver of the money (送给, 行贿).
+pub fn company_staff(text: &str) -> Option<&str> {
+    let head: &str = match text.char_indices().nth(700) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    if head.contains("国有") || head.contains("国营") {
+        return None;
+    }
+    let clauses: Vec<&str> = head.split(['，', '。', '；', '：']).collect();
+    // the company may be named in the clause before the post (`在某公司工作期间，利用其担任经理的职务便利`)
+    (0..clauses.len())
+        .find(|&i| {
+            let cl = clauses[i];
+            let prev = if i > 0 { clauses[i - 1] } else { "" };
+            COMPANY_HOLDING.iter().any(|k| cl.contains(k))
+                && ["公司", "企业", "酒店", "集团", "驾校", "厂", "有限"].iter().any(|k| cl.contains(k) || prev.contains(k))
+                && COMPANY_OFFICES.iter().any(|k| cl.contains(k))
+                && !["送给", "给予", "行贿", "感谢"].iter().any(|k| cl.contains(k))
+                && !STATE_ORGANS[..14].iter().any(|k| cl.contains(k))
+        })
+        .map(|i| clauses[i])
+}
+
+/// Bribery charges that need a state functionary or an intermediary (刑法第385条, 第388条之一,
+/// 第392条): unlikely when a company's staff took the money.
+pub const STATE_BRIBERY: &[&str] = &["受贿", "利用影响力受贿", "介绍贿赂"];
+
+/// Charges whose subject the statute limits to staff of companies, enterprises and other units
+/// that are not state organs (刑法第163条, 第164条, 第271条, 第272条): unlikely when the defendant
+/// held office in a state organ.
+pub const NON_STATE_SUBJECT: &[&str] = &["非国家工作人员受贿", "职务侵占", "挪用资金"];
+
+/// Offences after the fact (窝藏、包庇, 刑法第310条): the facts tell the principal's offence, but
+/// when the defendant knew (明知) of someone else's offence, or took the blame for him (谎称,
+/// 顶替投案), or hid him, that offence is not the defendant's. (charge, condition on the text).
+pub const ACCESSORY: &[(&str, u32, &str)] = &[
+    ("窝藏、包庇", 310, "明知|谎称|顶替+投案|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处"),
+    // 妨害作证 (刑法第307条): the testimony concerns another's case
+    ("妨害作证", 307, "另案处理|已判刑|已判决|已起诉|涉嫌+(侦查|立案|调查)|逃避法律制裁"),
+];
 
 /// `A|B+C|B+(D|E)+!F`: alternatives separated by `|`; an alternative is a conjunction of `+`
 /// parts; a part is a literal, a group `(X|Y)` of literals (any one), or `!` before either (none).
@@ -302,7 +540,10 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
 pub fn strip_record(facts: &str) -> String {
     let mut out = String::with_capacity(facts.len());
     for sent in facts.split_inclusive(['。', '；', ';']) {
-        if ["曾因", "刑满释放"].iter().any(|w| sent.contains(w)) && sent.contains("判") && sent.chars().count() < 120 {
+        // an earlier conviction (`因犯盗伐林木罪被…判处`), not the judgment under appeal (原判)
+        let earlier = ["曾因", "刑满释放"].iter().any(|w| sent.contains(w))
+            || matches(sent, "因犯+罪+判处+!原判+!一审+!本院");
+        if earlier && sent.contains("判") && sent.chars().count() < 120 {
             continue;
         }
         out.push_str(sent);

@@ -80,6 +80,23 @@ fn run_task_prints_one_line_per_input_and_names_bad_lines() {
 }
 
 #[test]
+fn the_defendants_own_offence_is_suggested_not_the_one_he_helped_hide() {
+    let a = assist::Assistant::load(None).unwrap();
+    // 窝藏 (刑法第310条): the injury is the principal's, told in the facts
+    let hide = a.charges.predict(
+        "经审理查明，2014年3月26日，蒲某（另案处理）用斧头将李某砍伤，经鉴定为轻伤。被告人梁某在明知蒲某将李某砍伤且公安机关已立案侦查的情况下，         仍为蒲某提供住处，帮助其逃匿。",
+    );
+    assert_eq!(hide[0].charge, "窝藏、包庇", "{hide:?}");
+    assert!(!hide.iter().any(|c| c.charge == "故意伤害"), "{hide:?}");
+    // 滥用职权 (刑法第397条): the land occupied is what the office approved
+    let duty = a.charges.predict(
+        "公诉机关指控，2012年，被告人郭某在担任某县某乡党委书记期间，违反土地管理法规定，擅自决定将耕地用于开发建设，         造成耕地种植条件严重毁坏，致使国家利益遭受重大损失。",
+    );
+    assert_eq!(duty[0].charge, "滥用职权", "{duty:?}");
+    assert!(!duty[0].reasons.is_empty());
+}
+
+#[test]
 fn suggestions_carry_reasons() {
     let a = assist::Assistant::load(None).unwrap();
     let s = a.suggest("经审理查明，2018年3月14日，被告人李某在遂溪县城月镇市场盗窃被害人庄某现金420元。被告人到案后如实供述。");

@@ -38,6 +38,11 @@ pub struct Suspect {
     pub gender: Gender,
     pub birth: NaiveDate,
     pub id_card: String,
+    /// Fictional: a mobile number in 139 0000 xxxx (one in ten a landline of an unassigned area
+    /// code, 0590).
+    pub phone: String,
+    /// Fictional: a road of the case's district of 临江市.
+    pub address: String,
 }
 
 pub fn surname(rng: &Rng) -> &'static str {
@@ -87,7 +92,26 @@ pub fn suspect(rng: &Rng, district: &District, incident: NaiveDate, male_share: 
     let seq = rng.range(0, 99) * 10 + if gender == Gender::Male { [1, 3, 5, 7, 9][rng.range(0, 4) as usize] } else { [0, 2, 4, 6, 8][rng.range(0, 4) as usize] };
     let first17 = format!("{area}{}{seq:03}", birth.format("%Y%m%d"));
     let id_card = format!("{first17}{}", domain::ids::id_card_check_char(&first17));
-    Suspect { name, gender, birth, id_card }
+    let (phone, address) = contact(district, &first17);
+    Suspect { name, gender, birth, id_card, phone, address }
+}
+
+/// A suspect's phone and address, drawn from a generator of their own (seeded by the ID number),
+/// so that adding them did not shift the rest of the world's draws.
+fn contact(district: &District, first17: &str) -> (String, String) {
+    let rng = Rng::new(first17.parse::<u64>().unwrap_or(0) ^ 0x7068_6f6e_6561_6464);
+    let phone = if rng.chance(0.1) { format!("0590-8{:07}", rng.range(0, 9_999_999)) } else { format!("1390000{:04}", rng.range(0, 9999)) };
+    let roads: Vec<&str> = places(district).iter().copied().filter(|p| p.ends_with('路') || p.ends_with("大道")).collect();
+    let address = format!(
+        "{}{}{}{}号{}幢{}室",
+        crate::world::CITY_NAME,
+        district.name,
+        rng.pick(&roads),
+        rng.range(1, 300),
+        rng.range(1, 20),
+        rng.range(1, 6) * 100 + rng.range(1, 4)
+    );
+    (phone, address)
 }
 
 /// Places in each district, as `(street or area, spot)`.

@@ -338,7 +338,7 @@ pub(crate) fn case_script(rng: &Rng, case: usize, roster: &Roster, registered: N
             charges: charges.clone(),
             persons: suspects
                 .iter()
-                .map(|p| PersonInput { name: p.name.clone(), id_card: Some(p.id_card.clone()), gender: Some(p.gender), birth_date: Some(p.birth) })
+                .map(|p| PersonInput { name: p.name.clone(), id_card: Some(p.id_card.clone()), gender: Some(p.gender), birth_date: Some(p.birth), phone: Some(p.phone.clone()), address: Some(p.address.clone()) })
                 .collect(),
         },
     );

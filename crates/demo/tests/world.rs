@@ -193,6 +193,9 @@ fn facts_are_varied_and_name_the_suspects() {
             assert!(title.contains(&persons[0].name) && title.ends_with('案'));
             for p in persons {
                 domain::ids::check_id_card(p.id_card.as_deref().unwrap()).unwrap();
+                domain::ids::check_phone(p.phone.as_deref().unwrap()).unwrap();
+                domain::ids::check_address(p.address.as_deref().unwrap()).unwrap();
+                assert!(p.address.as_deref().unwrap().starts_with("临江市"), "{:?}", p.address);
             }
             if seen.len() < 6 {
                 eprintln!("{title}（{}）：{facts}", ch.join("、"));

@@ -18,6 +18,15 @@ pub struct PersonInput {
     pub gender: Option<Gender>,
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
+    /// 联系电话: a mainland mobile (11 digits from 1) or landline (0 + area code + number)
+    /// number. Left out of the JSON when absent, so events written before it existed keep their
+    /// bytes (and their ledger leaves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 住址: where the person lives (现住址), or the household-registration address (户籍地址)
+    /// when that is all the police recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -281,6 +281,12 @@ pub struct Person {
     pub id_card: Option<String>,
     pub gender: Option<Gender>,
     pub birth_date: Option<NaiveDate>,
+    /// 联系电话 (see `PersonInput::phone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 住址 (see `PersonInput::address`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     pub custody: Custody,
     pub arrest: ArrestReview,
     pub arrest_request_extension: Option<ArrestRequestExtension>,

@@ -237,12 +237,20 @@ fn register(e: &Event) -> Result<CaseState, Refusal> {
         if let Some(id) = &p.id_card {
             ids::check_id_card(id).map_err(|m| Refusal::invalid(&format!("action.persons[{i}].id_card"), m))?;
         }
+        if let Some(phone) = &p.phone {
+            ids::check_phone(phone).map_err(|m| Refusal::invalid(&format!("action.persons[{i}].phone"), m))?;
+        }
+        if let Some(address) = &p.address {
+            ids::check_address(address).map_err(|m| Refusal::invalid(&format!("action.persons[{i}].address"), m))?;
+        }
         ps.push(Person {
             no: i as u32 + 1,
             name: p.name.trim().to_string(),
             id_card: p.id_card.as_ref().map(|s| s.to_ascii_uppercase()),
             gender: p.gender,
             birth_date: p.birth_date,
+            phone: p.phone.as_deref().map(ids::normalize_phone),
+            address: p.address.as_ref().map(|a| a.trim().to_string()),
             custody: Custody::Free,
             arrest: ArrestReview::None,
             arrest_request_extension: None,

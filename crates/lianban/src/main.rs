@@ -30,6 +30,11 @@ enum Cmd {
         /// file `lianban.db` in the data folder, which also holds keys and files in both cases).
         #[arg(long, env = "LIANBAN_DATABASE_URL")]
         database: Option<String>,
+        /// Keep case-file blobs in an S3-compatible bucket, `s3://BUCKET/PREFIX` (default: the
+        /// data folder's `blobs/`). Credentials, region and endpoint from the usual `AWS_*`
+        /// variables (`AWS_ENDPOINT`, `AWS_ALLOW_HTTP=true` for an S3-compatible server).
+        #[arg(long, env = "LIANBAN_BLOBS")]
+        blobs: Option<String>,
         /// Address to listen on.
         #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
@@ -82,6 +87,11 @@ enum Cmd {
         /// file `lianban.db` in the data folder, which also holds keys and files in both cases).
         #[arg(long, env = "LIANBAN_DATABASE_URL")]
         database: Option<String>,
+        /// Keep case-file blobs in an S3-compatible bucket, `s3://BUCKET/PREFIX` (default: the
+        /// data folder's `blobs/`). Credentials, region and endpoint from the usual `AWS_*`
+        /// variables (`AWS_ENDPOINT`, `AWS_ALLOW_HTTP=true` for an S3-compatible server).
+        #[arg(long, env = "LIANBAN_BLOBS")]
+        blobs: Option<String>,
     },
     /// The tamper-evident trace: checkpoints, proofs and entries for auditors; witness nodes.
     /// Sealed legal documents (电子签章): verify a sealed file offline, the crypto suite, export.
@@ -136,10 +146,28 @@ async fn open_url(data: &Path, url: &str, durability: Durability) -> Result<Stor
     Store::open_url(url, durability, Arc::new(SystemClock), data).await.with_context(|| format!("cannot open the database at {shown}"))
 }
 
-/// `lianban verify` on a database named by URL: the same checks as on the data folder's file.
-async fn verify_url(data: &Path, url: &str) -> Result<()> {
-    let store = open_url(data, url, Durability::Full).await?;
+/// `lianban verify` on a database named by URL, or with blobs in a bucket: the same checks as on
+/// the data folder alone.
+async fn verify_url(data: &Path, url: Option<&str>, blobs: Option<&str>) -> Result<()> {
+    let store = match url {
+        Some(url) => open_url(data, url, Durability::Full).await?,
+        None => {
+            if !db_path(data).exists() {
+                bail!("{} holds no Lianban database", data.display());
+            }
+            open(data, Durability::Full).await?
+        }
+    };
+    let store = with_blobs(store, data, blobs)?;
     ledger_cli::verify_store(&store).await
+}
+
+/// The store with its blobs in the bucket `--blobs` names (uploads staged in `DATA/staging`).
+fn with_blobs(store: Store, data: &Path, blobs: Option<&str>) -> Result<Store> {
+    let Some(url) = blobs else { return Ok(store) };
+    let b = store::files::Blobs::s3(url, &[], data.join("staging")).map_err(|e| anyhow::anyhow!("--blobs: {e}"))?;
+    tracing::info!(blobs = %b.describe(), "case-file blobs in object storage");
+    Ok(store.with_blobs(b))
 }
 
 async fn serve(store: Store, listen: &str) -> Result<()> {
@@ -190,7 +218,7 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { data, database, listen, nats, witness_check_secs } => {
+        Cmd::Serve { data, database, blobs, listen, nats, witness_check_secs } => {
             let store = match &database {
                 Some(url) => open_url(&data, url, Durability::Full).await?,
                 None => {
@@ -200,6 +228,7 @@ async fn main() -> Result<()> {
                     open(&data, Durability::Full).await?
                 }
             };
+            let store = with_blobs(store, &data, blobs.as_deref())?;
             let publisher = match nats {
                 Some(url) => {
                     let cfg = server::feed::NatsConfig::new(url);
@@ -227,8 +256,8 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,
-        Cmd::Verify { data, database: None } => ledger_cli::verify(&data).await,
-        Cmd::Verify { data, database: Some(url) } => verify_url(&data, &url).await,
+        Cmd::Verify { data, database: None, blobs: None } => ledger_cli::verify(&data).await,
+        Cmd::Verify { data, database, blobs } => verify_url(&data, database.as_deref(), blobs.as_deref()).await,
         Cmd::Ledger { command } => match ledger_cli::run(command).await {
             // A witness that refused a split view: its own exit status, for schedulers to alarm on.
             Err(e) if e.downcast_ref::<ledger_cli::Refused>().is_some() => {

@@ -53,7 +53,7 @@ async fn add_tagged_events(data: &Path, n: usize, tag: &str) {
             title: format!("{tag}{i}号盗窃案"),
             facts: "某人盗窃手机一部。".into(),
             charges: vec!["盗窃".into()],
-            persons: vec![PersonInput { name: format!("嫌疑人{i}"), id_card: None, gender: None, birth_date: None }],
+            persons: vec![PersonInput { name: format!("嫌疑人{i}"), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
         };
         let id = store.submit(store::Command::new("officer", None, action)).await.unwrap().state.id;
         store.submit(store::Command::new("officer", Some(&id), Action::Detain { person: 1 })).await.unwrap();

@@ -18,7 +18,7 @@
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::policy::{CaseFacts, GateAction};
-use crate::{AppState, gate, policy};
+use crate::{AppState, gate};
 use assist::eval::Term;
 use assist::{Assistant, CaseInput, Reason};
 use axum::extract::{Path, State};
@@ -159,7 +159,7 @@ pub fn audience(u: &CurrentUser, s: &CaseState, f: &CaseFacts) -> Option<Audienc
 }
 
 /// Masks every string of a JSON answer as the case's free text is masked for the reader (ID and
-/// phone numbers, the names of minors the reader may not see).
+/// phone numbers, addresses, the names of minors the reader may not see).
 pub fn scrub(v: &mut Value, mask: &dyn Fn(&str) -> String) {
     match v {
         Value::String(s) => *s = mask(s),
@@ -176,20 +176,13 @@ pub fn text_mask(u: &CurrentUser, f: &CaseFacts, raw: &CaseState) -> Option<Vec<
     if open.len() == raw.persons.len() {
         return None;
     }
-    let registered = domain::period::local_date(raw.registered_at);
-    Some(raw.persons.iter().filter(|p| !open.contains(&p.no) && policy::minor_on(p, registered)).map(|p| (p.name.clone(), gate::mask_name(&p.name))).collect())
+    Some(gate::hidden_values(raw, &open))
 }
 
-pub fn mask_with(names: &Option<Vec<(String, String)>>, t: &str) -> String {
-    match names {
+pub fn mask_with(hidden: &Option<Vec<(String, String)>>, t: &str) -> String {
+    match hidden {
         None => t.to_string(),
-        Some(names) => {
-            let mut t = gate::mask_text(t);
-            for (n, m) in names {
-                t = t.replace(n.as_str(), m);
-            }
-            t
-        }
+        Some(hidden) => gate::mask_text_with(hidden, t),
     }
 }
 

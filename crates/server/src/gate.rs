@@ -180,9 +180,22 @@ pub fn mask_id_card(s: &str) -> String {
     out
 }
 
-/// `138****5678`
+/// `138****5678`; a landline keeps its area code and the last four digits: `0571-****4321`.
 pub fn mask_phone(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+    let (head, rest) = match s.split_once('-') {
+        Some((area, local)) => (format!("{area}-"), local),
+        None => (String::new(), s),
+    };
+    let chars: Vec<char> = rest.chars().collect();
+    if !head.is_empty() {
+        if chars.len() <= 4 {
+            return format!("{head}{}", "*".repeat(chars.len()));
+        }
+        let mut out = head;
+        out.push_str(&"*".repeat(chars.len() - 4));
+        out.extend(&chars[chars.len() - 4..]);
+        return out;
+    }
     if chars.len() < 7 {
         return "*".repeat(chars.len());
     }
@@ -190,6 +203,34 @@ pub fn mask_phone(s: &str) -> String {
     out.push_str(&"*".repeat(chars.len() - 7));
     out.extend(&chars[chars.len() - 4..]);
     out
+}
+
+/// An address cut after its district (县/区/旗 and the divisions above it: 省, 自治区, 市, 州,
+/// 盟), the rest hidden: `临江市江北区滨江路8号` → `临江市江北区****`. Without recognizable
+/// divisions everything is hidden.
+pub fn mask_address(s: &str) -> String {
+    const HIDDEN: &str = "****";
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut kept = 0;
+    let mut start = 0;
+    // At most province, city and district; each division name is two to eight characters.
+    for _ in 0..3 {
+        let Some(end) = (start + 1..chars.len().min(start + 8)).find(|&i| matches!(chars[i], '省' | '市' | '州' | '盟' | '区' | '县' | '旗'))
+        else {
+            break;
+        };
+        let seg: String = chars[start..=end].iter().collect();
+        if seg.ends_with("小区") || seg.ends_with("园区") || seg.ends_with("社区") {
+            break;
+        }
+        kept = end + 1;
+        start = end + 1;
+        if matches!(chars[end], '区' | '县' | '旗') && !seg.ends_with("自治区") {
+            break;
+        }
+    }
+    let head: String = chars[..kept].iter().collect();
+    format!("{head}{HIDDEN}")
 }
 
 /// A name shown as its surname and 某 (张某), as anonymized judgments do.
@@ -232,26 +273,69 @@ pub fn unmasked_persons(u: &CurrentUser, f: &CaseFacts, s: &CaseState) -> BTreeS
         .collect()
 }
 
+/// What free text about the case must not show to a reader who sees the persons `open`
+/// unmasked, and what it shows instead: the names of the other persons who are minors, and the
+/// phone numbers and addresses of every other person (ID numbers and mobile numbers in free text
+/// are found by [`mask_text`] whoever they belong to).
+pub fn hidden_values(s: &CaseState, open: &BTreeSet<u32>) -> Vec<(String, String)> {
+    let registered = domain::period::local_date(s.registered_at);
+    let mut out = Vec::new();
+    for p in s.persons.iter().filter(|p| !open.contains(&p.no)) {
+        if policy::minor_on(p, registered) {
+            out.push((p.name.clone(), mask_name(&p.name)));
+        }
+        if let Some(phone) = p.phone.as_deref().filter(|x| !x.is_empty()) {
+            out.push((phone.to_string(), mask_phone(phone)));
+        }
+        if let Some(address) = p.address.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            let masked = mask_address(address);
+            // An address that is only divisions (`临江市滨江区`) hides nothing; replacing it in
+            // free text would only garble the text.
+            if masked.strip_suffix("****") != Some(address) {
+                out.push((address.to_string(), masked));
+            }
+        }
+    }
+    // Longest first, so that a value containing another is replaced whole.
+    out.sort_by_key(|(from, _)| std::cmp::Reverse(from.chars().count()));
+    out
+}
+
+/// Free text as a reader who may not see some person unmasked sees it (see [`hidden_values`]).
+pub fn mask_text_with(hidden: &[(String, String)], t: &str) -> String {
+    let mut t = mask_text(t);
+    for (from, to) in hidden {
+        t = t.replace(from.as_str(), to);
+    }
+    t
+}
+
+/// Masks one person's personal fields: ID number, phone and address cut, birth date dropped.
+fn mask_person_fields(id_card: &mut Option<String>, birth_date: &mut Option<chrono::NaiveDate>, phone: &mut Option<String>, address: &mut Option<String>) {
+    *id_card = id_card.as_deref().map(mask_id_card);
+    *birth_date = None;
+    *phone = phone.as_deref().map(mask_phone);
+    *address = address.as_deref().map(mask_address);
+}
+
 /// Masks the persons the user may not see unmasked; returns those shown unmasked.
 pub fn mask_case(u: &CurrentUser, f: &CaseFacts, s: &mut CaseState) -> BTreeSet<u32> {
     let open = unmasked_persons(u, f, s);
+    if open.len() == s.persons.len() {
+        return open;
+    }
+    let hidden = hidden_values(s, &open);
     let registered = domain::period::local_date(s.registered_at);
-    let mut names = Vec::new();
     for p in s.persons.iter_mut().filter(|p| !open.contains(&p.no)) {
         if policy::minor_on(p, registered) {
-            let masked = mask_name(&p.name);
-            names.push((p.name.clone(), masked.clone()));
-            p.name = masked;
+            p.name = mask_name(&p.name);
         }
-        p.id_card = p.id_card.as_deref().map(mask_id_card);
-        p.birth_date = None;
+        mask_person_fields(&mut p.id_card, &mut p.birth_date, &mut p.phone, &mut p.address);
     }
-    if open.len() < s.persons.len() {
-        s.facts = mask_text(&s.facts);
-        for (name, masked) in &names {
-            s.facts = s.facts.replace(name.as_str(), masked);
-            s.title = s.title.replace(name.as_str(), masked);
-        }
+    s.facts = mask_text_with(&hidden, &s.facts);
+    // Titles are not cut by `mask_text` (as before); the hidden values are replaced in them.
+    for (from, to) in &hidden {
+        s.title = s.title.replace(from.as_str(), to);
     }
     open
 }
@@ -268,21 +352,16 @@ pub fn mask_event(u: &CurrentUser, f: &CaseFacts, s: &CaseState, open: &BTreeSet
         .filter(|p| !open.contains(&p.no) && policy::minor_on(p, registered))
         .map(|p| (p.name.clone(), mask_name(&p.name)))
         .collect();
+    let hidden = hidden_values(s, open);
     let _ = (u, f);
-    let scrub = |t: &mut String| {
-        *t = mask_text(t);
-        for (n, m) in &minors {
-            *t = t.replace(n.as_str(), m);
-        }
-    };
+    let scrub = |t: &mut String| *t = mask_text_with(&hidden, t);
     match &mut e.action {
         Action::Register { title, facts, persons, .. } => {
             scrub(title);
             scrub(facts);
             for (i, p) in persons.iter_mut().enumerate() {
                 if !open.contains(&(i as u32 + 1)) {
-                    p.id_card = p.id_card.as_deref().map(mask_id_card);
-                    p.birth_date = None;
+                    mask_person_fields(&mut p.id_card, &mut p.birth_date, &mut p.phone, &mut p.address);
                     if let Some((_, m)) = minors.iter().find(|(n, _)| *n == p.name) {
                         p.name = m.clone();
                     }
@@ -324,7 +403,7 @@ pub async fn mask_deadline_names(st: &AppState, u: &CurrentUser, ds: &mut [domai
 /// Masks a case for the user and records the read when personal data is shown unmasked.
 pub async fn show_case(st: &AppState, u: &CurrentUser, f: &CaseFacts, s: &mut CaseState, why: &str) -> Result<(), ApiError> {
     let open = mask_case(u, f, s);
-    if !open.is_empty() && s.persons.iter().any(|p| open.contains(&p.no) && (p.id_card.is_some() || p.birth_date.is_some())) {
+    if !open.is_empty() && s.persons.iter().any(|p| open.contains(&p.no) && (p.id_card.is_some() || p.birth_date.is_some() || p.phone.is_some() || p.address.is_some())) {
         let who: Vec<String> = open.iter().map(|n| n.to_string()).collect();
         record_read(st, u, &s.id, &format!("personal_data:persons={}", who.join(",")), why).await?;
     }
@@ -339,6 +418,14 @@ mod tests {
     fn masks_keep_region_and_tail() {
         assert_eq!(mask_id_card("11010519491231002X"), "110105********002X");
         assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("0571-87654321"), "0571-****4321");
+        assert_eq!(mask_phone("01087654321"), "010****4321");
+        assert_eq!(mask_address("临江市江北区滨江路8号3幢201室"), "临江市江北区****");
+        assert_eq!(mask_address("浙江省临江市江北区滨江路8号"), "浙江省临江市江北区****");
+        assert_eq!(mask_address("广西壮族自治区南宁市青秀区民族大道1号"), "广西壮族自治区南宁市青秀区****");
+        assert_eq!(mask_address("临江市阳光小区5幢"), "临江市****", "a residential compound is not a district");
+        assert_eq!(mask_address("临江县城关镇东街3号"), "临江县****");
+        assert_eq!(mask_address("东街3号"), "****");
         assert_eq!(mask_name("张小明"), "张某");
         assert_eq!(
             mask_text("嫌疑人身份证11010519491231002X，电话13812345678，金额12345元"),

@@ -313,7 +313,7 @@ fn schemas() -> Map<String, Value> {
             ("action", r("Action"), true),
         ]),
     );
-    put("PersonInput", obj(&[("name", s("string"), true), ("id_card", opt("string"), false), ("gender", json!({ "type": ["string", "null"], "enum": ["male", "female", null] }), false), ("birth_date", json!({ "type": ["string", "null"], "format": "date" }), false)]));
+    put("PersonInput", obj(&[("name", s("string"), true), ("id_card", opt("string"), false), ("gender", json!({ "type": ["string", "null"], "enum": ["male", "female", null] }), false), ("birth_date", json!({ "type": ["string", "null"], "format": "date" }), false), ("phone", json!({ "type": ["string", "null"], "description": "联系电话：11位手机号码（如13812345678）或区号加号码的固定电话（如0571-87654321）；按角色脱敏，加密存储" }), false), ("address", json!({ "type": ["string", "null"], "description": "住址（现住址，或户籍地址），不超过200字；按角色脱敏（只显示到区县），加密存储" }), false)]));
     put("PersonVerdict", obj(&[("person", uint(), true), ("verdict", r("Verdict"), true)]));
     put(
         "ArrestRequestExtension",

@@ -374,6 +374,8 @@ mod tests {
             id_card: Some("110105200801010012".into()),
             gender: None,
             birth_date: None,
+            phone: None,
+            address: None,
             custody: domain::case::Custody::Free,
             arrest: domain::case::ArrestReview::None,
             arrest_request_extension: None,

@@ -309,6 +309,22 @@ async fn wrong_agency_wrong_order_bad_input_and_the_read_gate() {
     let (s, err) = w.raw("POST", "/api/v1/cases", &police, r#"{"action": {"type": "register", "title": "x", "facts": "y", "charges": ["盗窃"], "persons": [{"name": "甲", "id_card": "110105194912310021"}]}}"#).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["error"]["field"], "action.persons[0].id_card");
+    // Phone numbers and addresses: the field and the rule, nothing written.
+    let count = async || w.call("GET", "/api/v1/cases", Some(&police), None).await.1["cases"].as_array().unwrap().len();
+    let before = count().await;
+    for (person, field, rule) in [
+        (r#"{"name": "甲", "phone": "1381234567"}"#, "action.persons[1].phone", "手机号码应为11位数字"),
+        (r#"{"name": "甲", "phone": "0571-0765432"}"#, "action.persons[1].phone", "本地号码"),
+        (r#"{"name": "甲", "phone": "电话13812345678"}"#, "action.persons[1].phone", "非数字字符"),
+        (r#"{"name": "甲", "address": "   "}"#, "action.persons[1].address", "住址不能为空"),
+    ] {
+        let body = format!(r#"{{"action": {{"type": "register", "title": "x", "facts": "y", "charges": ["盗窃"], "persons": [{{"name": "乙", "phone": "13812345678", "address": "临江市江北区滨江路8号"}}, {person}]}}}}"#);
+        let (s, err) = w.raw("POST", "/api/v1/cases", &police, &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["error"]["field"], field, "{err}");
+        assert!(err["error"]["message"].as_str().unwrap().contains(rule), "{err}");
+    }
+    assert_eq!(count().await, before, "refused registrations wrote nothing");
     let (s, err) = w.raw("POST", "/api/v1/cases", &police, r#"{"action": {"type": "register", "title": "x", "facts": "y", "charges": ["不存在罪"], "persons": [{"name": "甲"}]}}"#).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["error"]["field"], "action.charges[0]");

@@ -74,8 +74,8 @@ async fn world() -> (W, String) {
         facts,
         charges: vec!["盗窃".into()],
         persons: vec![
-            PersonInput { name: "李大壮".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None },
-            PersonInput { name: "王小明".into(), id_card: Some(minor_id()), gender: None, birth_date: None },
+            PersonInput { name: "李大壮".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None, phone: None, address: None },
+            PersonInput { name: "王小明".into(), id_card: Some(minor_id()), gender: None, birth_date: None, phone: None, address: None },
         ],
     };
     let id = srv.store.submit(Command::new("officer", None, reg)).await.unwrap().state.id;

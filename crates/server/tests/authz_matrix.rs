@@ -302,7 +302,12 @@ impl World {
     }
 }
 
-/// A case with an adult and a minor (born 2009, 16 at registration), with ID numbers.
+/// 李大壮's address and 王小明's landline (personal data the gate masks).
+const ADDRESS: &str = "临江市江北区滨江路88号3幢201室";
+const LANDLINE: &str = "0571-87654321";
+
+/// A case with an adult and a minor (born 2009, 16 at registration), with ID numbers, phone
+/// numbers and an address.
 async fn register(w: &World) -> String {
     w.clock.set(at("2025-09-01 09:30"));
     let (s, v) = w
@@ -310,8 +315,9 @@ async fn register(w: &World) -> String {
             "POST",
             "/api/v1/cases",
             "officer",
-            Some(json!({"action": {"type": "register", "title": "王小明等盗窃案", "facts": "王小明、李大壮盗窃电动车，联系电话13812345678。", "charges": ["盗窃"],
-                "persons": [{"name": "李大壮", "id_card": "11010519491231002X"}, {"name": "王小明", "id_card": format!("11010520090101001{}", domain::ids::id_card_check_char("11010520090101001"))}]}})),
+            Some(json!({"action": {"type": "register", "title": "王小明等盗窃案", "facts": format!("王小明、李大壮盗窃电动车，联系电话13812345678。李大壮住{ADDRESS}，王小明家中电话{LANDLINE}。"), "charges": ["盗窃"],
+                "persons": [{"name": "李大壮", "id_card": "11010519491231002X", "phone": "13812345678", "address": ADDRESS},
+                    {"name": "王小明", "id_card": format!("11010520090101001{}", domain::ids::id_card_check_char("11010520090101001")), "phone": LANDLINE}]}})),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -328,22 +334,41 @@ async fn stage_by_stage_over_http_with_masking_and_audit() {
     let (s, v) = w.call("GET", &case, "officer", None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["case"]["persons"][0]["id_card"], "11010519491231002X");
+    assert_eq!(v["case"]["persons"][0]["phone"], "13812345678");
+    assert_eq!(v["case"]["persons"][0]["address"], ADDRESS);
+    assert_eq!(v["case"]["persons"][1]["phone"], LANDLINE);
     assert_eq!(v["case"]["persons"][1]["name"], "王小明");
+    assert!(v["case"]["facts"].as_str().unwrap().contains(ADDRESS));
+    let (_, tl) = w.call("GET", &format!("{case}/timeline"), "officer", None).await;
+    assert_eq!(tl["timeline"][0]["event"]["action"]["persons"][0]["address"], ADDRESS, "{tl}");
 
-    // The committee sees progress, masked: ID numbers cut, the minor's name hidden, phone cut.
+    // The committee sees progress, masked: ID numbers cut, the minor's name hidden, phone
+    // numbers cut, addresses down to the district — in the persons and in the facts.
     let (s, v) = w.call("GET", &case, "supervisor", None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["case"]["persons"][0]["id_card"], "110105********002X");
     assert_eq!(v["case"]["persons"][0]["name"], "李大壮");
+    assert_eq!(v["case"]["persons"][0]["phone"], "138****5678");
+    assert_eq!(v["case"]["persons"][0]["address"], "临江市江北区****");
+    assert_eq!(v["case"]["persons"][1]["phone"], "0571-****4321");
     assert_eq!(v["case"]["persons"][1]["name"], "王某");
     assert!(v["case"]["persons"][1]["birth_date"].is_null());
     let facts = v["case"]["facts"].as_str().unwrap();
     assert!(facts.contains("138****5678") && !facts.contains("王小明"), "{facts}");
+    assert!(facts.contains("李大壮住临江市江北区****") && facts.contains("0571-****4321"), "{facts}");
+    for leak in ["滨江路", "87654321", "13812345678"] {
+        assert!(!v.to_string().contains(leak), "case leaks {leak}: {v}");
+    }
     let (_, tl) = w.call("GET", &format!("{case}/timeline"), "supervisor", None).await;
     let reg = &tl["timeline"][0]["event"]["action"];
     assert_eq!(reg["persons"][0]["id_card"], "110105********002X", "{tl}");
+    assert_eq!(reg["persons"][0]["phone"], "138****5678", "{tl}");
+    assert_eq!(reg["persons"][0]["address"], "临江市江北区****", "{tl}");
+    assert_eq!(reg["persons"][1]["phone"], "0571-****4321", "{tl}");
     assert_eq!(reg["persons"][1]["name"], "王某");
-    assert!(!tl.to_string().contains("王小明") && !tl.to_string().contains("13812345678"), "timeline leaks: {tl}");
+    for leak in ["王小明", "13812345678", "滨江路", "87654321"] {
+        assert!(!tl.to_string().contains(leak), "timeline leaks {leak}: {tl}");
+    }
 
     // Before any transfer the procuratorate does not know the case exists.
     let (s, v) = w.call("GET", &case, "prosecutor", None).await;
@@ -412,7 +437,12 @@ async fn stage_by_stage_over_http_with_masking_and_audit() {
     let (s, v) = w.call("GET", &case, "corrector", None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["case"]["persons"][1]["name"], "王小明", "the correction agency reads the minor it corrects");
+    assert_eq!(v["case"]["persons"][1]["phone"], LANDLINE, "and its phone number");
     assert_eq!(v["case"]["persons"][0]["id_card"], "110105********002X", "but not the other person");
+    assert_eq!(v["case"]["persons"][0]["phone"], "138****5678", "nor the other person's phone");
+    assert_eq!(v["case"]["persons"][0]["address"], "临江市江北区****", "nor the other person's address");
+    let facts = v["case"]["facts"].as_str().unwrap();
+    assert!(!facts.contains("滨江路") && facts.contains(LANDLINE), "{facts}");
 
     let (s, v) = w.call("POST", &format!("{case}/seal"), "judge", Some(json!({"reason": "未成年人犯罪记录封存"}))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

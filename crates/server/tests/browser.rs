@@ -105,7 +105,7 @@ async fn background_cases(srv: &Server) {
             title: title.into(),
             facts: format!("{name}涉嫌{charge}，详见卷宗。"),
             charges: vec![charge.into()],
-            persons: vec![PersonInput { name: name.into(), id_card: None, gender: None, birth_date: None }],
+            persons: vec![PersonInput { name: name.into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
         };
         let id = srv.store.submit(Command::new("officer", None, reg)).await.unwrap().state.id;
         if i >= 1 {

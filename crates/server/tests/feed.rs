@@ -73,7 +73,7 @@ impl World {
     /// Registers a case and detains, interrogates and releases its suspect: four events.
     pub async fn case(&self, user: &str, title: &str) -> String {
         let (s, v) = self
-            .call("POST", "/api/v1/cases", user, Some(json!({"action": {"type": "register", "title": title, "facts": "盗窃电动车一辆，嫌疑人身份证11010519491231002X。", "charges": ["盗窃"], "persons": [{"name": "张三", "id_card": "11010519491231002X"}]}})))
+            .call("POST", "/api/v1/cases", user, Some(json!({"action": {"type": "register", "title": title, "facts": "盗窃电动车一辆，嫌疑人身份证11010519491231002X，住临江市江北区滨江路88号。", "charges": ["盗窃"], "persons": [{"name": "张三", "id_card": "11010519491231002X", "phone": "0571-87654321", "address": "临江市江北区滨江路88号"}]}})))
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let id = v["case"]["case"]["id"].as_str().unwrap().to_string();
@@ -174,12 +174,19 @@ async fn another_district_never_receives_a_cases_events_and_personal_data_is_mas
     let reg = &events(&d1)[0];
     assert_eq!(reg["action"], "register");
     assert_eq!(reg["event"]["action"]["persons"][0]["id_card"], "11010519491231002X", "{reg}");
+    assert_eq!(reg["event"]["action"]["persons"][0]["phone"], "0571-87654321", "{reg}");
+    assert_eq!(reg["event"]["action"]["persons"][0]["address"], "临江市江北区滨江路88号", "{reg}");
     // The committee follows every case's progress, with personal data masked.
     let c = w.get("/api/v1/feed?limit=1000", "supervisor").await;
     assert_eq!(events(&c).len(), 8);
     let reg = &events(&c)[0];
     assert_eq!(reg["event"]["action"]["persons"][0]["id_card"], "110105********002X", "{reg}");
     assert!(!reg["event"]["action"]["facts"].as_str().unwrap().contains("11010519491231002X"), "{reg}");
+    assert_eq!(reg["event"]["action"]["persons"][0]["phone"], "0571-****4321", "{reg}");
+    assert_eq!(reg["event"]["action"]["persons"][0]["address"], "临江市江北区****", "{reg}");
+    for leak in ["87654321", "滨江路"] {
+        assert!(!c.to_string().contains(leak), "the feed leaks {leak}: {c}");
+    }
     // Bad parameters.
     let (s, _) = w.call("GET", "/api/v1/feed?limit=0", "officer", None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

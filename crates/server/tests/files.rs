@@ -54,7 +54,7 @@ async fn world() -> World {
         // Sessions straight in the store: these tests are about files, not logging in.
         store.create_session(&server::auth::token_hash(&format!("token-{id}")), id, chrono::Duration::days(365)).await.unwrap();
     }
-    let reg = Action::Register { title: "王五盗窃案".into(), facts: "王五盗窃电动车一辆。".into(), charges: vec!["盗窃".into()], persons: vec![PersonInput { name: "王五".into(), id_card: None, gender: None, birth_date: None }] };
+    let reg = Action::Register { title: "王五盗窃案".into(), facts: "王五盗窃电动车一辆。".into(), charges: vec!["盗窃".into()], persons: vec![PersonInput { name: "王五".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }] };
     let case = store.submit(Command::new("officer", None, reg)).await.unwrap().state.id;
     for (t, action) in [("2026-11-02 10:00", Action::Detain { person: 1 }), ("2026-11-02 11:00", Action::Interrogate { person: 1 }), ("2026-11-04 09:00", Action::RequestArrest { person: 1 })] {
         clock.set(at(t));

@@ -39,7 +39,7 @@ async fn the_trace_is_public_and_matches_the_store() {
             title: format!("案{i}"),
             facts: "事实".into(),
             charges: vec!["盗窃".into()],
-            persons: vec![PersonInput { name: format!("某{i}"), id_card: None, gender: None, birth_date: None }],
+            persons: vec![PersonInput { name: format!("某{i}"), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
         };
         store.submit(Command::new("officer", None, action)).await.unwrap();
     }

@@ -258,8 +258,8 @@ fn samples() -> Vec<Action> {
             facts: "案情".into(),
             charges: vec!["盗窃罪".into()],
             persons: vec![
-                PersonInput { name: "张某".into(), id_card: Some("110101199001011234".into()), gender: Some(Gender::Male), birth_date: Some(chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap()) },
-                PersonInput { name: "李某".into(), id_card: None, gender: None, birth_date: None },
+                PersonInput { name: "张某".into(), id_card: Some("110101199001011234".into()), gender: Some(Gender::Male), birth_date: Some(chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap()), phone: Some("13812345678".into()), address: Some("北京市东城区某路1号".into()) },
+                PersonInput { name: "李某".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None },
             ],
         },
         Action::Detain { person: 0 },

@@ -80,6 +80,21 @@ async fn forms_need_their_csrf_token_and_pages_need_a_session() {
     let (status, h, _) = send(&app, form("/cases/new", &cookie, &format!("{register}&csrf={csrf}"))).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{h:?}");
     assert_eq!(srv.store.event_count().await.unwrap(), 1);
+    // The form takes phone numbers and addresses; a bad one is refused naming the person and the
+    // rule, the form kept filled in, nothing written.
+    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    let contact = format!("&phone1={}&address1={}", enc("0571-87654321"), enc("临江市江北区滨江路8号"));
+    let (status, _, body) = send(&app, form("/cases/new", &cookie, &format!("{register}&phone1=1381234567&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("第1名犯罪嫌疑人") && body.contains("手机号码应为11位数字"), "{body}");
+    assert!(body.contains("value=\"1381234567\""), "the form keeps what was typed");
+    assert_eq!(srv.store.event_count().await.unwrap(), 1);
+    let (status, h, _) = send(&app, form("/cases/new", &cookie, &format!("{register}{contact}&csrf={csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{h:?}");
+    let p = &srv.store.case("LB-2025-000002").await.unwrap().unwrap().persons[0];
+    assert_eq!((p.phone.as_deref(), p.address.as_deref()), (Some("0571-87654321"), Some("临江市江北区滨江路8号")));
+    let (_, _, page) = send(&app, get("/cases/LB-2025-000002", &cookie)).await;
+    assert!(page.contains("0571-87654321") && page.contains("临江市江北区滨江路8号"), "the handling officer sees them");
     // An action without the token is refused; with it, taken.
     let (status, _, _) = send(&app, form("/cases/LB-2025-000001/act", &cookie, "type=detain&person=1")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -156,7 +171,7 @@ async fn overrun_case(srv: &Server) -> String {
         title: "张三盗窃案".into(),
         facts: "盗窃电动车一辆".into(),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
     };
     let id = act("officer", None, reg, "2025-09-01 09:00").await.event.case_id.clone();
     act("officer", Some(id.clone()), Action::Detain { person: 1 }, "2025-09-01 10:00").await;
@@ -334,7 +349,7 @@ async fn theft(srv: &Server) -> String {
         title: "张三盗窃案".into(),
         facts: "2025年8月30日，犯罪嫌疑人张三在滨江区某超市盗窃手机一部，经价格认证中心认定价值人民币3000元。张三到案后如实供述。".into(),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
     };
     let id = srv.store.submit(Command::new("officer", None, reg)).await.unwrap().state.id;
     srv.clock.set(at("2025-09-01 10:00"));

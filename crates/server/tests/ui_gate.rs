@@ -82,7 +82,12 @@ async fn bearer(app: &axum::Router, method: &str, path: &str, token: &str, body:
 
 const MINOR_ID_PREFIX: &str = "11010520090101001";
 
-/// A case with an adult and a minor (born 2009), both with ID numbers, the minor detained.
+/// 李大壮's address and 王小明's landline.
+const ADDRESS: &str = "临江市江北区滨江路88号3幢201室";
+const LANDLINE: &str = "0571-87654321";
+
+/// A case with an adult and a minor (born 2009), both with ID numbers and phone numbers, the
+/// adult with an address, the minor detained.
 async fn register(srv: &Server, app: &axum::Router, title: &str) -> String {
     let minor_id = format!("{MINOR_ID_PREFIX}{}", domain::ids::id_card_check_char(MINOR_ID_PREFIX));
     let (s, v) = api(
@@ -90,8 +95,8 @@ async fn register(srv: &Server, app: &axum::Router, title: &str) -> String {
         "POST",
         "/api/v1/cases",
         "officer",
-        Some(json!({"action": {"type": "register", "title": title, "facts": "王小明、李大壮盗窃电动车，联系电话13812345678。", "charges": ["盗窃"],
-            "persons": [{"name": "李大壮", "id_card": "11010519491231002X"}, {"name": "王小明", "id_card": minor_id}]}})),
+        Some(json!({"action": {"type": "register", "title": title, "facts": format!("王小明、李大壮盗窃电动车，联系电话13812345678。李大壮住{ADDRESS}。"), "charges": ["盗窃"],
+            "persons": [{"name": "李大壮", "id_card": "11010519491231002X", "phone": "13812345678", "address": ADDRESS}, {"name": "王小明", "id_card": minor_id, "phone": LANDLINE}]}})),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -177,9 +182,11 @@ async fn the_committee_sees_minors_masked_and_handling_reads_are_recorded() {
         assert_eq!(s, StatusCode::OK, "{uri}");
         assert!(!body.contains("王小明"), "the minor's name leaks on {uri}");
         assert!(!body.contains(&minor_id) && !body.contains("11010519491231002X") && !body.contains("13812345678"), "numbers leak on {uri}");
+        assert!(!body.contains("87654321") && !body.contains("滨江路"), "phone or address leaks on {uri}");
     }
     let (_, case) = page(&app, &supervisor, &format!("/cases/{id}")).await;
     assert!(case.contains("王某") && case.contains("李大壮"), "masked, not removed");
+    assert!(case.contains("138****5678") && case.contains("0571-****4321") && case.contains("临江市江北区****"), "masked, not removed: {case}");
     let (_, dash) = page(&app, &supervisor, "/dashboard").await;
     assert!(dash.contains("王某"), "the deadline table names the minor masked");
     // The committee may not act: refused on the page, audited as the API's refusal.
@@ -195,6 +202,7 @@ async fn the_committee_sees_minors_masked_and_handling_reads_are_recorded() {
     let officer = web_login(&app, "officer", None).await.unwrap();
     let (_, case) = page(&app, &officer, &format!("/cases/{id}")).await;
     assert!(case.contains("王小明"));
+    assert!(case.contains(ADDRESS) && case.contains(LANDLINE) && case.contains("13812345678"), "the handling police see phones and addresses");
     let (_, inbox) = page(&app, &officer, "/inbox").await;
     assert!(inbox.contains("王小明"), "the handling police's deadlines name the minor");
     let audit = srv.store.case_audit(&id, 100).await.unwrap();

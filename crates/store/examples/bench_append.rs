@@ -32,7 +32,7 @@ fn register(i: usize) -> Action {
         title: format!("张某{i}盗窃案"),
         facts: format!("2025年9月1日，张某{i}在某超市盗窃手机一部，价值3000元，后被当场抓获。"),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: format!("张某{i}"), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: format!("张某{i}"), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None, phone: None, address: None }],
     }
 }
 

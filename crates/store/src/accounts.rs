@@ -504,23 +504,78 @@ pub fn open_field(context: &str, value: &str) -> Result<String, StoreError> {
     c.open_with(context, b64)
 }
 
-fn person_context(case_id: &str, no: u32) -> String {
-    format!("case/{case_id}/person/{no}/id_card")
+/// The personal fields of a person that are sealed at rest, in the case state and in a
+/// registration event alike: the one rule both sealing and opening follow. Each is sealed under
+/// its own context `case/{case_id}/person/{no}/{field}`, so a value moved to another person or
+/// field does not open. `birth_date` is a date in the clear and a sealed string at rest, so
+/// sealing and opening work on the JSON, before the types are read.
+pub const SEALED_PERSON_FIELDS: &[&str] = &["id_card", "phone", "address", "birth_date"];
+
+fn person_context(case_id: &str, no: u32, field: &str) -> String {
+    format!("case/{case_id}/person/{no}/{field}")
 }
 
-/// The state's JSON as stored: ID numbers sealed.
-pub(crate) fn seal_state_json(s: &domain::CaseState, c: &FieldCipher) -> Result<String, StoreError> {
-    let mut sealed = s.clone();
-    for p in &mut sealed.persons {
-        if let Some(id) = &p.id_card {
-            p.id_card = Some(c.seal(&person_context(&s.id, p.no), id)?);
+/// Applies `f(context, value)` to every sealed field ([`SEALED_PERSON_FIELDS`]) of the persons
+/// `persons` (a JSON array), replacing each string value with the result; `no(i, person)` is the
+/// person's number. Nulls and absent members are left alone.
+fn map_person_fields(
+    persons: &mut serde_json::Value,
+    case_id: &str,
+    no: impl Fn(usize, &serde_json::Value) -> u32,
+    f: &impl Fn(&str, &str) -> Result<String, StoreError>,
+) -> Result<(), StoreError> {
+    let Some(persons) = persons.as_array_mut() else { return Ok(()) };
+    for (i, p) in persons.iter_mut().enumerate() {
+        let n = no(i, p);
+        let Some(obj) = p.as_object_mut() else { continue };
+        for field in SEALED_PERSON_FIELDS {
+            if let Some(serde_json::Value::String(v)) = obj.get_mut(*field) {
+                *v = f(&person_context(case_id, n, field), v)?;
+            }
         }
     }
-    serde_json::to_string(&sealed).map_err(|e| StoreError::Corrupt(e.to_string()))
+    Ok(())
 }
 
-/// Whether some stored state still holds an ID number in clear (written before sealing).
-pub(crate) async fn has_unsealed_states(pool: &sqlx::AnyPool, backend: crate::Backend) -> Result<bool, StoreError> {
+/// The sealed fields of a case state's JSON (persons carry their `no`).
+fn map_state_fields(v: &mut serde_json::Value, f: &impl Fn(&str, &str) -> Result<String, StoreError>) -> Result<(), StoreError> {
+    let case_id = v["id"].as_str().unwrap_or_default().to_string();
+    if let Some(persons) = v.get_mut("persons") {
+        map_person_fields(persons, &case_id, |i, p| p["no"].as_u64().map_or(i as u32 + 1, |n| n as u32), f)?;
+    }
+    Ok(())
+}
+
+/// The sealed fields of an event's JSON: the persons a registration names (the only action that
+/// carries personal fields; person `no` = position + 1, the same context as in the case state).
+fn map_event_fields(v: &mut serde_json::Value, f: &impl Fn(&str, &str) -> Result<String, StoreError>) -> Result<(), StoreError> {
+    if v.pointer("/action/type").and_then(|t| t.as_str()) != Some("register") {
+        return Ok(());
+    }
+    let case_id = v["case_id"].as_str().unwrap_or_default().to_string();
+    if let Some(persons) = v.pointer_mut("/action/persons") {
+        map_person_fields(persons, &case_id, |i, _| i as u32 + 1, f)?;
+    }
+    Ok(())
+}
+
+/// The state's JSON as stored: personal fields sealed.
+pub(crate) fn seal_state_json(s: &domain::CaseState, c: &FieldCipher) -> Result<String, StoreError> {
+    let mut v = serde_json::to_value(s).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    map_state_fields(&mut v, &|ctx, x| c.seal(ctx, x))?;
+    Ok(v.to_string())
+}
+
+/// The `meta` key recording which person fields the stored case states have sealed.
+const SEALED_FIELDS_META: &str = "sealed_person_fields";
+
+/// Whether the stored case states must be rewritten: some still holds an ID number or birth date
+/// in clear (written before sealing), or they were sealed under another list of fields than
+/// [`SEALED_PERSON_FIELDS`].
+pub(crate) async fn needs_resealing(pool: &sqlx::AnyPool, backend: crate::Backend) -> Result<bool, StoreError> {
+    if crate::sql::meta(pool, SEALED_FIELDS_META).await?.as_deref() != Some(SEALED_PERSON_FIELDS.join(",").as_str()) {
+        return Ok(true);
+    }
     let n: i64 = sqlx::query_scalar(backend.count_unsealed_states())
         .fetch_one(pool)
         .await
@@ -528,59 +583,49 @@ pub(crate) async fn has_unsealed_states(pool: &sqlx::AnyPool, backend: crate::Ba
     Ok(n > 0)
 }
 
-/// Applies `f(context, value)` to the ID number of every person a registration event's JSON
-/// names (the only action that carries ID numbers; person `no` = position + 1, the same context
-/// as in the case state), replacing it with the result.
-fn map_event_id_cards(v: &mut serde_json::Value, f: impl Fn(&str, &str) -> Result<String, StoreError>) -> Result<(), StoreError> {
-    if v.pointer("/action/type").and_then(|t| t.as_str()) != Some("register") {
-        return Ok(());
-    }
-    let case_id = v["case_id"].as_str().unwrap_or_default().to_string();
-    if let Some(persons) = v.pointer_mut("/action/persons").and_then(|p| p.as_array_mut()) {
-        for (i, p) in persons.iter_mut().enumerate() {
-            if let Some(id) = p.get("id_card").and_then(|x| x.as_str()).map(str::to_string) {
-                p["id_card"] = serde_json::Value::String(f(&person_context(&case_id, i as u32 + 1), &id)?);
-            }
-        }
-    }
-    Ok(())
+/// Records that the stored case states are sealed under [`SEALED_PERSON_FIELDS`].
+pub(crate) async fn mark_sealed(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
+    crate::sql::set_meta(pool, SEALED_FIELDS_META, &SEALED_PERSON_FIELDS.join(",")).await
 }
 
-/// The event's JSON as stored in `events.body`: the ID numbers a registration names sealed. The
-/// ledger leaf is derived from the plaintext event, before sealing.
+/// The event's JSON as stored in `events.body`: the personal fields a registration names sealed.
+/// The ledger leaf is derived from the plaintext event, before sealing.
 pub(crate) fn seal_event_value(v: &serde_json::Value, c: &FieldCipher) -> Result<serde_json::Value, StoreError> {
     let mut v = v.clone();
-    map_event_id_cards(&mut v, |ctx, id| c.seal(ctx, id))?;
+    map_event_fields(&mut v, &|ctx, x| c.seal(ctx, x))?;
     Ok(v)
 }
 
 /// Opens the sealed fields of a stored event's JSON (for `verify` and the ledger backfill,
 /// which derive leaves from the plaintext); a plain value (older rows) passes through.
 pub(crate) fn open_event_value(v: &mut serde_json::Value) -> Result<(), StoreError> {
-    map_event_id_cards(v, open_field)
+    map_event_fields(v, &open_field)
 }
 
-/// Opens the sealed fields of a stored event.
-pub(crate) fn open_event(e: &mut domain::Event) -> Result<(), StoreError> {
-    if let domain::Action::Register { persons, .. } = &mut e.action {
-        for (i, p) in persons.iter_mut().enumerate() {
-            if let Some(v) = &p.id_card {
-                p.id_card = Some(open_field(&person_context(&e.case_id, i as u32 + 1), v)?);
-            }
-        }
+/// Reads a stored JSON document into `T`, its sealed fields opened by `map` first. A document
+/// with nothing sealed in it is read directly.
+fn read_opened<T: serde::de::DeserializeOwned>(
+    json: &str,
+    what: &str,
+    map: impl Fn(&mut serde_json::Value) -> Result<(), StoreError>,
+) -> Result<T, StoreError> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("{what}: {e}"));
+    if !json.contains(SEALED_PREFIX) {
+        return serde_json::from_str(json).map_err(corrupt);
     }
-    Ok(())
+    let mut v: serde_json::Value = serde_json::from_str(json).map_err(corrupt)?;
+    map(&mut v)?;
+    serde_json::from_value(v).map_err(corrupt)
 }
 
-/// Opens the sealed fields of a stored state.
-pub(crate) fn open_state(s: &mut domain::CaseState) -> Result<(), StoreError> {
-    let id = s.id.clone();
-    for p in &mut s.persons {
-        if let Some(v) = &p.id_card {
-            p.id_card = Some(open_field(&person_context(&id, p.no), v)?);
-        }
-    }
-    Ok(())
+/// A stored event (`events.body`), its sealed fields opened.
+pub(crate) fn open_event_json(json: &str) -> Result<domain::Event, StoreError> {
+    read_opened(json, "event", open_event_value)
+}
+
+/// A stored case state (`cases.state`), its sealed fields opened.
+pub(crate) fn open_state_json(json: &str) -> Result<domain::CaseState, StoreError> {
+    read_opened(json, "case state", |v| map_state_fields(v, &open_field))
 }
 
 #[cfg(test)]
@@ -621,7 +666,7 @@ mod at_rest_tests {
     }
 
     #[tokio::test]
-    async fn id_numbers_are_sealed_in_the_projection_and_old_rows_are_sealed_at_open() {
+    async fn personal_fields_are_sealed_in_the_projection_and_old_rows_are_sealed_at_open() {
         let tmp = tempfile::tempdir().unwrap();
         let db = tmp.path().join("db");
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
@@ -635,20 +680,49 @@ mod at_rest_tests {
             title: "案".into(),
             facts: "事实".into(),
             charges: vec!["盗窃".into()],
-            persons: vec![PersonInput { name: "甲".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+            persons: vec![PersonInput {
+                name: "甲".into(),
+                id_card: Some("11010519491231002X".into()),
+                gender: None,
+                birth_date: chrono::NaiveDate::from_ymd_opt(1949, 12, 31),
+                phone: Some("13812345678".into()),
+                address: Some("临江市江北区滨江路8号".into()),
+            }],
         };
+        let clear = ["11010519491231002X", "1949-12-31", "13812345678", "滨江路"];
         let out = store.submit(Command::new("o", None, action)).await.unwrap();
         let id = out.state.id.clone();
-        assert!(!raw_state(&store, &id).await.contains("11010519491231002X"), "sealed at rest");
-        assert_eq!(store.case(&id).await.unwrap().unwrap().persons[0].id_card.as_deref(), Some("11010519491231002X"));
+        let raw = raw_state(&store, &id).await;
+        assert!(clear.iter().all(|c| !raw.contains(c)), "sealed at rest: {raw}");
+        let p = &store.case(&id).await.unwrap().unwrap().persons[0];
+        assert_eq!(p.id_card.as_deref(), Some("11010519491231002X"));
+        assert_eq!(p.phone.as_deref(), Some("13812345678"));
+        assert_eq!(p.address.as_deref(), Some("临江市江北区滨江路8号"));
+        assert_eq!(p.birth_date, chrono::NaiveDate::from_ymd_opt(1949, 12, 31));
         store.check_projections().await.unwrap();
         // A row written before sealing existed: plain JSON.
         let plain = serde_json::to_string(&store.case(&id).await.unwrap().unwrap()).unwrap();
-        sqlx::query("UPDATE cases SET state = $1").bind(plain).execute(&store.shared().write).await.unwrap();
+        sqlx::query("UPDATE cases SET state = $1").bind(plain.clone()).execute(&store.shared().write).await.unwrap();
         assert!(raw_state(&store, &id).await.contains("11010519491231002X"));
+        assert_eq!(store.case(&id).await.unwrap().unwrap().persons[0].phone.as_deref(), Some("13812345678"), "plain rows pass through");
+        store.close().await;
+        let store = Store::open(&db, Durability::Full, clock.clone()).await.unwrap();
+        let raw = raw_state(&store, &id).await;
+        assert!(clear.iter().all(|c| !raw.contains(c)), "sealed on open: {raw}");
+        store.check_projections().await.unwrap();
+        // Sealed under an older list of fields (phones, addresses, birth dates in clear, members
+        // in the struct's order): rewritten once on open.
+        // (No ID number or birth date in clear, so only the recorded list tells.)
+        let mut older: serde_json::Value = serde_json::from_str(&plain).unwrap();
+        older["persons"][0]["id_card"] = serde_json::Value::Null;
+        older["persons"][0]["birth_date"] = serde_json::Value::Null;
+        sqlx::query("UPDATE cases SET state = $1").bind(older.to_string()).execute(&store.shared().write).await.unwrap();
+        assert!(raw_state(&store, &id).await.contains("13812345678"));
+        sqlx::query("DELETE FROM meta WHERE key = 'sealed_person_fields'").execute(&store.shared().write).await.unwrap();
         store.close().await;
         let store = Store::open(&db, Durability::Full, clock).await.unwrap();
-        assert!(!raw_state(&store, &id).await.contains("11010519491231002X"), "sealed on open");
+        let raw = raw_state(&store, &id).await;
+        assert!(clear.iter().all(|c| !raw.contains(c)), "sealed on open: {raw}");
         store.check_projections().await.unwrap();
     }
 }

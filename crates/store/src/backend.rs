@@ -95,11 +95,14 @@ impl Backend {
         }
     }
 
-    /// Counts stored case states that still hold an ID number in clear.
+    /// Counts stored case states that still hold an ID number or a birth date in clear (phone
+    /// numbers and addresses were sealed from the start).
     pub(crate) fn count_unsealed_states(self) -> &'static str {
         match self {
-            Backend::Sqlite => "SELECT COUNT(*) FROM cases WHERE state GLOB '*\"id_card\":\"[0-9]*'",
-            Backend::Postgres => "SELECT COUNT(*) FROM cases WHERE state ~ '\"id_card\":\"[0-9]'",
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM cases WHERE state GLOB '*\"id_card\":\"[0-9]*' OR state GLOB '*\"birth_date\":\"[0-9]*'"
+            }
+            Backend::Postgres => "SELECT COUNT(*) FROM cases WHERE state ~ '\"(id_card|birth_date)\":\"[0-9]'",
         }
     }
 

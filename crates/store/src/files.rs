@@ -2,13 +2,15 @@
 //!
 //! The key decisions:
 //! * **Content by hash, metadata in rows, nothing replaced.** Uploaded bytes stream to a staging
-//!   file while SHA-256 (the blob's address), the per-block digests and the suite's hash are
-//!   computed; the staged file is then renamed to `DATA/blobs/<aa>/<bb>/<sha256>`. A correction is
+//!   file, sealed chunk by chunk, while SHA-256 (the blob's address) and the suite's hash are
+//!   computed; the staged file then goes to `<aa>/<bb>/<sha256>` of the blob store ([`Blobs`]: a
+//!   rename into `DATA/blobs/`, or a multipart upload to an S3-compatible bucket). A correction is
 //!   a new version in the same lineage with a reason; a court-ordered sealing (封存, [`Store::purge_content`])
 //!   deletes the blob and keeps its hash and every record.
-//! * **Every read is verified.** `blobs.blocks` holds the SHA-256 of each 1 MiB block; a reader
-//!   hashes each block before handing out any of its bytes, so corrupted content is an error,
-//!   never served (a range read verifies only the blocks it touches).
+//! * **Every read is verified.** Blobs are sealed at rest in 1 MiB chunks ([`crate::blobcrypt`]);
+//!   `blobs.blocks` holds each chunk's authentication tag (for blobs stored before, each block's
+//!   SHA-256); a reader checks a block before handing out any of its bytes, so corrupted content
+//!   is an error, never served (a range read checks only the blocks it touches).
 //! * **What travels is frozen.** A manifest lists the exact file versions sent to another
 //!   organization, with the SHA-256 of its canonical JSON; the receiver may read those items.
 //! * **Seals use the deployment's crypto provider** (`meta.crypto_suite`, SHA-256/Ed25519 or
@@ -18,6 +20,7 @@
 //!
 //! Writes go through the store's write pool (one connection), each operation one transaction.
 
+use crate::blobcrypt::{self, BlobKey};
 use crate::{sql, trace, Store, StoreError};
 use chrono::{DateTime, Utc};
 use crypto::seal::{DocumentMetadata, SealedDocument};
@@ -26,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, AnyConnection};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 /// Size of a verified block.
@@ -237,62 +241,13 @@ fn db(e: sqlx::Error) -> StoreError {
 // ---------------------------------------------------------------------------------------------
 // Blob store
 
-/// Where content lives. The local folder is the default; an S3-compatible backend (`object_store`)
-/// would implement the same four operations (not built yet).
-pub trait BlobStore: Send + Sync {
-    /// A folder on local disk for staging uploads (same file system as the blobs).
-    fn staging_dir(&self) -> PathBuf;
-    /// Moves a staged, verified file into place under its hash (a no-op if present).
-    fn commit(&self, staged: &Path, sha256: &str) -> std::io::Result<()>;
-    /// The local path of a blob, for reading.
-    fn path(&self, sha256: &str) -> PathBuf;
-    /// Deletes a blob's content.
-    fn remove(&self, sha256: &str) -> std::io::Result<()>;
-}
-
-/// Blobs in a local folder: `<root>/<aa>/<bb>/<sha256>`.
-#[derive(Debug, Clone)]
-pub struct LocalBlobs {
-    root: PathBuf,
-}
-
-impl LocalBlobs {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
-    }
-}
-
-impl BlobStore for LocalBlobs {
-    fn staging_dir(&self) -> PathBuf {
-        self.root.join("staging")
-    }
-    fn commit(&self, staged: &Path, sha256: &str) -> std::io::Result<()> {
-        let dest = self.path(sha256);
-        if dest.exists() {
-            return std::fs::remove_file(staged);
-        }
-        std::fs::create_dir_all(dest.parent().expect("blob parent"))?;
-        std::fs::rename(staged, &dest)?;
-        // Make the rename durable.
-        if let Ok(d) = std::fs::File::open(dest.parent().expect("blob parent")) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    }
-    fn path(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256)
-    }
-    fn remove(&self, sha256: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.path(sha256)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
-    }
-}
+pub use crate::blobs::{BlobReader, Blobs};
 
 /// Hashes computed while content streams in.
 pub struct ContentHasher {
     whole: Sha256,
+    /// Per-block SHA-256 digests; off when the sealed chunks' tags stand in for them.
+    per_block: bool,
     block: Sha256,
     in_block: u64,
     blocks: Vec<u8>,
@@ -302,9 +257,17 @@ pub struct ContentHasher {
 }
 
 impl ContentHasher {
+    /// The whole content's SHA-256 (and the suite's hash) plus the SHA-256 of every 1 MiB block.
     pub fn new(suite: Suite) -> Self {
+        Self { per_block: true, ..Self::whole_only(suite) }
+    }
+
+    /// Only the whole content's hashes: one SHA-256 pass (blocks are checked by their chunks'
+    /// authentication tags instead, [`FileWriter`]).
+    pub fn whole_only(suite: Suite) -> Self {
         Self {
             whole: Sha256::new(),
+            per_block: false,
             block: Sha256::new(),
             in_block: 0,
             blocks: Vec::new(),
@@ -321,7 +284,7 @@ impl ContentHasher {
             s.update(data);
         }
         self.size += data.len() as u64;
-        while !data.is_empty() {
+        while self.per_block && !data.is_empty() {
             let take = ((BLOCK_SIZE - self.in_block) as usize).min(data.len());
             self.block.update(&data[..take]);
             self.in_block += take as u64;
@@ -357,12 +320,19 @@ pub struct ContentHashes {
     pub suite_hash: String,
 }
 
-/// Content being streamed to a staging file.
+/// Content being streamed to a staging file, sealed chunk by chunk as it arrives
+/// ([`crate::blobcrypt`]).
 pub struct FileWriter {
     file: tokio::io::BufWriter<tokio::fs::File>,
     path: PathBuf,
     hasher: ContentHasher,
     limit: u64,
+    key: Arc<BlobKey>,
+    /// Plaintext not sealed yet: a chunk is sealed once the next byte shows it is not the last.
+    pending: Vec<u8>,
+    chunk: u64,
+    /// The authentication tag of every sealed chunk, in order (`blobs.blocks`).
+    tags: Vec<u8>,
 }
 
 /// Content hashed and on disk, not yet attached to a case.
@@ -385,7 +355,20 @@ impl FileWriter {
             return Err(invalid("body", format!("文件超过上限（{} 字节）", self.limit)));
         }
         self.hasher.update(data);
-        self.file.write_all(data).await.map_err(|e| io_err(&self.path, e))
+        self.pending.extend_from_slice(data);
+        let block = BLOCK_SIZE as usize;
+        if self.pending.len() > block {
+            let mut done = 0;
+            while self.pending.len() - done > block {
+                let sealed = self.key.seal_chunk(self.chunk, false, &self.pending[done..done + block])?;
+                self.tags.extend_from_slice(&sealed[sealed.len() - blobcrypt::TAG_LEN..]);
+                self.file.write_all(&sealed).await.map_err(|e| io_err(&self.path, e))?;
+                self.chunk += 1;
+                done += block;
+            }
+            self.pending.drain(..done);
+        }
+        Ok(())
     }
 
     pub fn written(&self) -> u64 {
@@ -394,9 +377,16 @@ impl FileWriter {
 
     /// Flushes to disk (fsync) and returns the hashes.
     pub async fn finish(mut self) -> Result<StagedContent, StoreError> {
+        if !self.pending.is_empty() {
+            let sealed = self.key.seal_chunk(self.chunk, true, &self.pending)?;
+            self.tags.extend_from_slice(&sealed[sealed.len() - blobcrypt::TAG_LEN..]);
+            self.file.write_all(&sealed).await.map_err(|e| io_err(&self.path, e))?;
+        }
         self.file.flush().await.map_err(|e| io_err(&self.path, e))?;
         self.file.get_mut().sync_all().await.map_err(|e| io_err(&self.path, e))?;
-        Ok(StagedContent { path: self.path, hashes: self.hasher.finish() })
+        let mut hashes = self.hasher.finish();
+        hashes.blocks = self.tags;
+        Ok(StagedContent { path: self.path, hashes })
     }
 
     /// Abandons the content.
@@ -407,7 +397,9 @@ impl FileWriter {
 
 /// Reads a range of a blob, verifying each 1 MiB block before any of its bytes are returned.
 pub struct VerifiedReader {
-    file: tokio::fs::File,
+    file: BlobReader,
+    /// The key of a sealed blob; `None` for a blob stored before encryption at rest.
+    key: Option<Arc<BlobKey>>,
     blocks: Vec<u8>,
     size: u64,
     /// Next byte to return and one past the last.
@@ -430,18 +422,64 @@ impl VerifiedReader {
         let block = self.pos / BLOCK_SIZE;
         let start = block * BLOCK_SIZE;
         let len = (self.size - start).min(BLOCK_SIZE) as usize;
-        self.file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
-        self.buf.resize(len, 0);
-        self.file.read_exact(&mut self.buf).await.map_err(|e| StoreError::Corrupt(format!("{}: content truncated ({e})", self.what)))?;
-        let want = &self.blocks[block as usize * 32..block as usize * 32 + 32];
-        if Sha256::digest(&self.buf).as_slice() != want {
-            return Err(StoreError::Corrupt(format!("{}: block {block} does not match its hash", self.what)));
-        }
+        let (offset, stored) = match self.key {
+            Some(_) => (blobcrypt::chunk_offset(block), len + blobcrypt::CHUNK_OVERHEAD as usize),
+            None => (start, len),
+        };
+        self.buf.resize(stored, 0);
+        self.file.read_at(offset, &mut self.buf).await.map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
+        let check = BlockCheck::of(&self.blocks, self.size);
+        self.buf = open_block(check, &self.blocks, self.key.as_deref(), block, start + len as u64 == self.size, std::mem::take(&mut self.buf)).map_err(|e| StoreError::Corrupt(format!("{}: {e}", self.what)))?;
         let from = (self.pos - start) as usize;
         let to = ((self.end - start) as usize).min(len);
         self.pos = start + to as u64;
         Ok(self.buf[from..to].to_vec())
     }
+}
+
+/// How `blobs.blocks` checks each block: the SHA-256 of every plaintext block (blobs stored
+/// before uploads were hashed once), or the authentication tag of every sealed chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockCheck {
+    Digests,
+    Tags,
+}
+
+impl BlockCheck {
+    fn of(blocks: &[u8], size: u64) -> Self {
+        if blocks.len() as u64 == size.div_ceil(BLOCK_SIZE) * blobcrypt::TAG_LEN as u64 && size > 0 {
+            Self::Tags
+        } else {
+            Self::Digests
+        }
+    }
+    fn valid(blocks: &[u8], size: u64) -> bool {
+        let n = size.div_ceil(BLOCK_SIZE);
+        blocks.len() as u64 == n * 32 || blocks.len() as u64 == n * blobcrypt::TAG_LEN as u64
+    }
+}
+
+/// Checks one stored block against its row and returns its plaintext: a sealed chunk's tag must be
+/// the recorded one (and the chunk must open), a plain or digest-checked block must hash to its
+/// recorded SHA-256. Nothing unchecked comes out.
+fn open_block(check: BlockCheck, blocks: &[u8], key: Option<&BlobKey>, block: u64, last: bool, stored: Vec<u8>) -> Result<Vec<u8>, String> {
+    let plain = match (check, key) {
+        (BlockCheck::Tags, None) => return Err(format!("block {block}: stored unsealed but recorded as sealed")),
+        (BlockCheck::Tags, Some(k)) => {
+            let t = blobcrypt::TAG_LEN;
+            let want = &blocks[block as usize * t..block as usize * t + t];
+            if stored.len() < t || &stored[stored.len() - t..] != want {
+                return Err(format!("block {block} is not the chunk recorded for this content"));
+            }
+            k.open_chunk(block, last, &stored).map_err(|e| e.to_string())?
+        }
+        (BlockCheck::Digests, Some(k)) => k.open_chunk(block, last, &stored).map_err(|e| e.to_string())?,
+        (BlockCheck::Digests, None) => stored,
+    };
+    if check == BlockCheck::Digests && Sha256::digest(&plain).as_slice() != &blocks[block as usize * 32..block as usize * 32 + 32] {
+        return Err(format!("block {block} does not match its hash"));
+    }
+    Ok(plain)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -554,9 +592,18 @@ fn secret_hex_file(dir: &Path, org: &str, suite: Suite) -> PathBuf {
 // The store's file operations
 
 impl Store {
-    /// The blob store (`DATA/blobs/`).
-    pub fn blobs(&self) -> LocalBlobs {
-        LocalBlobs::new(self.data_dir().join("blobs"))
+    /// The blob store: `DATA/blobs/` unless [`Store::with_blobs`] chose another.
+    pub fn blobs(&self) -> Blobs {
+        match &self.blobs {
+            Some(b) => (**b).clone(),
+            None => Blobs::local(self.data_dir().join("blobs")),
+        }
+    }
+
+    /// This store with its case-file blobs in `blobs` (e.g. an S3-compatible bucket).
+    pub fn with_blobs(mut self, blobs: Blobs) -> Self {
+        self.blobs = Some(Arc::new(blobs));
+        self
     }
 
     /// The deployment's crypto suite (`standard` unless set).
@@ -579,8 +626,35 @@ impl Store {
         tokio::fs::create_dir_all(&dir).await.map_err(|e| io_err(&dir, e))?;
         let name = hex::encode(trace::random_bytes::<16>()?);
         let path = dir.join(format!("{name}.tmp"));
+        let key = self.blob_key(suite).await?;
         let file = tokio::fs::File::create(&path).await.map_err(|e| io_err(&path, e))?;
-        Ok(FileWriter { file: tokio::io::BufWriter::with_capacity(1 << 20, file), path, hasher: ContentHasher::new(suite), limit })
+        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
+        file.write_all(&key.header()).await.map_err(|e| io_err(&path, e))?;
+        Ok(FileWriter { file, path, hasher: ContentHasher::whole_only(suite), limit, key, pending: Vec::new(), chunk: 0, tags: Vec::new() })
+    }
+
+    /// The key that seals new blobs in `suite` (`DATA/keys/blob-<suite>.key`).
+    async fn blob_key(&self, suite: Suite) -> Result<Arc<BlobKey>, StoreError> {
+        let keys = self.data_dir().join("keys");
+        tokio::task::spawn_blocking(move || BlobKey::load_or_create(&keys, suite)).await.map_err(|e| StoreError::Database(e.to_string()))?
+    }
+
+    /// Opens a stored blob of `size` plaintext bytes: sealed (with its key) or, if written before
+    /// encryption at rest, plain. Any other length is corruption.
+    async fn open_blob(&self, sha256: &str, size: u64) -> Result<(BlobReader, Option<Arc<BlobKey>>), StoreError> {
+        let mut f = self.blobs().open(sha256).await?;
+        let len = f.len();
+        if len == size {
+            return Ok((f, None));
+        }
+        if len != blobcrypt::stored_len(size) {
+            return Err(StoreError::Corrupt(format!("blob {sha256}: {len} bytes stored, expected {} for {size} bytes of content", blobcrypt::stored_len(size))));
+        }
+        let mut header = [0u8; blobcrypt::HEADER_LEN as usize];
+        f.read_at(0, &mut header).await.map_err(|e| StoreError::Corrupt(format!("blob {sha256}: {e}")))?;
+        let keys = self.data_dir().join("keys");
+        let key = tokio::task::spawn_blocking(move || BlobKey::for_header(&keys, &header)).await.map_err(|e| StoreError::Database(e.to_string()))?.map_err(|e| StoreError::Corrupt(format!("blob {sha256}: {e}")))?;
+        Ok((f, Some(key)))
     }
 
     /// Attaches staged content to a case as a new item (or, with `corrects`, as the next version of
@@ -663,7 +737,7 @@ impl Store {
         };
         let seal = resign(suite, &secret, &id, doc_meta, &now.to_rfc3339())?;
 
-        sqlx::query("INSERT INTO blobs (sha256, size, block_size, blocks, suite, suite_hash, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+        let new_blob = sqlx::query("INSERT INTO blobs (sha256, size, block_size, blocks, suite, suite_hash, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
             .bind(&h.sha256)
             .bind(h.size as i64)
             .bind(BLOCK_SIZE as i64)
@@ -673,7 +747,9 @@ impl Store {
             .bind(sql::ts(now))
             .execute(&mut *tx)
             .await
-            .map_err(db)?;
+            .map_err(db)?
+            .rows_affected()
+            == 1;
         sqlx::query("INSERT INTO case_files (id, case_id, lineage, version, supersedes, reason, person, evidence, category, media_type, title, pages, sha256, size, org, uploaded_by, uploaded_at, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
             .bind(&id)
             .bind(case_id)
@@ -700,10 +776,9 @@ impl Store {
         log(&mut tx, now, case_id, actor, action, &id, serde_json::json!({ "sha256": h.sha256, "size": h.size, "title": title, "version": version, "supersedes": supersedes, "reason": reason })).await?;
         // The blob goes into place before the commit: a crash between leaves an unreferenced blob
         // (harmless), never a row without content.
-        let staged = content.path.clone();
-        let sha = h.sha256.clone();
-        let b = blobs.clone();
-        tokio::task::spawn_blocking(move || b.commit(&staged, &sha)).await.map_err(|e| StoreError::Database(e.to_string()))?.map_err(|e| io_err(&blobs.path(&h.sha256), e))?;
+        // A new row records this staged blob's chunk tags: it replaces any unreferenced object left
+        // under the hash (by a transaction that did not commit); an existing row keeps its object.
+        blobs.commit(&content.path, &h.sha256, new_blob).await?;
         tx.commit().await.map_err(db)?;
         drop(content);
         self.file(&id).await?.ok_or_else(|| StoreError::NotFound(id))
@@ -770,16 +845,11 @@ impl Store {
             return Err(invalid("range", "范围超出文件大小"));
         }
         let blocks: Vec<u8> = sqlx::query_scalar("SELECT blocks FROM blobs WHERE sha256 = $1").bind(&file.sha256).fetch_one(&self.shared().read).await.map_err(db)?;
-        if blocks.len() as u64 != file.size.div_ceil(BLOCK_SIZE) * 32 {
+        if !BlockCheck::valid(&blocks, file.size) {
             return Err(StoreError::Corrupt(format!("block digests of {}", file.sha256)));
         }
-        let path = self.blobs().path(&file.sha256);
-        let f = tokio::fs::File::open(&path).await.map_err(|e| StoreError::Corrupt(format!("content of {} missing: {e}", file.id)))?;
-        let len = f.metadata().await.map_err(|e| io_err(&path, e))?.len();
-        if len != file.size {
-            return Err(StoreError::Corrupt(format!("content of {} has {len} bytes, expected {}", file.id, file.size)));
-        }
-        Ok(VerifiedReader { file: f, blocks, size: file.size, pos: start, end, buf: Vec::new(), what: format!("content of {}", file.id) })
+        let (f, key) = self.open_blob(&file.sha256, file.size).await.map_err(|e| StoreError::Corrupt(format!("content of {}: {e}", file.id)))?;
+        Ok(VerifiedReader { file: f, key, blocks, size: file.size, pos: start, end, buf: Vec::new(), what: format!("content of {}", file.id) })
     }
 
     /// Records a download (who, what, which bytes, when) in the files trace.
@@ -869,8 +939,8 @@ impl Store {
         let meta_json: String = sqlx::query_scalar("SELECT meta FROM uploads WHERE id = $1").bind(id).fetch_one(&self.shared().write).await.map_err(db)?;
         let meta: NewFile = serde_json::from_str(&meta_json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let path = self.part_path(id);
-        let suite = self.crypto_suite().await?;
-        let mut hasher = ContentHasher::new(suite);
+        // The assembled plaintext is read once: hashed and sealed into a staged blob.
+        let mut writer = self.file_writer(u64::MAX).await?;
         let mut f = tokio::fs::File::open(&path).await.map_err(|e| io_err(&path, e))?;
         let mut buf = vec![0u8; 1 << 20];
         let mut left = st.received;
@@ -879,21 +949,19 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Corrupt(format!("upload {id}: part file shorter than received")));
             }
-            hasher.update(&buf[..n]);
+            writer.write(&buf[..n]).await?;
             left -= n as u64;
         }
         drop(f);
-        let hashes = hasher.finish();
+        let staged = writer.finish().await?;
         if let Some(want) = expected_sha256 {
-            if !want.eq_ignore_ascii_case(&hashes.sha256) {
-                return Err(invalid("sha256", format!("内容的SHA-256为{}，与声明的{want}不符", hashes.sha256)));
+            if !want.eq_ignore_ascii_case(&staged.hashes.sha256) {
+                return Err(invalid("sha256", format!("内容的SHA-256为{}，与声明的{want}不符", staged.hashes.sha256)));
             }
         }
-        let staged_path = path.with_extension("staged");
-        tokio::fs::rename(&path, &staged_path).await.map_err(|e| io_err(&path, e))?;
-        let staged = StagedContent { path: staged_path, hashes };
         let file = self.add_file(&st.case_id, actor, meta, staged, None).await?;
         sqlx::query("UPDATE uploads SET completed_file = $1 WHERE id = $2").bind(&file.id).bind(id).execute(&self.shared().write).await.map_err(db)?;
+        let _ = tokio::fs::remove_file(&path).await;
         Ok(file)
     }
 
@@ -913,9 +981,7 @@ impl Store {
         sqlx::query("UPDATE blobs SET purged_at = $1, purge_order = $2 WHERE sha256 = $3 AND purged_at IS NULL").bind(sql::ts(now)).bind(order).bind(&file.sha256).execute(&mut *tx).await.map_err(db)?;
         log(&mut tx, now, &file.case_id, actor, "content_purged", file_id, serde_json::json!({ "sha256": file.sha256, "order": order })).await?;
         tx.commit().await.map_err(db)?;
-        let b = self.blobs();
-        let sha = file.sha256.clone();
-        tokio::task::spawn_blocking(move || b.remove(&sha)).await.map_err(|e| StoreError::Database(e.to_string()))?.map_err(|e| StoreError::Database(e.to_string()))?;
+        self.blobs().remove(&file.sha256).await?;
         self.file(file_id).await?.ok_or_else(|| StoreError::NotFound(file_id.into()))
     }
 
@@ -1119,28 +1185,36 @@ impl Store {
     /// Re-hashes every stored blob whose content has not been removed by court order; names the
     /// first one whose bytes no longer match its SHA-256 (or that is missing).
     pub async fn verify_blobs(&self) -> Result<u64, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sha256, size FROM blobs WHERE purged_at IS NULL ORDER BY sha256")
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT sha256, size, blocks FROM blobs WHERE purged_at IS NULL ORDER BY sha256")
             .fetch_all(&self.shared().read)
             .await
             .map_err(db)?;
-        let blobs = self.blobs();
-        for (sha, size) in &rows {
-            let path = blobs.path(sha);
-            let mut file = tokio::fs::File::open(&path)
-                .await
-                .map_err(|e| StoreError::Corrupt(format!("blob {sha}: cannot be read ({e})")))?;
-            let mut h = Sha256::new();
-            let mut buf = vec![0u8; 1 << 20];
-            let mut n_total: u64 = 0;
-            loop {
-                let n = file.read(&mut buf).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
-                if n == 0 {
-                    break;
-                }
-                h.update(&buf[..n]);
-                n_total += n as u64;
+        for (sha, size, blocks) in &rows {
+            let size = *size as u64;
+            if !BlockCheck::valid(blocks, size) {
+                return Err(StoreError::Corrupt(format!("blob {sha}: block records of the wrong length")));
             }
-            if n_total != *size as u64 || hex::encode(h.finalize()) != *sha {
+            let check = BlockCheck::of(blocks, size);
+            let (mut file, key) = self.open_blob(sha, size).await?;
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; BLOCK_SIZE as usize + blobcrypt::CHUNK_OVERHEAD as usize];
+            let mut n_total: u64 = 0;
+            // Block by block, each checked as a read checks it, then the whole content hashed.
+            let mut block = 0u64;
+            while n_total < size {
+                let len = (size - n_total).min(BLOCK_SIZE) as usize;
+                let stored = len + if key.is_some() { blobcrypt::CHUNK_OVERHEAD as usize } else { 0 };
+                let offset = if key.is_some() { blobcrypt::chunk_offset(block) } else { n_total };
+                buf.resize(stored, 0);
+                file.read_at(offset, &mut buf).await.map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
+                let last = n_total + len as u64 == size;
+                let plain = open_block(check, blocks, key.as_deref(), block, last, std::mem::take(&mut buf)).map_err(|e| StoreError::Corrupt(format!("blob {sha}: {e}")))?;
+                h.update(&plain);
+                buf = plain;
+                n_total += len as u64;
+                block += 1;
+            }
+            if hex::encode(h.finalize()) != *sha {
                 return Err(StoreError::Corrupt(format!("blob {sha}: its content no longer matches its SHA-256")));
             }
         }
@@ -1168,41 +1242,7 @@ impl Store {
 
     /// The organization's secret seal key for the deployment's suite, created on first use.
     async fn seal_secret(&self, conn: &mut AnyConnection, org: &str, now: DateTime<Utc>) -> Result<(Suite, Vec<u8>), StoreError> {
-        let suite = match sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = 'crypto_suite'").fetch_optional(&mut *conn).await.map_err(db)? {
-            Some(s) => s.parse().map_err(|e: crypto::CryptoError| StoreError::Corrupt(e.to_string()))?,
-            None => Suite::Standard,
-        };
-        let p: &dyn CryptoProvider = suite.provider();
-        let dir = self.data_dir().join("keys");
-        trace::create_private_dir(&dir)?;
-        let path = secret_hex_file(&dir, org, suite);
-        let pair = if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
-            let secret = hex::decode(text.trim()).map_err(|_| StoreError::Corrupt(format!("{}: not hex", path.display())))?;
-            p.key_pair_from_secret(&secret).map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?
-        } else {
-            let pair = p.generate_key_pair().map_err(|e| StoreError::Database(e.to_string()))?;
-            trace::write_secret_file(&path, &hex::encode(&pair.secret))?;
-            pair
-        };
-        let public = hex::encode(&pair.public);
-        let stored: Option<String> = sqlx::query_scalar("SELECT public_key FROM seal_keys WHERE org = $1 AND suite = $2").bind(org).bind(suite.as_str()).fetch_optional(&mut *conn).await.map_err(db)?;
-        match stored {
-            Some(s) if s != public => return Err(StoreError::Corrupt(format!("seal key file of {org} does not match the registered public key"))),
-            Some(_) => {}
-            None => {
-                sqlx::query("INSERT INTO seal_keys (org, suite, public_key, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(org)
-                    .bind(suite.as_str())
-                    .bind(&public)
-                    .bind(crypto::fingerprint(suite, &pair.public))
-                    .bind(sql::ts(now))
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db)?;
-            }
-        }
-        Ok((suite, pair.secret))
+        seal_secret(conn, &self.data_dir().join("keys"), org, now).await
     }
 
     /// Every organization's public seal keys.
@@ -1276,69 +1316,12 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     async fn store_sealed(&self, case_id: &str, number: &str, kind: &str, kind_label: &str, issued_at: DateTime<Utc>, actor: &FileActor, signer_name: &str, version: u32, supersedes: Option<String>, reason: Option<String>, content: &str) -> Result<(), StoreError> {
         let now = self.now();
-        let org_name = self.directory().org(&actor.org).map(|o| o.name.clone()).unwrap_or_default();
+        let dir = self.directory();
+        let keys = self.data_dir().join("keys");
         let mut conn = self.shared().write.acquire().await.map_err(db)?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db)?;
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sealed_documents WHERE case_id = $1 AND number = $2 AND version = $3").bind(case_id).bind(number).bind(version as i64).fetch_one(&mut *tx).await.map_err(db)?;
-        if exists > 0 {
-            // Sealed concurrently by another request: the first seal stands.
-            return if version == 1 { Ok(()) } else { Err(invalid("number", "该文书已被同时更正，请刷新后重试")) };
-        }
-        let (suite, secret) = self.seal_secret(&mut tx, &actor.org, now).await?;
-        let id = next_id(&mut tx, "files.seal", "S").await?;
-        let meta = DocumentMetadata {
-            kind: kind.into(),
-            kind_label: kind_label.into(),
-            number: number.into(),
-            case_id: case_id.into(),
-            org: actor.org.clone(),
-            org_name,
-            signer: actor.user.clone(),
-            signer_name: signer_name.into(),
-            issued_at: issued_at.to_rfc3339(),
-            version,
-            supersedes: supersedes.clone(),
-            reason: reason.clone(),
-            media_type: "text/plain; charset=utf-8".into(),
-            content_hash: String::new(),
-            content_length: 0,
-        };
-        let mut doc = SealedDocument::seal(suite, &secret, &id, meta, content, &now.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
-        doc.content = None;
-        sqlx::query("INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-            .bind(&id)
-            .bind(case_id)
-            .bind(number)
-            .bind(kind)
-            .bind(version as i64)
-            .bind(&supersedes)
-            .bind(&actor.org)
-            .bind(&actor.user)
-            .bind(sql::ts(now))
-            .bind(&doc.document.content_hash)
-            .bind(serde_json::to_string(&doc).expect("seal json"))
-            .bind(content)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        if version > 1 {
-            // A decision's document is issued to the other agency or the party at once: any later
-            // version is a replacement after it was sent, which supervision must see.
-            if let Ok(doc_kind) = serde_json::from_value::<domain::action::DocumentKind>(serde_json::Value::String(kind.to_string())) {
-                let change = supervision::DocumentChange {
-                    case_id: case_id.to_string(),
-                    kind: doc_kind,
-                    number: number.to_string(),
-                    org: actor.org.clone(),
-                    sent_at: Some(issued_at),
-                    changed_at: now,
-                    withdrawn: false,
-                };
-                crate::supervision::on_document_change(&mut tx, &change, &self.directory()).await?;
-            }
-        }
-        let action = if version == 1 { "document_sealed" } else { "document_corrected" };
-        log(&mut tx, now, case_id, actor, action, &id, serde_json::json!({ "number": number, "version": version, "content_hash": doc.document.content_hash, "suite": suite, "supersedes": supersedes, "reason": reason })).await?;
+        let doc = DocToSeal { case_id, number, kind, kind_label, issued_at, actor, signer_name, version, supersedes, reason, content };
+        insert_sealed(&mut tx, &keys, &dir, now, doc).await?;
         tx.commit().await.map_err(db)?;
         Ok(())
     }
@@ -1364,6 +1347,142 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The organization's secret seal key for the deployment's suite (in `keys_dir`), created on
+/// first use.
+async fn seal_secret(conn: &mut AnyConnection, keys_dir: &Path, org: &str, now: DateTime<Utc>) -> Result<(Suite, Vec<u8>), StoreError> {
+    let suite = match sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = 'crypto_suite'").fetch_optional(&mut *conn).await.map_err(db)? {
+        Some(s) => s.parse().map_err(|e: crypto::CryptoError| StoreError::Corrupt(e.to_string()))?,
+        None => Suite::Standard,
+    };
+    let p: &dyn CryptoProvider = suite.provider();
+    let dir = keys_dir.to_path_buf();
+    trace::create_private_dir(&dir)?;
+    let path = secret_hex_file(&dir, org, suite);
+    let pair = if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
+        let secret = hex::decode(text.trim()).map_err(|_| StoreError::Corrupt(format!("{}: not hex", path.display())))?;
+        p.key_pair_from_secret(&secret).map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?
+    } else {
+        let pair = p.generate_key_pair().map_err(|e| StoreError::Database(e.to_string()))?;
+        trace::write_secret_file(&path, &hex::encode(&pair.secret))?;
+        pair
+    };
+    let public = hex::encode(&pair.public);
+    let stored: Option<String> = sqlx::query_scalar("SELECT public_key FROM seal_keys WHERE org = $1 AND suite = $2").bind(org).bind(suite.as_str()).fetch_optional(&mut *conn).await.map_err(db)?;
+    match stored {
+        Some(s) if s != public => return Err(StoreError::Corrupt(format!("seal key file of {org} does not match the registered public key"))),
+        Some(_) => {}
+        None => {
+            sqlx::query("INSERT INTO seal_keys (org, suite, public_key, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(org)
+                .bind(suite.as_str())
+                .bind(&public)
+                .bind(crypto::fingerprint(suite, &pair.public))
+                .bind(sql::ts(now))
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+        }
+    }
+    Ok((suite, pair.secret))
+}
+
+/// A legal document about to be sealed.
+struct DocToSeal<'a> {
+    case_id: &'a str,
+    number: &'a str,
+    kind: &'a str,
+    kind_label: &'a str,
+    issued_at: DateTime<Utc>,
+    actor: &'a FileActor,
+    signer_name: &'a str,
+    version: u32,
+    supersedes: Option<String>,
+    reason: Option<String>,
+    content: &'a str,
+}
+
+/// Seals a legal document with the issuing organization's key and records it (row, supervision of
+/// replacements, files trace) on `conn`, inside the caller's transaction.
+async fn insert_sealed(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::Directory, now: DateTime<Utc>, doc: DocToSeal<'_>) -> Result<(), StoreError> {
+    let DocToSeal { case_id, number, kind, kind_label, issued_at, actor, signer_name, version, supersedes, reason, content } = doc;
+    let org_name = dir.org(&actor.org).map(|o| o.name.clone()).unwrap_or_default();
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sealed_documents WHERE case_id = $1 AND number = $2 AND version = $3").bind(case_id).bind(number).bind(version as i64).fetch_one(&mut *conn).await.map_err(db)?;
+    if exists > 0 {
+        // Sealed concurrently by another request: the first seal stands.
+        return if version == 1 { Ok(()) } else { Err(invalid("number", "该文书已被同时更正，请刷新后重试")) };
+    }
+    let (suite, secret) = seal_secret(conn, keys_dir, &actor.org, now).await?;
+    let id = next_id(conn, "files.seal", "S").await?;
+    let meta = DocumentMetadata {
+        kind: kind.into(),
+        kind_label: kind_label.into(),
+        number: number.into(),
+        case_id: case_id.into(),
+        org: actor.org.clone(),
+        org_name,
+        signer: actor.user.clone(),
+        signer_name: signer_name.into(),
+        issued_at: issued_at.to_rfc3339(),
+        version,
+        supersedes: supersedes.clone(),
+        reason: reason.clone(),
+        media_type: "text/plain; charset=utf-8".into(),
+        content_hash: String::new(),
+        content_length: 0,
+    };
+    let mut doc = SealedDocument::seal(suite, &secret, &id, meta, content, &now.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
+    doc.content = None;
+    sqlx::query("INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+        .bind(&id)
+        .bind(case_id)
+        .bind(number)
+        .bind(kind)
+        .bind(version as i64)
+        .bind(&supersedes)
+        .bind(&actor.org)
+        .bind(&actor.user)
+        .bind(sql::ts(now))
+        .bind(&doc.document.content_hash)
+        .bind(serde_json::to_string(&doc).expect("seal json"))
+        .bind(content)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    if version > 1 {
+        // A decision's document is issued to the other agency or the party at once: any later
+        // version is a replacement after it was sent, which supervision must see.
+        if let Ok(doc_kind) = serde_json::from_value::<domain::action::DocumentKind>(serde_json::Value::String(kind.to_string())) {
+            let change = supervision::DocumentChange {
+                case_id: case_id.to_string(),
+                kind: doc_kind,
+                number: number.to_string(),
+                org: actor.org.clone(),
+                sent_at: Some(issued_at),
+                changed_at: now,
+                withdrawn: false,
+            };
+            crate::supervision::on_document_change(conn, &change, dir).await?;
+        }
+    }
+    let action = if version == 1 { "document_sealed" } else { "document_corrected" };
+    log(conn, now, case_id, actor, action, &id, serde_json::json!({ "number": number, "version": version, "content_hash": doc.document.content_hash, "suite": suite, "supersedes": supersedes, "reason": reason })).await?;
+    Ok(())
+}
+
+/// Seals the legal documents that `event` issued, in the deciding command's transaction (called by
+/// the writer right after the event is appended): `state` is the case right after the decision.
+pub(crate) async fn seal_issued_documents(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::Directory, state: &domain::CaseState, event: &domain::Event, now: DateTime<Utc>) -> Result<(), StoreError> {
+    for d in state.documents.iter().filter(|d| d.event_seq == event.seq) {
+        let content = render_document(state, d, event, dir);
+        let kind = serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let actor = FileActor { user: event.actor.user.clone(), org: d.org.clone() };
+        let doc = DocToSeal { case_id: &state.id, number: &d.number, kind: &kind, kind_label: d.kind.label(), issued_at: d.at, actor: &actor, signer_name: &event.actor.name, version: 1, supersedes: None, reason: None, content: &content };
+        insert_sealed(conn, keys_dir, dir, now, doc).await?;
+    }
+    Ok(())
 }
 
 fn resign(suite: Suite, secret: &[u8], id: &str, meta: DocumentMetadata, sealed_at: &str) -> Result<SealedDocument, StoreError> {

@@ -14,7 +14,7 @@ pub const LEAF_FORMAT: &str = "lianban-leaf/1";
 /// Member names whose string values, anywhere inside the event's `action`, are replaced by their
 /// salted hash. (`actor.name` is hashed too.) Adding a name here is a new leaf format version.
 pub const SENSITIVE_ACTION_FIELDS: &[&str] =
-    &["title", "facts", "reason", "sentencing_proposal", "judge", "name", "id_card", "birth_date"];
+    &["title", "facts", "reason", "sentencing_proposal", "judge", "name", "id_card", "birth_date", "phone", "address"];
 
 /// Length of the per-event salt.
 pub const SALT_LEN: usize = 32;

@@ -14,6 +14,8 @@
 //! rebuilt from scratch and checked against a rebuild.
 
 pub mod accounts;
+pub mod blobcrypt;
+pub mod blobs;
 mod backend;
 mod cache;
 mod clock;
@@ -115,6 +117,8 @@ pub(crate) struct Shared {
     pub sessions: std::sync::Mutex<std::collections::HashMap<String, (String, chrono::DateTime<chrono::Utc>, std::time::Instant)>>,
     /// The ids of sealed cases, loaded on first use (sealing orders are only ever added).
     pub sealed: tokio::sync::OnceCell<RwLock<std::collections::HashSet<String>>>,
+    /// `DATA/keys/`: the organizations' seal keys, for documents sealed by the writer.
+    pub keys: PathBuf,
 }
 
 /// How long a session looked up in the database is trusted without asking again. Logging out
@@ -132,6 +136,8 @@ pub struct Store {
     jobs: mpsc::Sender<writer::Job>,
     path: PathBuf,
     data_dir: PathBuf,
+    /// Where case-file blobs live when not in `data_dir/blobs` (`files::Store::with_blobs`).
+    blobs: Option<Arc<files::Blobs>>,
 }
 
 impl Store {
@@ -194,13 +200,16 @@ impl Store {
             cases: cache::CaseCache::new(CASE_CACHE),
             sessions: Default::default(),
             sealed: Default::default(),
+            keys,
         });
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(writer::run(shared.clone(), rx));
-        let store = Self { shared, jobs: tx, path, data_dir };
-        // Databases written before personal fields were sealed at rest: seal them once.
-        if accounts::has_unsealed_states(&store.shared.read, backend).await? {
+        let store = Self { shared, jobs: tx, path, data_dir, blobs: None };
+        // Databases written before personal fields were sealed at rest, or before the present
+        // list of sealed fields: the case states are rewritten (sealed) once.
+        if accounts::needs_resealing(&store.shared.read, backend).await? {
             store.rebuild_projections().await?;
+            accounts::mark_sealed(&store.shared.write).await?;
         }
         Ok(store)
     }

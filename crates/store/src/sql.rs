@@ -185,17 +185,14 @@ pub async fn set_meta(pool: &AnyPool, key: &str, value: &str) -> Result<(), Stor
     Ok(())
 }
 
+/// A case state as stored in `cases.state`, its sealed personal fields opened.
 pub fn parse_state(json: &str) -> Result<CaseState, StoreError> {
-    let mut s: CaseState = serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("case state: {e}")))?;
-    crate::accounts::open_state(&mut s)?;
-    Ok(s)
+    crate::accounts::open_state_json(json)
 }
 
 /// An event as stored in `events.body`, its sealed personal fields opened.
 pub fn parse_event(json: &str) -> Result<Event, StoreError> {
-    let mut e: Event = serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
-    crate::accounts::open_event(&mut e)?;
-    Ok(e)
+    crate::accounts::open_event_json(json)
 }
 
 pub async fn load_state<'e, E>(exec: E, id: &str) -> Result<Option<CaseState>, StoreError>

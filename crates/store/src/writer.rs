@@ -351,6 +351,8 @@ async fn process(
         events.push(event.clone());
     }
     crate::supervision::evaluate(conn, &next, &events, &dir, &cal, event.at, cfg).await?;
+    // The legal documents the decision issues are sealed in its transaction.
+    crate::files::seal_issued_documents(conn, &shared.keys, &dir, &next, &event, event.at).await?;
     let effect = Effect {
         case_id: case_id.clone(),
         touched: Touched { state: next.clone(), events, at: event.at, fresh },

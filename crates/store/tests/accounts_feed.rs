@@ -20,7 +20,7 @@ async fn accounts_feed_and_lists(b: Backend) {
             title: format!("{name}盗窃案"),
             facts: "盗窃手机一部。".into(),
             charges: vec!["盗窃".into()],
-            persons: vec![PersonInput { name: name.into(), id_card: None, gender: None, birth_date: None }],
+            persons: vec![PersonInput { name: name.into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
         };
         store.submit(Command::new("officer", None, reg)).await.unwrap();
         clock.advance(Duration::minutes(10));

@@ -14,7 +14,7 @@ fn register(i: usize) -> Action {
         title: format!("张{i}盗窃案"),
         facts: "2025年9月1日，张某在某超市盗窃手机一部，价值3000元。".into(),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: format!("张{i}"), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: format!("张{i}"), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None, phone: None, address: None }],
     }
 }
 

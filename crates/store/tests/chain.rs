@@ -12,7 +12,7 @@ fn register() -> Action {
         title: "张三盗窃案".into(),
         facts: "2025年9月1日，张三在某超市盗窃手机一部，价值3000元。".into(),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: "张三".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: "张三".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None, phone: None, address: None }],
     }
 }
 
@@ -92,33 +92,76 @@ async fn refusals_leave_nothing_written_and_request_ids_are_idempotent(b: Backen
     store.check_projections().await.unwrap();
 }
 
-/// CPL-adjacent personal data (ID numbers) is sealed at rest in the event log itself, not only in
-/// the projections: the stored body holds ciphertext, readers get the plaintext, the ledger leaf
-/// (derived from the plaintext) and `verify` still agree, and a rebuild reproduces the state.
-async fn id_numbers_are_sealed_in_the_event_log(b: Backend) {
+/// Personal data (ID numbers, phone numbers, addresses, birth dates) is sealed at rest in the
+/// event log itself, not only in the projections: the stored body holds ciphertext, readers get
+/// the plaintext, the ledger leaf (derived from the plaintext) and `verify` still agree, and a
+/// rebuild reproduces the state.
+async fn personal_fields_are_sealed_in_the_event_log(b: Backend) {
+    const PHONE: &str = "13912345678";
+    const LANDLINE: &str = "0571-87654321";
+    const ADDRESS: &str = "临江市江北区滨江路88号3幢201室";
     let tmp = TestDb::new(b).await;
     let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
     let store = open(&tmp, clock.clone()).await;
-    let out = store.submit(Command::new("officer", None, register())).await.unwrap();
+    let birth = chrono::NaiveDate::from_ymd_opt(1949, 12, 31).unwrap();
+    let action = Action::Register {
+        title: "张三盗窃案".into(),
+        facts: "张三盗窃手机一部。".into(),
+        charges: vec!["盗窃".into()],
+        persons: vec![
+            PersonInput { name: "张三".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: Some(birth), phone: Some(PHONE.into()), address: Some(ADDRESS.into()) },
+            PersonInput { name: "李四".into(), id_card: None, gender: None, birth_date: None, phone: Some(LANDLINE.into()), address: None },
+        ],
+    };
+    let out = store.submit(Command::new("officer", None, action)).await.unwrap();
     let id = out.state.id.clone();
+    let clear = ["11010519491231002X", PHONE, LANDLINE, ADDRESS, "1949-12-31", "滨江路"];
     for body in tmp.strings("SELECT body FROM events").await {
-        assert!(!body.contains("11010519491231002X"), "ID number in clear in events.body: {body}");
-        assert!(body.contains("enc1:"), "no sealed field in events.body: {body}");
+        for c in clear {
+            assert!(!body.contains(c), "{c} in clear in events.body: {body}");
+        }
+        assert_eq!(body.matches("enc1:").count(), 5, "five sealed fields in events.body: {body}");
     }
     for state in tmp.strings("SELECT state FROM cases").await {
-        assert!(!state.contains("11010519491231002X"), "ID number in clear in cases.state");
+        for c in clear {
+            assert!(!state.contains(c), "{c} in clear in cases.state: {state}");
+        }
+        assert_eq!(state.matches("enc1:").count(), 5, "five sealed fields in cases.state: {state}");
+    }
+    // The ledger leaf (docs/leaf-format.md §1) holds salted hashes of them, not the values.
+    let leaves = match b {
+        Backend::Sqlite => "SELECT CAST(leaf AS TEXT) FROM ledger_leaves",
+        Backend::Postgres => "SELECT convert_from(leaf, 'UTF8') FROM ledger_leaves",
+    };
+    let leaves = tmp.strings(leaves).await;
+    assert!(!leaves.is_empty());
+    for leaf in leaves {
+        for c in clear {
+            assert!(!leaf.contains(c), "{c} in clear in a ledger leaf: {leaf}");
+        }
+        assert!(leaf.contains("\"phone\":\"sha256:") && leaf.contains("\"address\":\"sha256:"), "{leaf}");
     }
     let events = store.case_events(&id).await.unwrap();
     match &events[0].action {
-        Action::Register { persons, .. } => assert_eq!(persons[0].id_card.as_deref(), Some("11010519491231002X")),
+        Action::Register { persons, .. } => {
+            assert_eq!(persons[0].id_card.as_deref(), Some("11010519491231002X"));
+            assert_eq!(persons[0].phone.as_deref(), Some(PHONE));
+            assert_eq!(persons[0].address.as_deref(), Some(ADDRESS));
+            assert_eq!(persons[0].birth_date, Some(birth));
+            assert_eq!(persons[1].phone.as_deref(), Some(LANDLINE));
+        }
         other => panic!("first event is {}", other.kind()),
     }
     assert_eq!(events[0], out.event, "the event read back equals the one decided");
+    let state = |s: &domain::CaseState| (s.persons[0].id_card.clone(), s.persons[0].phone.clone(), s.persons[0].address.clone(), s.persons[0].birth_date, s.persons[1].phone.clone());
+    let want = (Some("11010519491231002X".to_string()), Some(PHONE.to_string()), Some(ADDRESS.to_string()), Some(birth), Some(LANDLINE.to_string()));
+    assert_eq!(state(&store.case(&id).await.unwrap().unwrap()), want);
     store.rebuild_projections().await.unwrap();
-    assert_eq!(store.case(&id).await.unwrap().unwrap().persons[0].id_card.as_deref(), Some("11010519491231002X"));
+    assert_eq!(state(&store.case(&id).await.unwrap().unwrap()), want);
+    store.check_projections().await.unwrap();
     store.verify().await.unwrap().expect("verify agrees with sealed event bodies");
 }
 
 both!(a_case_from_registration_to_community_correction);
-both!(id_numbers_are_sealed_in_the_event_log);
+both!(personal_fields_are_sealed_in_the_event_log);
 both!(refusals_leave_nothing_written_and_request_ids_are_idempotent);

@@ -17,7 +17,7 @@ fn register(name: &str) -> Action {
         title: format!("{name}盗窃案"),
         facts: format!("2025年9月1日，{name}在某超市盗窃手机一部，价值3000元。"),
         charges: vec!["盗窃".into()],
-        persons: vec![PersonInput { name: name.into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None }],
+        persons: vec![PersonInput { name: name.into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None, phone: None, address: None }],
     }
 }
 

@@ -42,7 +42,7 @@ impl World {
                     title: "张三盗窃案".into(),
                     facts: "盗窃电动车一辆".into(),
                     charges: vec!["盗窃".into()],
-                    persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None }],
+                    persons: vec![PersonInput { name: "张三".into(), id_card: None, gender: None, birth_date: None, phone: None, address: None }],
                 },
                 "2025-09-01 09:00",
             )

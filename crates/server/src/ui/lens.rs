@@ -1,10 +1,10 @@
 //! What a page may show of several cases at once: the gate's `read_case` decision for each
 //! (lists, inboxes, dashboards and supervision tables drop what the user may not read, sealed
 //! cases included), and the masking of the persons the user may not see unmasked (minors' names,
-//! ID numbers and phone numbers in free text such as titles and supervision messages).
+//! ID numbers, phone numbers and addresses in free text such as titles and supervision messages).
 //!
 //! It asks the same functions as the JSON API (`gate::decide`, `gate::unmasked_persons`,
-//! `gate::mask_name`, `gate::mask_text`), once per case.
+//! `gate::hidden_values`, `gate::mask_text_with`), once per case.
 
 use crate::error::ApiError;
 use crate::{AppState, gate, policy};
@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Default)]
 pub struct Lens {
     readable: BTreeSet<String>,
-    /// Cases where some person is masked: the minors' names to replace (name, masked).
+    /// Cases where some person is masked: what to replace in free text (`gate::hidden_values`:
+    /// minors' names, phone numbers and addresses).
     masked: BTreeMap<String, Vec<(String, String)>>,
 }
 
@@ -34,14 +35,7 @@ impl Lens {
             out.readable.insert(id.to_string());
             let open = gate::unmasked_persons(u, &f, s);
             if open.len() < s.persons.len() {
-                let registered = domain::period::local_date(s.registered_at);
-                let names = s
-                    .persons
-                    .iter()
-                    .filter(|p| !open.contains(&p.no) && policy::minor_on(p, registered))
-                    .map(|p| (p.name.clone(), gate::mask_name(&p.name)))
-                    .collect();
-                out.masked.insert(id.to_string(), names);
+                out.masked.insert(id.to_string(), gate::hidden_values(s, &open));
             }
         }
         Ok(out)
@@ -55,13 +49,7 @@ impl Lens {
     pub fn text(&self, case_id: &str, t: &str) -> String {
         match self.masked.get(case_id) {
             None => t.to_string(),
-            Some(names) => {
-                let mut t = gate::mask_text(t);
-                for (n, m) in names {
-                    t = t.replace(n.as_str(), m);
-                }
-                t
-            }
+            Some(hidden) => gate::mask_text_with(hidden, t),
         }
     }
 }

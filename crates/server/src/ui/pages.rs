@@ -331,6 +331,14 @@ fn new_case_form(u: &UiUser, error: Option<&str>, f: &HashMap<String, String>) -
                             label for=(format!("idcard{i}")) { "公民身份号码（可选）" }
                             input id=(format!("idcard{i}")) name=(format!("idcard{i}")) type="text" maxlength="18" pattern="[0-9]{17}[0-9Xx]" inputmode="text" value=(v(&format!("idcard{i}")));
                         }
+                        div class="field" {
+                            label for=(format!("phone{i}")) { "联系电话（可选）" }
+                            input id=(format!("phone{i}")) name=(format!("phone{i}")) type="tel" maxlength="20" inputmode="tel" placeholder="手机号码或区号-号码" value=(v(&format!("phone{i}")));
+                        }
+                        div class="field" {
+                            label for=(format!("address{i}")) { "住址（现住址或户籍地址，可选）" }
+                            input id=(format!("address{i}")) name=(format!("address{i}")) type="text" maxlength=(domain::ids::MAX_ADDRESS) value=(v(&format!("address{i}")));
+                        }
                     }
                 }
             }
@@ -352,8 +360,8 @@ pub async fn new_case(State(st): State<AppState>, u: UiUser, headers: HeaderMap,
     let persons: Vec<PersonInput> = (1..=3)
         .filter(|i| !get(&format!("name{i}")).is_empty())
         .map(|i| {
-            let id = get(&format!("idcard{i}"));
-            PersonInput { name: get(&format!("name{i}")), id_card: (!id.is_empty()).then_some(id), gender: None, birth_date: None }
+            let given = |k: &str| Some(get(&format!("{k}{i}"))).filter(|v| !v.is_empty());
+            PersonInput { name: get(&format!("name{i}")), id_card: given("idcard"), gender: None, birth_date: None, phone: given("phone"), address: given("address") }
         })
         .collect();
     let action = Action::Register { title: get("title"), facts: get("facts"), charges, persons };
@@ -362,7 +370,16 @@ pub async fn new_case(State(st): State<AppState>, u: UiUser, headers: HeaderMap,
         Err(e) => {
             let e: ApiError = e.into();
             let msg = match &e.citation { Some(c) if !e.message.contains(c.as_str()) => format!("{}（依据{c}）", e.message), _ => e.message.clone() };
-            let page = Page::user("刑事立案", &u, Nav::NewCase).render(new_case_form(&u, Some(&format!("立案未成功：{msg}")), &f));
+            // A person's field: say which row of the form it is.
+            let who = e
+                .field
+                .as_deref()
+                .and_then(|f| f.strip_prefix("action.persons["))
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(n, _)| n.parse::<usize>().ok())
+                .map(|n| format!("第{}名犯罪嫌疑人：", n + 1))
+                .unwrap_or_default();
+            let page = Page::user("刑事立案", &u, Nav::NewCase).render(new_case_form(&u, Some(&format!("立案未成功：{who}{msg}")), &f));
             Ok((e.status, page).into_response())
         }
     }
@@ -515,6 +532,10 @@ async fn render_case(st: &AppState, u: &UiUser, id: &str, flash: Option<(bool, S
                             li {
                                 div { strong { (p.name) } " " span class="tag" { (s.role_of(p).label()) } }
                                 @if let Some(idc) = &p.id_card { div class="small mono" { (mask_id_card(idc)) } }
+                                // Phone and address as the gate left them: masked unless the
+                                // reader may see this person's personal data (then the read is audited).
+                                @if let Some(ph) = &p.phone { div class="small mono phone" { "电话：" (ph) } }
+                                @if let Some(ad) = &p.address { div class="small address" { "住址：" (ad) } }
                                 div class=(if p.custody.in_custody() { "custody in" } else { "custody" }) { "羁押状态：" (custody_text(&p.custody)) }
                                 div class="small" { "逮捕：" (arrest_text(p.arrest)) }
                                 @if let Some(v) = &p.verdict {
