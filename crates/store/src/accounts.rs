@@ -728,25 +728,29 @@ mod at_rest_tests {
 }
 
 /// Writes audit records inside the writer's transaction; their ids in order.
-pub(crate) async fn insert_audits(conn: &mut sqlx::AnyConnection, recs: &[&AuditRecord]) -> Result<Vec<i64>, StoreError> {
+pub(crate) async fn insert_audits(conn: &mut sqlx::AnyConnection, backend: crate::Backend, recs: &[&AuditRecord]) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::with_capacity(recs.len());
-    for rec in recs {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO access_audit (at, kind, user_id, org, case_id, resource, reason, decision)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(ts(rec.at))
-        .bind(rec.kind.clone())
-        .bind(rec.user_id.clone())
-        .bind(rec.org.clone())
-        .bind(rec.case_id.clone())
-        .bind(rec.resource.clone())
-        .bind(rec.reason.clone())
-        .bind(rec.decision.clone())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(StoreError::db)?;
-        ids.push(id);
+    // Multi-row statements: a burst of audited reads is a few statements, not one per record.
+    for chunk in recs.chunks(100) {
+        let mut b = crate::qb::QueryBuilder::new(backend, "INSERT INTO access_audit (at, kind, user_id, org, case_id, resource, reason, decision) ");
+        b.push_values(chunk, |mut r, rec| {
+            r.push_bind(ts(rec.at))
+                .push_bind(rec.kind.clone())
+                .push_bind(rec.user_id.clone())
+                .push_bind(rec.org.clone())
+                .push_bind(rec.case_id.clone())
+                .push_bind(rec.resource.clone())
+                .push_bind(rec.reason.clone())
+                .push_bind(rec.decision.clone());
+        });
+        b.push(" RETURNING id");
+        let mut got: Vec<i64> = b.build_query_scalar().fetch_all(&mut *conn).await.map_err(StoreError::db)?;
+        // Ids are assigned in row order by the single writer; RETURNING's order is not promised.
+        got.sort_unstable();
+        if got.len() != chunk.len() {
+            return Err(StoreError::Database(format!("{} audit rows inserted for {}", got.len(), chunk.len())));
+        }
+        ids.extend(got);
     }
     Ok(ids)
 }

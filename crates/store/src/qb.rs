@@ -54,6 +54,13 @@ impl QueryBuilder {
     pub fn build(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
         sqlx::query_with(sqlx::AssertSqlSafe(self.sql), self.args)
     }
+
+    pub fn build_query_scalar<O>(self) -> sqlx::query::QueryScalar<'static, Any, O, AnyArguments>
+    where
+        (O,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        sqlx::query_scalar_with(sqlx::AssertSqlSafe(self.sql), self.args)
+    }
 }
 
 pub(crate) struct Separated<'b> {

@@ -77,19 +77,18 @@ async fn run_batch(
 ) -> Result<BatchResults, StoreError> {
     let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
     let mut tx = conn.begin().await.map_err(StoreError::db)?;
-    let ids = crate::accounts::insert_audits(&mut tx, audits).await?;
+    let ids = crate::accounts::insert_audits(&mut tx, shared.backend, audits).await?;
     if batch.is_empty() {
         tx.commit().await.map_err(StoreError::db)?;
         return Ok((Vec::new(), ids));
     }
     let mut out = Vec::with_capacity(batch.len());
-    let mut next_position = sql::event_count(&shared.read).await?;
-    // The reader may lag the writer's own uncommitted batch: ask the writer's connection.
+    // Asked on the writer's own connection (a reader could lag, and the read pool is busy).
     let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM events")
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::db)?;
-    next_position = next_position.max(n as u64);
+    let mut next_position = n as u64;
     // The trace must hold exactly one leaf per event before this batch appends to it.
     let mut frontier = match frontier_slot.take() {
         Some(f) if f.size() == next_position => f,
@@ -114,24 +113,25 @@ async fn run_batch(
     // written through the same single write connection).
     let cfg = crate::supervision::config(&mut tx).await?;
     let mut cache = BatchCache::default();
+    // No savepoint per command: a command is refused (or found invalid) before it writes
+    // anything — its event is only kept in memory until the batch's bulk insert — and a failure
+    // after its first write (supervision findings, sealed documents: database errors only) fails
+    // the whole batch, which then commits nothing.
     for cmd in batch {
-        let mut sp = tx.begin().await.map_err(StoreError::db)?;
         let before = frontier.clone();
         let mark = pending.mark();
-        match process(shared, &mut sp, cmd, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
+        match process(shared, &mut tx, cmd, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
             Ok((outcome, effect)) => {
-                sp.commit().await.map_err(StoreError::db)?;
                 if !outcome.replayed {
                     next_position += 1;
                 }
-                // Only a released savepoint's effects reach the batch's cache.
                 if let Some(effect) = effect {
                     cache.apply(effect);
                 }
                 out.push(Ok(outcome));
             }
-            Err(e) => {
-                sp.rollback().await.map_err(StoreError::db)?;
+            Err(Failure::AfterWrite(e)) => return Err(e),
+            Err(Failure::Clean(e)) => {
                 frontier = before;
                 pending.rollback_to(mark);
                 if let StoreError::Refused(r) = &e {
@@ -145,6 +145,7 @@ async fn run_batch(
     // The projections of every case the batch changed, from its last state, in bulk and in the
     // same transaction as the events (so they equal a rebuild at every commit).
     cache.flush(&mut tx, shared).await?;
+    insert_events(&mut tx, shared.backend, &cache.events).await?;
     if frontier.size() > start_size {
         // The batch's leaves and nodes, in the same transaction as its events.
         trace::flush(&mut tx, &mut pending).await?;
@@ -165,6 +166,52 @@ struct BatchCache {
     cases: HashMap<String, Touched>,
     order: Vec<String>,
     counters: HashMap<String, i64>,
+    /// The batch's accepted events, inserted in bulk before it commits.
+    events: Vec<EventRow>,
+    /// Request ids of the batch's accepted events → index in `events`.
+    request_ids: HashMap<String, usize>,
+}
+
+/// One `events` row waiting for the batch's bulk insert.
+struct EventRow {
+    position: u64,
+    event: Event,
+    request_id: Option<String>,
+    /// The stored body (personal fields sealed).
+    body: String,
+}
+
+/// Why a command failed: before writing anything (its refusal is its answer), or after (the
+/// batch cannot keep part of it, so the batch fails).
+enum Failure {
+    Clean(StoreError),
+    AfterWrite(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Clean(e)
+    }
+}
+
+/// The batch's events, in multi-row statements.
+async fn insert_events(conn: &mut AnyConnection, backend: crate::Backend, rows: &[EventRow]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(200) {
+        let mut b = crate::qb::QueryBuilder::new(backend, "INSERT INTO events (position, case_id, seq, at, kind, actor_user, actor_org, request_id, body) ");
+        b.push_values(chunk, |mut r, row| {
+            r.push_bind(row.position as i64)
+                .push_bind(row.event.case_id.clone())
+                .push_bind(row.event.seq as i64)
+                .push_bind(sql::ts(row.event.at))
+                .push_bind(row.event.action.kind())
+                .push_bind(row.event.actor.user.clone())
+                .push_bind(row.event.actor.org.clone())
+                .push_bind(row.request_id.clone())
+                .push_bind(row.body.clone());
+        });
+        b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
+    }
+    Ok(())
 }
 
 struct Touched {
@@ -180,6 +227,7 @@ struct Effect {
     case_id: String,
     touched: Touched,
     counter: Option<(String, i64)>,
+    row: EventRow,
 }
 
 impl BatchCache {
@@ -187,6 +235,10 @@ impl BatchCache {
         if let Some((name, value)) = e.counter {
             self.counters.insert(name, value);
         }
+        if let Some(rid) = &e.row.request_id {
+            self.request_ids.insert(rid.clone(), self.events.len());
+        }
+        self.events.push(e.row);
         match self.cases.get_mut(&e.case_id) {
             Some(t) => {
                 let fresh = t.fresh;
@@ -234,20 +286,26 @@ async fn process(
     pending: &mut trace::Pending,
     cache: &BatchCache,
     cfg: &supervision::Config,
-) -> Result<(Outcome, Option<Effect>), StoreError> {
+) -> Result<(Outcome, Option<Effect>), Failure> {
     if let Some(rid) = &cmd.request_id {
         if rid.is_empty() || rid.len() > 200 {
-            return Err(StoreError::Invalid { field: "request_id".into(), message: "请求编号应为1至200个字符".into() });
+            return Err(StoreError::Invalid { field: "request_id".into(), message: "请求编号应为1至200个字符".into() }.into());
         }
-        let row: Option<(i64, String)> = sqlx::query_as("SELECT position, body FROM events WHERE request_id = $1")
-            .bind(rid.clone())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(StoreError::db)?;
-        if let Some((pos, body)) = row {
-            let event = sql::parse_event(&body)?;
+        // Accepted earlier in this batch (not yet inserted), or in an earlier one.
+        let row: Option<(i64, Event)> = match cache.request_ids.get(rid) {
+            Some(&i) => Some((cache.events[i].position as i64, cache.events[i].event.clone())),
+            None => {
+                let row: Option<(i64, String)> = sqlx::query_as("SELECT position, body FROM events WHERE request_id = $1")
+                    .bind(rid.clone())
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(StoreError::db)?;
+                row.map(|(p, body)| Ok::<_, StoreError>((p, sql::parse_event(&body)?))).transpose()?
+            }
+        };
+        if let Some((pos, event)) = row {
             if event.action != cmd.action || event.actor.user != cmd.actor {
-                return Err(StoreError::RequestIdReused(rid.clone()));
+                return Err(StoreError::RequestIdReused(rid.clone()).into());
             }
             let state = match cache.cases.get(&event.case_id) {
                 Some(t) => Some(t.state.clone()),
@@ -264,7 +322,7 @@ async fn process(
     let cal = shared.calendar.read().expect("calendar lock").clone();
     let user = dir.user(&cmd.actor).ok_or_else(|| StoreError::NotFound(format!("user {}", cmd.actor)))?;
     if !user.active {
-        return Err(StoreError::Refused(Refusal::new(RefusalKind::WrongRole, "账号已停用")));
+        return Err(StoreError::Refused(Refusal::new(RefusalKind::WrongRole, "账号已停用")).into());
     }
     let org = dir.org(&user.org).ok_or_else(|| StoreError::Corrupt(format!("user {} has no organization", user.id)))?;
     let actor = Actor { user: user.id.clone(), name: user.name.clone(), org: org.id.clone(), agency: org.kind, role: user.role };
@@ -289,10 +347,10 @@ async fn process(
             (domain::ids::case_id(year, n as u64), None)
         }
         (None, _) => {
-            return Err(StoreError::Invalid { field: "case_id".into(), message: "除立案外，操作须指明案件".into() });
+            return Err(StoreError::Invalid { field: "case_id".into(), message: "除立案外，操作须指明案件".into() }.into());
         }
         (Some(_), Action::Register { .. }) => {
-            return Err(StoreError::Invalid { field: "case_id".into(), message: "立案时不能指定案件编号".into() });
+            return Err(StoreError::Invalid { field: "case_id".into(), message: "立案时不能指定案件编号".into() }.into());
         }
         (Some(id), _) => {
             let st = match cache.cases.get(id) {
@@ -308,32 +366,17 @@ async fn process(
     };
     if let (Some(expected), Some(st)) = (cmd.expected_version, &state) {
         if expected != st.version {
-            return Err(StoreError::VersionConflict { case_id, expected, actual: st.version });
+            return Err(StoreError::VersionConflict { case_id, expected, actual: st.version }.into());
         }
     }
     let (event, next) = machine::decide(&case_id, state.as_ref(), cmd.action.clone(), actor, now, cmd.claimed_at, &dir, &cal)
         .map_err(StoreError::Refused)?;
     let value = serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     // Personal fields are sealed at rest in the event log too; the leaf hashes the plaintext.
+    // The row itself is inserted with the batch's others, before the batch commits.
     let body = crate::accounts::seal_event_value(&value, &shared.fields)?.to_string();
-    sqlx::query(
-        "INSERT INTO events (position, case_id, seq, at, kind, actor_user, actor_org, request_id, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(position as i64)
-    .bind(case_id.clone())
-    .bind(event.seq as i64)
-    .bind(sql::ts(event.at))
-    .bind(event.action.kind())
-    .bind(event.actor.user.clone())
-    .bind(event.actor.org.clone())
-    .bind(cmd.request_id.clone())
-    .bind(body)
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::db)?;
     // The event's leaf and the tree nodes it completes: computed now, written with the batch
-    // (rolled back with this command's savepoint if it is refused).
+    // (dropped again if this command fails).
     trace::stage(frontier, pending, position, &value)?;
     // The case's events, this one included, for the supervision rules (its projections are
     // written at the end of the batch).
@@ -350,13 +393,15 @@ async fn process(
     if events.last().map(|e| e.seq) != Some(event.seq) {
         events.push(event.clone());
     }
-    crate::supervision::evaluate(conn, &next, &events, &dir, &cal, event.at, cfg).await?;
+    // From here on the command writes: a failure fails the batch.
+    crate::supervision::evaluate(conn, &next, &events, &dir, &cal, event.at, cfg).await.map_err(Failure::AfterWrite)?;
     // The legal documents the decision issues are sealed in its transaction.
-    crate::files::seal_issued_documents(conn, &shared.keys, &dir, &next, &event, event.at).await?;
+    crate::files::seal_issued_documents(conn, &shared.keys, &dir, &next, &event, event.at).await.map_err(Failure::AfterWrite)?;
     let effect = Effect {
         case_id: case_id.clone(),
         touched: Touched { state: next.clone(), events, at: event.at, fresh },
         counter,
+        row: EventRow { position, event: event.clone(), request_id: cmd.request_id.clone(), body },
     };
     Ok((Outcome { event, position, state: next, replayed: false }, Some(effect)))
 }
