@@ -60,6 +60,68 @@ async fn add_tagged_events(data: &Path, n: usize, tag: &str) {
     }
 }
 
+/// The access log through the CLI: `--log access` prints its checkpoint (own origin, same key),
+/// entries and proofs, which verify with the `ledger` crate; `verify` names an edited audit row
+/// by its access-log position.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_access_log_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let d = data.to_str().unwrap();
+    {
+        let store = store::Store::open(&data.join("lianban.db"), store::Durability::Full, Arc::new(store::SystemClock)).await.unwrap();
+        for i in 0..5 {
+            let rec = store::AuditRecord {
+                id: 0,
+                at: chrono::Utc::now(),
+                kind: if i == 3 { "denied" } else { "read" }.into(),
+                user_id: Some("prosecutor".into()),
+                org: Some("proc".into()),
+                case_id: Some("LB-2026-000001".into()),
+                resource: "personal_data".into(),
+                reason: format!("核对嫌疑人身份{i}"),
+                decision: if i == 3 { "deny" } else { "allow" }.into(),
+            };
+            store.audit(&rec).await.unwrap();
+        }
+        store.close().await;
+    }
+    let key = json(&["ledger", "key", "--data", d, "--log", "access"]);
+    let events_key = json(&["ledger", "key", "--data", d]);
+    assert_eq!(key["origin"].as_str().unwrap(), format!("{}/access", events_key["origin"].as_str().unwrap()));
+    let cp = json(&["ledger", "checkpoint", "--data", d, "--log", "access"]);
+    assert_eq!(cp["tree_size"], 5);
+    let verifier = ledger::Ed25519NoteVerifier::from_key_string(key["key"].as_str().unwrap()).unwrap();
+    ledger::open_checkpoint(cp["note"].as_str().unwrap(), &verifier).unwrap();
+    let (ok, out, _) = run(&["ledger", "entries", "--data", d, "--log", "access", "--start", "0", "--end", "5"]);
+    assert!(ok);
+    let mut tree = MemoryTree::new(Sha256Hasher);
+    for line in out.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let leaf = base64::engine::general_purpose::STANDARD.decode(e["leaf"].as_str().unwrap()).unwrap();
+        assert!(!String::from_utf8_lossy(&leaf).contains("核对"), "the reason is hashed");
+        tree.append_leaf(&leaf).unwrap();
+    }
+    assert_eq!(hex::encode(tree.root()), cp["root_hash"].as_str().unwrap());
+    let p = json(&["ledger", "prove", "--data", d, "--log", "access", "--index", "3"]);
+    let path: Vec<Hash> = p["audit_path"].as_array().unwrap().iter().map(h).collect();
+    ledger::verify_inclusion(&Sha256Hasher, 3, 5, &h(&p["leaf_hash"]), &path, &tree.root()).unwrap();
+    let c = json(&["ledger", "consistency", "--data", d, "--log", "access", "--from", "2", "--to", "5"]);
+    let proof: Vec<Hash> = c["proof"].as_array().unwrap().iter().map(h).collect();
+    ledger::verify_consistency(&Sha256Hasher, 2, 5, &tree.root_at(2).unwrap(), &tree.root(), &proof).unwrap();
+    let (ok, out, err) = run(&["verify", "--data", d]);
+    assert!(ok, "{err}");
+    assert!(out.contains("access log: 5 records"), "{out}");
+    // The denial turned into an allowed read behind the log's back.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("lianban.db").display())).await.unwrap();
+    sqlx::query("UPDATE access_audit SET decision = 'allow' WHERE kind = 'denied'").execute(&pool).await.unwrap();
+    pool.close().await;
+    let (ok, _, err) = run(&["verify", "--data", d]);
+    assert!(!ok, "verify passed after an audit row was edited");
+    assert!(err.contains("access log position 3:"), "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn auditors_and_witnesses_use_the_cli_and_verify_names_the_damage() {
     let tmp = tempfile::tempdir().unwrap();

@@ -78,8 +78,11 @@ async fn run_batch(
     let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
     let mut tx = conn.begin().await.map_err(StoreError::db)?;
     let ids = crate::accounts::insert_audits(&mut tx, audits).await?;
+    // The records' leaves in the access log, same transaction.
+    let access = crate::access::append(&mut tx, shared, audits, &ids).await?;
     if batch.is_empty() {
         tx.commit().await.map_err(StoreError::db)?;
+        crate::access::committed(shared, access);
         return Ok((Vec::new(), ids));
     }
     let mut out = Vec::with_capacity(batch.len());
@@ -94,13 +97,13 @@ async fn run_batch(
     let mut frontier = match frontier_slot.take() {
         Some(f) if f.size() == next_position => f,
         _ => {
-            let leaves = trace::leaf_count(&mut tx).await?;
+            let leaves = trace::leaf_count(&mut tx, trace::Log::Events).await?;
             if leaves != next_position {
                 return Err(StoreError::Corrupt(format!(
                     "the trace holds {leaves} leaves for {next_position} events; run `lianban verify`"
                 )));
             }
-            trace::load_frontier(&mut tx, next_position).await?
+            trace::load_frontier(&mut tx, trace::Log::Events, next_position).await?
         }
     };
     let start_size = frontier.size();
@@ -143,9 +146,10 @@ async fn run_batch(
     if frontier.size() > start_size {
         // The batch's leaves and nodes, in the same transaction as its events.
         trace::flush(&mut tx, &mut pending).await?;
-        trace::sign_checkpoint(&mut tx, &shared.ledger, &frontier, shared.clock.now()).await?;
+        trace::sign_checkpoint(&mut tx, &shared.ledger, trace::Log::Events, &frontier, shared.clock.now()).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;
+    crate::access::committed(shared, access);
     *frontier_slot = Some(frontier);
     Ok((out, ids))
 }
@@ -311,7 +315,7 @@ async fn process(
     .map_err(StoreError::db)?;
     // The event's leaf and the tree nodes it completes: computed now, written with the batch
     // (rolled back with this command's savepoint if it is refused).
-    trace::stage(frontier, pending, position, &value)?;
+    trace::stage(&shared.ledger, frontier, pending, position, &value)?;
     // The case's events, this one included, for the supervision rules (its projections are
     // written at the end of the batch).
     let fresh = state.is_none();
