@@ -120,6 +120,9 @@ pub enum LedgerCmd {
         /// The log's verifier key string to trust (default: the key the platform publishes).
         #[arg(long)]
         log_key: Option<String>,
+        /// Which log: `events` (the event trace) or `access` (the access log).
+        #[arg(long, default_value = "events")]
+        log: Log,
     },
     /// List the registered witnesses and the tree size each has witnessed.
     Witnesses {
@@ -562,7 +565,11 @@ const AUDIT_BATCH: u64 = 1 << 16;
 
 /// `lianban ledger audit`: the root of every entry recomputed and checked against the latest
 /// signed checkpoint.
-async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key: Option<String>) -> Result<()> {
+async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key: Option<String>, log: Log) -> Result<()> {
+    let api = match log {
+        Log::Events => "/api/v1/ledger",
+        Log::Access => "/api/v1/ledger/access",
+    };
     use base64::Engine;
     let started = std::time::Instant::now();
     enum Source {
@@ -575,13 +582,13 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
     };
     let (published, note, size, root_hex) = match &source {
         Source::Remote(p) => {
-            let k: RemoteKey = p.get("/api/v1/ledger/key").await?;
-            let cp: RemoteCheckpoint = p.get("/api/v1/ledger/checkpoint").await?;
+            let k: RemoteKey = p.get(&format!("{api}/key")).await?;
+            let cp: RemoteCheckpoint = p.get(&format!("{api}/checkpoint")).await?;
             (k.key, cp.note, cp.tree_size, cp.root_hash)
         }
         Source::Local(store) => {
-            let cp = store.ledger_checkpoint(None).await?.ok_or_else(|| anyhow!("the ledger has no checkpoint yet"))?;
-            (store.ledger_public_key(), cp.note, cp.tree_size, cp.root_hash)
+            let cp = store.log_checkpoint(log, None).await?.ok_or_else(|| anyhow!("the {log} log has no checkpoint yet"))?;
+            (store.log_public_key(log), cp.note, cp.tree_size, cp.root_hash)
         }
     };
     let key = log_key.unwrap_or(published);
@@ -601,10 +608,10 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
             let page: Vec<(u64, String)> = match &source {
                 Source::Remote(p) => {
                     let to = end.min(from + 1000);
-                    let e: RemoteEntries = p.get(&format!("/api/v1/ledger/entries?start={from}&end={to}")).await?;
+                    let e: RemoteEntries = p.get(&format!("{api}/entries?start={from}&end={to}")).await?;
                     e.entries.into_iter().map(|e| (e.index, e.leaf)).collect()
                 }
-                Source::Local(store) => store.ledger_entries(from, end).await?.into_iter().map(|e| (e.index, e.leaf)).collect(),
+                Source::Local(store) => store.log_entries(log, from, end).await?.into_iter().map(|e| (e.index, e.leaf)).collect(),
             };
             if page.is_empty() {
                 bail!("entry {from} is missing: the checkpoint covers {size} entries");
@@ -679,7 +686,7 @@ pub async fn run(cmd: LedgerCmd) -> Result<()> {
                 None => witness(&data, &org, key, state).await,
             }
         }
-        LedgerCmd::Audit { data, url, token, log_key } => audit(&data, url, token, log_key).await,
+        LedgerCmd::Audit { data, url, token, log_key, log } => audit(&data, url, token, log_key, log).await,
         LedgerCmd::Witnesses { data } => print(&open_existing(&data).await?.witnesses().await?),
         LedgerCmd::Alarms { data } => print(&open_existing(&data).await?.ledger_alarms().await?),
     }

@@ -110,6 +110,9 @@ async fn the_access_log_through_the_cli() {
     let c = json(&["ledger", "consistency", "--data", d, "--log", "access", "--from", "2", "--to", "5"]);
     let proof: Vec<Hash> = c["proof"].as_array().unwrap().iter().map(h).collect();
     ledger::verify_consistency(&Sha256Hasher, 2, 5, &tree.root_at(2).unwrap(), &tree.root(), &proof).unwrap();
+    let a = json(&["ledger", "audit", "--data", d, "--log", "access"]);
+    assert_eq!((a["verified"].as_bool(), a["tree_size"].as_u64()), (Some(true), Some(5)));
+    assert_eq!(a["root_hash"], cp["root_hash"]);
     let (ok, out, err) = run(&["verify", "--data", d]);
     assert!(ok, "{err}");
     assert!(out.contains("access log: 5 records"), "{out}");
