@@ -269,6 +269,12 @@ impl Ed25519NoteSigner {
         Ok(Ed25519NoteSigner { name: name.to_owned(), key_id, key })
     }
 
+    /// The same key under another name (its key id changes with the name): one deployment key
+    /// signing several logs, each with its own origin.
+    pub fn renamed(&self, name: &str) -> Result<Self> {
+        Self::from_seed(name, &self.key.to_bytes())
+    }
+
     /// Parses the Go/C2SP private key string
     /// `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 ‖ seed)>`.
     pub fn from_private_key_string(s: &str) -> Result<Self> {

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
-use ledger::{Ed25519Cosigner, Ed25519NoteVerifier, LedgerError, Sha256Hasher, Witness};
+use ledger::{Ed25519Cosigner, LedgerError, NoteVerifier, TreeHasher, Witness};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use http_body_util::{BodyExt, Full};
@@ -14,7 +14,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::sync::Arc;
-use store::{Durability, Store, SystemClock};
+use store::{Durability, LedgerHasher, Log, Store, SystemClock};
 
 #[derive(Subcommand)]
 pub enum LedgerCmd {
@@ -22,12 +22,20 @@ pub enum LedgerCmd {
     Checkpoint {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// Which log: `events` (the event trace) or `access` (the access log of reads, denials
+        /// and administration).
+        #[arg(long, default_value = "events")]
+        log: Log,
     },
     /// Print the inclusion proof (audit path) of entry INDEX in the tree of SIZE entries
     /// (default: the latest checkpoint's size).
     Prove {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// Which log: `events` (the event trace) or `access` (the access log of reads, denials
+        /// and administration).
+        #[arg(long, default_value = "events")]
+        log: Log,
         #[arg(long)]
         index: u64,
         #[arg(long)]
@@ -37,6 +45,10 @@ pub enum LedgerCmd {
     Consistency {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// Which log: `events` (the event trace) or `access` (the access log of reads, denials
+        /// and administration).
+        #[arg(long, default_value = "events")]
+        log: Log,
         #[arg(long)]
         from: u64,
         #[arg(long)]
@@ -46,6 +58,10 @@ pub enum LedgerCmd {
     Entries {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// Which log: `events` (the event trace) or `access` (the access log of reads, denials
+        /// and administration).
+        #[arg(long, default_value = "events")]
+        log: Log,
         #[arg(long)]
         start: u64,
         #[arg(long)]
@@ -55,6 +71,10 @@ pub enum LedgerCmd {
     Key {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-data")]
         data: PathBuf,
+        /// Which log: `events` (the event trace) or `access` (the access log of reads, denials
+        /// and administration).
+        #[arg(long, default_value = "events")]
+        log: Log,
     },
     /// Act as ORG's witness: check the latest checkpoint against the last one this witness
     /// cosigned (consistency proof), cosign it, and hand the cosignature to the platform.
@@ -100,6 +120,9 @@ pub enum LedgerCmd {
         /// The log's verifier key string to trust (default: the key the platform publishes).
         #[arg(long)]
         log_key: Option<String>,
+        /// Which log: `events` (the event trace) or `access` (the access log).
+        #[arg(long, default_value = "events")]
+        log: Log,
     },
     /// List the registered witnesses and the tree size each has witnessed.
     Witnesses {
@@ -157,8 +180,8 @@ pub async fn verify_store(store: &Store) -> Result<()> {
     let log = store.verify_files_log().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
     let blobs = store.verify_blobs().await.map_err(|e| anyhow::anyhow!("verification failed: {e}"))?;
     println!(
-        "verified ({}): {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
-        store.backend().name(), r.events, r.checkpoints, r.cosignatures, r.root_hash
+        "verified ({}): {} events; every leaf, tree node, {} signed checkpoints and {} cosignatures agree with the events; projections equal a rebuild; root {}; access log: {} records, every leaf, node and {} signed checkpoints agree with the access audit, root {}; {log} files-log entries chained; {blobs} blobs match their SHA-256",
+        store.backend().name(), r.events, r.checkpoints, r.cosignatures, r.root_hash, r.access_records, r.access_checkpoints, r.access_root_hash
     );
     Ok(())
 }
@@ -252,12 +275,23 @@ enum Decision {
     Refuse { kind: &'static str, detail: String },
 }
 
+/// A log key string as its verifier and the tree hasher of its suite (Ed25519 → SHA-256, SM2 →
+/// SM3; docs/leaf-format.md §9).
+fn log_verifier(key: &str) -> Result<(Box<dyn NoteVerifier + Send + Sync>, LedgerHasher)> {
+    let (suite, v) = store::trace::parse_verifier_key(key).map_err(|e| anyhow!("log key {key:?}: {e}"))?;
+    Ok((v, LedgerHasher::of(suite)))
+}
+
+fn empty_root_of(key: &str) -> Result<String> {
+    Ok(hex::encode(log_verifier(key)?.1.empty_root()))
+}
+
 fn decide(org: &str, st: &WitnessState, cosigner: &Ed25519Cosigner, note: &str, tree_size: u64, proof: &[String]) -> Result<(Decision, Witness)> {
-    let log = Ed25519NoteVerifier::from_key_string(&st.log_key)?;
+    let (log, hasher) = log_verifier(&st.log_key)?;
     let mut w = Witness { origin: st.origin.clone(), size: st.size, root: parse_hash(&st.root)? };
     let proof: Vec<ledger::Hash> = proof.iter().map(|h| parse_hash(h)).collect::<Result<_>>()?;
     let now = chrono::Utc::now().timestamp().max(0) as u64;
-    Ok(match w.cosign(&Sha256Hasher, &log, cosigner, note, &proof, now) {
+    Ok(match w.cosign(&hasher, log.as_ref(), cosigner, note, &proof, now) {
         Ok(line) => (Decision::Cosign { note: format!("{note}{}", line.to_line()) }, w),
         Err(e) => {
             let kind = match e {
@@ -297,7 +331,7 @@ async fn witness(data: &Path, org: &str, key: Option<PathBuf>, state: Option<Pat
             log_key: store.ledger_public_key(),
             origin: store.ledger_origin(),
             size: 0,
-            root: hex::encode(ledger::TreeHasher::empty_root(&Sha256Hasher)),
+            root: empty_root_of(&store.ledger_public_key())?,
             note: None,
             alarms: Vec::new(),
         },
@@ -454,10 +488,10 @@ async fn witness_remote(url: &str, token: Option<String>, org: &str, key_path: &
             st
         }
         None => WitnessState {
+            root: empty_root_of(&log.key)?,
             log_key: log.key,
             origin: log.origin,
             size: 0,
-            root: hex::encode(ledger::TreeHasher::empty_root(&Sha256Hasher)),
             note: None,
             alarms: Vec::new(),
         },
@@ -531,7 +565,11 @@ const AUDIT_BATCH: u64 = 1 << 16;
 
 /// `lianban ledger audit`: the root of every entry recomputed and checked against the latest
 /// signed checkpoint.
-async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key: Option<String>) -> Result<()> {
+async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key: Option<String>, log: Log) -> Result<()> {
+    let api = match log {
+        Log::Events => "/api/v1/ledger",
+        Log::Access => "/api/v1/ledger/access",
+    };
     use base64::Engine;
     let started = std::time::Instant::now();
     enum Source {
@@ -544,18 +582,18 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
     };
     let (published, note, size, root_hex) = match &source {
         Source::Remote(p) => {
-            let k: RemoteKey = p.get("/api/v1/ledger/key").await?;
-            let cp: RemoteCheckpoint = p.get("/api/v1/ledger/checkpoint").await?;
+            let k: RemoteKey = p.get(&format!("{api}/key")).await?;
+            let cp: RemoteCheckpoint = p.get(&format!("{api}/checkpoint")).await?;
             (k.key, cp.note, cp.tree_size, cp.root_hash)
         }
         Source::Local(store) => {
-            let cp = store.ledger_checkpoint(None).await?.ok_or_else(|| anyhow!("the ledger has no checkpoint yet"))?;
-            (store.ledger_public_key(), cp.note, cp.tree_size, cp.root_hash)
+            let cp = store.log_checkpoint(log, None).await?.ok_or_else(|| anyhow!("the {log} log has no checkpoint yet"))?;
+            (store.log_public_key(log), cp.note, cp.tree_size, cp.root_hash)
         }
     };
     let key = log_key.unwrap_or(published);
-    let verifier = Ed25519NoteVerifier::from_key_string(&key)?;
-    let signed = ledger::open_checkpoint(&note, &verifier).context("the latest checkpoint does not verify under the log key")?;
+    let (verifier, hasher) = log_verifier(&key)?;
+    let signed = ledger::open_checkpoint(&note, verifier.as_ref()).context("the latest checkpoint does not verify under the log key")?;
     let cp = signed.checkpoint();
     if cp.size != size || hex::encode(cp.root) != root_hex {
         bail!("the checkpoint's note (size {}, root {}) differs from the size {size} and root {root_hex} served beside it", cp.size, hex::encode(cp.root));
@@ -570,10 +608,10 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
             let page: Vec<(u64, String)> = match &source {
                 Source::Remote(p) => {
                     let to = end.min(from + 1000);
-                    let e: RemoteEntries = p.get(&format!("/api/v1/ledger/entries?start={from}&end={to}")).await?;
+                    let e: RemoteEntries = p.get(&format!("{api}/entries?start={from}&end={to}")).await?;
                     e.entries.into_iter().map(|e| (e.index, e.leaf)).collect()
                 }
-                Source::Local(store) => store.ledger_entries(from, end).await?.into_iter().map(|e| (e.index, e.leaf)).collect(),
+                Source::Local(store) => store.log_entries(log, from, end).await?.into_iter().map(|e| (e.index, e.leaf)).collect(),
             };
             if page.is_empty() {
                 bail!("entry {from} is missing: the checkpoint covers {size} entries");
@@ -585,10 +623,10 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
                 leaves.push(base64::engine::general_purpose::STANDARD.decode(&leaf).with_context(|| format!("entry {index} is not base64"))?);
             }
         }
-        frontier.extend_leaves(&Sha256Hasher, &leaves)?;
+        frontier.extend_leaves(&hasher, &leaves)?;
         at = end;
     }
-    let root = frontier.root(&Sha256Hasher);
+    let root = frontier.root(&hasher);
     if root != cp.root {
         bail!("the {size} entries hash to root {}, the signed checkpoint says {}", hex::encode(root), hex::encode(cp.root));
     }
@@ -603,14 +641,14 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
 
 pub async fn run(cmd: LedgerCmd) -> Result<()> {
     match cmd {
-        LedgerCmd::Checkpoint { data } => {
+        LedgerCmd::Checkpoint { data, log } => {
             let store = open_existing(&data).await?;
-            let cp = store.ledger_checkpoint(None).await?.ok_or_else(|| anyhow!("the ledger has no checkpoint yet"))?;
+            let cp = store.log_checkpoint(log, None).await?.ok_or_else(|| anyhow!("the {log} log has no checkpoint yet"))?;
             print(&cp)
         }
-        LedgerCmd::Prove { data, index, size } => print(&open_existing(&data).await?.ledger_inclusion(index, size).await?),
-        LedgerCmd::Consistency { data, from, to } => print(&open_existing(&data).await?.ledger_consistency(from, to).await?),
-        LedgerCmd::Entries { data, start, end } => {
+        LedgerCmd::Prove { data, log, index, size } => print(&open_existing(&data).await?.log_inclusion(log, index, size).await?),
+        LedgerCmd::Consistency { data, log, from, to } => print(&open_existing(&data).await?.log_consistency(log, from, to).await?),
+        LedgerCmd::Entries { data, log, start, end } => {
             let store = open_existing(&data).await?;
             use std::io::Write;
             let stdout = std::io::stdout();
@@ -618,7 +656,7 @@ pub async fn run(cmd: LedgerCmd) -> Result<()> {
             let mut at = start;
             while at < end {
                 let chunk_end = end.min(at.saturating_add(10_000));
-                let entries = store.ledger_entries(at, chunk_end).await?;
+                let entries = store.log_entries(log, at, chunk_end).await?;
                 if entries.is_empty() {
                     break;
                 }
@@ -630,9 +668,9 @@ pub async fn run(cmd: LedgerCmd) -> Result<()> {
             out.flush()?;
             Ok(())
         }
-        LedgerCmd::Key { data } => {
+        LedgerCmd::Key { data, log } => {
             let store = open_existing(&data).await?;
-            print(&serde_json::json!({ "origin": store.ledger_origin(), "key": store.ledger_public_key() }))
+            print(&serde_json::json!({ "origin": store.log_origin(log), "key": store.log_public_key(log) }))
         }
         LedgerCmd::Witness { data, org, key, state, url, token, print_key } => {
             if print_key {
@@ -648,7 +686,7 @@ pub async fn run(cmd: LedgerCmd) -> Result<()> {
                 None => witness(&data, &org, key, state).await,
             }
         }
-        LedgerCmd::Audit { data, url, token, log_key } => audit(&data, url, token, log_key).await,
+        LedgerCmd::Audit { data, url, token, log_key, log } => audit(&data, url, token, log_key, log).await,
         LedgerCmd::Witnesses { data } => print(&open_existing(&data).await?.witnesses().await?),
         LedgerCmd::Alarms { data } => print(&open_existing(&data).await?.ledger_alarms().await?),
     }

@@ -58,6 +58,11 @@ enum Cmd {
         /// The administrator's password (at least 8 characters).
         #[arg(long, env = "LIANBAN_ADMIN_PASSWORD")]
         admin_password: String,
+        /// The deployment's crypto suite, fixed here for the trace: `standard` (SHA-256, Ed25519)
+        /// or `national` (SM3 tree and field hashes, SM2-signed checkpoints; also the suite of
+        /// new seals). Default: standard, or the suite of an existing ledger key.
+        #[arg(long, env = "LIANBAN_CRYPTO_SUITE")]
+        crypto_suite: Option<crypto::Suite>,
     },
     /// Build the demo world (one city, three districts, ~50 users, 2,000 cases) and serve it.
     Demo {
@@ -243,16 +248,21 @@ async fn main() -> Result<()> {
             }
             served
         }
-        Cmd::Init { data, database, admin_password } => {
+        Cmd::Init { data, database, admin_password, crypto_suite } => {
             if admin_password.chars().count() < 8 {
                 bail!("--admin-password: at least 8 characters");
             }
+            // The trace's suite is fixed by the ledger key, created here before the first open.
+            let suite = store::trace::create_key(&data.join("keys"), crypto_suite).map_err(|e| anyhow::anyhow!("--crypto-suite: {e}"))?;
             let store = match &database {
                 Some(url) => open_url(&data, url, Durability::Full).await?,
                 None => open(&data, Durability::Full).await?,
             };
             admin::init(&store, &admin_password).await?;
-            println!("已初始化 {}：管理员账号 admin", data.display());
+            if crypto_suite.is_some() {
+                store.set_crypto_suite(suite).await?;
+            }
+            println!("已初始化 {}：管理员账号 admin，账本密码套件 {suite}", data.display());
             Ok(())
         }
         Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,

@@ -60,6 +60,122 @@ async fn add_tagged_events(data: &Path, n: usize, tag: &str) {
     }
 }
 
+/// The access log through the CLI: `--log access` prints its checkpoint (own origin, same key),
+/// entries and proofs, which verify with the `ledger` crate; `verify` names an edited audit row
+/// by its access-log position.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_access_log_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let d = data.to_str().unwrap();
+    {
+        let store = store::Store::open(&data.join("lianban.db"), store::Durability::Full, Arc::new(store::SystemClock)).await.unwrap();
+        for i in 0..5 {
+            let rec = store::AuditRecord {
+                id: 0,
+                at: chrono::Utc::now(),
+                kind: if i == 3 { "denied" } else { "read" }.into(),
+                user_id: Some("prosecutor".into()),
+                org: Some("proc".into()),
+                case_id: Some("LB-2026-000001".into()),
+                resource: "personal_data".into(),
+                reason: format!("核对嫌疑人身份{i}"),
+                decision: if i == 3 { "deny" } else { "allow" }.into(),
+            };
+            store.audit(&rec).await.unwrap();
+        }
+        store.close().await;
+    }
+    let key = json(&["ledger", "key", "--data", d, "--log", "access"]);
+    let events_key = json(&["ledger", "key", "--data", d]);
+    assert_eq!(key["origin"].as_str().unwrap(), format!("{}/access", events_key["origin"].as_str().unwrap()));
+    let cp = json(&["ledger", "checkpoint", "--data", d, "--log", "access"]);
+    assert_eq!(cp["tree_size"], 5);
+    let verifier = ledger::Ed25519NoteVerifier::from_key_string(key["key"].as_str().unwrap()).unwrap();
+    ledger::open_checkpoint(cp["note"].as_str().unwrap(), &verifier).unwrap();
+    let (ok, out, _) = run(&["ledger", "entries", "--data", d, "--log", "access", "--start", "0", "--end", "5"]);
+    assert!(ok);
+    let mut tree = MemoryTree::new(Sha256Hasher);
+    for line in out.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let leaf = base64::engine::general_purpose::STANDARD.decode(e["leaf"].as_str().unwrap()).unwrap();
+        assert!(!String::from_utf8_lossy(&leaf).contains("核对"), "the reason is hashed");
+        tree.append_leaf(&leaf).unwrap();
+    }
+    assert_eq!(hex::encode(tree.root()), cp["root_hash"].as_str().unwrap());
+    let p = json(&["ledger", "prove", "--data", d, "--log", "access", "--index", "3"]);
+    let path: Vec<Hash> = p["audit_path"].as_array().unwrap().iter().map(h).collect();
+    ledger::verify_inclusion(&Sha256Hasher, 3, 5, &h(&p["leaf_hash"]), &path, &tree.root()).unwrap();
+    let c = json(&["ledger", "consistency", "--data", d, "--log", "access", "--from", "2", "--to", "5"]);
+    let proof: Vec<Hash> = c["proof"].as_array().unwrap().iter().map(h).collect();
+    ledger::verify_consistency(&Sha256Hasher, 2, 5, &tree.root_at(2).unwrap(), &tree.root(), &proof).unwrap();
+    let a = json(&["ledger", "audit", "--data", d, "--log", "access"]);
+    assert_eq!((a["verified"].as_bool(), a["tree_size"].as_u64()), (Some(true), Some(5)));
+    assert_eq!(a["root_hash"], cp["root_hash"]);
+    let (ok, out, err) = run(&["verify", "--data", d]);
+    assert!(ok, "{err}");
+    assert!(out.contains("access log: 5 records"), "{out}");
+    // The denial turned into an allowed read behind the log's back.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("lianban.db").display())).await.unwrap();
+    sqlx::query("UPDATE access_audit SET decision = 'allow' WHERE kind = 'denied'").execute(&pool).await.unwrap();
+    pool.close().await;
+    let (ok, _, err) = run(&["verify", "--data", d]);
+    assert!(!ok, "verify passed after an audit row was edited");
+    assert!(err.contains("access log position 3:"), "{err}");
+}
+
+/// A national-suite deployment through the CLI: `init --crypto-suite national` fixes SM3/SM2;
+/// the auditor's recomputation (SM3, picked from the key's type byte) and the witness agree with
+/// the SM2-signed checkpoint; a one-byte edit of a leaf is named by `verify`; the suite cannot be
+/// changed by a second `init`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_national_deployment_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let d = data.to_str().unwrap();
+    let (ok, out, err) = run(&["init", "--data", d, "--admin-password", "national-1234", "--crypto-suite", "national"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("national"), "{out}");
+    add_events(&data, 3).await;
+    let key = json(&["ledger", "key", "--data", d]);
+    let blob = base64::engine::general_purpose::STANDARD.decode(key["key"].as_str().unwrap().splitn(3, '+').nth(2).unwrap()).unwrap();
+    assert_eq!(blob[0], 0xff, "an SM2 key");
+    let cp = json(&["ledger", "checkpoint", "--data", d]);
+    assert_eq!(cp["tree_size"], 6);
+    let (ok, out, _) = run(&["ledger", "entries", "--data", d, "--start", "0", "--end", "6"]);
+    assert!(ok);
+    let sm3 = store::LedgerHasher::of(crypto::Suite::National);
+    let mut tree = MemoryTree::new(sm3);
+    for line in out.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let leaf = base64::engine::general_purpose::STANDARD.decode(e["leaf"].as_str().unwrap()).unwrap();
+        assert!(String::from_utf8_lossy(&leaf).contains("\"sm3:"));
+        tree.append_leaf(&leaf).unwrap();
+    }
+    assert_eq!(hex::encode(tree.root()), cp["root_hash"].as_str().unwrap());
+    let a = json(&["ledger", "audit", "--data", d]);
+    assert_eq!((a["verified"].as_bool(), a["tree_size"].as_u64()), (Some(true), Some(6)));
+    let w = json(&["ledger", "witness", "--data", d, "--org", "proc"]);
+    assert_eq!(w["tree_size"], 6);
+    add_events(&data, 1).await;
+    let w = json(&["ledger", "witness", "--data", d, "--org", "proc"]);
+    assert_eq!(w["tree_size"], 8, "the second cosignature checked an SM3 consistency proof");
+    let (ok, _, err) = run(&["verify", "--data", d]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["init", "--data", d, "--admin-password", "national-1234", "--crypto-suite", "standard"]);
+    assert!(!ok && err.contains("crypto-suite"), "{err}");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("lianban.db").display())).await.unwrap();
+    sqlx::query("UPDATE ledger_leaves SET leaf = CAST(replace(CAST(leaf AS TEXT), '\"seq\":1', '\"seq\":9') AS BLOB) WHERE position = 4")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (ok, _, err) = run(&["verify", "--data", d]);
+    assert!(!ok);
+    assert!(err.contains("position 4:"), "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn auditors_and_witnesses_use_the_cli_and_verify_names_the_damage() {
     let tmp = tempfile::tempdir().unwrap();

@@ -13,6 +13,12 @@
 //! | POST | `/ledger/cosignatures` | `{"org", "note"}`: a witness's cosigned checkpoint |
 //! | GET | `/ledger/alarms` | split views and other contradictions found |
 //!
+//! The access log (every sensitive read, denial, lockout and administration act; leaf format
+//! `lianban-access/1`) has the same read routes under `/ledger/access/`: `key`, `checkpoint`,
+//! `checkpoints/{size}`, `proof/inclusion`, `proof/consistency`, `entries`. Its checkpoints are
+//! signed with the same deployment key under the origin `<origin>/access`; witnesses cosign the
+//! event trace only.
+//!
 //! Administration of witness keys (an administrator signed in as a person, for the organizations
 //! it manages; never through an API token), also under `/api/v1`:
 //!
@@ -38,7 +44,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::StoreError;
+use store::{Log, StoreError};
 
 /// Most entries one request returns.
 pub const MAX_ENTRIES: u64 = 1000;
@@ -55,6 +61,12 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger/witnesses", get(witnesses))
         .route("/ledger/cosignatures", post(cosign))
         .route("/ledger/alarms", get(alarms))
+        .route("/ledger/access/key", get(access_key))
+        .route("/ledger/access/checkpoint", get(access_checkpoint))
+        .route("/ledger/access/checkpoints/{size}", get(access_checkpoint_at))
+        .route("/ledger/access/proof/inclusion", get(access_inclusion))
+        .route("/ledger/access/proof/consistency", get(access_consistency))
+        .route("/ledger/access/entries", get(access_entries))
         .route("/admin/witnesses", get(admin_witnesses).post(register_witness))
         .route("/admin/witnesses/{org}", axum::routing::delete(revoke_witness))
 }
@@ -72,18 +84,41 @@ fn no_checkpoint() -> ApiError {
 
 /// `GET /api/v1/ledger/key`
 pub async fn key(State(st): State<AppState>) -> Json<Value> {
-    Json(json!({ "origin": st.store.ledger_origin(), "key": st.store.ledger_public_key() }))
+    log_key(&st, Log::Events)
+}
+
+/// `GET /api/v1/ledger/access/key`
+pub async fn access_key(State(st): State<AppState>) -> Json<Value> {
+    log_key(&st, Log::Access)
+}
+
+fn log_key(st: &AppState, log: Log) -> Json<Value> {
+    Json(json!({ "origin": st.store.log_origin(log), "key": st.store.log_public_key(log) }))
 }
 
 /// `GET /api/v1/ledger/checkpoint`
 pub async fn checkpoint(State(st): State<AppState>) -> Result<Json<store::CheckpointView>, ApiError> {
-    st.store.ledger_checkpoint(None).await.map_err(err)?.map(Json).ok_or_else(no_checkpoint)
+    st.store.log_checkpoint(Log::Events, None).await.map_err(err)?.map(Json).ok_or_else(no_checkpoint)
+}
+
+/// `GET /api/v1/ledger/access/checkpoint`
+pub async fn access_checkpoint(State(st): State<AppState>) -> Result<Json<store::CheckpointView>, ApiError> {
+    st.store.log_checkpoint(Log::Access, None).await.map_err(err)?.map(Json).ok_or_else(no_checkpoint)
 }
 
 /// `GET /api/v1/ledger/checkpoints/{size}`
 pub async fn checkpoint_at(State(st): State<AppState>, Path(size): Path<String>) -> Result<Json<store::CheckpointView>, ApiError> {
+    log_checkpoint_at(&st, Log::Events, &size).await
+}
+
+/// `GET /api/v1/ledger/access/checkpoints/{size}`
+pub async fn access_checkpoint_at(State(st): State<AppState>, Path(size): Path<String>) -> Result<Json<store::CheckpointView>, ApiError> {
+    log_checkpoint_at(&st, Log::Access, &size).await
+}
+
+async fn log_checkpoint_at(st: &AppState, log: Log, size: &str) -> Result<Json<store::CheckpointView>, ApiError> {
     let size: u64 = size.parse().map_err(|_| ApiError::invalid("size", "size 应为非负整数"))?;
-    st.store.ledger_checkpoint(Some(size)).await.map_err(err)?.map(Json).ok_or_else(no_checkpoint)
+    st.store.log_checkpoint(log, Some(size)).await.map_err(err)?.map(Json).ok_or_else(no_checkpoint)
 }
 
 #[derive(Deserialize)]
@@ -94,10 +129,21 @@ pub struct InclusionQuery {
     pub size: Option<u64>,
 }
 
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
 /// `GET /api/v1/ledger/proof/inclusion?index=N[&size=M]`
-pub async fn inclusion(State(st): State<AppState>, q: Result<Query<InclusionQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<store::InclusionView>, ApiError> {
+pub async fn inclusion(State(st): State<AppState>, q: QueryResult<InclusionQuery>) -> Result<Json<store::InclusionView>, ApiError> {
+    log_inclusion(&st, Log::Events, q).await
+}
+
+/// `GET /api/v1/ledger/access/proof/inclusion?index=N[&size=M]`
+pub async fn access_inclusion(State(st): State<AppState>, q: QueryResult<InclusionQuery>) -> Result<Json<store::InclusionView>, ApiError> {
+    log_inclusion(&st, Log::Access, q).await
+}
+
+async fn log_inclusion(st: &AppState, log: Log, q: QueryResult<InclusionQuery>) -> Result<Json<store::InclusionView>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::invalid("index", format!("参数应为 index=N[&size=M]：{e}")))?;
-    Ok(Json(st.store.ledger_inclusion(q.index, q.size).await.map_err(err)?))
+    Ok(Json(st.store.log_inclusion(log, q.index, q.size).await.map_err(err)?))
 }
 
 #[derive(Deserialize)]
@@ -108,9 +154,18 @@ pub struct ConsistencyQuery {
 }
 
 /// `GET /api/v1/ledger/proof/consistency?from=A&to=B`
-pub async fn consistency(State(st): State<AppState>, q: Result<Query<ConsistencyQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<store::ConsistencyView>, ApiError> {
+pub async fn consistency(State(st): State<AppState>, q: QueryResult<ConsistencyQuery>) -> Result<Json<store::ConsistencyView>, ApiError> {
+    log_consistency(&st, Log::Events, q).await
+}
+
+/// `GET /api/v1/ledger/access/proof/consistency?from=A&to=B`
+pub async fn access_consistency(State(st): State<AppState>, q: QueryResult<ConsistencyQuery>) -> Result<Json<store::ConsistencyView>, ApiError> {
+    log_consistency(&st, Log::Access, q).await
+}
+
+async fn log_consistency(st: &AppState, log: Log, q: QueryResult<ConsistencyQuery>) -> Result<Json<store::ConsistencyView>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::invalid("from", format!("参数应为 from=A&to=B：{e}")))?;
-    Ok(Json(st.store.ledger_consistency(q.from, q.to).await.map_err(err)?))
+    Ok(Json(st.store.log_consistency(log, q.from, q.to).await.map_err(err)?))
 }
 
 #[derive(Deserialize)]
@@ -121,7 +176,16 @@ pub struct EntriesQuery {
 }
 
 /// `GET /api/v1/ledger/entries?start=A&end=B`
-pub async fn entries(State(st): State<AppState>, q: Result<Query<EntriesQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Value>, ApiError> {
+pub async fn entries(State(st): State<AppState>, q: QueryResult<EntriesQuery>) -> Result<Json<Value>, ApiError> {
+    log_entries(&st, Log::Events, q).await
+}
+
+/// `GET /api/v1/ledger/access/entries?start=A&end=B`
+pub async fn access_entries(State(st): State<AppState>, q: QueryResult<EntriesQuery>) -> Result<Json<Value>, ApiError> {
+    log_entries(&st, Log::Access, q).await
+}
+
+async fn log_entries(st: &AppState, log: Log, q: QueryResult<EntriesQuery>) -> Result<Json<Value>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::invalid("start", format!("参数应为 start=A&end=B：{e}")))?;
     if q.start > q.end {
         return Err(ApiError::invalid("start", "start 不能大于 end"));
@@ -129,7 +193,7 @@ pub async fn entries(State(st): State<AppState>, q: Result<Query<EntriesQuery>, 
     if q.end - q.start > MAX_ENTRIES {
         return Err(ApiError::invalid("end", format!("一次最多取{MAX_ENTRIES}条")));
     }
-    let e = st.store.ledger_entries(q.start, q.end).await.map_err(err)?;
+    let e = st.store.log_entries(log, q.start, q.end).await.map_err(err)?;
     Ok(Json(json!({ "entries": e })))
 }
 

@@ -93,3 +93,69 @@ async fn the_trace_is_public_and_matches_the_store() {
     let (s, a) = call(&app, "GET", "/api/v1/ledger/alarms", None).await;
     assert_eq!((s, a), (StatusCode::OK, json!({"alarms": []})));
 }
+
+/// The access log (every sensitive read and denial) under /api/v1/ledger/access: public, the same
+/// JSON as the store, its own origin, proofs that verify against its checkpoint.
+#[tokio::test]
+async fn the_access_log_is_public_and_matches_the_store() {
+    use ledger::{Hash, Sha256Hasher, TreeHasher};
+    use store::{AuditRecord, Log};
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()));
+    let store = Store::open(&tmp.path().join("lianban.db"), Durability::Full, clock).await.unwrap();
+    let app = server::router(server::AppState::new(store.clone()));
+    assert_eq!(call(&app, "GET", "/api/v1/ledger/access/checkpoint", None).await.0, StatusCode::NOT_FOUND);
+    for i in 0..6 {
+        let rec = AuditRecord {
+            id: 0,
+            at: Utc.with_ymd_and_hms(2026, 11, 22, 1, i, 0).unwrap(),
+            kind: if i % 2 == 0 { "read" } else { "denied" }.into(),
+            user_id: Some("prosecutor".into()),
+            org: Some("proc".into()),
+            case_id: Some("LB-2026-000001".into()),
+            resource: "personal_data".into(),
+            reason: "GET /api/v1/cases/LB-2026-000001".into(),
+            decision: if i % 2 == 0 { "allow" } else { "deny" }.into(),
+        };
+        store.audit(&rec).await.unwrap();
+    }
+    let (s, key) = call(&app, "GET", "/api/v1/ledger/access/key", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(key["origin"], format!("{}/access", store.ledger_origin()));
+    assert_eq!(key["key"], store.log_public_key(Log::Access));
+    let (s, cp) = call(&app, "GET", "/api/v1/ledger/access/checkpoint", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(cp, serde_json::to_value(store.log_checkpoint(Log::Access, None).await.unwrap().unwrap()).unwrap());
+    assert_eq!(cp["tree_size"], 6);
+    let verifier = ledger::Ed25519NoteVerifier::from_key_string(key["key"].as_str().unwrap()).unwrap();
+    ledger::open_checkpoint(cp["note"].as_str().unwrap(), &verifier).unwrap();
+    let (s, cp2) = call(&app, "GET", "/api/v1/ledger/access/checkpoints/2", None).await;
+    assert_eq!((s, cp2["tree_size"].as_u64()), (StatusCode::OK, Some(2)));
+    // The event trace is a different log: still empty.
+    assert_eq!(call(&app, "GET", "/api/v1/ledger/checkpoint", None).await.0, StatusCode::NOT_FOUND);
+
+    let (s, es) = call(&app, "GET", "/api/v1/ledger/access/entries?start=0&end=6", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(es["entries"], serde_json::to_value(store.log_entries(Log::Access, 0, 6).await.unwrap()).unwrap());
+    let h = |v: &Value| -> Hash { hex::decode(v.as_str().unwrap()).unwrap().try_into().unwrap() };
+    let root = h(&cp["root_hash"]);
+    use base64::Engine;
+    for i in 0..6u64 {
+        let leaf = base64::engine::general_purpose::STANDARD.decode(es["entries"][i as usize]["leaf"].as_str().unwrap()).unwrap();
+        assert!(String::from_utf8(leaf.clone()).unwrap().contains("\"format\":\"lianban-access/1\""));
+        let (s, p) = call(&app, "GET", &format!("/api/v1/ledger/access/proof/inclusion?index={i}"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(h(&p["leaf_hash"]), Sha256Hasher.hash_leaf(&leaf));
+        let path: Vec<Hash> = p["audit_path"].as_array().unwrap().iter().map(h).collect();
+        ledger::verify_inclusion(&Sha256Hasher, i, 6, &h(&p["leaf_hash"]), &path, &root).unwrap();
+    }
+    let (s, c) = call(&app, "GET", "/api/v1/ledger/access/proof/consistency?from=2&to=6", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let proof: Vec<Hash> = c["proof"].as_array().unwrap().iter().map(h).collect();
+    let r2 = h(&cp2["root_hash"]);
+    ledger::verify_consistency(&Sha256Hasher, 2, 6, &r2, &root, &proof).unwrap();
+    let (s, e) = call(&app, "GET", "/api/v1/ledger/access/proof/inclusion?index=6", None).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("index")));
+    let (s, e) = call(&app, "GET", "/api/v1/ledger/access/entries?start=0&end=5000", None).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("end")));
+}

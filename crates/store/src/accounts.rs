@@ -364,7 +364,8 @@ impl Store {
     // ---- access audit ----
 
     /// Appends an audit record; returns its id once it is durably committed. Records go through
-    /// the single writer and share its batches (group commit).
+    /// the single writer and share its batches (group commit); each becomes a leaf of the access
+    /// log in the same transaction (`access.rs`, docs/leaf-format.md §8).
     pub async fn audit(&self, rec: &AuditRecord) -> Result<i64, StoreError> {
         let (reply, rx) = tokio::sync::oneshot::channel();
         self.jobs().send(crate::writer::Job::Audit { rec: rec.clone(), reply }).await.map_err(|_| StoreError::Closed)?;
@@ -382,8 +383,8 @@ impl Store {
         rows.iter().map(audit_row).collect()
     }
 
-    /// Audit records after `after` (by id), optionally of one kind: for a pipeline that copies
-    /// them into the trace from a checkpoint, and for administrators.
+    /// Audit records after `after` (by id), optionally of one kind: for administrators and for
+    /// pipelines that follow them. (Each record is also a leaf of the access log, `access.rs`.)
     pub async fn audit_since(&self, after: i64, kind: Option<&str>, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
         let rows = sqlx::query("SELECT * FROM access_audit WHERE id > $1 AND ($2 IS NULL OR kind = $2) ORDER BY id LIMIT $3")
             .bind(after)

@@ -80,18 +80,35 @@ impl Backend {
         }
     }
 
-    /// Bulk insert of ledger nodes from one JSON array of `[level, index, hash hex]`.
-    pub(crate) fn insert_nodes(self) -> &'static str {
+    /// Bulk insert of access-log leaves from one JSON array of
+    /// `[position, audit id, salt hex, leaf hex]`.
+    pub(crate) fn insert_access_leaves(self) -> &'static str {
         match self {
             Backend::Sqlite => {
-                "INSERT INTO ledger_nodes (level, idx, hash)
-                 SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each($1)"
+                "INSERT INTO access_leaves (position, audit_id, salt, leaf)
+                 SELECT value ->> 0, value ->> 1, unhex(value ->> 2), unhex(value ->> 3) FROM json_each($1)"
             }
             Backend::Postgres => {
-                "INSERT INTO ledger_nodes (level, idx, hash)
-                 SELECT (v ->> 0)::BIGINT, (v ->> 1)::BIGINT, decode(v ->> 2, 'hex')
+                "INSERT INTO access_leaves (position, audit_id, salt, leaf)
+                 SELECT (v ->> 0)::BIGINT, (v ->> 1)::BIGINT, decode(v ->> 2, 'hex'), decode(v ->> 3, 'hex')
                  FROM jsonb_array_elements($1::jsonb) AS t(v)"
             }
+        }
+    }
+
+    /// Bulk insert of tree nodes into `table` (`ledger_nodes` or `access_nodes`) from one JSON
+    /// array of `[level, index, hash hex]`.
+    pub(crate) fn insert_nodes(self, table: &str) -> String {
+        match self {
+            Backend::Sqlite => format!(
+                "INSERT INTO {table} (level, idx, hash)
+                 SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each($1)"
+            ),
+            Backend::Postgres => format!(
+                "INSERT INTO {table} (level, idx, hash)
+                 SELECT (v ->> 0)::BIGINT, (v ->> 1)::BIGINT, decode(v ->> 2, 'hex')
+                 FROM jsonb_array_elements($1::jsonb) AS t(v)"
+            ),
         }
     }
 

@@ -5,6 +5,7 @@
 //! values events use: objects with members sorted by key, no whitespace, integers only). The full
 //! event stays in the `events` table; the leaf holds nothing a reader of the trace could not see.
 
+use crypto::Suite;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -27,42 +28,124 @@ pub fn field_hash(salt: &[u8], value: &str) -> String {
     format!("sha256:{}", hex::encode(h.finalize()))
 }
 
-fn redact_in(v: &mut Value, salt: &[u8]) {
+/// The salted field hash of a suite: `"sha256:" ‖ hex(SHA-256(salt ‖ value))` (standard) or
+/// `"sm3:" ‖ hex(SM3(salt ‖ value))` (national).
+pub fn field_hash_in(suite: Suite, salt: &[u8], value: &str) -> String {
+    match suite {
+        Suite::Standard => field_hash(salt, value),
+        Suite::National => {
+            let mut h = suite.provider().hasher();
+            h.update(salt);
+            h.update(value.as_bytes());
+            format!("sm3:{}", hex::encode(h.finalize()))
+        }
+    }
+}
+
+fn redact_in(suite: Suite, v: &mut Value, salt: &[u8]) {
     match v {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
                 match child {
                     Value::String(s) if SENSITIVE_ACTION_FIELDS.contains(&k.as_str()) => {
-                        *child = Value::String(field_hash(salt, s));
+                        *child = Value::String(field_hash_in(suite, salt, s));
                     }
-                    _ => redact_in(child, salt),
+                    _ => redact_in(suite, child, salt),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| redact_in(i, salt)),
+        Value::Array(items) => items.iter_mut().for_each(|i| redact_in(suite, i, salt)),
         _ => {}
     }
 }
 
-/// The event JSON with its sensitive fields replaced by their salted hashes.
+/// The event JSON with its sensitive fields replaced by their salted hashes (standard suite).
 pub fn redact(event: &Value, salt: &[u8]) -> Value {
+    redact_in_suite(Suite::Standard, event, salt)
+}
+
+/// The event JSON with its sensitive fields replaced by the suite's salted hashes.
+pub fn redact_in_suite(suite: Suite, event: &Value, salt: &[u8]) -> Value {
     let mut v = event.clone();
     if let Some(Value::String(name)) = v.pointer_mut("/actor/name") {
-        *name = field_hash(salt, name);
+        *name = field_hash_in(suite, salt, name);
     }
     if let Some(action) = v.get_mut("action") {
-        redact_in(action, salt);
+        redact_in(suite, action, salt);
     }
     v
 }
 
-/// The leaf bytes of the event at `position`, from its JSON (as stored in `events.body`).
+/// The leaf bytes of the event at `position`, from its JSON (as stored in `events.body`), in the
+/// standard suite.
 pub fn leaf_bytes(position: u64, event: &Value, salt: &[u8]) -> Result<Vec<u8>, String> {
+    leaf_bytes_in(Suite::Standard, position, event, salt)
+}
+
+/// The leaf bytes of the event at `position` with the suite's field hashes.
+pub fn leaf_bytes_in(suite: Suite, position: u64, event: &Value, salt: &[u8]) -> Result<Vec<u8>, String> {
     let mut wrapper = serde_json::Map::new();
-    wrapper.insert("event".into(), redact(event, salt));
+    wrapper.insert("event".into(), redact_in_suite(suite, event, salt));
     wrapper.insert("format".into(), Value::String(LEAF_FORMAT.into()));
     wrapper.insert("position".into(), Value::from(position));
     let mut out = Vec::with_capacity(512);
+    write_canonical(&Value::Object(wrapper), &mut out)?;
+    Ok(out)
+}
+
+/// The format name written into every access-log leaf.
+pub const ACCESS_FORMAT: &str = "lianban-access/1";
+
+/// Members of an access record whose string values are replaced by their salted hash (free text:
+/// the purpose given or the request path). Adding a name here is a new access format version.
+pub const SENSITIVE_ACCESS_FIELDS: &[&str] = &["reason"];
+
+/// One access-audit record as the access log sees it: the `access_audit` row's columns as text
+/// (`at` exactly as stored, RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub id: i64,
+    pub at: String,
+    pub kind: String,
+    pub user: Option<String>,
+    pub org: Option<String>,
+    pub case_id: Option<String>,
+    pub resource: String,
+    pub reason: String,
+    pub decision: String,
+}
+
+/// The leaf bytes of the access record at `position` of the access log (docs/leaf-format.md §8),
+/// standard suite.
+pub fn access_leaf_bytes(position: u64, rec: &AccessEntry, salt: &[u8]) -> Result<Vec<u8>, String> {
+    access_leaf_bytes_in(Suite::Standard, position, rec, salt)
+}
+
+/// The leaf bytes of an access record with the suite's field hashes.
+pub fn access_leaf_bytes_in(suite: Suite, position: u64, rec: &AccessEntry, salt: &[u8]) -> Result<Vec<u8>, String> {
+    let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
+    let mut record = serde_json::Map::new();
+    record.insert("id".into(), Value::from(rec.id));
+    record.insert("at".into(), Value::String(rec.at.clone()));
+    record.insert("kind".into(), Value::String(rec.kind.clone()));
+    record.insert("user".into(), opt(&rec.user));
+    record.insert("org".into(), opt(&rec.org));
+    record.insert("case_id".into(), opt(&rec.case_id));
+    record.insert("resource".into(), Value::String(rec.resource.clone()));
+    record.insert("reason".into(), Value::String(rec.reason.clone()));
+    record.insert("decision".into(), Value::String(rec.decision.clone()));
+    for (k, v) in record.iter_mut() {
+        if let Value::String(text) = v {
+            if SENSITIVE_ACCESS_FIELDS.contains(&k.as_str()) {
+                *v = Value::String(field_hash_in(suite, salt, text));
+            }
+        }
+    }
+    let mut wrapper = serde_json::Map::new();
+    wrapper.insert("format".into(), Value::String(ACCESS_FORMAT.into()));
+    wrapper.insert("position".into(), Value::from(position));
+    wrapper.insert("record".into(), Value::Object(record));
+    let mut out = Vec::with_capacity(320);
     write_canonical(&Value::Object(wrapper), &mut out)?;
     Ok(out)
 }
@@ -163,5 +246,32 @@ mod tests {
         assert!(leaf.starts_with("{\"event\":{\"action\":{"));
         assert!(leaf.ends_with(",\"format\":\"lianban-leaf/1\",\"position\":5}"));
         assert_ne!(leaf_bytes(5, &event, &[8u8; SALT_LEN]).unwrap(), leaf.as_bytes());
+    }
+
+    #[test]
+    fn access_leaf_hashes_the_reason_and_keeps_the_rest() {
+        let salt = [7u8; SALT_LEN];
+        let rec = AccessEntry {
+            id: 42,
+            at: "2025-09-01T01:00:00Z".into(),
+            kind: "read".into(),
+            user: Some("prosecutor".into()),
+            org: Some("d1-proc".into()),
+            case_id: Some("LB-2025-000001".into()),
+            resource: "personal_data".into(),
+            reason: "审查逮捕需要核对张三身份".into(),
+            decision: "allow".into(),
+        };
+        let leaf = String::from_utf8(access_leaf_bytes(3, &rec, &salt).unwrap()).unwrap();
+        assert!(!leaf.contains("张三"), "{leaf}");
+        assert_eq!(
+            leaf,
+            format!(
+                "{{\"format\":\"lianban-access/1\",\"position\":3,\"record\":{{\"at\":\"2025-09-01T01:00:00Z\",\"case_id\":\"LB-2025-000001\",\"decision\":\"allow\",\"id\":42,\"kind\":\"read\",\"org\":\"d1-proc\",\"reason\":\"{}\",\"resource\":\"personal_data\",\"user\":\"prosecutor\"}}}}",
+                field_hash(&salt, "审查逮捕需要核对张三身份")
+            )
+        );
+        let anonymous = AccessEntry { user: None, org: None, case_id: None, ..rec };
+        assert!(String::from_utf8(access_leaf_bytes(3, &anonymous, &salt).unwrap()).unwrap().contains("\"user\":null"));
     }
 }

@@ -14,6 +14,7 @@
 //! rebuilt from scratch and checked against a rebuild.
 
 pub mod accounts;
+mod access;
 pub mod blobcrypt;
 pub mod blobs;
 mod backend;
@@ -38,7 +39,7 @@ pub use backend::Backend;
 pub use error::StoreError;
 pub use feed::FeedConsumer;
 pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
-pub use trace::{AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
+pub use trace::{LedgerHasher, Log, AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
 pub use read::{CaseQuery, CaseSummary, InboxItem};
 pub use verify::{Disagreement, VerifyReport};
 pub use supervision::{AlertRecord, FindingRecord, NotificationRecord, SupervisionQuery, SweepSummary};
@@ -109,6 +110,8 @@ pub(crate) struct Shared {
     pub calendar: RwLock<Arc<HolidayCalendar>>,
     pub clock: Arc<dyn Clock>,
     pub ledger: trace::LedgerKey,
+    /// The access log's right edge, kept between the writer's batches (`access.rs`).
+    pub access_frontier: std::sync::Mutex<Option<ledger::Frontier>>,
     /// Seals personal fields of stored states (`DATA/keys/field.key`).
     pub fields: Arc<accounts::FieldCipher>,
     /// Parsed states of recently read or written cases (`cache.rs`).
@@ -187,6 +190,7 @@ impl Store {
         {
             let mut conn = write.acquire().await.map_err(StoreError::db)?;
             trace::backfill(&mut conn, &key, clock.now()).await?;
+            access::backfill(&mut conn, &key, clock.now()).await?;
         }
         let shared = Arc::new(Shared {
             backend,
@@ -196,6 +200,7 @@ impl Store {
             calendar: RwLock::new(Arc::new(calendar)),
             clock,
             ledger: key,
+            access_frontier: std::sync::Mutex::new(None),
             fields,
             cases: cache::CaseCache::new(CASE_CACHE),
             sessions: Default::default(),

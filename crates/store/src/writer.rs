@@ -78,8 +78,11 @@ async fn run_batch(
     let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
     let mut tx = conn.begin().await.map_err(StoreError::db)?;
     let ids = crate::accounts::insert_audits(&mut tx, shared.backend, audits).await?;
+    // The records' leaves in the access log, same transaction.
+    let access = crate::access::append(&mut tx, shared, audits, &ids).await?;
     if batch.is_empty() {
         tx.commit().await.map_err(StoreError::db)?;
+        crate::access::committed(shared, access);
         return Ok((Vec::new(), ids));
     }
     let mut out = Vec::with_capacity(batch.len());
@@ -98,13 +101,13 @@ async fn run_batch(
                 // process cached may be older than the log.
                 shared.cases.clear();
             }
-            let leaves = trace::leaf_count(&mut tx).await?;
+            let leaves = trace::leaf_count(&mut tx, trace::Log::Events).await?;
             if leaves != next_position {
                 return Err(StoreError::Corrupt(format!(
                     "the trace holds {leaves} leaves for {next_position} events; run `lianban verify`"
                 )));
             }
-            trace::load_frontier(&mut tx, next_position).await?
+            trace::load_frontier(&mut tx, trace::Log::Events, next_position).await?
         }
     };
     let start_size = frontier.size();
@@ -149,9 +152,10 @@ async fn run_batch(
     if frontier.size() > start_size {
         // The batch's leaves and nodes, in the same transaction as its events.
         trace::flush(&mut tx, &mut pending).await?;
-        trace::sign_checkpoint(&mut tx, &shared.ledger, &frontier, shared.clock.now()).await?;
+        trace::sign_checkpoint(&mut tx, &shared.ledger, trace::Log::Events, &frontier, shared.clock.now()).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;
+    crate::access::committed(shared, access);
     *frontier_slot = Some(frontier);
     // Committed: the batch's states are now the latest, for readers and the next batches.
     cache.publish(shared);
@@ -377,7 +381,7 @@ async fn process(
     let body = crate::accounts::seal_event_value(&value, &shared.fields)?.to_string();
     // The event's leaf and the tree nodes it completes: computed now, written with the batch
     // (dropped again if this command fails).
-    trace::stage(frontier, pending, position, &value)?;
+    trace::stage(&shared.ledger, frontier, pending, position, &value)?;
     // The case's events, this one included, for the supervision rules (its projections are
     // written at the end of the batch).
     let fresh = state.is_none();

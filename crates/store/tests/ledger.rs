@@ -289,7 +289,99 @@ async fn every_tampering_is_named_at_its_position(b: Backend) {
     }
 }
 
+/// A national-suite deployment (key created for it before the first open): SM3 tree and field
+/// hashes, SM2-signed checkpoints for both logs; it appends, proves, verifies and detects
+/// tampering. A standard deployment's key cannot be turned into a national one.
+async fn a_national_deployment_hashes_with_sm3_and_signs_with_sm2(b: Backend) {
+    use store::{LedgerHasher, Log};
+    let tmp = TestDb::new(b).await;
+    assert_eq!(store::trace::create_key(&tmp.path().join("keys"), Some(crypto::Suite::National)).unwrap(), crypto::Suite::National);
+    let (store, _) = world(&tmp).await;
+    store
+        .audit(&store::AuditRecord {
+            id: 0,
+            at: at("2025-09-01 12:00"),
+            kind: "read".into(),
+            user_id: Some("prosecutor".into()),
+            org: Some("d1-proc".into()),
+            case_id: None,
+            resource: "personal_data".into(),
+            reason: "核对身份".into(),
+            decision: "allow".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.ledger_suite(), crypto::Suite::National);
+    let sm3 = LedgerHasher::of(crypto::Suite::National);
+    let report = store.verify().await.unwrap().unwrap();
+    assert_eq!(report.events, 17);
+    // The published key is an SM2 key (type 0xff); it opens both logs' checkpoints.
+    let key = store.ledger_public_key();
+    let blob = base64::engine::general_purpose::STANDARD.decode(key.splitn(3, '+').nth(2).unwrap()).unwrap();
+    assert_eq!((blob[0], blob.len()), (0xff, 66), "{key}");
+    assert!(Ed25519NoteSigner::from_private_key_string(std::fs::read_to_string(tmp.path().join("keys/ledger.key")).unwrap().trim()).is_err());
+    for log in Log::ALL {
+        let cp = store.log_checkpoint(log, None).await.unwrap().unwrap();
+        let (suite, verifier) = store::trace::parse_verifier_key(&store.log_public_key(log)).unwrap();
+        assert_eq!(suite, crypto::Suite::National);
+        let opened = ledger::open_checkpoint(&cp.note, verifier.as_ref()).unwrap();
+        assert_eq!(hex::encode(opened.checkpoint().root), cp.root_hash);
+        // The root is the SM3 tree of the entries, not the SHA-256 one.
+        let entries = store.log_entries(log, 0, cp.tree_size).await.unwrap();
+        let leaves: Vec<Vec<u8>> = entries.iter().map(|e| base64::engine::general_purpose::STANDARD.decode(&e.leaf).unwrap()).collect();
+        let mut tree = ledger::MemoryTree::new(sm3);
+        let mut sha = ledger::MemoryTree::new(Sha256Hasher);
+        for l in &leaves {
+            tree.append_leaf(l).unwrap();
+            sha.append_leaf(l).unwrap();
+            let text = String::from_utf8(l.clone()).unwrap();
+            assert!(text.contains("\"sm3:") && !text.contains("sha256:"), "{text}");
+        }
+        assert_eq!(hex::encode(tree.root()), cp.root_hash);
+        assert_ne!(hex::encode(sha.root()), cp.root_hash);
+        // Proofs verify with SM3.
+        let n = cp.tree_size;
+        for i in 0..n {
+            let p = store.log_inclusion(log, i, None).await.unwrap();
+            assert_eq!(h(&p.leaf_hash), sm3.hash_leaf(&leaves[i as usize]));
+            let path: Vec<Hash> = p.audit_path.iter().map(|x| h(x)).collect();
+            ledger::verify_inclusion(&sm3, i, n, &h(&p.leaf_hash), &path, &tree.root()).unwrap();
+        }
+        let c = store.log_consistency(log, 1, n).await.unwrap();
+        let proof: Vec<Hash> = c.proof.iter().map(|x| h(x)).collect();
+        ledger::verify_consistency(&sm3, 1, n, &tree.root_at(1).unwrap(), &tree.root(), &proof).unwrap();
+    }
+    // A witness checks and cosigns with SM3 consistency proofs and the SM2 log key.
+    let (_, log_key) = store::trace::parse_verifier_key(&store.ledger_public_key()).unwrap();
+    let cosigner = Ed25519Cosigner::from_seed("witness/d1-proc", &[5; 32]).unwrap();
+    store.register_witness("d1-proc", &cosigner.verifier_key_string()).await.unwrap();
+    let latest = store.ledger_checkpoint(None).await.unwrap().unwrap();
+    let mut w = Witness::new(&sm3, store.ledger_origin());
+    let proof: Vec<Hash> = store.ledger_consistency(0, latest.tree_size).await.unwrap().proof.iter().map(|x| h(x)).collect();
+    let line = w.cosign(&sm3, log_key.as_ref(), &cosigner, &latest.note, &proof, 1_795_336_300).unwrap();
+    store.add_cosignature("d1-proc", &format!("{}{}", latest.note, line.to_line())).await.unwrap();
+    assert!(store.verify().await.unwrap().is_ok());
+    // The suite is fixed: asking for the standard suite now is refused.
+    assert!(store::trace::create_key(&tmp.path().join("keys"), Some(crypto::Suite::Standard)).is_err());
+    store.close().await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // Tampering is found, in both logs.
+    for (sql, log, position) in [
+        (flip_blob(b, "ledger_leaves", "leaf", "position = 6", 40), Log::Events, 6),
+        (format!("UPDATE ledger_nodes SET hash = {} WHERE level = 1 AND idx = 2", if b == Backend::Sqlite { "zeroblob(32)" } else { "decode(repeat('00', 32), 'hex')" }), Log::Events, 4),
+        ("UPDATE access_audit SET decision = 'deny'".to_string(), Log::Access, 0),
+    ] {
+        let copy = tmp.copy().await;
+        copy.exec(&sql).await;
+        let store = copy.open_bare(Arc::new(ManualClock::new(at("2025-09-02 09:00")))).await;
+        assert_eq!(store.ledger_suite(), crypto::Suite::National);
+        let d = disagreement(&store).await;
+        assert_eq!((d.log, d.position), (log, Some(position)), "{sql}: {d}");
+    }
+}
+
 
 both!(leaves_proofs_and_checkpoints_agree);
 both!(witnesses_cosign_and_split_views_are_alarmed);
 both!(every_tampering_is_named_at_its_position);
+both!(a_national_deployment_hashes_with_sm3_and_signs_with_sm2);
