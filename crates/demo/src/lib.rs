@@ -3,9 +3,11 @@
 //!
 //! The key decision: every case is a **script** of dated steps (who does what, when), drawn so
 //! that durations mostly keep to the statutory deadlines and every branch of the chain appears
-//! with a realistic frequency. All scripts are merged by time and submitted in order through
-//! [`store::Store::submit`] with a [`store::ManualClock`] set to each step's time, so the world is
-//! exactly what the platform would have recorded — a refused step is a bug in the script.
+//! with a realistic frequency. All scripts are merged by time and queued in order through
+//! [`store::Store::enqueue_at`], each stamped with its step's time, so the world is exactly what
+//! the platform would have recorded — a refused step is a bug in the script. The writer applies
+//! the queued steps in order, many per durable commit; the [`store::ManualClock`] follows the
+//! steps (checkpoint times) and is left at `now`.
 //! Steps after `now` are not submitted: recent cases are still running, with live deadlines.
 
 mod facts;
@@ -19,7 +21,8 @@ pub use world::{city_org, district_org, world, DemoUser, District, World, CITY_C
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{HolidayCalendar, Stage};
 use std::collections::{BTreeMap, HashMap};
-use store::{Command, ManualClock, Store, StoreError};
+use std::collections::VecDeque;
+use store::{Command, ManualClock, Queued, Store, StoreError};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -102,7 +105,7 @@ pub fn plan(opts: &Options, cal: &HolidayCalendar) -> Vec<Step> {
 }
 
 /// Writes the demo organizations and users, then submits the cases' steps up to `opts.now`, each
-/// with the clock set to its time. `hash_password` is called once per distinct password.
+/// stamped with its time. `hash_password` is called once per distinct password.
 pub async fn build(store: &Store, clock: &ManualClock, opts: &Options, hash_password: &dyn Fn(&str) -> String) -> Result<Report, DemoError> {
     let started = std::time::Instant::now();
     let w = world();
@@ -119,37 +122,47 @@ pub async fn build(store: &Store, clock: &ManualClock, opts: &Options, hash_pass
     let cal = store.calendar();
     let steps = plan(opts, &cal);
     let mut ids: Vec<Option<String>> = vec![None; opts.cases];
-    let mut actions: BTreeMap<String, u64> = BTreeMap::new();
-    let mut events = 0u64;
+    let mut tally = Tally::default();
+    // The steps are queued in time order, each stamped with its own time, without waiting for the
+    // one before: the writer applies them in exactly that order (the same events at the same
+    // positions as one `submit` at a time) but many per durable commit. Only a step whose case's
+    // id is not known yet (its registration still queued) waits for the queue to drain up to it.
+    let mut queue: VecDeque<(Pending, Queued)> = VecDeque::new();
     for st in steps {
         if st.at > opts.now {
             continue;
         }
+        while st.seq > 0 && ids[st.case].is_none() {
+            let Some(front) = queue.pop_front() else { break };
+            tally.settle(front, &mut ids).await?;
+        }
+        // Checkpoints are signed with the clock's time: keep it with the steps.
         clock.set(st.at);
         let kind = st.action.kind();
         let case_id = ids[st.case].clone();
-        let cmd = Command::new(st.actor.clone(), case_id.as_deref(), st.action);
-        match store.submit(cmd).await {
-            Ok(out) => {
-                if st.seq == 0 {
-                    ids[st.case] = Some(out.state.id.clone());
-                }
-            }
-            Err(error) => {
-                return Err(DemoError::Step {
-                    index: st.case,
-                    case: case_id.unwrap_or_else(|| "(unregistered)".into()),
-                    seq: st.seq,
-                    action: kind,
-                    actor: st.actor,
-                    at: st.at,
-                    error,
-                });
-            }
+        if st.seq > 0 && case_id.is_none() {
+            return Err(DemoError::Step {
+                index: st.case,
+                case: "(unregistered)".into(),
+                seq: st.seq,
+                action: kind,
+                actor: st.actor,
+                at: st.at,
+                error: StoreError::NotFound(format!("registration of case #{}", st.case)),
+            });
         }
-        *actions.entry(kind.to_string()).or_default() += 1;
-        events += 1;
+        let cmd = Command::new(st.actor.clone(), case_id.as_deref(), st.action);
+        let pending = Pending { index: st.case, case: case_id, seq: st.seq, action: kind, actor: st.actor, at: st.at };
+        queue.push_back((pending, store.enqueue_at(cmd, st.at).await?));
+        if queue.len() > 4096 {
+            let front = queue.pop_front().expect("queue is not empty");
+            tally.settle(front, &mut ids).await?;
+        }
     }
+    while let Some(front) = queue.pop_front() {
+        tally.settle(front, &mut ids).await?;
+    }
+    let Tally { actions, events } = tally;
     clock.set(opts.now);
     let stages = store.stage_counts(None).await?.into_iter().collect();
     let running = store.running_deadlines(None, None, 10_000).await?;
@@ -165,4 +178,46 @@ pub async fn build(store: &Store, clock: &ManualClock, opts: &Options, hash_pass
         overdue_deadlines: overdue,
         elapsed_ms: started.elapsed().as_millis(),
     })
+}
+
+/// A queued step, for its error message.
+struct Pending {
+    index: usize,
+    case: Option<String>,
+    seq: usize,
+    action: &'static str,
+    actor: String,
+    at: DateTime<Utc>,
+}
+
+/// The accepted steps so far.
+#[derive(Default)]
+struct Tally {
+    actions: BTreeMap<String, u64>,
+    events: u64,
+}
+
+impl Tally {
+    /// Waits for a queued step's outcome: a registration's case id is kept; a refusal is an error.
+    async fn settle(&mut self, (p, q): (Pending, Queued), ids: &mut [Option<String>]) -> Result<(), DemoError> {
+        match q.outcome().await {
+            Ok(out) => {
+                if p.seq == 0 {
+                    ids[p.index] = Some(out.state.id.clone());
+                }
+                *self.actions.entry(p.action.to_string()).or_default() += 1;
+                self.events += 1;
+                Ok(())
+            }
+            Err(error) => Err(DemoError::Step {
+                index: p.index,
+                case: p.case.unwrap_or_else(|| "(unregistered)".into()),
+                seq: p.seq,
+                action: p.action,
+                actor: p.actor,
+                at: p.at,
+                error,
+            }),
+        }
+    }
 }

@@ -102,8 +102,51 @@ async fn a_small_world_builds() {
     assert!(report.stages.get(&Stage::Investigation).copied().unwrap_or(0) > 0);
 }
 
+/// Queued building records exactly what submitting one step at a time with the clock set to each
+/// step's time records (the way the platform itself would have): the same events, at the same
+/// positions and times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_building_equals_one_at_a_time() {
+    let opts = Options { cases: 120, seed: 5, ..Options::default() };
+    let (_tmp, store, report) = built(&opts).await;
+    let queued = store.events_range(0, report.events).await.unwrap();
+
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(opts.now));
+    let reference = Store::open(&tmp.path().join("ref.db"), Durability::Bulk, clock.clone()).await.unwrap();
+    let w = world();
+    let mut orgs = w.orgs.clone();
+    orgs.sort_by_key(|o| o.parent.is_some());
+    for o in &orgs {
+        reference.put_organization(o).await.unwrap();
+    }
+    for u in &w.users {
+        reference.put_user(&u.user, Some(&fake_hash(&u.password))).await.unwrap();
+    }
+    let mut ids: Vec<Option<String>> = vec![None; opts.cases];
+    let mut submitted = 0u64;
+    for st in demo::plan(&opts, &reference.calendar()) {
+        if st.at > opts.now {
+            continue;
+        }
+        clock.set(st.at);
+        let out = reference.submit(store::Command::new(st.actor.clone(), ids[st.case].as_deref(), st.action)).await.unwrap();
+        if st.seq == 0 {
+            ids[st.case] = Some(out.state.id.clone());
+        }
+        submitted += 1;
+    }
+    assert_eq!(submitted, report.events);
+    let one_by_one = reference.events_range(0, submitted).await.unwrap();
+    assert_eq!(queued.len(), one_by_one.len());
+    for (q, r) in queued.iter().zip(&one_by_one) {
+        assert_eq!(q, r, "event at position {} differs", r.0);
+    }
+    assert!(queued.iter().any(|(_, e)| e.at < opts.now - chrono::Duration::days(300)), "events keep their scripted times");
+}
+
 /// The full-size world (2000 cases over two years): every stage, every action, deadlines due
-/// this week and overdue at `now`. Takes one to two minutes in a debug build.
+/// this week and overdue at `now`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_full_world_builds() {
     let opts = Options::default();

@@ -1,13 +1,17 @@
-//! `lianban demo`: build the demo world into a data folder (once), then serve it.
+//! `lianban demo`: build the demo world into a data folder's SQLite file or the database a URL
+//! names (once), then serve it.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::SubsecRound;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use store::{Durability, ManualClock, Store};
 
-pub async fn run(data: &Path, listen: &str, no_serve: bool, cases: u32, seed: u64, reset: bool) -> Result<()> {
+pub async fn run(data: &Path, database: Option<&str>, listen: &str, no_serve: bool, cases: u32, seed: u64, reset: bool) -> Result<()> {
+    if let (Some(_), true) = (database, reset) {
+        bail!("--reset：只能重建数据目录中的 SQLite 文件；使用 --database 时请指定一个没有事件的新数据库");
+    }
     let db = super::db_path(data);
     if reset {
         for suffix in ["", "-wal", "-shm"] {
@@ -18,21 +22,36 @@ pub async fn run(data: &Path, listen: &str, no_serve: bool, cases: u32, seed: u6
         }
     }
     std::fs::create_dir_all(data).with_context(|| format!("cannot create data folder {}", data.display()))?;
-    let existing = if db.exists() {
-        let store = super::open(data, Durability::Full).await?;
-        let n = store.event_count().await?;
-        store.close().await;
-        n
-    } else {
-        0
+    let existing = match database {
+        Some(url) => {
+            let store = super::open_url(data, url, Durability::Full).await?;
+            let n = store.event_count().await?;
+            store.close().await;
+            n
+        }
+        None if db.exists() => {
+            let store = super::open(data, Durability::Full).await?;
+            let n = store.event_count().await?;
+            store.close().await;
+            n
+        }
+        None => 0,
+    };
+    let place = match database {
+        Some(url) => url.split('@').next_back().unwrap_or(url).to_string(),
+        None => data.display().to_string(),
     };
     if existing > 0 {
-        eprintln!("{} 已有演示数据（{existing} 条事件），直接使用；重新生成请加 --reset", data.display());
+        eprintln!("{place} 已有演示数据（{existing} 条事件），直接使用；重新生成请加 --reset（SQLite）或换用空数据库");
     } else {
         let opts = demo::Options { cases: cases as usize, seed, now: chrono::Utc::now().trunc_subsecs(0), ..Default::default() };
         eprintln!("正在生成演示数据：{} 件案件，两年跨度……", opts.cases);
         let clock = Arc::new(ManualClock::new(opts.now));
-        let store = Store::open(&db, Durability::Bulk, clock.clone()).await.context("cannot open the demo database")?;
+        let store = match database {
+            Some(url) => Store::open_url(url, Durability::Bulk, clock.clone(), data).await,
+            None => Store::open(&db, Durability::Bulk, clock.clone()).await,
+        }
+        .context("cannot open the demo database")?;
         let report = demo::build(&store, &clock, &opts, &server::auth::hash_password).await.context("building the demo world")?;
         store.close().await;
         eprintln!(
@@ -48,7 +67,10 @@ pub async fn run(data: &Path, listen: &str, no_serve: bool, cases: u32, seed: u6
     if no_serve {
         return Ok(());
     }
-    let store = super::open(data, Durability::Full).await?;
+    let store = match database {
+        Some(url) => super::open_url(data, url, Durability::Full).await?,
+        None => super::open(data, Durability::Full).await?,
+    };
     super::serve(store, listen).await
 }
 

@@ -68,6 +68,11 @@ enum Cmd {
     Demo {
         #[arg(long, env = "LIANBAN_DATA", default_value = "lianban-demo")]
         data: PathBuf,
+        /// The database: `sqlite://FILE` or `postgres://USER@HOST:PORT/DB` (default: the SQLite
+        /// file `lianban.db` in the data folder, which also holds keys and files in both cases).
+        /// The demo is built only into a database without events.
+        #[arg(long, env = "LIANBAN_DATABASE_URL")]
+        database: Option<String>,
         #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
         /// Only build the data; do not serve.
@@ -79,7 +84,7 @@ enum Cmd {
         /// Seed of the generator (same seed, same world).
         #[arg(long, default_value_t = 20261122)]
         seed: u64,
-        /// Rebuild even if the folder already holds a demo.
+        /// Rebuild even if the folder already holds a demo (the data folder's SQLite file only).
         #[arg(long)]
         reset: bool,
     },
@@ -265,7 +270,9 @@ async fn main() -> Result<()> {
             println!("已初始化 {}：管理员账号 admin，账本密码套件 {suite}", data.display());
             Ok(())
         }
-        Cmd::Demo { data, listen, no_serve, cases, seed, reset } => demo_cli::run(&data, &listen, no_serve, cases, seed, reset).await,
+        Cmd::Demo { data, database, listen, no_serve, cases, seed, reset } => {
+            demo_cli::run(&data, database.as_deref(), &listen, no_serve, cases, seed, reset).await
+        }
         Cmd::Verify { data, database: None, blobs: None } => ledger_cli::verify(&data).await,
         Cmd::Verify { data, database, blobs } => verify_url(&data, database.as_deref(), blobs.as_deref()).await,
         Cmd::Ledger { command } => match ledger_cli::run(command).await {

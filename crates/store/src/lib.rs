@@ -91,6 +91,16 @@ impl Command {
     }
 }
 
+/// A command queued with [`Store::enqueue_at`]: its outcome once the writer has committed (or
+/// refused) it.
+pub struct Queued(oneshot::Receiver<Result<Outcome, StoreError>>);
+
+impl Queued {
+    pub async fn outcome(self) -> Result<Outcome, StoreError> {
+        self.0.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
 /// What an accepted command produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -246,8 +256,20 @@ impl Store {
     /// Submits a command and waits until it is durably committed (or refused).
     pub async fn submit(&self, cmd: Command) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs.send(writer::Job::Command { cmd, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.jobs.send(writer::Job::Command { cmd, at: None, reply }).await.map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Queues a command whose event is stamped `at` instead of the clock's time, and returns as
+    /// soon as the writer has it (waiting only when its queue is full). For building a recorded
+    /// history (the demo world): commands queued one after another are applied in that order,
+    /// many per transaction and durable commit, instead of one commit each as with
+    /// [`Store::submit`]. Never reachable from the API, whose events are stamped by the clock.
+    pub async fn enqueue_at(&self, cmd: Command, at: chrono::DateTime<chrono::Utc>) -> Result<Queued, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        let at = chrono::SubsecRound::trunc_subsecs(at, 6);
+        self.jobs.send(writer::Job::Command { cmd, at: Some(at), reply }).await.map_err(|_| StoreError::Closed)?;
+        Ok(Queued(rx))
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

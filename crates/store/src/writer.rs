@@ -13,7 +13,8 @@ use tokio::sync::{mpsc, oneshot};
 /// burst of audited reads costs one durable commit, not one each, and never waits for the write
 /// connection behind the commands.
 pub(crate) enum Job {
-    Command { cmd: Command, reply: oneshot::Sender<Result<Outcome, StoreError>> },
+    /// `at`: the event's time when given (recorded histories: `Store::enqueue_at`), else the clock.
+    Command { cmd: Command, at: Option<chrono::DateTime<chrono::Utc>>, reply: oneshot::Sender<Result<Outcome, StoreError>> },
     Audit { rec: AuditRecord, reply: oneshot::Sender<Result<i64, StoreError>> },
 }
 
@@ -35,11 +36,11 @@ pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
         let mut audits = Vec::new();
         for job in batch {
             match job {
-                Job::Command { cmd, reply } => commands.push((cmd, reply)),
+                Job::Command { cmd, at, reply } => commands.push(((cmd, at), reply)),
                 Job::Audit { rec, reply } => audits.push((rec, reply)),
             }
         }
-        let cmds: Vec<&Command> = commands.iter().map(|(c, _)| c).collect();
+        let cmds: Vec<(&Command, Option<chrono::DateTime<chrono::Utc>>)> = commands.iter().map(|((c, at), _)| (c, *at)).collect();
         let recs: Vec<&AuditRecord> = audits.iter().map(|(r, _)| r).collect();
         let results = run_batch(&shared, &cmds, &recs, &mut frontier).await;
         if results.is_err() {
@@ -71,7 +72,7 @@ type BatchResults = (Vec<Result<Outcome, StoreError>>, Vec<i64>);
 
 async fn run_batch(
     shared: &Shared,
-    batch: &[&Command],
+    batch: &[(&Command, Option<chrono::DateTime<chrono::Utc>>)],
     audits: &[&AuditRecord],
     frontier_slot: &mut Option<Frontier>,
 ) -> Result<BatchResults, StoreError> {
@@ -120,10 +121,10 @@ async fn run_batch(
     // anything — its event is only kept in memory until the batch's bulk insert — and a failure
     // after its first write (supervision findings, sealed documents: database errors only) fails
     // the whole batch, which then commits nothing.
-    for cmd in batch {
+    for &(cmd, at) in batch {
         let before = frontier.clone();
         let mark = pending.mark();
-        match process(shared, &mut tx, cmd, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
+        match process(shared, &mut tx, cmd, at, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
             Ok((outcome, effect)) => {
                 if !outcome.replayed {
                     next_position += 1;
@@ -285,6 +286,7 @@ async fn process(
     shared: &Shared,
     conn: &mut AnyConnection,
     cmd: &Command,
+    at: Option<chrono::DateTime<chrono::Utc>>,
     position: u64,
     frontier: &mut Frontier,
     pending: &mut trace::Pending,
@@ -330,7 +332,7 @@ async fn process(
     }
     let org = dir.org(&user.org).ok_or_else(|| StoreError::Corrupt(format!("user {} has no organization", user.id)))?;
     let actor = Actor { user: user.id.clone(), name: user.name.clone(), org: org.id.clone(), agency: org.kind, role: user.role };
-    let now = shared.clock.now();
+    let now = at.unwrap_or_else(|| shared.clock.now());
     let mut counter = None;
     let (case_id, state) = match (&cmd.case_id, &cmd.action) {
         (None, Action::Register { .. }) => {
