@@ -153,6 +153,11 @@ impl Drop for TestDb {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async move {
                     if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await {
+                        // This thread blocks the test's runtime until it is done, so a store
+                        // connection whose rollback that runtime has not yet sent keeps its
+                        // locks: give up after a while (the schema is left behind) rather
+                        // than wait for it forever.
+                        let _ = sqlx::query("SET lock_timeout = '5s'").execute(&mut conn).await;
                         let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {name} CASCADE"))).execute(&mut conn).await;
                     }
                 });
