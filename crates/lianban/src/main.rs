@@ -259,6 +259,8 @@ async fn main() -> Result<()> {
             }
             // The trace's suite is fixed by the ledger key, created here before the first open.
             let suite = store::trace::create_key(&data.join("keys"), crypto_suite).map_err(|e| anyhow::anyhow!("--crypto-suite: {e}"))?;
+            // Personal fields are sealed with the same suite (SM4-GCM in national mode).
+            store::accounts::FieldCipher::load_or_create_in(&data.join("keys"), suite).map_err(|e| anyhow::anyhow!("--crypto-suite: {e}"))?;
             let store = match &database {
                 Some(url) => open_url(&data, url, Durability::Full).await?,
                 None => open(&data, Durability::Full).await?,

@@ -137,6 +137,8 @@ async fn a_national_deployment_through_the_cli() {
     let (ok, out, err) = run(&["init", "--data", d, "--admin-password", "national-1234", "--crypto-suite", "national"]);
     assert!(ok, "{err}");
     assert!(out.contains("national"), "{out}");
+    let field_key = std::fs::read_to_string(data.join("keys/field.key")).unwrap();
+    assert!(field_key.starts_with("national:"), "personal fields sealed with SM4: {field_key}");
     add_events(&data, 3).await;
     let key = json(&["ledger", "key", "--data", d]);
     let blob = base64::engine::general_purpose::STANDARD.decode(key["key"].as_str().unwrap().splitn(3, '+').nth(2).unwrap()).unwrap();

@@ -442,6 +442,12 @@ impl FieldCipher {
     /// Loads `keys_dir/field.key` (`<suite>:<hex key>`), creating a standard-suite key on first
     /// use. The cipher is registered so that any stored state naming its key can be opened.
     pub fn load_or_create(keys_dir: &std::path::Path) -> Result<std::sync::Arc<Self>, StoreError> {
+        Self::load_or_create_in(keys_dir, crypto::Suite::Standard)
+    }
+
+    /// As [`load_or_create`](Self::load_or_create), a new key being of `suite` (`lianban init
+    /// --crypto-suite national` creates an SM4 key before the store first opens).
+    pub fn load_or_create_in(keys_dir: &std::path::Path, new_suite: crypto::Suite) -> Result<std::sync::Arc<Self>, StoreError> {
         let path = keys_dir.join(FIELD_KEY_FILE);
         let io = |e: std::io::Error| StoreError::Corrupt(format!("field key {}: {e}", path.display()));
         let text = match std::fs::read_to_string(&path) {
@@ -450,7 +456,7 @@ impl FieldCipher {
                 std::fs::create_dir_all(keys_dir).map_err(io)?;
                 let mut key = [0u8; 32];
                 getrandom::fill(&mut key).map_err(|e| StoreError::Corrupt(format!("randomness: {e}")))?;
-                let text = format!("standard:{}\n", hex::encode(key));
+                let text = format!("{}:{}\n", new_suite.as_str(), hex::encode(key));
                 let mut opts = std::fs::OpenOptions::new();
                 opts.write(true).create_new(true);
                 #[cfg(unix)]
