@@ -208,6 +208,9 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                     Box::pin(async move {
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Pages read through a shared mapping, not copied by a read() each
+                        // (the readers' hot path under load).
+                        conn.execute("PRAGMA mmap_size = 268435456").await?;
                         Ok(())
                     })
                 })

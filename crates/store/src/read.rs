@@ -106,7 +106,7 @@ impl Store {
     pub async fn inbox_page(&self, org: &str, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {SUMMARY_COLUMNS}, t.kind AS task_kind, t.label AS task_label, t.person, t.incoming
-             FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = $1 ORDER BY c.updated_at, c.id LIMIT $2"
+             FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = $1 ORDER BY t.since, t.case_id LIMIT $2"
         )))
         .bind(org.to_string())
         .bind(limit.clamp(1, 1000) as i64)
