@@ -75,3 +75,42 @@ async fn futures_join<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
 }
 
 both!(same_case_commands_in_one_batch_match_a_rebuild);
+
+/// Request ids within one batch: the batch's events are inserted only when it ends, so a repeated
+/// request id must be found among the batch's own accepted commands — replayed when it is the
+/// same action, refused when it is another — and a refused command in the middle writes nothing.
+async fn request_ids_repeated_within_one_batch(b: Backend) {
+    let tmp = TestDb::new(b).await;
+    let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
+    let store = open(&tmp, clock.clone()).await;
+    let with_id = |mut c: Command, rid: &str| {
+        c.request_id = Some(rid.into());
+        c
+    };
+    let cmds = vec![
+        with_id(Command::new("officer", None, register(1)), "r-1"),
+        with_id(Command::new("prosecutor", None, register(2)), "r-2"), // refused: wrong agency
+        with_id(Command::new("officer", None, register(1)), "r-1"), // the same request again
+        with_id(Command::new("officer", None, register(3)), "r-1"), // another action, same id
+        with_id(Command::new("officer", None, register(4)), "r-4"),
+    ];
+    let out = futures_join(cmds.into_iter().map(|c| store.submit(c)).collect()).await;
+    let first = out[0].as_ref().unwrap();
+    assert!(!first.replayed);
+    assert!(matches!(out[1], Err(store::StoreError::Refused(_))), "{:?}", out[1]);
+    let again = out[2].as_ref().unwrap();
+    assert!(again.replayed, "the repeated request is answered with the first outcome");
+    assert_eq!((again.position, &again.state.id), (first.position, &first.state.id));
+    assert!(matches!(&out[3], Err(store::StoreError::RequestIdReused(r)) if r == "r-1"), "{:?}", out[3]);
+    let last = out[4].as_ref().unwrap();
+    assert_eq!(last.position, first.position + 1, "refused and replayed commands took no position");
+    // After the batch, from the database: the same answers.
+    let later = store.submit(with_id(Command::new("officer", None, register(1)), "r-1")).await.unwrap();
+    assert!(later.replayed);
+    assert_eq!(later.position, first.position);
+    assert_eq!(store.events_range(0, 100).await.unwrap().len(), 2);
+    store.check_projections().await.unwrap();
+    store.verify().await.unwrap().expect("the trace verifies");
+}
+
+both!(request_ids_repeated_within_one_batch);
