@@ -74,7 +74,8 @@ fn require_manages(st: &AppState, u: &CurrentUser, org: &str) -> Result<(), ApiE
     Ok(())
 }
 
-async fn audit_admin(st: &AppState, u: &CurrentUser, kind: &str, resource: String, reason: String) -> Result<(), ApiError> {
+/// The access-audit record of an administrator's change (accounts, tokens, witness keys).
+pub(crate) async fn audit_admin(st: &AppState, u: &CurrentUser, kind: &str, resource: String, reason: String) -> Result<(), ApiError> {
     st.store
         .audit(&AuditRecord {
             id: 0,

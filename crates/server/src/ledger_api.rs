@@ -343,17 +343,5 @@ pub async fn revoke_witness(State(st): State<AppState>, u: CurrentUser, axum::ex
 
 /// The access-audit record of a change to an organization's witness key.
 async fn audit_witness(st: &AppState, u: &CurrentUser, kind: &str, org: &str, reason: String) -> Result<(), ApiError> {
-    let rec = store::AuditRecord {
-        id: 0,
-        at: st.store.now(),
-        kind: kind.into(),
-        user_id: Some(u.user.id.clone()),
-        org: Some(u.org.id.clone()),
-        case_id: None,
-        resource: format!("witness:{org}"),
-        reason,
-        decision: "allow".into(),
-    };
-    st.store.audit(&rec).await.map_err(err)?;
-    Ok(())
+    crate::admin_api::audit_admin(st, u, kind, format!("witness:{org}"), reason).await
 }

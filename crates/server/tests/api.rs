@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 struct World {
     app: axum::Router,
+    store: store::Store,
     clock: Arc<ManualClock>,
     _tmp: tempfile::TempDir,
 }
@@ -39,8 +40,8 @@ async fn world() -> World {
         ],
     )
     .await;
-    let app = server::router(server::AppState::new(store));
-    World { app, clock, _tmp: tmp }
+    let app = server::router(server::AppState::new(store.clone()));
+    World { app, store, clock, _tmp: tmp }
 }
 
 impl World {
@@ -344,4 +345,36 @@ async fn wrong_agency_wrong_order_bad_input_and_the_read_gate() {
     assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
     assert_eq!(v1["event"], v2["event"]);
     assert_eq!(v2["replayed"], true);
+}
+
+impl World {
+    /// One call with a given bearer token.
+    async fn with_token(&self, method: &str, path: &str, token: &str) -> StatusCode {
+        let req = Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+        self.app.clone().oneshot(req).await.unwrap().status()
+    }
+}
+
+/// Sessions are remembered between requests (the store keeps looked-up sessions in memory), but
+/// logging out, the session's lifetime and a disabled account still end them at once.
+#[tokio::test]
+async fn sessions_end_on_logout_expiry_and_disabled_accounts() {
+    let w = world().await;
+    let t = w.token("officer").await;
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::OK);
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::OK, "served from memory");
+    assert_eq!(w.with_token("DELETE", "/api/v1/session", &t).await, StatusCode::NO_CONTENT);
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::UNAUTHORIZED, "logged out");
+
+    let t = w.token("officer").await;
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::OK);
+    w.clock.set(at("2025-09-01 21:01"));
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::UNAUTHORIZED, "past its 12 hours");
+
+    let t = w.token("prosecutor").await;
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::OK);
+    let mut u = w.store.directory().user("prosecutor").cloned().unwrap();
+    u.active = false;
+    w.store.put_user(&u, None).await.unwrap();
+    assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::UNAUTHORIZED, "a disabled account's session ends");
 }

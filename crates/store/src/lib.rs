@@ -1,11 +1,11 @@
 //! Lianban's store: the event log and the projections queries read.
 //!
-//! The key decision: **one writer, one transaction per batch, one savepoint per command.** Every
-//! command goes through a single writer task. It takes whatever commands are waiting (up to a
-//! batch), and for each one, inside a savepoint: loads the case, decides the action with the
-//! domain's stage machine, appends the event and rewrites the case's projections (state,
-//! deadlines, inbox tasks, participants). A refused command rolls back only its savepoint. The
-//! batch commits once, durably (WAL, `synchronous=FULL`), and only then are the callers answered:
+//! The key decision: **one writer, one transaction per batch.** Every command goes through a
+//! single writer task. It takes whatever commands are waiting (up to a batch), and for each one:
+//! loads the case (from the batch's memory, the state cache or the database), decides the action
+//! with the domain's stage machine — a refused command has written nothing — and keeps the event;
+//! the batch then inserts its events, ledger leaves and every changed case's projections (state,
+//! deadlines, inbox tasks, participants) in bulk. The batch commits once, durably (WAL, `synchronous=FULL`), and only then are the callers answered:
 //! an acknowledged command is on disk, and a crash loses only unacknowledged ones. The server's
 //! clock stamps every event; a request id makes a command idempotent; an expected version gives
 //! optimistic concurrency.

@@ -1,6 +1,6 @@
 //! Supervision records: deadline warnings and alarms, irregularity findings, notifications to
 //! agencies, and refused commands. The rules are the `supervision` crate's pure functions; this
-//! module runs them (in the writer's savepoint as each event arrives, and in a periodic sweep)
+//! module runs them (in the writer's batch transaction as each event is accepted, and in a periodic sweep)
 //! and keeps what they find. Rows are keyed so that both paths are idempotent; findings and
 //! notifications are never deleted — acknowledging one records who, when and why on the row.
 
@@ -49,7 +49,7 @@ pub struct SweepSummary {
 }
 
 /// Runs the detectors and deadline alerts on a case (`events` are all of its events, the newest
-/// included). Called by the writer inside the command's savepoint with the batch's cached events
+/// included). Called by the writer for each accepted command, in the batch's transaction, with its cached events
 /// and settings, and by the periodic sweep.
 pub(crate) async fn evaluate(
     conn: &mut AnyConnection,
@@ -169,8 +169,8 @@ pub(crate) async fn on_document_change(conn: &mut AnyConnection, change: &superv
     Ok(())
 }
 
-/// Keeps a refused command for supervision. Called by the writer after the command's savepoint
-/// rolled back, in the batch's transaction: the refusal is kept, the command leaves nothing else.
+/// Keeps a refused command for supervision. Called by the writer in the batch's transaction for a
+/// command refused before it wrote anything: the refusal is kept, the command leaves nothing else.
 pub(crate) async fn on_refusal(conn: &mut AnyConnection, cmd: &Command, refusal: &Refusal, now: DateTime<Utc>, dir: &Directory) -> Result<(), StoreError> {
     let org = dir.user(&cmd.actor).map(|u| u.org.clone());
     let action = serde_json::to_string(&cmd.action).map_err(|e| StoreError::Corrupt(e.to_string()))?;

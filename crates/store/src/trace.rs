@@ -338,7 +338,7 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    /// A mark to roll back to when a command's savepoint is rolled back.
+    /// A mark to roll back to when a command is refused after its leaf was staged.
     pub fn mark(&self) -> (usize, usize) {
         (self.leaves.len(), self.nodes.len())
     }

@@ -1,4 +1,4 @@
-//! The single writer: batches of commands, one transaction per batch, a savepoint per command.
+//! The single writer: batches of commands, one transaction per batch, events and projections written in bulk.
 
 use crate::{projection, sql, trace, AuditRecord, Command, Outcome, Shared, StoreError};
 use ledger::Frontier;
@@ -227,7 +227,7 @@ struct Touched {
     fresh: bool,
 }
 
-/// The effect of one accepted command on the cache, applied once its savepoint is released.
+/// The effect of one accepted command on the cache, applied once the command is accepted.
 struct Effect {
     case_id: String,
     touched: Touched,
