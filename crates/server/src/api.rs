@@ -108,11 +108,16 @@ async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: Comman
         action: body.action,
         claimed_at: body.claimed_at,
     };
-    let out = st.store.submit(cmd).await?;
+    let sealed = match case_id {
+        Some(id) => st.store.is_sealed(id).await?,
+        None => false,
+    };
+    // The read of personal data the answer shows is recorded with the command (one commit).
+    let out = st.store.submit_audited(cmd, gate::outcome_audit(st, u, sealed, "act")).await?;
     let status = if out.replayed { StatusCode::OK } else if case_id.is_none() { StatusCode::CREATED } else { StatusCode::OK };
     let mut state = out.state;
     let f = gate::facts(st, &state).await?;
-    gate::show_case(st, u, &f, &mut state, "act").await?;
+    gate::mask_case(u, &f, &mut state);
     let view = case_view(st, state);
     Ok((status, Json(json!({ "event": out.event, "position": out.position, "replayed": out.replayed, "case": view }))))
 }

@@ -402,12 +402,30 @@ pub async fn mask_deadline_names(st: &AppState, u: &CurrentUser, ds: &mut [domai
 
 /// Masks a case for the user and records the read when personal data is shown unmasked.
 pub async fn show_case(st: &AppState, u: &CurrentUser, f: &CaseFacts, s: &mut CaseState, why: &str) -> Result<(), ApiError> {
-    let open = mask_case(u, f, s);
+    if let Some(rec) = read_record(st, u, f, s, why) {
+        st.store.audit(&rec).await?;
+    }
+    mask_case(u, f, s);
+    Ok(())
+}
+
+/// The access-audit record of showing the case `s` to `u` (`None` when every personal field it
+/// would show is masked, or there is none).
+pub fn read_record(st: &AppState, u: &CurrentUser, f: &CaseFacts, s: &CaseState, why: &str) -> Option<AuditRecord> {
+    let open = unmasked_persons(u, f, s);
     if !open.is_empty() && s.persons.iter().any(|p| open.contains(&p.no) && (p.id_card.is_some() || p.birth_date.is_some() || p.phone.is_some() || p.address.is_some())) {
         let who: Vec<String> = open.iter().map(|n| n.to_string()).collect();
-        record_read(st, u, &s.id, &format!("personal_data:persons={}", who.join(",")), why).await?;
+        return Some(record(st, u, "read", Some(&s.id), &format!("personal_data:persons={}", who.join(",")), why, true));
     }
-    Ok(())
+    None
+}
+
+/// The read record of showing a command's outcome to its actor, decided in the writer when the
+/// command is accepted and written with it (`Store::submit_audited`): `sealed` is whether the
+/// case is under a sealing order (sealing orders are not commands, so it cannot change with one).
+pub fn outcome_audit(st: &AppState, u: &CurrentUser, sealed: bool, why: &'static str) -> store::ReadAudit {
+    let (st, u) = (st.clone(), u.clone());
+    Box::new(move |out: &store::Outcome| read_record(&st, &u, &CaseFacts::of(&out.state, sealed), &out.state, why))
 }
 
 #[cfg(test)]

@@ -221,27 +221,47 @@ pub struct Engine {
     /// Decisions already taken, by everything they depend on except the case's id (no policy
     /// names a particular case): a list of a thousand cases of one district asks Cedar a handful
     /// of times. Bounded; cleared when full.
-    memo: std::sync::Mutex<std::collections::HashMap<String, Decision>>,
+    memo: std::sync::Mutex<std::collections::HashMap<[u8; 32], Decision>>,
 }
 
 /// How many decisions the memo keeps before it starts again.
 const MEMO_LIMIT: usize = 20_000;
 
 /// Everything a decision depends on, the case's id left out.
-fn memo_key(p: &Principal, action: GateAction, c: &CaseFacts, person: &PersonFacts) -> String {
-    let case = CaseFacts { id: String::new(), ..c.clone() };
-    format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        p.user,
-        p.agency.code(),
-        p.role.code(),
-        p.org,
-        level_code(p.level),
-        p.service,
-        action.code(),
-        serde_json::to_string(&case).unwrap_or_default(),
-        serde_json::to_string(person).unwrap_or_default()
-    )
+fn memo_key(p: &Principal, action: GateAction, c: &CaseFacts, person: &PersonFacts) -> [u8; 32] {
+    // Everything the decision depends on except the case id (no policy names a case), hashed
+    // without copying: each string length-prefixed, each set counted, so distinct inputs cannot
+    // run together.
+    use sha2::{Digest, Sha256};
+    fn text(h: &mut Sha256, s: &str) {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    }
+    fn set(h: &mut Sha256, s: &BTreeSet<String>) {
+        h.update((s.len() as u64).to_le_bytes());
+        for x in s {
+            text(h, x);
+        }
+    }
+    // Destructured in full, so that a new fact cannot be forgotten here.
+    let Principal { user, agency, role, org, level, service } = p;
+    let CaseFacts { id: _, stage, police_org, participants, handling_orgs, procuratorate_orgs, court_orgs, correction_orgs, sealed, arrest_requested, transferred, indicted, judged, effective, has_minor } = c;
+    let PersonFacts { minor, person_handlers } = person;
+    let mut h = Sha256::new();
+    text(&mut h, user);
+    text(&mut h, agency.code());
+    text(&mut h, role.code());
+    text(&mut h, org);
+    text(&mut h, level_code(*level));
+    text(&mut h, action.code());
+    text(&mut h, stage);
+    text(&mut h, police_org);
+    for s in [participants, handling_orgs, procuratorate_orgs, court_orgs, correction_orgs, person_handlers] {
+        set(&mut h, s);
+    }
+    let flags = [*service, *sealed, *arrest_requested, *transferred, *indicted, *judged, *effective, *has_minor, *minor];
+    h.update(flags.map(u8::from));
+    h.finalize().into()
 }
 
 /// Parses and validates (strictly) a policy set against a schema.

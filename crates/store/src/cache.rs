@@ -43,6 +43,24 @@ pub(crate) struct Cached<S = CaseState> {
     pub events: Option<Vec<Event>>,
 }
 
+/// A shared, read-only case state: from the cache without copying it (`Store::cases`).
+#[derive(Debug, Clone)]
+pub struct CaseRef(pub(crate) Arc<Cached>);
+
+impl std::ops::Deref for CaseRef {
+    type Target = CaseState;
+    fn deref(&self) -> &CaseState {
+        &self.0.state
+    }
+}
+
+impl CaseRef {
+    /// A state loaded outside the cache.
+    pub(crate) fn new(state: CaseState) -> Self {
+        Self(Arc::new(Cached { state, events: None }))
+    }
+}
+
 pub(crate) struct CaseCache<S = CaseState> {
     cap: usize,
     inner: Mutex<Generations<S>>,

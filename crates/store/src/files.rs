@@ -531,32 +531,59 @@ struct LogBody<'a> {
     detail: &'a serde_json::Value,
 }
 
+/// An entry of the files trace about to be appended.
+struct LogEntry<'a> {
+    at: DateTime<Utc>,
+    case_id: &'a str,
+    actor: &'a FileActor,
+    action: &'a str,
+    subject: &'a str,
+    detail: serde_json::Value,
+}
+
 /// Appends an entry to the files trace, chained to the previous one.
 async fn log(conn: &mut AnyConnection, at: DateTime<Utc>, case_id: &str, actor: &FileActor, action: &str, subject: &str, detail: serde_json::Value) -> Result<(), StoreError> {
+    log_many(conn, &[LogEntry { at, case_id, actor, action, subject, detail }]).await
+}
+
+/// Appends entries to the files trace in order, each chained to the one before it
+/// (`hash = SHA-256(prev_hash ‖ body)`), in multi-row statements.
+async fn log_many(conn: &mut AnyConnection, entries: &[LogEntry<'_>]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     let prev: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM files_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await.map_err(db)?;
-    let (seq, prev_hash) = match prev {
-        Some((s, h)) => (s + 1, hex::decode(h).map_err(|_| StoreError::Corrupt("files_log hash".into()))?),
-        None => (1, vec![0u8; 32]),
+    let (mut seq, mut prev_hash) = match prev {
+        Some((s, h)) => (s, hex::decode(h).map_err(|_| StoreError::Corrupt("files_log hash".into()))?),
+        None => (0, vec![0u8; 32]),
     };
-    let at_s = sql::ts(at);
-    let body = serde_json::to_string(&LogBody { seq, at: &at_s, case_id, actor_user: &actor.user, actor_org: &actor.org, action, subject, detail: &detail }).expect("log body");
-    let mut h = Sha256::new();
-    h.update(&prev_hash);
-    h.update(body.as_bytes());
-    let hash = hex::encode(h.finalize());
-    sqlx::query("INSERT INTO files_log (seq, at, case_id, actor_user, actor_org, action, subject, body, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(seq)
-        .bind(at_s)
-        .bind(case_id)
-        .bind(&actor.user)
-        .bind(&actor.org)
-        .bind(action)
-        .bind(subject)
-        .bind(body)
-        .bind(hash)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let at_s = sql::ts(e.at);
+        let body = serde_json::to_string(&LogBody { seq, at: &at_s, case_id: e.case_id, actor_user: &e.actor.user, actor_org: &e.actor.org, action: e.action, subject: e.subject, detail: &e.detail }).expect("log body");
+        let mut h = Sha256::new();
+        h.update(&prev_hash);
+        h.update(body.as_bytes());
+        let digest = h.finalize().to_vec();
+        rows.push((seq, at_s, e, body, hex::encode(&digest)));
+        prev_hash = digest;
+    }
+    for chunk in rows.chunks(100) {
+        let mut b = crate::qb::QueryBuilder::new(crate::Backend::of(conn), "INSERT INTO files_log (seq, at, case_id, actor_user, actor_org, action, subject, body, hash) ");
+        b.push_values(chunk, |mut r, (seq, at_s, e, body, hash)| {
+            r.push_bind(*seq)
+                .push_bind(at_s.clone())
+                .push_bind(e.case_id.to_string())
+                .push_bind(e.actor.user.clone())
+                .push_bind(e.actor.org.clone())
+                .push_bind(e.action.to_string())
+                .push_bind(e.subject.to_string())
+                .push_bind(body.clone())
+                .push_bind(hash.clone());
+        });
+        b.build().execute(&mut *conn).await.map_err(db)?;
+    }
     Ok(())
 }
 
@@ -1472,17 +1499,131 @@ async fn insert_sealed(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::
     Ok(())
 }
 
-/// Seals the legal documents that `event` issued, in the deciding command's transaction (called by
-/// the writer right after the event is appended): `state` is the case right after the decision.
-pub(crate) async fn seal_issued_documents(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::Directory, state: &domain::CaseState, event: &domain::Event, now: DateTime<Utc>) -> Result<(), StoreError> {
-    for d in state.documents.iter().filter(|d| d.event_seq == event.seq) {
-        let content = render_document(state, d, event, dir);
-        let kind = serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let actor = FileActor { user: event.actor.user.clone(), org: d.org.clone() };
-        let doc = DocToSeal { case_id: &state.id, number: &d.number, kind: &kind, kind_label: d.kind.label(), issued_at: d.at, actor: &actor, signer_name: &event.actor.name, version: 1, supersedes: None, reason: None, content: &content };
-        insert_sealed(conn, keys_dir, dir, now, doc).await?;
+/// A legal document a decision issued, rendered from the case right after the decision and
+/// waiting to be sealed with the rest of the writer's batch (`seal_issued`).
+pub(crate) struct IssuedDocument {
+    case_id: String,
+    number: String,
+    kind: String,
+    kind_label: &'static str,
+    issued_at: DateTime<Utc>,
+    actor: FileActor,
+    signer_name: String,
+    content: String,
+    /// When it is sealed: the deciding event's time.
+    sealed_at: DateTime<Utc>,
+}
+
+/// The legal documents that `event` issued (`state` is the case right after the decision),
+/// rendered; the writer seals them in the deciding command's transaction.
+pub(crate) fn issued_documents(dir: &domain::Directory, state: &domain::CaseState, event: &domain::Event) -> Vec<IssuedDocument> {
+    state
+        .documents
+        .iter()
+        .filter(|d| d.event_seq == event.seq)
+        .map(|d| IssuedDocument {
+            case_id: state.id.clone(),
+            number: d.number.clone(),
+            kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            kind_label: d.kind.label(),
+            issued_at: d.at,
+            actor: FileActor { user: event.actor.user.clone(), org: d.org.clone() },
+            signer_name: event.actor.name.clone(),
+            content: render_document(state, d, event, dir),
+            sealed_at: event.at,
+        })
+        .collect()
+}
+
+/// Organizations' seal secrets already loaded and registered: org → (suite, secret).
+pub(crate) type SealSecrets = std::collections::HashMap<String, (Suite, Vec<u8>)>;
+
+/// Seals the documents a writer batch's decisions issued, inside the batch's transaction, in a
+/// few statements for the whole batch: one counter update for their ids, one multi-row insert of
+/// the sealed documents, one read of the files trace's head and one multi-row insert of its
+/// entries. First versions only: the numbers are new with their events, so no earlier seal can
+/// exist (the lazy path in `case_documents` checks again before sealing).
+///
+/// `known` holds the secrets of organizations whose key is already registered (kept by the writer
+/// across batches); the secrets this batch had to load are returned, to be added to `known` only
+/// once the batch has committed (their `seal_keys` rows are written in it).
+pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::Directory, docs: &[IssuedDocument], known: &SealSecrets) -> Result<SealSecrets, StoreError> {
+    let mut loaded = SealSecrets::new();
+    if docs.is_empty() {
+        return Ok(loaded);
     }
-    Ok(())
+    for d in docs {
+        if !known.contains_key(&d.actor.org) && !loaded.contains_key(&d.actor.org) {
+            let secret = seal_secret(conn, keys_dir, &d.actor.org, d.sealed_at).await?;
+            loaded.insert(d.actor.org.clone(), secret);
+        }
+    }
+    let k = docs.len() as i64;
+    let last: i64 = sqlx::query_scalar("INSERT INTO counters (name, value) VALUES ('files.seal', $1) ON CONFLICT(name) DO UPDATE SET value = counters.value + $2 RETURNING value")
+        .bind(k)
+        .bind(k)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let mut rows = Vec::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate() {
+        let id = format!("S{:06}", last - k + 1 + i as i64);
+        let (suite, secret) = known.get(&d.actor.org).or_else(|| loaded.get(&d.actor.org)).expect("secret loaded above");
+        let meta = DocumentMetadata {
+            kind: d.kind.clone(),
+            kind_label: d.kind_label.into(),
+            number: d.number.clone(),
+            case_id: d.case_id.clone(),
+            org: d.actor.org.clone(),
+            org_name: dir.org(&d.actor.org).map(|o| o.name.clone()).unwrap_or_default(),
+            signer: d.actor.user.clone(),
+            signer_name: d.signer_name.clone(),
+            issued_at: d.issued_at.to_rfc3339(),
+            version: 1,
+            supersedes: None,
+            reason: None,
+            media_type: "text/plain; charset=utf-8".into(),
+            content_hash: String::new(),
+            content_length: 0,
+        };
+        let mut sealed = SealedDocument::seal(*suite, secret, &id, meta, &d.content, &d.sealed_at.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
+        sealed.content = None;
+        let hash = sealed.document.content_hash.clone();
+        rows.push((id, *suite, hash, serde_json::to_string(&sealed).expect("seal json")));
+    }
+    for chunk in docs.iter().zip(&rows).collect::<Vec<_>>().chunks(100) {
+        let mut b = crate::qb::QueryBuilder::new(crate::Backend::of(conn), "INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) ");
+        b.push_values(chunk, |mut r, (d, (id, _, hash, body))| {
+            r.push_bind(id.clone())
+                .push_bind(d.case_id.clone())
+                .push_bind(d.number.clone())
+                .push_bind(d.kind.clone())
+                .push_bind(1i64)
+                .push_bind(None::<String>)
+                .push_bind(d.actor.org.clone())
+                .push_bind(d.actor.user.clone())
+                .push_bind(sql::ts(d.sealed_at))
+                .push_bind(hash.clone())
+                .push_bind(body.clone())
+                .push_bind(d.content.clone());
+        });
+        b.build().execute(&mut *conn).await.map_err(db)?;
+    }
+    // The files trace: each entry chained to the previous one, as `log` does one at a time.
+    let entries: Vec<LogEntry> = docs
+        .iter()
+        .zip(&rows)
+        .map(|(d, (id, suite, hash, _))| LogEntry {
+            at: d.sealed_at,
+            case_id: &d.case_id,
+            actor: &d.actor,
+            action: "document_sealed",
+            subject: id,
+            detail: serde_json::json!({ "number": d.number, "version": 1, "content_hash": hash, "suite": suite, "supersedes": null, "reason": null }),
+        })
+        .collect();
+    log_many(conn, &entries).await?;
+    Ok(loaded)
 }
 
 fn resign(suite: Suite, secret: &[u8], id: &str, meta: DocumentMetadata, sealed_at: &str) -> Result<SealedDocument, StoreError> {

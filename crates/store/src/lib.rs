@@ -36,6 +36,7 @@ mod writer;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use accounts::{ApiTokenRecord, AuditRecord, SealRecord, TotpRecord};
 pub use backend::Backend;
+pub use cache::CaseRef;
 pub use error::StoreError;
 pub use feed::FeedConsumer;
 pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
@@ -100,6 +101,10 @@ impl Queued {
         self.0.await.map_err(|_| StoreError::Closed)?
     }
 }
+
+/// Which read of personal data showing an outcome to its actor amounts to (`None`: nothing
+/// unmasked), decided by the caller's gate; see [`Store::submit_audited`].
+pub type ReadAudit = Box<dyn FnOnce(&Outcome) -> Option<AuditRecord> + Send>;
 
 /// What an accepted command produced.
 #[derive(Debug, Clone)]
@@ -256,7 +261,18 @@ impl Store {
     /// Submits a command and waits until it is durably committed (or refused).
     pub async fn submit(&self, cmd: Command) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs.send(writer::Job::Command { cmd, at: None, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.jobs.send(writer::Job::Command { cmd, at: None, audit: None, reply }).await.map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Like [`Store::submit`], for a caller that will show the outcome's state to the actor:
+    /// `audit` is asked, inside the writer right after the command is accepted (or replayed),
+    /// which read of personal data that showing amounts to, and its record is written in the
+    /// same transaction as the command. The answer then waits for one durable commit, not for
+    /// the command's and then the read record's. Nothing is recorded for a refused command.
+    pub async fn submit_audited(&self, cmd: Command, audit: ReadAudit) -> Result<Outcome, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.jobs.send(writer::Job::Command { cmd, at: None, audit: Some(audit), reply }).await.map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -268,7 +284,7 @@ impl Store {
     pub async fn enqueue_at(&self, cmd: Command, at: chrono::DateTime<chrono::Utc>) -> Result<Queued, StoreError> {
         let (reply, rx) = oneshot::channel();
         let at = chrono::SubsecRound::trunc_subsecs(at, 6);
-        self.jobs.send(writer::Job::Command { cmd, at: Some(at), reply }).await.map_err(|_| StoreError::Closed)?;
+        self.jobs.send(writer::Job::Command { cmd, at: Some(at), audit: None, reply }).await.map_err(|_| StoreError::Closed)?;
         Ok(Queued(rx))
     }
 
@@ -378,13 +394,13 @@ impl Store {
 
     /// The current states of several cases at once (lists, inboxes): one query per 500 ids.
     /// Ids without a case are left out.
-    pub async fn cases(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, CaseState>, StoreError> {
+    pub async fn cases(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, CaseRef>, StoreError> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
         for id in ids {
             match self.shared.cases.get(id) {
                 Some(c) => {
-                    out.insert(id.to_string(), c.state.clone());
+                    out.insert(id.to_string(), CaseRef(c));
                 }
                 None => missing.push(*id),
             }
@@ -401,7 +417,7 @@ impl Store {
                 use sqlx::Row;
                 let s = sql::parse_state(r.get::<&str, _>("state"))?;
                 self.shared.cases.put_loaded(&s);
-                out.insert(r.get::<String, _>("id"), s);
+                out.insert(r.get::<String, _>("id"), CaseRef::new(s));
             }
         }
         Ok(out)

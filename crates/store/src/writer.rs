@@ -14,7 +14,8 @@ use tokio::sync::{mpsc, oneshot};
 /// connection behind the commands.
 pub(crate) enum Job {
     /// `at`: the event's time when given (recorded histories: `Store::enqueue_at`), else the clock.
-    Command { cmd: Command, at: Option<chrono::DateTime<chrono::Utc>>, reply: oneshot::Sender<Result<Outcome, StoreError>> },
+    /// `audit`: the read record of showing the outcome to the actor (`Store::submit_audited`).
+    Command { cmd: Command, at: Option<chrono::DateTime<chrono::Utc>>, audit: Option<crate::ReadAudit>, reply: oneshot::Sender<Result<Outcome, StoreError>> },
     Audit { rec: AuditRecord, reply: oneshot::Sender<Result<i64, StoreError>> },
 }
 
@@ -24,6 +25,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
     // The right edge of the trace's tree, kept between batches; reloaded from the stored nodes
     // whenever it may be stale (first batch, a failed batch, another process appended).
     let mut frontier: Option<Frontier> = None;
+    // Organizations whose seal key is loaded and registered (added after the batch that
+    // registered it commits).
+    let mut secrets = crate::files::SealSecrets::new();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -36,13 +40,14 @@ pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
         let mut audits = Vec::new();
         for job in batch {
             match job {
-                Job::Command { cmd, at, reply } => commands.push(((cmd, at), reply)),
+                Job::Command { cmd, at, audit, reply } => commands.push(((cmd, at, audit), reply)),
                 Job::Audit { rec, reply } => audits.push((rec, reply)),
             }
         }
-        let cmds: Vec<(&Command, Option<chrono::DateTime<chrono::Utc>>)> = commands.iter().map(|((c, at), _)| (c, *at)).collect();
+        let mut reads: Vec<Option<crate::ReadAudit>> = commands.iter_mut().map(|((_, _, a), _)| a.take()).collect();
+        let cmds: Vec<(&Command, Option<chrono::DateTime<chrono::Utc>>)> = commands.iter().map(|((c, at, _), _)| (c, *at)).collect();
         let recs: Vec<&AuditRecord> = audits.iter().map(|(r, _)| r).collect();
-        let results = run_batch(&shared, &cmds, &recs, &mut frontier).await;
+        let results = run_batch(&shared, &cmds, &mut reads, &recs, &mut frontier, &mut secrets).await;
         if results.is_err() {
             frontier = None;
         }
@@ -73,15 +78,17 @@ type BatchResults = (Vec<Result<Outcome, StoreError>>, Vec<i64>);
 async fn run_batch(
     shared: &Shared,
     batch: &[(&Command, Option<chrono::DateTime<chrono::Utc>>)],
+    reads: &mut [Option<crate::ReadAudit>],
     audits: &[&AuditRecord],
     frontier_slot: &mut Option<Frontier>,
+    secrets: &mut crate::files::SealSecrets,
 ) -> Result<BatchResults, StoreError> {
     let mut conn = shared.write.acquire().await.map_err(StoreError::db)?;
     let mut tx = conn.begin().await.map_err(StoreError::db)?;
-    let ids = crate::accounts::insert_audits(&mut tx, shared.backend, audits).await?;
-    // The records' leaves in the access log, same transaction.
-    let access = crate::access::append(&mut tx, shared, audits, &ids).await?;
     if batch.is_empty() {
+        let ids = crate::accounts::insert_audits(&mut tx, shared.backend, audits).await?;
+        // The records' leaves in the access log, same transaction.
+        let access = crate::access::append(&mut tx, shared, audits, &ids).await?;
         tx.commit().await.map_err(StoreError::db)?;
         crate::access::committed(shared, access);
         return Ok((Vec::new(), ids));
@@ -119,9 +126,11 @@ async fn run_batch(
     let mut cache = BatchCache::default();
     // No savepoint per command: a command is refused (or found invalid) before it writes
     // anything — its event is only kept in memory until the batch's bulk insert — and a failure
-    // after its first write (supervision findings, sealed documents: database errors only) fails
+    // after its first write (supervision findings: database errors only) fails
     // the whole batch, which then commits nothing.
-    for &(cmd, at) in batch {
+    // Read records of accepted commands' outcomes (`Store::submit_audited`).
+    let mut shown = Vec::new();
+    for (&(cmd, at), read) in batch.iter().zip(reads.iter_mut()) {
         let before = frontier.clone();
         let mark = pending.mark();
         match process(shared, &mut tx, cmd, at, next_position, &mut frontier, &mut pending, &cache, &cfg).await {
@@ -131,6 +140,9 @@ async fn run_batch(
                 }
                 if let Some(effect) = effect {
                     cache.apply(effect);
+                }
+                if let Some(rec) = read.take().and_then(|f| f(&outcome)) {
+                    shown.push(rec);
                 }
                 out.push(Ok(outcome));
             }
@@ -150,6 +162,15 @@ async fn run_batch(
     // same transaction as the events (so they equal a rebuild at every commit).
     cache.flush(&mut tx, shared).await?;
     insert_events(&mut tx, shared.backend, &cache.events).await?;
+    // Access-audit records: those asked for on their own (their ids are answered), then the reads
+    // of the batch's outcomes; each also a leaf of the access log, same transaction.
+    let all: Vec<&AuditRecord> = audits.iter().copied().chain(shown.iter()).collect();
+    let mut ids = crate::accounts::insert_audits(&mut tx, shared.backend, &all).await?;
+    let access = crate::access::append(&mut tx, shared, &all, &ids).await?;
+    ids.truncate(audits.len());
+    // The legal documents the batch's decisions issued, sealed in the same transaction.
+    let dir = shared.directory.read().expect("directory lock").clone();
+    let loaded = crate::files::seal_issued(&mut tx, &shared.keys, &dir, &cache.documents, secrets).await?;
     if frontier.size() > start_size {
         // The batch's leaves and nodes, in the same transaction as its events.
         trace::flush(&mut tx, &mut pending).await?;
@@ -158,6 +179,7 @@ async fn run_batch(
     tx.commit().await.map_err(StoreError::db)?;
     crate::access::committed(shared, access);
     *frontier_slot = Some(frontier);
+    secrets.extend(loaded);
     // Committed: the batch's states are now the latest, for readers and the next batches.
     cache.publish(shared);
     Ok((out, ids))
@@ -175,6 +197,8 @@ struct BatchCache {
     events: Vec<EventRow>,
     /// Request ids of the batch's accepted events → index in `events`.
     request_ids: HashMap<String, usize>,
+    /// The legal documents the batch's decisions issued, sealed before it commits.
+    documents: Vec<crate::files::IssuedDocument>,
 }
 
 /// One `events` row waiting for the batch's bulk insert.
@@ -233,6 +257,7 @@ struct Effect {
     touched: Touched,
     counter: Option<(String, i64)>,
     row: EventRow,
+    documents: Vec<crate::files::IssuedDocument>,
 }
 
 impl BatchCache {
@@ -244,6 +269,7 @@ impl BatchCache {
             self.request_ids.insert(rid.clone(), self.events.len());
         }
         self.events.push(e.row);
+        self.documents.extend(e.documents);
         match self.cases.get_mut(&e.case_id) {
             Some(t) => {
                 let fresh = t.fresh;
@@ -401,13 +427,14 @@ async fn process(
     }
     // From here on the command writes: a failure fails the batch.
     crate::supervision::evaluate(conn, &next, &events, &dir, &cal, event.at, cfg).await.map_err(Failure::AfterWrite)?;
-    // The legal documents the decision issues are sealed in its transaction.
-    crate::files::seal_issued_documents(conn, &shared.keys, &dir, &next, &event, event.at).await.map_err(Failure::AfterWrite)?;
+    // The legal documents the decision issues, sealed with the batch (same transaction).
+    let documents = crate::files::issued_documents(&dir, &next, &event);
     let effect = Effect {
         case_id: case_id.clone(),
         touched: Touched { state: next.clone(), events, at: event.at, fresh },
         counter,
         row: EventRow { position, event: event.clone(), request_id: cmd.request_id.clone(), body },
+        documents,
     };
     Ok((Outcome { event, position, state: next, replayed: false }, Some(effect)))
 }
