@@ -99,7 +99,7 @@ pub fn case_view(st: &AppState, s: CaseState) -> CaseView {
     CaseView { stage_label: s.stage.label(), holder: s.holder().map(str::to_string), tasks: view::tasks(&s), deadlines, case: s }
 }
 
-async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: CommandBody) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: CommandBody) -> Result<(StatusCode, Response), ApiError> {
     let cmd = Command {
         request_id: body.request_id,
         case_id: case_id.map(str::to_string),
@@ -119,7 +119,16 @@ async fn run(st: &AppState, u: &CurrentUser, case_id: Option<&str>, body: Comman
     let f = gate::facts(st, &state).await?;
     gate::mask_case(u, &f, &mut state);
     let view = case_view(st, state);
-    Ok((status, Json(json!({ "event": out.event, "position": out.position, "replayed": out.replayed, "case": view }))))
+    Ok((status, Json(CommandResponse { event: out.event, position: out.position, replayed: out.replayed, case: view }).into_response()))
+}
+
+/// The answer to a command (serialized directly, not through a `Value`).
+#[derive(Serialize)]
+struct CommandResponse {
+    event: domain::Event,
+    position: u64,
+    replayed: bool,
+    case: CaseView,
 }
 
 /// Parses a command, refusing fields the action does not have (serde cannot, inside an
@@ -136,7 +145,7 @@ fn command(v: Value) -> Result<CommandBody, ApiError> {
 }
 
 /// `POST /api/v1/cases`: registers a case (`action.type` = `register`).
-pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(body): ApiJson<Value>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(body): ApiJson<Value>) -> Result<(StatusCode, Response), ApiError> {
     let body = command(body)?;
     if !matches!(body.action, Action::Register { .. }) {
         return Err(ApiError::invalid("action.type", "此处只能立案（register），其他操作请提交到 /api/v1/cases/{id}/actions"));
@@ -145,7 +154,7 @@ pub async fn create_case(State(st): State<AppState>, u: CurrentUser, ApiJson(bod
 }
 
 /// `POST /api/v1/cases/{id}/actions`: any other action on a case.
-pub async fn act(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>, ApiJson(body): ApiJson<Value>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn act(State(st): State<AppState>, u: CurrentUser, Path(id): Path<String>, ApiJson(body): ApiJson<Value>) -> Result<(StatusCode, Response), ApiError> {
     let body = command(body)?;
     // An agency may act on a case routed to it even before it has taken part (e.g. a higher
     // procuratorate asked to approve an extension); the stage machine decides. But a case the
@@ -284,26 +293,42 @@ fn store_ts(t: DateTime<Utc>) -> String {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct InboxParams {
-    /// At most this many items (1–1000, default 200), oldest change first.
+    /// At most this many items (1–1000, default 50), oldest change first.
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
-/// `GET /api/v1/inbox`: what my organization owes, oldest change first, at most `limit` items.
-pub async fn inbox(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<InboxParams>) -> Result<Json<Value>, ApiError> {
-    let limit = p.limit.unwrap_or(200);
+#[derive(Serialize)]
+struct InboxResponse<'a> {
+    organization: &'a str,
+    items: Vec<store::InboxItem>,
+    next_cursor: Option<String>,
+}
+
+/// `GET /api/v1/inbox`: what my organization owes, oldest change first, a page of at most
+/// `limit` items (whole cases); `next_cursor` continues.
+pub async fn inbox(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<InboxParams>) -> Result<Response, ApiError> {
+    let limit = p.limit.unwrap_or(50);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid("limit", "条数应在1至1000之间"));
     }
+    let after = match p.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(c.split_once('|').ok_or_else(|| ApiError::invalid("cursor", "游标格式错误"))?),
+    };
     // Only the page is loaded and looked at (states, the gate): the work of a request is bounded.
-    let items = st.store.inbox_page(&u.org.id, limit).await?;
+    let page = st.store.inbox_page(&u.org.id, after, limit).await?;
     // One look at every case: what the user may read, and what to mask.
-    let lens = crate::ui::lens::Lens::of(&st, &u, items.iter().map(|i| i.case.id.as_str())).await?;
-    let mut items: Vec<_> = items.into_iter().filter(|i| lens.readable(&i.case.id)).collect();
+    let lens = crate::ui::lens::Lens::of(&st, &u, page.items.iter().map(|i| i.case.id.as_str())).await?;
+    let mut items: Vec<_> = page.items.into_iter().filter(|i| lens.readable(&i.case.id)).collect();
     for i in items.iter_mut() {
         i.case.title = lens.text(&i.case.id, &i.case.title);
         i.task_label = lens.text(&i.case.id, &i.task_label);
     }
-    Ok(Json(json!({ "organization": u.org.id, "items": items })))
+    // The cursor follows the unfiltered page, so paging goes on past unreadable cases.
+    let next_cursor = page.next.map(|(since, id)| format!("{since}|{id}"));
+    Ok(Json(InboxResponse { organization: &u.org.id, items, next_cursor }).into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -99,7 +99,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep!("post" "/api/v1/cases/{id}/actions", "cases", "对案件的其他操作", B("CommandBody"), &[], 200, true, Schema("CommandResult")),
     ep!("get" "/api/v1/cases/{id}/timeline", "cases", "案件时间线", NoBody, &[], 200, true, Object),
     ep!("get" "/api/v1/cases/{id}/deadlines", "cases", "案件期限", NoBody, &[], 200, true, Object),
-    ep!("get" "/api/v1/inbox", "cases", "本单位待办（最早变动在前，至多 `limit` 条）", NoBody, &[Param("limit", "integer", false, "最多返回条数，1至1000，默认200")], 200, true, Object),
+    ep!("get" "/api/v1/inbox", "cases", "本单位待办（最早变动在前，每页至多 `limit` 条，`next_cursor` 续页）", NoBody, &[Param("limit", "integer", false, "最多返回条数，1至1000，默认50（按案件成页）"), Param("cursor", "string", false, "上一页的 next_cursor")], 200, true, Object),
     ep!("get" "/api/v1/deadlines", "cases", "即将到期或已超期的期限", NoBody, &[Param("within_days", "integer", false, "天数，0至366，默认7")], 200, true, Object),
     ep!("get" "/api/v1/stats/stages", "cases", "各阶段案件数", NoBody, &[], 200, true, Object),
     ep!("post" "/api/v1/cases/{id}/seal", "cases", "法院封存案件（CPL 286）", B("SealBody"), &[], 200, true, Object),

@@ -41,7 +41,7 @@ pub use error::StoreError;
 pub use feed::FeedConsumer;
 pub use files::{CaseFile, FileActor, FileCategory, FilesLogEntry, Manifest, NewFile, SealedView, UploadStatus, Volume};
 pub use trace::{LedgerHasher, Log, AlarmView, CheckpointView, ConsistencyView, CosignatureView, EntryView, InclusionView, WitnessView};
-pub use read::{CaseQuery, CaseSummary, InboxItem};
+pub use read::{CaseQuery, CaseSummary, InboxItem, InboxPage};
 pub use verify::{Disagreement, VerifyReport};
 pub use supervision::{AlertRecord, FindingRecord, NotificationRecord, SupervisionQuery, SweepSummary};
 

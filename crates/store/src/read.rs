@@ -49,6 +49,14 @@ pub struct InboxItem {
     pub incoming: bool,
 }
 
+/// A page of an inbox and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    /// `(since, case_id)` of the page's last case, when the page is full (there may be more).
+    pub next: Option<(String, String)>,
+}
+
 fn summary(r: &sqlx::any::AnyRow) -> Result<CaseSummary, StoreError> {
     let stage: String = r.get("stage");
     let stage = Stage::parse(&stage).ok_or_else(|| StoreError::Corrupt(format!("stage {stage}")))?;
@@ -63,6 +71,16 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<CaseSummary, StoreError> {
         registered_at: parse_ts(r.get::<&str, _>("registered_at"))?,
         updated_at: parse_ts(r.get::<&str, _>("updated_at"))?,
         version: r.get::<i64, _>("version") as u64,
+    })
+}
+
+fn inbox_item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
+    Ok(InboxItem {
+        case: summary(r)?,
+        task_kind: r.get("task_kind"),
+        task_label: r.get("task_label"),
+        person: r.get::<Option<i64>, _>("person").map(|p| p as u32),
+        incoming: r.get::<i64, _>("incoming") != 0,
     })
 }
 
@@ -99,31 +117,63 @@ impl Store {
 
     /// An organization's inbox: every open task it owes, oldest change first.
     pub async fn inbox(&self, org: &str) -> Result<Vec<InboxItem>, StoreError> {
-        self.inbox_page(org, 1000).await
+        Ok(self.inbox_page(org, None, 1000).await?.items)
     }
 
-    /// The first `limit` items of an organization's inbox (oldest change first).
-    pub async fn inbox_page(&self, org: &str, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
+    /// A page of an organization's inbox, oldest change first: at most `limit` items after the
+    /// cursor `after` (a case's `(since, case_id)` from the previous page's `next`). A page holds
+    /// whole cases (all of a case's tasks, so that the cursor can be a case): when the page is
+    /// full, the tasks of its last case are left to the next page, unless that case is the only
+    /// one on the page.
+    pub async fn inbox_page(&self, org: &str, after: Option<(&str, &str)>, limit: u32) -> Result<InboxPage, StoreError> {
+        let limit = limit.clamp(1, 1000);
+        let mut b: QueryBuilder = QueryBuilder::new(
+            self.backend(),
+            format!("SELECT {SUMMARY_COLUMNS}, t.kind AS task_kind, t.label AS task_label, t.person, t.incoming, t.since FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = "),
+        );
+        b.push_bind(org.to_string());
+        if let Some((since, id)) = after {
+            b.push(" AND (t.since > ").push_bind(since.to_string());
+            b.push(" OR (t.since = ").push_bind(since.to_string()).push(" AND t.case_id > ").push_bind(id.to_string()).push("))");
+        }
+        b.push(" ORDER BY t.since, t.case_id LIMIT ").push_bind(limit as i64);
+        let rows = b.build().fetch_all(&self.shared().read).await.map_err(StoreError::db)?;
+        let mut keyed = rows
+            .iter()
+            .map(|r| Ok((r.get::<String, _>("since"), inbox_item(r)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let full = keyed.len() == limit as usize;
+        if full {
+            let last = keyed.last().map(|(_, i)| i.case.id.clone()).unwrap_or_default();
+            let keep = keyed.iter().rposition(|(_, i)| i.case.id != last).map(|p| p + 1);
+            match keep {
+                Some(n) => keyed.truncate(n),
+                None => {
+                    // One case fills the page: it is given whole.
+                    let (since, _) = keyed[0].clone();
+                    return self.inbox_case(org, &since, &last).await;
+                }
+            }
+        }
+        let next = full.then(|| keyed.last().map(|(since, i)| (since.clone(), i.case.id.clone()))).flatten();
+        Ok(InboxPage { items: keyed.into_iter().map(|(_, i)| i).collect(), next })
+    }
+
+    /// Every task of one case in an organization's inbox (a page that one case fills).
+    async fn inbox_case(&self, org: &str, since: &str, case_id: &str) -> Result<InboxPage, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUMMARY_COLUMNS}, t.kind AS task_kind, t.label AS task_label, t.person, t.incoming
-             FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = $1 ORDER BY t.since, t.case_id LIMIT $2"
+            "SELECT {SUMMARY_COLUMNS}, t.kind AS task_kind, t.label AS task_label, t.person, t.incoming FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.org = $1 AND t.case_id = $2"
         )))
         .bind(org.to_string())
-        .bind(limit.clamp(1, 1000) as i64)
+        .bind(case_id.to_string())
         .fetch_all(&self.shared().read)
         .await
         .map_err(StoreError::db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(InboxItem {
-                    case: summary(r)?,
-                    task_kind: r.get("task_kind"),
-                    task_label: r.get("task_label"),
-                    person: r.get::<Option<i64>, _>("person").map(|p| p as u32),
-                    incoming: r.get::<i64, _>("incoming") != 0,
-                })
-            })
-            .collect()
+        let items = rows
+            .iter()
+            .map(inbox_item)
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(InboxPage { items, next: Some((since.to_string(), case_id.to_string())) })
     }
 
     /// Running deadlines that expire before `before` (all running ones when `None`), for one
