@@ -100,6 +100,14 @@ impl fmt::Debug for KeyPair {
     }
 }
 
+/// A parsed signing key ([`CryptoProvider::signer`]).
+pub trait KeySigner: Send + Sync {
+    fn suite(&self) -> Suite;
+    /// The public key, encoded as in [`KeyPair::public`].
+    fn public(&self) -> &[u8];
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError>;
+}
+
 /// One suite of algorithms. Object safe: callers hold `&'static dyn CryptoProvider`.
 pub trait CryptoProvider: Send + Sync {
     fn suite(&self) -> Suite;
@@ -124,6 +132,9 @@ pub trait CryptoProvider: Send + Sync {
     /// The key pair of a stored secret.
     fn key_pair_from_secret(&self, secret: &[u8]) -> Result<KeyPair, CryptoError>;
     fn sign(&self, secret: &[u8], message: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    /// A signer holding the parsed key (its public key derived once), for many signatures with
+    /// one key; each signature equals `sign(secret, message)`.
+    fn signer(&self, secret: &[u8]) -> Result<Box<dyn KeySigner>, CryptoError>;
     /// `Ok(())` only for a valid signature of `message` by `public`.
     fn verify(&self, public: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError>;
 

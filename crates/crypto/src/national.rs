@@ -78,6 +78,11 @@ impl CryptoProvider for NationalSuite {
         let sig: sm2::dsa::Signature = sk.try_sign(message).map_err(|e| CryptoError::key("sm2 signing", e))?;
         Ok(sig.to_bytes().to_vec())
     }
+    fn signer(&self, secret: &[u8]) -> Result<Box<dyn crate::KeySigner>, CryptoError> {
+        let sk = sm2_signing_key(secret)?;
+        let public = sk.verifying_key().to_sec1_bytes().to_vec();
+        Ok(Box::new(Sm2Signer { sk, public }))
+    }
     fn verify(&self, public: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
         let vk = sm2_verifying_key(public)?;
         let sig = sm2::dsa::Signature::from_slice(signature).map_err(|_| CryptoError::BadSignature)?;
@@ -104,4 +109,22 @@ pub fn sm4_encrypt_block(key: &[u8; 16], block: &[u8; 16]) -> [u8; 16] {
     let mut b = (*block).into();
     c.encrypt_block(&mut b);
     b.into()
+}
+
+struct Sm2Signer {
+    sk: sm2::dsa::SigningKey,
+    public: Vec<u8>,
+}
+
+impl crate::KeySigner for Sm2Signer {
+    fn suite(&self) -> Suite {
+        Suite::National
+    }
+    fn public(&self) -> &[u8] {
+        &self.public
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let sig: sm2::dsa::Signature = self.sk.try_sign(message).map_err(|e| CryptoError::key("sm2 signing", e))?;
+        Ok(sig.to_bytes().to_vec())
+    }
 }

@@ -117,14 +117,19 @@ impl SealedDocument {
 
     /// Seals `content` with `metadata` (whose hash and length fields are filled in here) using
     /// the organization's secret key.
-    pub fn seal(suite: Suite, secret: &[u8], id: &str, mut document: DocumentMetadata, content: &str, sealed_at: &str) -> Result<Self, CryptoError> {
+    pub fn seal(suite: Suite, secret: &[u8], id: &str, document: DocumentMetadata, content: &str, sealed_at: &str) -> Result<Self, CryptoError> {
+        Self::seal_with(&*suite.provider().signer(secret)?, id, document, content, sealed_at)
+    }
+
+    /// [`SealedDocument::seal`] with a parsed key, for sealing many documents with one key.
+    pub fn seal_with(signer: &dyn crate::KeySigner, id: &str, mut document: DocumentMetadata, content: &str, sealed_at: &str) -> Result<Self, CryptoError> {
+        let suite = signer.suite();
         let p = suite.provider();
-        let pair = p.key_pair_from_secret(secret)?;
         document.content_hash = hex::encode(p.hash(content.as_bytes()));
         document.content_length = content.len() as u64;
-        let public_key = hex::encode(&pair.public);
+        let public_key = hex::encode(signer.public());
         let msg = Self::payload_bytes(id, &document, suite, &public_key, sealed_at);
-        let signature = B64.encode(p.sign(secret, &msg)?);
+        let signature = B64.encode(signer.sign(&msg)?);
         Ok(SealedDocument {
             format: FORMAT.into(),
             id: id.into(),
@@ -134,7 +139,7 @@ impl SealedDocument {
                 suite,
                 hash_algorithm: p.hash_algorithm().into(),
                 signature_algorithm: p.signature_algorithm().into(),
-                key_fingerprint: crate::fingerprint(suite, &pair.public),
+                key_fingerprint: crate::fingerprint(suite, signer.public()),
                 public_key,
                 sealed_at: sealed_at.into(),
                 signature,

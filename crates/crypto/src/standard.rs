@@ -48,6 +48,11 @@ impl CryptoProvider for StandardSuite {
         let sk = SigningKey::from_bytes(&secret32(secret)?);
         Ok(sk.sign(message).to_bytes().to_vec())
     }
+    fn signer(&self, secret: &[u8]) -> Result<Box<dyn crate::KeySigner>, CryptoError> {
+        let sk = SigningKey::from_bytes(&secret32(secret)?);
+        let public = sk.verifying_key().to_bytes().to_vec();
+        Ok(Box::new(Ed25519Signer { sk, public }))
+    }
     fn verify(&self, public: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
         let pk: [u8; 32] = public.try_into().map_err(|_| CryptoError::key("ed25519 public key", format!("{} bytes, expected 32", public.len())))?;
         let vk = VerifyingKey::from_bytes(&pk).map_err(|e| CryptoError::key("ed25519 public key", e))?;
@@ -67,5 +72,22 @@ impl CryptoProvider for StandardSuite {
         let (nonce, ct) = split_nonce(sealed)?;
         let nonce: [u8; 12] = nonce.try_into().expect("12-byte nonce");
         cipher.decrypt(&Nonce::from(nonce), Payload { msg: ct, aad }).map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+struct Ed25519Signer {
+    sk: SigningKey,
+    public: Vec<u8>,
+}
+
+impl crate::KeySigner for Ed25519Signer {
+    fn suite(&self) -> Suite {
+        Suite::Standard
+    }
+    fn public(&self) -> &[u8] {
+        &self.public
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        Ok(self.sk.sign(message).to_bytes().to_vec())
     }
 }

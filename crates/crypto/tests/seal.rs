@@ -76,3 +76,26 @@ fn unknown_fields_are_refused() {
     v["document"]["approved"] = serde_json::json!(true);
     assert!(serde_json::from_value::<SealedDocument>(v).is_err());
 }
+
+#[test]
+fn a_parsed_signer_seals_like_the_secret() {
+    for suite in Suite::ALL {
+        let p = suite.provider();
+        let pair = p.generate_key_pair().unwrap();
+        let signer = p.signer(&pair.secret).unwrap();
+        assert_eq!(signer.suite(), suite);
+        assert_eq!(signer.public(), pair.public.as_slice(), "{suite:?}: the signer's public key is the pair's");
+        let msg = b"lianban signer";
+        p.verify(&pair.public, msg, &signer.sign(msg).unwrap()).unwrap();
+        let a = SealedDocument::seal(suite, &pair.secret, "S1", metadata(), "内容", "2026-11-22T01:00:05Z").unwrap();
+        let b = SealedDocument::seal_with(&*signer, "S1", metadata(), "内容", "2026-11-22T01:00:05Z").unwrap();
+        b.verify().unwrap();
+        assert_eq!(a.seal.public_key, b.seal.public_key);
+        assert_eq!(a.seal.key_fingerprint, b.seal.key_fingerprint);
+        if suite == Suite::Standard {
+            // Ed25519 is deterministic: the same bytes are signed the same way.
+            assert_eq!(a.seal.signature, b.seal.signature);
+        }
+        assert!(p.signer(&[0u8; 5]).is_err(), "{suite:?}: a malformed secret is refused");
+    }
+}

@@ -1535,8 +1535,8 @@ pub(crate) fn issued_documents(dir: &domain::Directory, state: &domain::CaseStat
         .collect()
 }
 
-/// Organizations' seal secrets already loaded and registered: org → (suite, secret).
-pub(crate) type SealSecrets = std::collections::HashMap<String, (Suite, Vec<u8>)>;
+/// Organizations' seal keys already loaded and registered: org → parsed key.
+pub(crate) type SealSecrets = std::collections::HashMap<String, Arc<dyn crypto::KeySigner>>;
 
 /// Seals the documents a writer batch's decisions issued, inside the batch's transaction, in a
 /// few statements for the whole batch: one counter update for their ids, one multi-row insert of
@@ -1554,8 +1554,9 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
     }
     for d in docs {
         if !known.contains_key(&d.actor.org) && !loaded.contains_key(&d.actor.org) {
-            let secret = seal_secret(conn, keys_dir, &d.actor.org, d.sealed_at).await?;
-            loaded.insert(d.actor.org.clone(), secret);
+            let (suite, secret) = seal_secret(conn, keys_dir, &d.actor.org, d.sealed_at).await?;
+            let signer = suite.provider().signer(&secret).map_err(|e| StoreError::Corrupt(format!("seal key of {}: {e}", d.actor.org)))?;
+            loaded.insert(d.actor.org.clone(), Arc::from(signer));
         }
     }
     let k = docs.len() as i64;
@@ -1568,7 +1569,7 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
     let mut rows = Vec::with_capacity(docs.len());
     for (i, d) in docs.iter().enumerate() {
         let id = format!("S{:06}", last - k + 1 + i as i64);
-        let (suite, secret) = known.get(&d.actor.org).or_else(|| loaded.get(&d.actor.org)).expect("secret loaded above");
+        let signer = known.get(&d.actor.org).or_else(|| loaded.get(&d.actor.org)).expect("key loaded above");
         let meta = DocumentMetadata {
             kind: d.kind.clone(),
             kind_label: d.kind_label.into(),
@@ -1586,10 +1587,10 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
             content_hash: String::new(),
             content_length: 0,
         };
-        let mut sealed = SealedDocument::seal(*suite, secret, &id, meta, &d.content, &d.sealed_at.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
+        let mut sealed = SealedDocument::seal_with(&**signer, &id, meta, &d.content, &d.sealed_at.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
         sealed.content = None;
         let hash = sealed.document.content_hash.clone();
-        rows.push((id, *suite, hash, serde_json::to_string(&sealed).expect("seal json")));
+        rows.push((id, signer.suite(), hash, serde_json::to_string(&sealed).expect("seal json")));
     }
     for chunk in docs.iter().zip(&rows).collect::<Vec<_>>().chunks(100) {
         let mut b = crate::qb::QueryBuilder::new(crate::Backend::of(conn), "INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) ");
