@@ -21,6 +21,7 @@ fn main() {
         Some("entities") => entity_errors(&data),
         Some("term") => term_dump(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("run") => assist::run_task(&args[3], std::path::Path::new(&args[4]), None, &mut std::io::stdout()).unwrap(),
+        Some("term-feat") => term_feat(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("term-multi") => term_multi(&data),
@@ -204,6 +205,7 @@ pub fn term_cv(data: &std::path::Path) {
         m.params.flag_w = env("FLAG_W", m.params.flag_w);
         m.params.harm_w = env("HARM_W", m.params.harm_w);
         m.params.blend = env("BLEND", m.params.blend);
+        m.params.len_w = env("LEN_W", m.params.len_w);
         m.params.median = env("MEDIAN", if m.params.median { 1.0 } else { 0.0 }) > 0.5;
         let mut empty = m.clone();
         empty.by_charge.clear();
@@ -266,4 +268,21 @@ pub fn term_multi(data: &std::path::Path) {
         pairs.push((c.term, a.term(&input).term));
     }
     println!("multi-charge train cases {}: {:.4}", pairs.len(), assist::eval::log_distance_score(&pairs));
+}
+
+/// Term features as TSV for exploration: index, charges, gold months, log amount, flags, harm,
+/// amount graded, tier lo/hi/fine_alone, statutory estimate.
+#[allow(dead_code)]
+pub fn term_feat(data: &std::path::Path, file: &str) {
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let test = assist::data::read_cail(&data.join(file)).unwrap();
+    for (i, c) in test.iter().enumerate() {
+        let ch = assist::charges::plain_name(&c.charges[0]);
+        let f = assist::term::case_features(&c.fact, &ch);
+        let (est, tier) = a.term.statute_only(&c.fact, &ch, c.articles.first().copied(), &a.charges);
+        let t = tier.unwrap_or(assist::term::Tier { lo: 0, hi: 0, fine_alone: false });
+        let names: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        println!("{i}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}", names.join("+"), c.term.months_for_score(), f.log_q, f.flags, f.harm,
+            assist::term::amount_graded(&ch, &a.charges) as u8, t.lo, t.hi, t.fine_alone as u8, est, c.articles.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
+    }
 }
