@@ -193,7 +193,15 @@ pub fn term_cv(data: &std::path::Path) {
     use assist::eval::{Term, log_distance_score};
     let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
     let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
-    let cases: Vec<(String, &str, Term, &[u32])> = train.iter().filter(|c| c.charges.len() == 1).map(|c| (c.charges[0].clone(), c.fact.as_str(), c.term, c.articles.as_slice())).collect();
+    // OLD_CV=1: the single-label cases only (the set of the earlier figures)
+    let old = std::env::var("OLD_CV").is_ok();
+    let cases: Vec<(String, &str, Term, &[u32])> = train
+        .iter()
+        .filter_map(|c| {
+            let names = assist::statute::sentenced_charges(&c.charges);
+            (names.len() == 1 && (!old || c.charges.len() == 1)).then(|| (names[0].clone(), c.fact.as_str(), c.term, c.articles.as_slice()))
+        })
+        .collect();
     let mut pairs = Vec::new();
     let mut fb = Vec::new();
     let mut per: std::collections::BTreeMap<String, (f64, f64, usize)> = Default::default();
@@ -260,7 +268,7 @@ pub fn term_multi(data: &std::path::Path) {
     let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
     let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
     let mut pairs = Vec::new();
-    for c in train.iter().filter(|c| c.charges.len() > 1) {
+    for c in train.iter().filter(|c| assist::statute::sentenced_charges(&c.charges).len() > 1) {
         let mut input = assist::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| assist::charges::plain_name(x)).collect(), articles: c.articles.clone() };
         if std::env::var("FIRST").is_ok() {
             input.charges.truncate(1);

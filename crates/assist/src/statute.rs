@@ -258,3 +258,13 @@ pub const COMPANIONS: &[(&str, &str)] = &[
     ("协助组织卖淫", "组织、强迫、引诱、容留、介绍卖淫"),
     ("引诱、容留、介绍卖淫", "组织、强迫、引诱、容留、介绍卖淫"),
 ];
+
+/// The charges a defendant is sentenced for: plain names, a merged CAIL label dropped when the
+/// specific charge it covers is there too (it adds nothing), duplicates removed.
+pub fn sentenced_charges<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
+    let mut names: Vec<String> = labels.iter().map(|c| crate::charges::plain_name(c.as_ref().trim().trim_end_matches(['。', '罪']))).collect();
+    let all = names.clone();
+    names.retain(|c| !COMPANIONS.iter().any(|(spec, merged)| merged == c && all.iter().any(|n| n == spec)));
+    names.dedup();
+    names
+}
