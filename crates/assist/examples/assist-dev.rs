@@ -265,15 +265,28 @@ pub fn charges_cv(data: &std::path::Path) {
 /// cases), gold charges given.
 #[allow(dead_code)]
 pub fn term_multi(data: &std::path::Path) {
-    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let mut a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    if std::env::var("NO_LADDER").is_ok() {
+        a.term.amount_ladders.clear();
+    }
     let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
     let mut pairs = Vec::new();
+    let mut per: std::collections::BTreeMap<String, Vec<(assist::eval::Term, assist::eval::Term)>> = Default::default();
     for c in train.iter().filter(|c| assist::statute::sentenced_charges(&c.charges).len() > 1) {
         let mut input = assist::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| assist::charges::plain_name(x)).collect(), articles: c.articles.clone() };
         if std::env::var("FIRST").is_ok() {
             input.charges.truncate(1);
         }
-        pairs.push((c.term, a.term(&input).term));
+        let p = a.term(&input).term;
+        pairs.push((c.term, p));
+        per.entry(input.charges.join("+")).or_default().push((c.term, p));
+    }
+    if std::env::var("PER").is_ok() {
+        for (k, v) in &per {
+            if v.len() >= 3 {
+                println!("{}\t{:.3}\t{k}", v.len(), assist::eval::log_distance_score(v));
+            }
+        }
     }
     println!("multi-charge train cases {}: {:.4}", pairs.len(), assist::eval::log_distance_score(&pairs));
 }

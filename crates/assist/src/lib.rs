@@ -268,7 +268,7 @@ impl Assistant {
             .iter()
             .map(|c| {
                 let article = self.charges.articles_of(c).and_then(|a| a.first().copied());
-                self.term.predict(&input.facts, c, article, &self.charges)
+                self.term.predict_part(&input.facts, c, article, &self.charges, false)
             })
             .collect();
         parts.sort_by(|a, b| b.term.months_for_score().partial_cmp(&a.term.months_for_score()).unwrap());

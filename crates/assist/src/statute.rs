@@ -268,3 +268,49 @@ pub fn sentenced_charges<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
     names.dedup();
     names
 }
+
+const WAN: f64 = 10_000.0;
+
+/// Amount thresholds (元) of the charges the statute grades by 数额较大 / 数额巨大 / 数额特别巨大
+/// (or by 销售金额 in the article itself), from the national judicial interpretations in force
+/// for most of the CAIL judgments; where an interpretation gives a range for the provinces to
+/// choose from, a value inside it. The first value is where the offence begins (数额较大), each
+/// next one opens the next penalty tier of the defining article. Used for charges without
+/// training cases only (the neighbours of a seen charge already compare amounts).
+pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
+    // 法释〔2013〕8号: 1千–3千 / 3万–10万 / 30万–50万
+    ("盗窃", &[2000.0, 5.0 * WAN, 40.0 * WAN]),
+    // 法释〔2011〕7号: 3千–1万 / 3万–10万 / 50万
+    ("诈骗", &[5000.0, 5.0 * WAN, 50.0 * WAN]),
+    // 法释〔2013〕25号: 1千–3千 / 3万–8万 / 20万–40万
+    ("抢夺", &[2000.0, 5.0 * WAN, 30.0 * WAN]),
+    // 法释〔2013〕10号: 2千–5千 / 3万–10万 / 30万–50万
+    ("敲诈勒索", &[3000.0, 5.0 * WAN, 40.0 * WAN]),
+    // 立案追诉标准 2万; 数额巨大 and 特别巨大 as commonly set by the provinces
+    ("合同诈骗", &[2.0 * WAN, 20.0 * WAN, 100.0 * WAN]),
+    // 法释〔2009〕19号 (恶意透支 1万 / 10万 / 100万)
+    ("信用卡诈骗", &[1.0 * WAN, 10.0 * WAN, 100.0 * WAN]),
+    // 法释〔2016〕9号: 3万 / 20万 / 300万
+    ("贪污", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
+    ("受贿", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
+    // 法释〔2016〕9号 第11条: twice and five times the thresholds of 贪污、受贿
+    ("职务侵占", &[6.0 * WAN, 100.0 * WAN, 1500.0 * WAN]),
+    ("非国家工作人员受贿", &[6.0 * WAN, 100.0 * WAN, 1500.0 * WAN]),
+    // 法释〔2016〕9号: 行贿 3万, 情节严重 100万, 情节特别严重 500万
+    ("行贿", &[3.0 * WAN, 100.0 * WAN, 500.0 * WAN]),
+    // 法释〔2016〕9号 第11条: twice those of 行贿
+    ("对非国家工作人员行贿", &[6.0 * WAN, 200.0 * WAN]),
+    // 法释〔2015〕11号: 情节严重 from 10万
+    ("掩饰、隐瞒犯罪所得、犯罪所得收益", &[3000.0, 10.0 * WAN]),
+    // 法释〔2004〕19号: 非法经营数额 5万 / 25万
+    ("假冒注册商标", &[5.0 * WAN, 25.0 * WAN]),
+    ("销售假冒注册商标的商品", &[5.0 * WAN, 25.0 * WAN]),
+    ("侵犯著作权", &[5.0 * WAN, 25.0 * WAN]),
+    // 刑法第140条 itself: 销售金额 5万 / 20万 / 50万 / 200万
+    ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
+];
+
+/// The amount thresholds of a charge (plain name).
+pub fn amount_tiers(charge: &str) -> Option<&'static [f64]> {
+    AMOUNT_TIERS.iter().find(|(n, _)| *n == charge).map(|(_, t)| *t)
+}

@@ -183,6 +183,10 @@ pub struct TermModel {
     pub k: usize,
     #[serde(default)]
     pub params: TermParams,
+    /// Every tier of the charges graded by amount ([`crate::statute::AMOUNT_TIERS`]), lightest
+    /// first: for those without training cases the amount picks the tier.
+    #[serde(default)]
+    pub amount_ladders: BTreeMap<String, Vec<Tier>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,6 +248,32 @@ pub fn parse_tier(text: &str) -> Option<Tier> {
     Some(lightest)
 }
 
+/// Every ordinary penalty tier of a paragraph, lightest first (tiers reserved for 情节较轻
+/// cases left out, as in [`parse_tier`]).
+pub fn parse_ladder(text: &str) -> Vec<Tier> {
+    let mut tiers: Vec<Tier> = Vec::new();
+    let mut from = 0;
+    while let Some(q) = text[from..].find('处') {
+        let p = from + q;
+        let rest = &text[p..];
+        let end = rest.find(['；', '。', '\n']).unwrap_or(rest.len());
+        let c = &rest[..end];
+        if ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| c.contains(k)) {
+            let head_start = text[..p].rfind(['；', '。', '\n']).map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+            if !text[head_start..p].contains("较轻") {
+                if let Some(t) = clause_tier(c) {
+                    if !tiers.iter().any(|x| x.lo == t.lo && x.hi == t.hi) {
+                        tiers.push(t);
+                    }
+                }
+            }
+        }
+        from = p + '处'.len_utf8();
+    }
+    tiers.sort_by_key(|t| (t.lo, t.hi));
+    tiers
+}
+
 fn clause_tier(clause: &str) -> Option<Tier> {
     let num = |t: &str| crate::numerals::parse_cn_integer(t).map(|v| v as u16);
     let digits_before = |s: &str, i: usize| -> String {
@@ -285,6 +315,22 @@ fn first_paragraph(text: &str) -> &str {
     text.split('\n').next().unwrap_or(text)
 }
 
+/// The tier an amount falls in (thresholds: where the offence and each next tier begin) and the
+/// estimate inside it: in the first tier from 0.2 to 0.5 of its maximum as the amount rises (on
+/// the log scale) from one threshold to the next, in a higher tier its minimum plus 5% of its
+/// span. Chosen on train.jsonl with every charge treated as unseen.
+pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) -> (Tier, f64) {
+    let k = thresholds[1..].iter().filter(|t| amount >= **t).count().min(ladder.len() - 1);
+    let t = ladder[k];
+    if t.lo <= 1 {
+        let (a, b) = (thresholds[0], thresholds.get(1).copied().unwrap_or(thresholds[0] * 10.0));
+        let frac = ((amount.max(1.0).ln() - a.ln()) / (b.ln() - a.ln())).clamp(0.0, 1.0);
+        (t, t.hi as f64 * (0.2 + 0.3 * frac))
+    } else {
+        (t, t.lo as f64 + (t.hi - t.lo) as f64 * 0.05)
+    }
+}
+
 /// Centre of the statutory first tier for a case without similar training cases (months).
 pub fn tier_centre(t: Tier) -> f64 {
     let m = if t.lo <= 1 { t.hi as f64 * 0.3 } else { t.lo as f64 + (t.hi - t.lo) as f64 * 0.15 };
@@ -303,7 +349,7 @@ impl TermModel {
         let found = circumstances(facts);
         let art = article.or_else(|| cm.articles_of(&charge).and_then(|a| a.first().copied()));
         let tier = self.charge_tiers.get(&charge).or_else(|| art.and_then(|a| self.tiers.get(&a))).copied();
-        (self.statute_estimate(facts, &charge, article, cm, &found).0, tier)
+        (self.statute_estimate(facts, true, &charge, article, cm, &found).0, tier)
     }
 }
 
@@ -327,7 +373,21 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermMo
             charge_tier(text, &c.variants).map(|t| (c.name.clone(), t))
         })
         .collect();
-    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default() }
+    // the tiers of a charge graded by amount: the first of its articles (defining paragraph)
+    // that names more than one (贪污 and 受贿 are punished under 第383条)
+    let amount_ladders = model
+        .charges
+        .iter()
+        .filter(|c| crate::statute::amount_tiers(&c.name).is_some())
+        .filter_map(|c| {
+            c.articles.iter().find_map(|a| {
+                let text = model.articles.get(a)?;
+                let ladder = parse_ladder(crate::charges::defining_paragraph(text, &c.variants));
+                (ladder.len() > 1).then(|| (c.name.clone(), ladder))
+            })
+        })
+        .collect();
+    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders }
 }
 
 /// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
@@ -343,7 +403,7 @@ pub fn amount_graded(charge: &str, cm: &ChargeModel) -> bool {
 impl TermModel {
     /// The statutory estimate: the lightest ordinary tier of the paragraph that defines the
     /// charge (else of the article), at [`tier_centre`], times the circumstances' factors.
-    fn statute_estimate(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel, found: &[(&'static Circumstance, &'static str)]) -> (f64, Vec<Reason>) {
+    fn statute_estimate(&self, facts: &str, whole_amount: bool, charge: &str, article: Option<u32>, cm: &ChargeModel, found: &[(&'static Circumstance, &'static str)]) -> (f64, Vec<Reason>) {
         let mut reasons = Vec::new();
         let art = article.or_else(|| cm.articles_of(charge).and_then(|a| a.first().copied()));
         let tier = self
@@ -352,8 +412,19 @@ impl TermModel {
             .or_else(|| art.and_then(|a| self.tiers.get(&a)))
             .copied()
             .unwrap_or(Tier { lo: 1, hi: 36, fine_alone: false });
-        let (lo, hi) = (tier.lo, tier.hi);
+        let (mut lo, mut hi) = (tier.lo, tier.hi);
         let mut m = tier_centre(tier);
+        let mut by_amount = None;
+        if let (true, Some(th), Some(ladder)) = (whole_amount, crate::statute::amount_tiers(charge), self.amount_ladders.get(charge)) {
+            let amount = crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0);
+            if amount > 0.0 {
+                let (t, est) = amount_tier_estimate(amount, th, ladder);
+                (lo, hi) = (t.lo, t.hi);
+                // the tier centre's fine-alone halving does not apply once the amount is known
+                m = est;
+                by_amount = Some(amount);
+            }
+        }
         for (c, _) in found {
             m *= c.factor;
         }
@@ -363,8 +434,12 @@ impl TermModel {
         let dl = (log_len(facts) - STATUTE_LEN_REF).clamp(-2.0, 2.0);
         m *= (STATUTE_LEN_W * dl).exp() as f64;
         if let Some(a) = art {
-            let alone = if tier.fine_alone { " (a fine alone is possible)" } else { "" };
-            reasons.push(Reason::statute(a, format!("刑法第{a}条 first tier: {lo}–{hi} months{alone}")));
+            if let Some(amount) = by_amount {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条, amount {amount:.0} 元 against the thresholds of the judicial interpretations: tier {lo}–{hi} months")));
+            } else {
+                let alone = if tier.fine_alone { " (a fine alone is possible)" } else { "" };
+                reasons.push(Reason::statute(a, format!("刑法第{a}条 first tier: {lo}–{hi} months{alone}")));
+            }
         }
         for (c, k) in found {
             reasons.push(Reason::fact(format!("{} ({}) ×{:.2}: matched {}", c.name, c.basis, c.factor, k)));
@@ -373,6 +448,13 @@ impl TermModel {
     }
 
     pub fn predict(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel) -> TermSuggestion {
+        self.predict_part(facts, charge, article, cm, true)
+    }
+
+    /// The term for one charge; `whole_amount`: the amount in the facts is this charge's (false
+    /// when the facts tell several offences, whose amounts the text does not keep apart: then
+    /// the statutory estimate does not pick the tier by amount).
+    pub fn predict_part(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel, whole_amount: bool) -> TermSuggestion {
         let charge = plain_name(charge.trim_end_matches(['。', '罪']));
         let found = circumstances(facts);
         let q = quantity(facts, &charge);
@@ -422,7 +504,7 @@ impl TermModel {
                 )));
             }
             None => {
-                let (m, why) = self.statute_estimate(facts, &charge, article, cm, &found);
+                let (m, why) = self.statute_estimate(facts, whole_amount, &charge, article, cm, &found);
                 months = m;
                 reasons.extend(why);
             }
