@@ -187,6 +187,10 @@ pub struct TermModel {
     /// first: for those without training cases the amount picks the tier.
     #[serde(default)]
     pub amount_ladders: BTreeMap<String, Vec<Tier>>,
+    /// Heavier tiers whose condition is harm to persons (the least harm they need: 3 重伤,
+    /// 4 death), for the charges whose basic offence does not itself need harm.
+    #[serde(default)]
+    pub harm_ladders: BTreeMap<String, Vec<(u8, Tier)>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -331,6 +335,84 @@ pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) ->
     }
 }
 
+/// The harm to persons a condition names: 3 when it names 重伤 (or 重伤 and death as
+/// alternatives), 4 when it names death only, else 0.
+fn condition_harm(cond: &str) -> u8 {
+    if cond.contains("重伤、死亡") || cond.contains("重伤或者死亡") {
+        3
+    } else if cond.contains("死亡") {
+        4
+    } else if cond.contains("重伤") {
+        3
+    } else {
+        0
+    }
+}
+
+/// The heavier tiers of a charge that the statute attaches to harm to persons (`致人重伤的，处三年
+/// 以上十年以下`, `有下列情形之一的，处十年以上…：…（五）抢劫致人重伤、死亡的`), read from the defining
+/// paragraph and the paragraphs that go on with it (`犯前款罪…`, the numbered items, paragraphs
+/// without a penalty). Empty when the basic offence itself needs harm (交通肇事: then the heavier
+/// tiers are about something else, such as escaping).
+pub fn harm_tiers(article_text: &str, defining: &str) -> Vec<(u8, Tier)> {
+    let paras: Vec<&str> = article_text.split('\n').collect();
+    let Some(start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
+    let has_penalty = |p: &str| p.contains('处') && ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| p.contains(k));
+    let mut group = vec![paras[start]];
+    for p in &paras[start + 1..] {
+        let goes_on = p.starts_with('（') || p.contains("前款罪") || p.contains("前款行为") || p.contains("下列情形之一") || !has_penalty(p);
+        if !goes_on {
+            break;
+        }
+        group.push(p);
+    }
+    let mut out: Vec<(u8, Tier)> = Vec::new();
+    let mut base: Option<Tier> = None;
+    for (gi, para) in group.iter().enumerate() {
+        if para.starts_with('（') {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(q) = para[from..].find('处') {
+            let p = from + q;
+            let rest = &para[p..];
+            let end = rest.find(['；', '。']).unwrap_or(rest.len());
+            let clause = &rest[..end];
+            from = p + '处'.len_utf8();
+            if !["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| clause.contains(k)) {
+                continue;
+            }
+            let head_start = para[..p].rfind(['；', '。']).map(|i| i + para[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+            let head = &para[head_start..p];
+            if head.contains("较轻") {
+                continue;
+            }
+            let Some(t) = clause_tier(clause) else { continue };
+            // a list-headed tier: its conditions are the numbered items that follow
+            let cond: String = if head.contains("下列情形之一") {
+                group[gi + 1..].iter().take_while(|x| x.starts_with('（')).copied().collect()
+            } else {
+                head.to_string()
+            };
+            match base {
+                None => {
+                    if condition_harm(&cond) > 0 {
+                        return Vec::new();
+                    }
+                    base = Some(t);
+                }
+                Some(b) => {
+                    let h = condition_harm(&cond);
+                    if h > 0 && (t.lo, t.hi) > (b.lo, b.hi) && !out.iter().any(|(x, _)| *x == h) {
+                        out.push((h, t));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Centre of the statutory first tier for a case without similar training cases (months).
 pub fn tier_centre(t: Tier) -> f64 {
     let m = if t.lo <= 1 { t.hi as f64 * 0.3 } else { t.lo as f64 + (t.hi - t.lo) as f64 * 0.15 };
@@ -387,7 +469,16 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermMo
             })
         })
         .collect();
-    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders }
+    let harm_ladders = model
+        .charges
+        .iter()
+        .filter_map(|c| {
+            let text = model.articles.get(c.articles.first()?)?;
+            let steps = harm_tiers(text, crate::charges::defining_paragraph(text, &c.variants));
+            (!steps.is_empty()).then(|| (c.name.clone(), steps))
+        })
+        .collect();
+    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders }
 }
 
 /// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
@@ -403,7 +494,7 @@ pub fn amount_graded(charge: &str, cm: &ChargeModel) -> bool {
 impl TermModel {
     /// The statutory estimate: the lightest ordinary tier of the paragraph that defines the
     /// charge (else of the article), at [`tier_centre`], times the circumstances' factors.
-    fn statute_estimate(&self, facts: &str, whole_amount: bool, charge: &str, article: Option<u32>, cm: &ChargeModel, found: &[(&'static Circumstance, &'static str)]) -> (f64, Vec<Reason>) {
+    fn statute_estimate(&self, facts: &str, single: bool, charge: &str, article: Option<u32>, cm: &ChargeModel, found: &[(&'static Circumstance, &'static str)]) -> (f64, Vec<Reason>) {
         let mut reasons = Vec::new();
         let art = article.or_else(|| cm.articles_of(charge).and_then(|a| a.first().copied()));
         let tier = self
@@ -415,7 +506,7 @@ impl TermModel {
         let (mut lo, mut hi) = (tier.lo, tier.hi);
         let mut m = tier_centre(tier);
         let mut by_amount = None;
-        if let (true, Some(th), Some(ladder)) = (whole_amount, crate::statute::amount_tiers(charge), self.amount_ladders.get(charge)) {
+        if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), self.amount_ladders.get(charge)) {
             let amount = crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0);
             if amount > 0.0 {
                 let (t, est) = amount_tier_estimate(amount, th, ladder);
@@ -423,6 +514,17 @@ impl TermModel {
                 // the tier centre's fine-alone halving does not apply once the amount is known
                 m = est;
                 by_amount = Some(amount);
+            }
+        }
+        let mut by_harm = None;
+        if single {
+            let h = harm_level(facts);
+            if let Some((need, t)) = self.harm_ladders.get(charge).and_then(|v| v.iter().filter(|(need, _)| *need <= h).max_by_key(|(_, t)| (t.lo, t.hi))) {
+                if t.lo > lo {
+                    (lo, hi) = (t.lo, t.hi);
+                    m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+                    by_harm = Some(if *need >= 4 { "death" } else { "serious injury (重伤)" });
+                }
             }
         }
         for (c, _) in found {
@@ -434,7 +536,9 @@ impl TermModel {
         let dl = (log_len(facts) - STATUTE_LEN_REF).clamp(-2.0, 2.0);
         m *= (STATUTE_LEN_W * dl).exp() as f64;
         if let Some(a) = art {
-            if let Some(amount) = by_amount {
+            if let Some(harm) = by_harm {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条, the tier for {harm}: {lo}–{hi} months")));
+            } else if let Some(amount) = by_amount {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条, amount {amount:.0} 元 against the thresholds of the judicial interpretations: tier {lo}–{hi} months")));
             } else {
                 let alone = if tier.fine_alone { " (a fine alone is possible)" } else { "" };
@@ -451,10 +555,10 @@ impl TermModel {
         self.predict_part(facts, charge, article, cm, true)
     }
 
-    /// The term for one charge; `whole_amount`: the amount in the facts is this charge's (false
-    /// when the facts tell several offences, whose amounts the text does not keep apart: then
-    /// the statutory estimate does not pick the tier by amount).
-    pub fn predict_part(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel, whole_amount: bool) -> TermSuggestion {
+    /// The term for one charge; `single`: the facts tell this charge only (false when they tell
+    /// several offences, whose amounts and harms the text does not keep apart: then the
+    /// statutory estimate does not pick the tier by amount or harm).
+    pub fn predict_part(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel, single: bool) -> TermSuggestion {
         let charge = plain_name(charge.trim_end_matches(['。', '罪']));
         let found = circumstances(facts);
         let q = quantity(facts, &charge);
@@ -504,7 +608,7 @@ impl TermModel {
                 )));
             }
             None => {
-                let (m, why) = self.statute_estimate(facts, whole_amount, &charge, article, cm, &found);
+                let (m, why) = self.statute_estimate(facts, single, &charge, article, cm, &found);
                 months = m;
                 reasons.extend(why);
             }
@@ -548,6 +652,33 @@ mod tests {
         // ketamine: 1 kg is in the tier of 50 g of heroin (法释〔2016〕8号)
         assert!((quantity("被告人贩卖氯胺酮100克。", "走私、贩卖、运输、制造毒品") - 5.0).abs() < 1e-9);
         assert_eq!(quantity("被告人贩卖氯胺酮100克、甲基苯丙胺2克。", "走私、贩卖、运输、制造毒品"), 102.0);
+    }
+
+    #[test]
+    fn harm_tiers_from_the_statute() {
+        let art234 = "故意伤害他人身体的，处三年以下有期徒刑、拘役或者管制。\n犯前款罪，致人重伤的，处三年以上十年以下有期徒刑；致人死亡或者以特别残忍手段致人重伤造成严重残疾的，处十年以上有期徒刑、无期徒刑或者死刑。本法另有规定的，依照规定。\n组织他人出卖人体器官的，处五年以下有期徒刑，并处罚金；情节严重的，处五年以上有期徒刑。";
+        let def = art234.split('\n').next().unwrap();
+        let got: Vec<(u8, u16, u16)> = harm_tiers(art234, def).iter().map(|(h, t)| (*h, t.lo, t.hi)).collect();
+        assert_eq!(got, vec![(3, 36, 120), (4, 120, 300)]);
+        let art263 = "以暴力、胁迫或者其他方法抢劫公私财物的，处三年以上十年以下有期徒刑，并处罚金；有下列情形之一的，处十年以上有期徒刑、无期徒刑或者死刑，并处罚金或者没收财产：\n（一）入户抢劫的；\n（五）抢劫致人重伤、死亡的；";
+        let got: Vec<(u8, u16, u16)> = harm_tiers(art263, art263.split('\n').next().unwrap()).iter().map(|(h, t)| (*h, t.lo, t.hi)).collect();
+        assert_eq!(got, vec![(3, 120, 300)]);
+        // the basic offence already needs harm: the heavier tiers are about escaping
+        let art133 = "违反交通运输管理法规，因而发生重大事故，致人重伤、死亡或者使公私财产遭受重大损失的，处三年以下有期徒刑或者拘役；交通运输肇事后逃逸或者有其他特别恶劣情节的，处三年以上七年以下有期徒刑；因逃逸致人死亡的，处七年以上有期徒刑。";
+        assert!(harm_tiers(art133, art133).is_empty());
+    }
+
+    #[test]
+    fn amount_picks_the_tier() {
+        let ladder = parse_ladder("盗窃公私财物，数额较大的，处三年以下有期徒刑、拘役或者管制，并处或者单处罚金；数额巨大或者有其他严重情节的，处三年以上十年以下有期徒刑，并处罚金；数额特别巨大或者有其他特别严重情节的，处十年以上有期徒刑或者无期徒刑，并处罚金或者没收财产。");
+        assert_eq!(ladder.iter().map(|t| (t.lo, t.hi)).collect::<Vec<_>>(), vec![(1, 36), (36, 120), (120, 300)]);
+        let th = crate::statute::amount_tiers("盗窃").unwrap();
+        assert_eq!(amount_tier_estimate(100_000.0, th, &ladder).0.lo, 36);
+        assert_eq!(amount_tier_estimate(1_000_000.0, th, &ladder).0.lo, 120);
+        let (t, low) = amount_tier_estimate(2_000.0, th, &ladder);
+        let (_, high) = amount_tier_estimate(40_000.0, th, &ladder);
+        assert_eq!(t.lo, 1);
+        assert!(low < high && high <= 36.0 * 0.5);
     }
 
     #[test]
