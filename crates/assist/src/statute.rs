@@ -306,6 +306,12 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     ("假冒注册商标", &[5.0 * WAN, 25.0 * WAN]),
     ("销售假冒注册商标的商品", &[5.0 * WAN, 25.0 * WAN]),
     ("侵犯著作权", &[5.0 * WAN, 25.0 * WAN]),
+    // drug offences by grams of heroin or methamphetamine (刑法第347、348条 themselves; other
+    // drugs converted, see term.rs). 第347条: any quantity is an offence, 10 g opens 七年以上,
+    // 50 g 十五年、无期徒刑或者死刑; 第348条: 10 g 三年以下, 50 g 七年以上. The tier 三年以上七年以下
+    // is opened by 情节严重, not by weight (∞).
+    ("走私、贩卖、运输、制造毒品", &[0.1, f64::INFINITY, 10.0, 50.0]),
+    ("非法持有毒品", &[10.0, f64::INFINITY, 50.0]),
     // 刑法第140条 itself: 销售金额 5万 / 20万 / 50万 / 200万
     ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
 ];

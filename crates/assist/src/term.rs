@@ -287,7 +287,13 @@ fn clause_tier(clause: &str) -> Option<Tier> {
     // `并处或者单处罚金` is the usual property-crime formula and says little
     let fine_alone = clause.contains("管制或者罚金") || clause.contains("拘役或者罚金");
     if clause.contains("死刑") || clause.contains("无期徒刑") && !clause.contains("年以下") {
-        let lo = clause.find("年以上").and_then(|i| num(&digits_before(clause, i))).map(|y| y * 12).unwrap_or(120);
+        // `处十年以上有期徒刑、无期徒刑或者死刑`; `处十五年有期徒刑、无期徒刑或者死刑` (a fixed term)
+        let lo = clause
+            .find("年以上")
+            .or_else(|| clause.find("年有期徒刑"))
+            .and_then(|i| num(&digits_before(clause, i)))
+            .map(|y| (y * 12).min(180))
+            .unwrap_or(120);
         return Some(Tier { lo, hi: 300, fine_alone });
     }
     if let Some(i) = clause.find("年以上") {
@@ -324,10 +330,13 @@ fn first_paragraph(text: &str) -> &str {
 /// the log scale) from one threshold to the next, in a higher tier its minimum plus 5% of its
 /// span. Chosen on train.jsonl with every charge treated as unseen.
 pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) -> (Tier, f64) {
-    let k = thresholds[1..].iter().filter(|t| amount >= **t).count().min(ladder.len() - 1);
+    // the heaviest tier whose threshold the amount reaches (an infinite threshold: a tier that
+    // the statute opens by other circumstances, not by amount)
+    let k = (1..thresholds.len()).rev().find(|i| amount >= thresholds[*i]).unwrap_or(0).min(ladder.len() - 1);
     let t = ladder[k];
     if t.lo <= 1 {
-        let (a, b) = (thresholds[0], thresholds.get(1).copied().unwrap_or(thresholds[0] * 10.0));
+        let next = thresholds[1..].iter().copied().filter(|x| x.is_finite()).fold(f64::INFINITY, f64::min);
+        let (a, b) = (thresholds[0], if next.is_finite() { next } else { thresholds[0] * 10.0 });
         let frac = ((amount.max(1.0).ln() - a.ln()) / (b.ln() - a.ln())).clamp(0.0, 1.0);
         (t, t.hi as f64 * (0.2 + 0.3 * frac))
     } else {
@@ -464,7 +473,12 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermMo
         .filter_map(|c| {
             c.articles.iter().find_map(|a| {
                 let text = model.articles.get(a)?;
-                let ladder = parse_ladder(crate::charges::defining_paragraph(text, &c.variants));
+                let mut ladder = parse_ladder(crate::charges::defining_paragraph(text, &c.variants));
+                if ladder.len() <= 1 {
+                    // 第347条 defines the offence in a paragraph of its own and grades it in
+                    // the next ones
+                    ladder = parse_ladder(text);
+                }
                 (ladder.len() > 1).then(|| (c.name.clone(), ladder))
             })
         })
@@ -507,7 +521,8 @@ impl TermModel {
         let mut m = tier_centre(tier);
         let mut by_amount = None;
         if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), self.amount_ladders.get(charge)) {
-            let amount = crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0);
+            // drug offences: grams, heroin-equivalent (the statute's own thresholds)
+            let amount = if charge.contains("毒品") { grams(facts) * potency(facts) } else { crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0) };
             if amount > 0.0 {
                 let (t, est) = amount_tier_estimate(amount, th, ladder);
                 (lo, hi) = (t.lo, t.hi);
@@ -539,7 +554,8 @@ impl TermModel {
             if let Some(harm) = by_harm {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条, the tier for {harm}: {lo}–{hi} months")));
             } else if let Some(amount) = by_amount {
-                reasons.push(Reason::statute(a, format!("刑法第{a}条, amount {amount:.0} 元 against the thresholds of the judicial interpretations: tier {lo}–{hi} months")));
+                let unit = if charge.contains("毒品") { "g (heroin-equivalent)" } else { "元" };
+                reasons.push(Reason::statute(a, format!("刑法第{a}条, amount {amount:.1} {unit} against the statutory and judicial thresholds: tier {lo}–{hi} months")));
             } else {
                 let alone = if tier.fine_alone { " (a fine alone is possible)" } else { "" };
                 reasons.push(Reason::statute(a, format!("刑法第{a}条 first tier: {lo}–{hi} months{alone}")));
