@@ -31,7 +31,14 @@ pub const CIRCUMSTANCES: &[Circumstance] = &[
     Circumstance { name: "前科", keywords: &["前科", "曾因", "刑满释放"], factor: 1.1, basis: "量刑指导意见：前科" },
     Circumstance { name: "未遂", keywords: &["未遂", "未得逞"], factor: 0.6, basis: "刑法第23条" },
     Circumstance { name: "从犯", keywords: &["从犯", "辅助作用", "次要作用"], factor: 0.7, basis: "刑法第27条" },
-    Circumstance { name: "未成年", keywords: &["未成年", "不满十八周岁"], factor: 0.6, basis: "刑法第17条" },
+    // the defendant's age at the time of the offence; a minor victim (猥亵儿童, 强奸) or a
+    // minor third party is no mitigation
+    Circumstance {
+        name: "未成年",
+        keywords: &["作案时未满十八周岁", "作案时不满十八周岁", "犯罪时未满十八周岁", "犯罪时不满十八周岁", "作案时系未成年人", "犯罪时系未成年人"],
+        factor: 0.6,
+        basis: "刑法第17条",
+    },
     Circumstance { name: "主犯", keywords: &["主犯", "主要作用"], factor: 1.1, basis: "刑法第26条" },
     Circumstance { name: "多次", keywords: &["多次"], factor: 1.1, basis: "情节：多次" },
 ];
