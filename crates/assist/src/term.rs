@@ -561,6 +561,16 @@ impl TermModel {
         // charge treated as unseen (85.81 → 86.31)
         let dl = (log_len(facts) - STATUTE_LEN_REF).clamp(-2.0, 2.0);
         m *= (STATUTE_LEN_W * dl).exp() as f64;
+        // inside a tier with a minimum: below it only with a circumstance that allows 减轻处罚
+        // (刑法第63条: 自首, 立功, 未遂, 从犯, 未成年), never above its maximum (neutral on the
+        // train figures; keeps the estimate a sentence the statute allows)
+        if lo > 1 {
+            let reduce = found.iter().any(|(c, _)| ["自首", "立功", "未遂", "从犯", "未成年"].contains(&c.name));
+            if !reduce {
+                m = m.max(lo as f64);
+            }
+            m = m.min(hi as f64);
+        }
         if let Some(a) = art {
             if let Some(harm) = by_harm {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条, the tier for {harm}: {lo}–{hi} months")));
@@ -619,13 +629,15 @@ impl TermModel {
                 let g_near = if pr.median { centre(&mut near) } else { near.iter().sum::<f64>() / k_n as f64 };
                 let mut all: Vec<f64> = cases.iter().map(|c| (c.months as f64 + 1.0).ln()).collect();
                 let g_all = centre(&mut all);
+                let mut blended = None;
                 let mm = (pr.blend as f64 * g_all + (1.0 - pr.blend as f64) * g_near).exp() - 1.0;
                 // where the statute grades the charge by amount, its tier for this amount is
                 // blended in (weight statute_w on the log scale; 5-fold CV on train 91.31 →
                 // 91.44); not for one charge of several, whose amount is not its own
                 let sw = pr.statute_w as f64;
                 months = if single && sw > 0.0 && crate::statute::amount_tiers(&charge).is_some() {
-                    let (st, _) = self.statute_estimate(facts, single, &charge, article, cm, &found);
+                    let (st, why) = self.statute_estimate(facts, single, &charge, article, cm, &found);
+                    blended = Some((st, why));
                     (sw * (st.max(0.0) + 1.0).ln() + (1.0 - sw) * (mm + 1.0).ln()).exp() - 1.0
                 } else {
                     mm
@@ -643,6 +655,10 @@ impl TermModel {
                     },
                     d[..k_n].iter().map(|x| x.1).collect::<Vec<_>>()
                 )));
+                if let Some((st, why)) = blended {
+                    reasons.push(Reason::rule(format!("blended with the statutory estimate {st:.0} months (weight {:.1}, log scale)", pr.statute_w)));
+                    reasons.extend(why);
+                }
             }
             None => {
                 let (m, why) = self.statute_estimate(facts, single, &charge, article, cm, &found);
