@@ -72,6 +72,24 @@ fn flags(facts: &str) -> u16 {
     f
 }
 
+/// A request or finding in the facts that the defendant be exempted from punishment
+/// (免予刑事处罚 / 免除处罚: 刑法第37条 犯罪情节轻微不需要判处刑罚, 第67条 自首 and 犯罪较轻),
+/// not negated (不宜免予…).
+pub fn exemption_asked(facts: &str) -> Option<&'static str> {
+    for k in ["免予刑事处罚", "免于刑事处罚", "免除处罚", "免予处罚", "免除刑事处罚"] {
+        let mut from = 0;
+        while let Some(q) = facts[from..].find(k) {
+            let p = from + q;
+            let before: String = facts[..p].chars().rev().take(3).collect();
+            if !["不", "勿", "无"].iter().any(|n| before.contains(n)) {
+                return Some(k);
+            }
+            from = p + k.len();
+        }
+    }
+    None
+}
+
 /// Harm to persons, the decisive fact of violent offences: 0 none found, 1 轻微伤, 2 轻伤,
 /// 3 重伤, 4 death.
 pub fn harm_level(facts: &str) -> u8 {
@@ -666,6 +684,14 @@ impl TermModel {
                 reasons.extend(why);
             }
         }
+        let mut months = months;
+        if let Some(phrase) = exemption_asked(facts) {
+            // about half of such cases end without a prison term: under the log distance any
+            // estimate between 0 and the low end of the others is then about as good; halve it
+            let f = 0.5;
+            months *= f;
+            reasons.push(Reason::statute(37, format!("the facts raise exemption from punishment (刑法第37条, 第67条): matched {phrase}; ×{f}")));
+        }
         let term = if months >= 350.0 {
             Term::Death
         } else if months >= 270.0 {
@@ -732,6 +758,14 @@ mod tests {
         let (_, high) = amount_tier_estimate(40_000.0, th, &ladder);
         assert_eq!(t.lo, 1);
         assert!(low < high && high <= 36.0 * 0.5);
+    }
+
+    #[test]
+    fn exemption_requests() {
+        assert_eq!(exemption_asked("辩护人提出…建议对其免予刑事处罚。"), Some("免予刑事处罚"));
+        assert_eq!(exemption_asked("其中，犯罪较轻的，依法可以免除处罚。"), Some("免除处罚"));
+        assert_eq!(exemption_asked("公诉机关认为不宜免予刑事处罚。"), None);
+        assert_eq!(exemption_asked("被告人盗窃他人财物。"), None);
     }
 
     #[test]
