@@ -116,6 +116,12 @@ fn quantity(facts: &str, charge: &str) -> f64 {
             return g * potency(facts);
         }
     }
+    if charge.contains("林木") {
+        let v = cubic_metres(facts);
+        if v > 0.0 {
+            return v;
+        }
+    }
     if let Some(a) = crate::amount::crime_amount(facts) {
         return a.amount;
     }
@@ -135,6 +141,19 @@ fn potency(facts: &str) -> f64 {
     } else {
         1.0
     }
+}
+
+/// Timber volume in the facts (`立木蓄积12.5立方米`): the largest figure (a total, or the standing
+/// volume beside the smaller sawn volume).
+fn cubic_metres(facts: &str) -> f64 {
+    let mut best = 0.0f64;
+    for (p, _) in facts.match_indices("立方米") {
+        let num: String = facts[..p].chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+        if let Ok(v) = num.parse::<f64>() {
+            best = best.max(v);
+        }
+    }
+    best
 }
 
 /// Weights in grams written in the facts (`0.5克`): their sum.
@@ -551,7 +570,14 @@ impl TermModel {
         let mut by_amount = None;
         if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), self.amount_ladders.get(charge)) {
             // drug offences: grams, heroin-equivalent (the statute's own thresholds)
-            let amount = if charge.contains("毒品") { grams(facts) * potency(facts) } else { crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0) };
+            // timber: cubic metres
+            let amount = if charge.contains("毒品") {
+                grams(facts) * potency(facts)
+            } else if charge.contains("林木") {
+                cubic_metres(facts)
+            } else {
+                crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0)
+            };
             if amount > 0.0 {
                 let (t, est) = amount_tier_estimate(amount, th, ladder);
                 (lo, hi) = (t.lo, t.hi);
@@ -593,7 +619,13 @@ impl TermModel {
             if let Some(harm) = by_harm {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条, the tier for {harm}: {lo}–{hi} months")));
             } else if let Some(amount) = by_amount {
-                let unit = if charge.contains("毒品") { "g (heroin-equivalent)" } else { "元" };
+                let unit = if charge.contains("毒品") {
+                    "g (heroin-equivalent)"
+                } else if charge.contains("林木") {
+                    "m³"
+                } else {
+                    "元"
+                };
                 reasons.push(Reason::statute(a, format!("刑法第{a}条, amount {amount:.1} {unit} against the statutory and judicial thresholds: tier {lo}–{hi} months")));
             } else {
                 let alone = if tier.fine_alone { " (a fine alone is possible)" } else { "" };
@@ -621,7 +653,12 @@ impl TermModel {
         let f = flags(facts);
         let ll = log_len(facts);
         let mut reasons = Vec::new();
-        let key = self.by_charge.keys().find(|k| **k == charge).or_else(|| self.by_charge.keys().find(|k| k.contains(&charge) || (!charge.is_empty() && charge.contains(k.as_str()))));
+        // the charge's own training cases, else those of the offence it is a kind of (合同诈骗,
+        // 信用卡诈骗 → 诈骗: the name ends with it); not any name that merely contains another
+        // (盗窃、侮辱尸体 is no theft, 走私 no drug offence)
+        let key = self.by_charge.keys().find(|k| **k == charge).or_else(|| {
+            self.by_charge.keys().filter(|k| k.chars().count() >= 2 && charge.len() > k.len() && charge.ends_with(k.as_str())).max_by_key(|k| k.len())
+        });
         let months: f64;
         match key.and_then(|k| self.by_charge.get(k).map(|v| (k, v))).filter(|(_, v)| v.len() >= 3) {
             Some((k, cases)) => {
