@@ -312,12 +312,11 @@ pub fn parse_ladder(text: &str) -> Vec<Tier> {
         let c = &rest[..end];
         if ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| c.contains(k)) {
             let head_start = text[..p].rfind(['；', '。', '\n']).map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
-            if !text[head_start..p].contains("较轻") {
-                if let Some(t) = clause_tier(c) {
-                    if !tiers.iter().any(|x| x.lo == t.lo && x.hi == t.hi) {
-                        tiers.push(t);
-                    }
-                }
+            if !text[head_start..p].contains("较轻")
+                && let Some(t) = clause_tier(c)
+                && !tiers.iter().any(|x| x.lo == t.lo && x.hi == t.hi)
+            {
+                tiers.push(t);
             }
         }
         from = p + '处'.len_utf8();
@@ -589,12 +588,12 @@ impl TermModel {
         let mut by_harm = None;
         if single {
             let h = harm_level(facts);
-            if let Some((need, t)) = self.harm_ladders.get(charge).and_then(|v| v.iter().filter(|(need, _)| *need <= h).max_by_key(|(_, t)| (t.lo, t.hi))) {
-                if t.lo > lo {
-                    (lo, hi) = (t.lo, t.hi);
-                    m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
-                    by_harm = Some(if *need >= 4 { "death" } else { "serious injury (重伤)" });
-                }
+            if let Some((need, t)) = self.harm_ladders.get(charge).and_then(|v| v.iter().filter(|(need, _)| *need <= h).max_by_key(|(_, t)| (t.lo, t.hi)))
+                && t.lo > lo
+            {
+                (lo, hi) = (t.lo, t.hi);
+                m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+                by_harm = Some(if *need >= 4 { "death" } else { "serious injury (重伤)" });
             }
         }
         for (c, _) in found {
