@@ -21,6 +21,7 @@ fn main() {
         Some("entities") => entity_errors(&data),
         Some("term") => term_dump(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("run") => assist::run_task(&args[3], std::path::Path::new(&args[4]), None, &mut std::io::stdout()).unwrap(),
+        Some("term-feat") => term_feat(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("term-multi") => term_multi(&data),
@@ -192,7 +193,15 @@ pub fn term_cv(data: &std::path::Path) {
     use assist::eval::{Term, log_distance_score};
     let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
     let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
-    let cases: Vec<(String, &str, Term, &[u32])> = train.iter().filter(|c| c.charges.len() == 1).map(|c| (c.charges[0].clone(), c.fact.as_str(), c.term, c.articles.as_slice())).collect();
+    // OLD_CV=1: the single-label cases only (the set of the earlier figures)
+    let old = std::env::var("OLD_CV").is_ok();
+    let cases: Vec<(String, &str, Term, &[u32])> = train
+        .iter()
+        .filter_map(|c| {
+            let names = assist::statute::sentenced_charges(&c.charges);
+            (names.len() == 1 && (!old || c.charges.len() == 1)).then(|| (names[0].clone(), c.fact.as_str(), c.term, c.articles.as_slice()))
+        })
+        .collect();
     let mut pairs = Vec::new();
     let mut fb = Vec::new();
     let mut per: std::collections::BTreeMap<String, (f64, f64, usize)> = Default::default();
@@ -204,6 +213,8 @@ pub fn term_cv(data: &std::path::Path) {
         m.params.flag_w = env("FLAG_W", m.params.flag_w);
         m.params.harm_w = env("HARM_W", m.params.harm_w);
         m.params.blend = env("BLEND", m.params.blend);
+        m.params.len_w = env("LEN_W", m.params.len_w);
+        m.params.statute_w = env("STATUTE_W", m.params.statute_w);
         m.params.median = env("MEDIAN", if m.params.median { 1.0 } else { 0.0 }) > 0.5;
         let mut empty = m.clone();
         empty.by_charge.clear();
@@ -255,15 +266,45 @@ pub fn charges_cv(data: &std::path::Path) {
 /// cases), gold charges given.
 #[allow(dead_code)]
 pub fn term_multi(data: &std::path::Path) {
-    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let mut a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    if std::env::var("NO_LADDER").is_ok() {
+        a.term.amount_ladders.clear();
+    }
     let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
     let mut pairs = Vec::new();
-    for c in train.iter().filter(|c| c.charges.len() > 1) {
+    let mut per: std::collections::BTreeMap<String, Vec<(assist::eval::Term, assist::eval::Term)>> = Default::default();
+    for c in train.iter().filter(|c| assist::statute::sentenced_charges(&c.charges).len() > 1) {
         let mut input = assist::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| assist::charges::plain_name(x)).collect(), articles: c.articles.clone() };
         if std::env::var("FIRST").is_ok() {
             input.charges.truncate(1);
         }
-        pairs.push((c.term, a.term(&input).term));
+        let p = a.term(&input).term;
+        pairs.push((c.term, p));
+        per.entry(input.charges.join("+")).or_default().push((c.term, p));
+    }
+    if std::env::var("PER").is_ok() {
+        for (k, v) in &per {
+            if v.len() >= 3 {
+                println!("{}\t{:.3}\t{k}", v.len(), assist::eval::log_distance_score(v));
+            }
+        }
     }
     println!("multi-charge train cases {}: {:.4}", pairs.len(), assist::eval::log_distance_score(&pairs));
+}
+
+/// Term features as TSV for exploration: index, charges, gold months, log amount, flags, harm,
+/// amount graded, tier lo/hi/fine_alone, statutory estimate.
+#[allow(dead_code)]
+pub fn term_feat(data: &std::path::Path, file: &str) {
+    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let test = assist::data::read_cail(&data.join(file)).unwrap();
+    for (i, c) in test.iter().enumerate() {
+        let ch = assist::charges::plain_name(&c.charges[0]);
+        let f = assist::term::case_features(&c.fact, &ch);
+        let (est, tier) = a.term.statute_only(&c.fact, &ch, c.articles.first().copied(), &a.charges);
+        let t = tier.unwrap_or(assist::term::Tier { lo: 0, hi: 0, fine_alone: false });
+        let names: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        println!("{i}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}", names.join("+"), c.term.months_for_score(), f.log_q, f.flags, f.harm,
+            assist::term::amount_graded(&ch, &a.charges) as u8, t.lo, t.hi, t.fine_alone as u8, est, c.articles.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
+    }
 }

@@ -138,7 +138,14 @@ pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
     let (criminal, all_statutes) = read_statutes(dir)?;
     let cases: Vec<ChargeCase> = train.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
     let cm = train_charges(&labels, &cases, &criminal);
-    let term_cases: Vec<(String, &str, Term)> = train.iter().filter(|c| c.charges.len() == 1).map(|c| (c.charges[0].clone(), c.fact.as_str(), c.term)).collect();
+    // cases sentenced for one charge (a merged label beside its specific charge counts as one)
+    let term_cases: Vec<(String, &str, Term)> = train
+        .iter()
+        .filter_map(|c| {
+            let names = crate::statute::sentenced_charges(&c.charges);
+            (names.len() == 1).then(|| (names[0].clone(), c.fact.as_str(), c.term))
+        })
+        .collect();
     let tm = crate::term::train_term(&term_cases, &cm);
     // the language model reads clean legal text only: statutes, the CAIL facts (their text, not
     // their labels) and the drug-case paragraphs; never the proofreading sentences

@@ -257,11 +257,8 @@ impl Assistant {
     /// The term for the given charges (else the best predicted one). Several given charges are
     /// sentenced together (数罪并罚, 刑法第69条): the heaviest term plus half of the others.
     pub fn term_for(&self, input: &CaseInput, predicted: &[charges::ChargeSuggestion]) -> term::TermSuggestion {
-        let mut names: Vec<String> = input.charges.iter().map(|c| charges::plain_name(c.trim().trim_end_matches(['。', '罪']))).collect();
         // a merged CAIL label adds nothing when the specific charge it covers is given
-        let all = names.clone();
-        names.retain(|c| !statute::COMPANIONS.iter().any(|(spec, merged)| merged == c && all.iter().any(|n| n == spec)));
-        names.dedup();
+        let names = statute::sentenced_charges(&input.charges);
         if names.len() <= 1 {
             let charge = names.first().cloned().or_else(|| predicted.first().map(|c| c.charge.clone())).unwrap_or_default();
             let article = input.articles.first().copied().or_else(|| self.charges.articles_of(&charge).and_then(|a| a.first().copied()));
@@ -271,7 +268,7 @@ impl Assistant {
             .iter()
             .map(|c| {
                 let article = self.charges.articles_of(c).and_then(|a| a.first().copied());
-                self.term.predict(&input.facts, c, article, &self.charges)
+                self.term.predict_part(&input.facts, c, article, &self.charges, false)
             })
             .collect();
         parts.sort_by(|a, b| b.term.months_for_score().partial_cmp(&a.term.months_for_score()).unwrap());

@@ -258,3 +258,73 @@ pub const COMPANIONS: &[(&str, &str)] = &[
     ("协助组织卖淫", "组织、强迫、引诱、容留、介绍卖淫"),
     ("引诱、容留、介绍卖淫", "组织、强迫、引诱、容留、介绍卖淫"),
 ];
+
+/// The charges a defendant is sentenced for: plain names, a merged CAIL label dropped when the
+/// specific charge it covers is there too (it adds nothing), duplicates removed.
+pub fn sentenced_charges<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
+    let mut names: Vec<String> = labels.iter().map(|c| crate::charges::plain_name(c.as_ref().trim().trim_end_matches(['。', '罪']))).collect();
+    let all = names.clone();
+    names.retain(|c| !COMPANIONS.iter().any(|(spec, merged)| merged == c && all.iter().any(|n| n == spec)));
+    names.dedup();
+    names
+}
+
+const WAN: f64 = 10_000.0;
+
+/// Amount thresholds (元) of the charges the statute grades by 数额较大 / 数额巨大 / 数额特别巨大
+/// (or by 销售金额 in the article itself), from the national judicial interpretations in force
+/// for most of the CAIL judgments; where an interpretation gives a range for the provinces to
+/// choose from, a value inside it. The first value is where the offence begins (数额较大), each
+/// next one opens the next penalty tier of the defining article. Used for charges without
+/// training cases only (the neighbours of a seen charge already compare amounts).
+pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
+    // 法释〔2013〕8号: 1千–3千 / 3万–10万 / 30万–50万
+    ("盗窃", &[2000.0, 5.0 * WAN, 40.0 * WAN]),
+    // 法释〔2011〕7号: 3千–1万 / 3万–10万 / 50万
+    ("诈骗", &[5000.0, 5.0 * WAN, 50.0 * WAN]),
+    // 法释〔2013〕25号: 1千–3千 / 3万–8万 / 20万–40万
+    ("抢夺", &[2000.0, 5.0 * WAN, 30.0 * WAN]),
+    // 法释〔2013〕10号: 2千–5千 / 3万–10万 / 30万–50万
+    ("敲诈勒索", &[3000.0, 5.0 * WAN, 40.0 * WAN]),
+    // 立案追诉标准 2万; 数额巨大 and 特别巨大 as commonly set by the provinces
+    ("合同诈骗", &[2.0 * WAN, 20.0 * WAN, 100.0 * WAN]),
+    // 法释〔2009〕19号 (恶意透支 1万 / 10万 / 100万)
+    ("信用卡诈骗", &[1.0 * WAN, 10.0 * WAN, 100.0 * WAN]),
+    // 法释〔2016〕9号: 3万 / 20万 / 300万
+    ("贪污", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
+    ("受贿", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
+    // 法释〔2016〕9号 第11条: twice and five times the thresholds of 贪污、受贿
+    ("职务侵占", &[6.0 * WAN, 100.0 * WAN, 1500.0 * WAN]),
+    ("非国家工作人员受贿", &[6.0 * WAN, 100.0 * WAN, 1500.0 * WAN]),
+    // 法释〔2016〕9号: 行贿 3万, 情节严重 100万, 情节特别严重 500万
+    ("行贿", &[3.0 * WAN, 100.0 * WAN, 500.0 * WAN]),
+    // 法释〔2016〕9号 第11条: twice those of 行贿
+    ("对非国家工作人员行贿", &[6.0 * WAN, 200.0 * WAN]),
+    // 法释〔2015〕11号: 情节严重 from 10万
+    ("掩饰、隐瞒犯罪所得、犯罪所得收益", &[3000.0, 10.0 * WAN]),
+    // 法释〔2004〕19号: 非法经营数额 5万 / 25万
+    ("假冒注册商标", &[5.0 * WAN, 25.0 * WAN]),
+    ("销售假冒注册商标的商品", &[5.0 * WAN, 25.0 * WAN]),
+    ("侵犯著作权", &[5.0 * WAN, 25.0 * WAN]),
+    // drug offences by grams of heroin or methamphetamine (刑法第347、348条 themselves; other
+    // drugs converted, see term.rs). 第347条: any quantity is an offence, 10 g opens 七年以上,
+    // 50 g 十五年、无期徒刑或者死刑; 第348条: 10 g 三年以下, 50 g 七年以上. The tier 三年以上七年以下
+    // is opened by 情节严重, not by weight (∞).
+    ("走私、贩卖、运输、制造毒品", &[0.1, f64::INFINITY, 10.0, 50.0]),
+    ("非法持有毒品", &[10.0, f64::INFINITY, 50.0]),
+    // 法释〔2010〕18号: 个人 10万; 法释〔2022〕5号: 数额巨大 100万 (the article now has two tiers)
+    ("集资诈骗", &[10.0 * WAN, 100.0 * WAN]),
+    // 法释〔2010〕18号: 个人 20万, 数额巨大 100万 (the third tier is 修正案（十一）'s; 法释〔2022〕5号:
+    // 5000万)
+    ("非法吸收公众存款", &[20.0 * WAN, 100.0 * WAN, 5000.0 * WAN]),
+    // timber by volume (立方米, 法释〔2000〕36号): 盗伐 2–5 / 20–50 / 100–200, 滥伐 10–20 / 50–100
+    ("盗伐林木", &[3.0, 30.0, 150.0]),
+    ("滥伐林木", &[15.0, 75.0]),
+    // 刑法第140条 itself: 销售金额 5万 / 20万 / 50万 / 200万
+    ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
+];
+
+/// The amount thresholds of a charge (plain name).
+pub fn amount_tiers(charge: &str) -> Option<&'static [f64]> {
+    AMOUNT_TIERS.iter().find(|(n, _)| *n == charge).map(|(_, t)| *t)
+}
