@@ -378,3 +378,49 @@ async fn sessions_end_on_logout_expiry_and_disabled_accounts() {
     w.store.put_user(&u, None).await.unwrap();
     assert_eq!(w.with_token("GET", "/api/v1/me", &t).await, StatusCode::UNAUTHORIZED, "a disabled account's session ends");
 }
+
+#[tokio::test]
+async fn the_inbox_is_paged_with_a_cursor() {
+    let w = world().await;
+    let police = w.login("officer").await;
+    let mut ids = Vec::new();
+    for h in 0..4 {
+        ids.push(w.register(&format!("2025-09-01 {:02}:00", 9 + h), &police, 1).await);
+    }
+    let (s, whole) = w.call("GET", "/api/v1/inbox?limit=1000", Some(&police), None).await;
+    assert_eq!(s, StatusCode::OK, "{whole}");
+    assert!(whole["next_cursor"].is_null(), "one page holds it all: {whole}");
+    let want: Vec<Value> = whole["items"].as_array().unwrap().clone();
+    assert!(want.len() >= 4);
+    // A page of one item at a time, following next_cursor.
+    let mut got = Vec::new();
+    let mut path = "/api/v1/inbox?limit=1".to_string();
+    for _ in 0..50 {
+        let (s, page) = w.call("GET", &path, Some(&police), None).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        got.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/inbox?limit=1&cursor={}", urlencode(c)),
+            None => break,
+        }
+    }
+    assert_eq!(got, want, "the pages together are the inbox, in order, each item once");
+    for id in &ids {
+        assert!(got.iter().any(|i| i["case"]["id"] == id.as_str()));
+    }
+    let (s, err) = w.call("GET", "/api/v1/inbox?cursor=garbage", Some(&police), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(err["error"]["field"], "cursor");
+    let (s, err) = w.call("GET", "/api/v1/inbox?limit=0", Some(&police), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(err["error"]["field"], "limit");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

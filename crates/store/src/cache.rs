@@ -41,6 +41,8 @@ pub(crate) struct Cached<S = CaseState> {
     pub state: S,
     /// All of the case's events in order, when the writer knows them (readers do not load them).
     pub events: Option<Vec<Event>>,
+    /// Its projection rows as written with this version, when the writer wrote them.
+    pub children: Option<Arc<crate::projection::Children>>,
 }
 
 /// A shared, read-only case state: from the cache without copying it (`Store::cases`).
@@ -57,7 +59,7 @@ impl std::ops::Deref for CaseRef {
 impl CaseRef {
     /// A state loaded outside the cache.
     pub(crate) fn new(state: CaseState) -> Self {
-        Self(Arc::new(Cached { state, events: None }))
+        Self(Arc::new(Cached { state, events: None, children: None }))
     }
 }
 
@@ -103,9 +105,9 @@ impl<S: Versioned + Clone> CaseCache<S> {
     }
 
     /// The writer's put, after its batch committed: always wins.
-    pub fn put_committed(&self, id: &str, state: S, events: Vec<Event>) {
+    pub fn put_committed(&self, id: &str, state: S, events: Vec<Event>, children: Option<Arc<crate::projection::Children>>) {
         let mut g = self.inner.lock().expect("case cache lock");
-        g.insert(self.cap, id.to_string(), Arc::new(Cached { state, events: Some(events) }));
+        g.insert(self.cap, id.to_string(), Arc::new(Cached { state, events: Some(events), children }));
     }
 
     /// A reader's put of a state it loaded: kept only if nothing newer is cached.
@@ -114,7 +116,7 @@ impl<S: Versioned + Clone> CaseCache<S> {
         let id = state.case_id();
         let newer = g.current.get(id).or_else(|| g.previous.get(id)).is_some_and(|e| e.state.version() >= state.version());
         if !newer {
-            g.insert(self.cap, id.to_string(), Arc::new(Cached { state: state.clone(), events: None }));
+            g.insert(self.cap, id.to_string(), Arc::new(Cached { state: state.clone(), events: None, children: None }));
         }
     }
 
@@ -152,7 +154,7 @@ mod tests {
     #[test]
     fn a_reader_never_overwrites_a_newer_committed_state() {
         let c = CaseCache::<S>::new(10);
-        c.put_committed("A", state("A", 4), Vec::new());
+        c.put_committed("A", state("A", 4), Vec::new(), None);
         c.put_loaded(&state("A", 3));
         assert_eq!(c.get("A").unwrap().state.1, 4);
         assert!(c.get("A").unwrap().events.is_some());
@@ -160,7 +162,7 @@ mod tests {
         c.put_loaded(&state("B", 2));
         assert_eq!(c.get("B").unwrap().state.1, 2);
         // The writer wins even against a loaded entry of the same version.
-        c.put_committed("B", state("B", 2), Vec::new());
+        c.put_committed("B", state("B", 2), Vec::new(), None);
         assert!(c.get("B").unwrap().events.is_some());
     }
 

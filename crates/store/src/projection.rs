@@ -78,6 +78,28 @@ mod erased {
     }
 }
 
+/// The rows of many cases, derived on every core when there are enough of them (serializing and
+/// sealing the states is most of the writer's own work in a large batch).
+fn rows_of_all(cases: &[(&CaseState, DateTime<Utc>, Option<&Children>)], cal: &HolidayCalendar, fields: &crate::accounts::FieldCipher) -> Result<Vec<Rows>, StoreError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || cases.len() < 16 {
+        return cases.iter().map(|(s, at, _)| rows(s, *at, cal, fields)).collect();
+    }
+    let per = cases.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<Rows>, StoreError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cases
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(|(s, at, _)| rows(s, *at, cal, fields)).collect::<Result<Vec<_>, _>>()))
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("projection rows thread")).collect()
+    });
+    let mut all = Vec::with_capacity(cases.len());
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
+}
+
 fn null_if_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -85,23 +107,34 @@ fn null_if_empty(s: &str) -> Option<String> {
 /// Rows per multi-row statement (SQLite allows 32,766 parameters; the widest row binds 11).
 const CHUNK: usize = 200;
 
-/// Rewrites every projection row of several cases with a few multi-row statements. `fresh` says
-/// the case has no projection rows yet (just registered, or after a rebuild's deletes), so there
-/// is nothing to delete first.
+/// A case's projection rows besides its `cases` row, as last written: the writer's cache keeps
+/// them (`cache::Cached::children`) so that the next write of the case writes only what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Children {
+    deadlines: Vec<Vec<String>>,
+    orgs: Vec<String>,
+}
+
+/// No rows at all: a case just registered, or after a rebuild's deletes.
+pub(crate) static NO_ROWS: Children = Children { deadlines: Vec::new(), orgs: Vec::new() };
+
+/// Writes the projection rows of several cases with a few multi-row statements. `prev` is what
+/// is stored for the case now (its last written [`Children`]; [`NO_ROWS`] when it has none), or
+/// `None` when unknown: then its deadlines are deleted and rewritten. With `prev` known, only
+/// deadlines that changed are written (upserted) and only organizations that are new; tasks are
+/// always rewritten (their `since` is the case's last change). Returns each case's new
+/// [`Children`], in order.
 pub(crate) async fn write_cases(
     conn: &mut AnyConnection,
-    cases: &[(&CaseState, DateTime<Utc>, bool)],
+    cases: &[(&CaseState, DateTime<Utc>, Option<&Children>)],
     cal: &HolidayCalendar,
     fields: &crate::accounts::FieldCipher,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Children>, StoreError> {
     if cases.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let backend = crate::Backend::of(conn);
-    let mut all = Vec::with_capacity(cases.len());
-    for (s, at, _) in cases {
-        all.push(rows(s, *at, cal, fields)?);
-    }
+    let all = rows_of_all(cases, cal, fields)?;
     for chunk in cases.iter().zip(&all).collect::<Vec<_>>().chunks(CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
             backend,
@@ -127,9 +160,12 @@ pub(crate) async fn write_cases(
         );
         b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
     }
-    let stale: Vec<&str> = cases.iter().filter(|(_, _, fresh)| !fresh).map(|(s, _, _)| s.id.as_str()).collect();
-    for chunk in stale.chunks(CHUNK) {
-        for table in ["deadlines", "tasks"] {
+    let has_rows = |prev: &Option<&Children>| !prev.is_some_and(|p| std::ptr::eq(p, &NO_ROWS));
+    // Tasks of every case that may have some; deadlines of those whose stored rows are unknown.
+    let stale: Vec<&str> = cases.iter().filter(|(_, _, prev)| has_rows(prev)).map(|(s, _, _)| s.id.as_str()).collect();
+    let unknown: Vec<&str> = cases.iter().filter(|(_, _, prev)| prev.is_none()).map(|(s, _, _)| s.id.as_str()).collect();
+    for (table, ids) in [("tasks", &stale), ("deadlines", &unknown)] {
+        for chunk in ids.chunks(CHUNK) {
             let mut b: QueryBuilder = QueryBuilder::new(backend, format!("DELETE FROM {table} WHERE case_id IN ("));
             let mut sep = b.separated(", ");
             for id in chunk {
@@ -139,7 +175,31 @@ pub(crate) async fn write_cases(
             b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
         }
     }
-    let deadlines: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.deadlines).collect();
+    // Deadlines: every row of a case whose rows are unknown, else the rows that changed; a
+    // deadline that is gone (none is, today: clocks are only added) is deleted.
+    let mut deadlines: Vec<&Vec<String>> = Vec::new();
+    let mut gone: Vec<(&str, String)> = Vec::new();
+    for ((s, _, prev), r) in cases.iter().zip(&all) {
+        match prev {
+            None => deadlines.extend(&r.deadlines),
+            Some(p) => {
+                deadlines.extend(r.deadlines.iter().filter(|d| !p.deadlines.contains(d)));
+                for old in &p.deadlines {
+                    if !r.deadlines.iter().any(|d| d[1] == old[1]) {
+                        gone.push((s.id.as_str(), old[1].clone()));
+                    }
+                }
+            }
+        }
+    }
+    for (case_id, clock_id) in gone {
+        sqlx::query("DELETE FROM deadlines WHERE case_id = $1 AND clock_id = $2")
+            .bind(case_id.to_string())
+            .bind(clock_id.parse::<i64>().unwrap_or_default())
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::db)?;
+    }
     for chunk in deadlines.chunks(CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
             backend,
@@ -158,6 +218,11 @@ pub(crate) async fn write_cases(
                 .push_bind(null_if_empty(&d[9]))
                 .push_bind(d[10].clone());
         });
+        b.push(
+            " ON CONFLICT (case_id, clock_id) DO UPDATE SET kind = excluded.kind, person = excluded.person, org = excluded.org,
+             started_at = excluded.started_at, last_day = excluded.last_day, expires_at = excluded.expires_at,
+             status = excluded.status, ended_at = excluded.ended_at, body = excluded.body",
+        );
         b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
     }
     let tasks: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.tasks).collect();
@@ -174,7 +239,12 @@ pub(crate) async fn write_cases(
         });
         b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
     }
-    let orgs: Vec<(&str, &String)> = all.iter().flat_map(|r| r.orgs.iter().map(move |o| (r.case[0].as_str(), o))).collect();
+    // Organizations only ever join a case (`case_orgs` rows are never deleted).
+    let orgs: Vec<(&str, &String)> = cases
+        .iter()
+        .zip(&all)
+        .flat_map(|((_, _, prev), r)| r.orgs.iter().filter(move |o| !prev.is_some_and(|p| p.orgs.contains(o))).map(move |o| (r.case[0].as_str(), o)))
+        .collect();
     for chunk in orgs.chunks(CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(backend, "INSERT INTO case_orgs (case_id, org) ");
         b.push_values(chunk, |mut b, (id, o)| {
@@ -183,7 +253,7 @@ pub(crate) async fn write_cases(
         b.push(" ON CONFLICT DO NOTHING");
         b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
     }
-    Ok(())
+    Ok(all.into_iter().map(|r| Children { deadlines: r.deadlines, orgs: r.orgs }).collect())
 }
 
 async fn stored_rows(conn: &mut AnyConnection, id: &str) -> Result<Rows, StoreError> {
@@ -284,7 +354,7 @@ pub(crate) async fn rebuild(shared: &Shared) -> Result<(), StoreError> {
     };
     // Every row was deleted above: write the cases in bulk, nothing to delete first.
     for chunk in states.chunks(256) {
-        let items: Vec<(&CaseState, DateTime<Utc>, bool)> = chunk.iter().map(|(s, at)| (s, *at, true)).collect();
+        let items: Vec<(&CaseState, DateTime<Utc>, Option<&Children>)> = chunk.iter().map(|(s, at)| (s, *at, Some(&NO_ROWS))).collect();
         write_cases(&mut tx, &items, &cal, &shared.fields).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;

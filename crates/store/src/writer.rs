@@ -199,6 +199,8 @@ struct BatchCache {
     request_ids: HashMap<String, usize>,
     /// The legal documents the batch's decisions issued, sealed before it commits.
     documents: Vec<crate::files::IssuedDocument>,
+    /// The projection rows written for each case of `order` (by `flush`).
+    children: Vec<projection::Children>,
 }
 
 /// One `events` row waiting for the batch's bulk insert.
@@ -249,6 +251,8 @@ struct Touched {
     at: chrono::DateTime<chrono::Utc>,
     /// Registered in this batch: no projection rows to replace.
     fresh: bool,
+    /// The case's projection rows as stored before the batch, when the cache knew them.
+    prev: Option<Arc<projection::Children>>,
 }
 
 /// The effect of one accepted command on the cache, applied once the command is accepted.
@@ -272,8 +276,8 @@ impl BatchCache {
         self.documents.extend(e.documents);
         match self.cases.get_mut(&e.case_id) {
             Some(t) => {
-                let fresh = t.fresh;
-                *t = Touched { fresh, ..e.touched };
+                let (fresh, prev) = (t.fresh, t.prev.take());
+                *t = Touched { fresh, prev, ..e.touched };
             }
             None => {
                 self.order.push(e.case_id.clone());
@@ -284,15 +288,15 @@ impl BatchCache {
 
     /// Hands every changed case's state and events to the store's cache (after the commit).
     fn publish(self, shared: &Shared) {
-        let BatchCache { mut cases, order, .. } = self;
-        for id in order {
+        let BatchCache { mut cases, order, children, .. } = self;
+        for (id, rows) in order.into_iter().zip(children) {
             if let Some(t) = cases.remove(&id) {
-                shared.cases.put_committed(&id, t.state, t.events);
+                shared.cases.put_committed(&id, t.state, t.events, Some(Arc::new(rows)));
             }
         }
     }
 
-    async fn flush(&self, conn: &mut AnyConnection, shared: &Shared) -> Result<(), StoreError> {
+    async fn flush(&mut self, conn: &mut AnyConnection, shared: &Shared) -> Result<(), StoreError> {
         for (name, value) in &self.counters {
             sqlx::query("INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
                 .bind(name.clone())
@@ -302,8 +306,14 @@ impl BatchCache {
                 .map_err(StoreError::db)?;
         }
         let cal = shared.calendar.read().expect("calendar lock").clone();
-        let items: Vec<_> = self.order.iter().map(|id| &self.cases[id]).map(|t| (&t.state, t.at, t.fresh)).collect();
-        projection::write_cases(conn, &items, &cal, &shared.fields).await
+        let items: Vec<_> = self
+            .order
+            .iter()
+            .map(|id| &self.cases[id])
+            .map(|t| (&t.state, t.at, if t.fresh { Some(&projection::NO_ROWS) } else { t.prev.as_deref() }))
+            .collect();
+        self.children = projection::write_cases(conn, &items, &cal, &shared.fields).await?;
+        Ok(())
     }
 }
 
@@ -425,13 +435,18 @@ async fn process(
     if events.last().map(|e| e.seq) != Some(event.seq) {
         events.push(event.clone());
     }
+    // What the case's projection rows are now, if known (kept from its first touch in a batch).
+    let prev = match (cache.cases.get(&case_id), fresh) {
+        (None, false) => shared.cases.get(&case_id).and_then(|c| c.children.clone()),
+        _ => None,
+    };
     // From here on the command writes: a failure fails the batch.
     crate::supervision::evaluate(conn, &next, &events, &dir, &cal, event.at, cfg).await.map_err(Failure::AfterWrite)?;
     // The legal documents the decision issues, sealed with the batch (same transaction).
     let documents = crate::files::issued_documents(&dir, &next, &event);
     let effect = Effect {
         case_id: case_id.clone(),
-        touched: Touched { state: next.clone(), events, at: event.at, fresh },
+        touched: Touched { state: next.clone(), events, at: event.at, fresh, prev },
         counter,
         row: EventRow { position, event: event.clone(), request_id: cmd.request_id.clone(), body },
         documents,

@@ -165,3 +165,55 @@ async fn personal_fields_are_sealed_in_the_event_log(b: Backend) {
 both!(a_case_from_registration_to_community_correction);
 both!(personal_fields_are_sealed_in_the_event_log);
 both!(refusals_leave_nothing_written_and_request_ids_are_idempotent);
+
+/// The inbox is read a page at a time with a cursor: pages hold whole cases, oldest change first,
+/// and following `next` visits every task exactly once.
+async fn inbox_pages_follow_a_cursor(b: Backend) {
+    let tmp = TestDb::new(b).await;
+    let clock = Arc::new(ManualClock::new(at("2025-09-01 09:00")));
+    let store = open(&tmp, clock.clone()).await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        clock.set(at(&format!("2025-09-01 {:02}:00", 9 + i)));
+        let id = store.submit(Command::new("officer", None, register())).await.unwrap().state.id;
+        // Two open tasks for the police on some cases (a detained suspect to interrogate, and
+        // the arrest request), one on the others.
+        if i % 2 == 0 {
+            store.submit(Command::new("officer", Some(&id), Action::Detain { person: 1 })).await.unwrap();
+        }
+        ids.push(id);
+    }
+    let all = store.inbox("d1-police").await.unwrap();
+    assert!(all.len() >= 7, "every case owes the police something: {}", all.len());
+    for limit in [1u32, 2, 3, 5, 1000] {
+        let mut seen = Vec::new();
+        let mut after: Option<(String, String)> = None;
+        for _ in 0..100 {
+            let page = store.inbox_page("d1-police", after.as_ref().map(|(a, b)| (a.as_str(), b.as_str())), limit).await.unwrap();
+            // Whole cases: a case on this page has all of its tasks here.
+            for item in &page.items {
+                let total = all.iter().filter(|i| i.case.id == item.case.id).count();
+                let here = page.items.iter().filter(|i| i.case.id == item.case.id).count();
+                assert_eq!(here, total, "limit {limit}: case {} split across pages", item.case.id);
+            }
+            seen.extend(page.items.iter().map(|i| (i.case.id.clone(), i.task_kind.clone(), i.person)));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let want: Vec<_> = all.iter().map(|i| (i.case.id.clone(), i.task_kind.clone(), i.person)).collect();
+        assert_eq!(seen, want, "limit {limit}: the pages together are the inbox, in order, once each");
+    }
+    // Oldest change first.
+    assert!(all.windows(2).all(|w| (w[0].case.updated_at, &w[0].case.id) <= (w[1].case.updated_at, &w[1].case.id)));
+    // Projections written by difference (deadlines and organizations only when they change)
+    // still equal a rebuild after more commands on the same cases.
+    for id in &ids {
+        clock.set(at("2025-09-02 10:00"));
+        store.submit(Command::new("officer", Some(id), Action::Detain { person: 1 })).await.ok();
+        store.submit(Command::new("officer", Some(id), Action::RequestArrest { person: 1 })).await.ok();
+    }
+    store.check_projections().await.unwrap();
+}
+both!(inbox_pages_follow_a_cursor);
