@@ -409,10 +409,10 @@ async fn the_inbox_is_paged_with_a_cursor() {
         assert!(got.iter().any(|i| i["case"]["id"] == id.as_str()));
     }
     let (s, err) = w.call("GET", "/api/v1/inbox?cursor=garbage", Some(&police), None).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["field"], "cursor");
     let (s, err) = w.call("GET", "/api/v1/inbox?limit=0", Some(&police), None).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["field"], "limit");
 }
 
