@@ -279,7 +279,29 @@ pub fn first_tier(article_text: &str) -> Option<(u16, u16)> {
 /// offences: 十五年…死刑, then 七年以上, then 三年以下) are read to their lightest one, except a
 /// tier reserved for 情节较轻 cases (故意杀人), which is exceptional.
 pub fn parse_tier(text: &str) -> Option<Tier> {
-    let mut tiers: Vec<(Tier, bool)> = Vec::new();
+    let tiers = penalty_clauses(text);
+    let first = tiers.first()?.0;
+    let lightest = tiers.iter().filter(|(_, lenient)| !lenient).map(|(t, _)| *t).min_by_key(|t| (t.lo, t.hi)).unwrap_or(first);
+    Some(lightest)
+}
+
+/// Every ordinary penalty tier of a paragraph, lightest first (tiers reserved for 情节较轻
+/// cases left out, as in [`parse_tier`]).
+pub fn parse_ladder(text: &str) -> Vec<Tier> {
+    let mut tiers: Vec<Tier> = Vec::new();
+    for (t, lenient) in penalty_clauses(text) {
+        if !lenient && !tiers.iter().any(|x| x.lo == t.lo && x.hi == t.hi) {
+            tiers.push(t);
+        }
+    }
+    tiers.sort_by_key(|t| (t.lo, t.hi));
+    tiers
+}
+
+/// The penalty clauses of a paragraph in order (`处…有期徒刑/拘役/管制/死刑/无期徒刑…`, up to
+/// the next `；`/`。`), each with whether its sentence reserves it for 情节较轻 cases.
+fn penalty_clauses(text: &str) -> Vec<(Tier, bool)> {
+    let mut tiers = Vec::new();
     let mut from = 0;
     while let Some(q) = text[from..].find('处') {
         let p = from + q;
@@ -295,33 +317,6 @@ pub fn parse_tier(text: &str) -> Option<Tier> {
         }
         from = p + '处'.len_utf8();
     }
-    let first = tiers.first()?.0;
-    let lightest = tiers.iter().filter(|(_, lenient)| !lenient).map(|(t, _)| *t).min_by_key(|t| (t.lo, t.hi)).unwrap_or(first);
-    Some(lightest)
-}
-
-/// Every ordinary penalty tier of a paragraph, lightest first (tiers reserved for 情节较轻
-/// cases left out, as in [`parse_tier`]).
-pub fn parse_ladder(text: &str) -> Vec<Tier> {
-    let mut tiers: Vec<Tier> = Vec::new();
-    let mut from = 0;
-    while let Some(q) = text[from..].find('处') {
-        let p = from + q;
-        let rest = &text[p..];
-        let end = rest.find(['；', '。', '\n']).unwrap_or(rest.len());
-        let c = &rest[..end];
-        if ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| c.contains(k)) {
-            let head_start = text[..p].rfind(['；', '。', '\n']).map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
-            if !text[head_start..p].contains("较轻")
-                && let Some(t) = clause_tier(c)
-                && !tiers.iter().any(|x| x.lo == t.lo && x.hi == t.hi)
-            {
-                tiers.push(t);
-            }
-        }
-        from = p + '处'.len_utf8();
-    }
-    tiers.sort_by_key(|t| (t.lo, t.hi));
     tiers
 }
 

@@ -1431,11 +1431,34 @@ struct DocToSeal<'a> {
     content: &'a str,
 }
 
+impl DocToSeal<'_> {
+    /// What the seal signs about the document (its hash and length are filled in by sealing).
+    fn metadata(&self, dir: &domain::Directory) -> DocumentMetadata {
+        DocumentMetadata {
+            kind: self.kind.into(),
+            kind_label: self.kind_label.into(),
+            number: self.number.into(),
+            case_id: self.case_id.into(),
+            org: self.actor.org.clone(),
+            org_name: dir.org(&self.actor.org).map(|o| o.name.clone()).unwrap_or_default(),
+            signer: self.actor.user.clone(),
+            signer_name: self.signer_name.into(),
+            issued_at: self.issued_at.to_rfc3339(),
+            version: self.version,
+            supersedes: self.supersedes.clone(),
+            reason: self.reason.clone(),
+            media_type: "text/plain; charset=utf-8".into(),
+            content_hash: String::new(),
+            content_length: 0,
+        }
+    }
+}
+
 /// Seals a legal document with the issuing organization's key and records it (row, supervision of
 /// replacements, files trace) on `conn`, inside the caller's transaction.
 async fn insert_sealed(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::Directory, now: DateTime<Utc>, doc: DocToSeal<'_>) -> Result<(), StoreError> {
-    let DocToSeal { case_id, number, kind, kind_label, issued_at, actor, signer_name, version, supersedes, reason, content } = doc;
-    let org_name = dir.org(&actor.org).map(|o| o.name.clone()).unwrap_or_default();
+    let meta = doc.metadata(dir);
+    let DocToSeal { case_id, number, kind, issued_at, actor, version, supersedes, reason, content, .. } = doc;
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sealed_documents WHERE case_id = $1 AND number = $2 AND version = $3").bind(case_id).bind(number).bind(version as i64).fetch_one(&mut *conn).await.map_err(db)?;
     if exists > 0 {
         // Sealed concurrently by another request: the first seal stands.
@@ -1443,23 +1466,6 @@ async fn insert_sealed(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::
     }
     let (suite, secret) = seal_secret(conn, keys_dir, &actor.org, now).await?;
     let id = next_id(conn, "files.seal", "S").await?;
-    let meta = DocumentMetadata {
-        kind: kind.into(),
-        kind_label: kind_label.into(),
-        number: number.into(),
-        case_id: case_id.into(),
-        org: actor.org.clone(),
-        org_name,
-        signer: actor.user.clone(),
-        signer_name: signer_name.into(),
-        issued_at: issued_at.to_rfc3339(),
-        version,
-        supersedes: supersedes.clone(),
-        reason: reason.clone(),
-        media_type: "text/plain; charset=utf-8".into(),
-        content_hash: String::new(),
-        content_length: 0,
-    };
     let mut doc = SealedDocument::seal(suite, &secret, &id, meta, content, &now.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
     doc.content = None;
     sqlx::query("INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
@@ -1570,23 +1576,20 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
     for (i, d) in docs.iter().enumerate() {
         let id = format!("S{:06}", last - k + 1 + i as i64);
         let signer = known.get(&d.actor.org).or_else(|| loaded.get(&d.actor.org)).expect("key loaded above");
-        let meta = DocumentMetadata {
-            kind: d.kind.clone(),
-            kind_label: d.kind_label.into(),
-            number: d.number.clone(),
-            case_id: d.case_id.clone(),
-            org: d.actor.org.clone(),
-            org_name: dir.org(&d.actor.org).map(|o| o.name.clone()).unwrap_or_default(),
-            signer: d.actor.user.clone(),
-            signer_name: d.signer_name.clone(),
-            issued_at: d.issued_at.to_rfc3339(),
+        let meta = DocToSeal {
+            case_id: &d.case_id,
+            number: &d.number,
+            kind: &d.kind,
+            kind_label: d.kind_label,
+            issued_at: d.issued_at,
+            actor: &d.actor,
+            signer_name: &d.signer_name,
             version: 1,
             supersedes: None,
             reason: None,
-            media_type: "text/plain; charset=utf-8".into(),
-            content_hash: String::new(),
-            content_length: 0,
-        };
+            content: &d.content,
+        }
+        .metadata(dir);
         let mut sealed = SealedDocument::seal_with(&**signer, &id, meta, &d.content, &d.sealed_at.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
         sealed.content = None;
         let hash = sealed.document.content_hash.clone();

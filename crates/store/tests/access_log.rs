@@ -204,3 +204,46 @@ async fn every_tampering_of_the_access_log_is_named(b: Backend) {
 
 both!(records_are_leaves_with_proofs_and_checkpoints);
 both!(every_tampering_of_the_access_log_is_named);
+
+/// A command's answer and the read record of showing it (`Store::submit_audited`) commit
+/// together: the record is there as soon as the command is answered, is a leaf of the access
+/// log, and names the outcome the closure was shown; a refused command records nothing.
+async fn a_commands_read_record_is_written_with_it(b: Backend) {
+    use domain::action::PersonInput;
+    use domain::Action;
+    use store::Command;
+    let tmp = TestDb::new(b).await;
+    let store = open(&tmp, Arc::new(ManualClock::new(at("2025-09-01 09:00")))).await;
+    let audit = |why: &'static str| -> store::ReadAudit {
+        Box::new(move |out: &store::Outcome| {
+            Some(AuditRecord {
+                id: 0,
+                at: out.event.at,
+                kind: "read".into(),
+                user_id: Some(out.event.actor.user.clone()),
+                org: Some(out.event.actor.org.clone()),
+                case_id: Some(out.state.id.clone()),
+                resource: format!("personal_data:version={}", out.state.version),
+                reason: why.into(),
+                decision: "allow".into(),
+            })
+        })
+    };
+    let register = Action::Register {
+        title: "张三盗窃案".into(),
+        facts: "2025年9月1日，张三在某超市盗窃手机一部，价值3000元。".into(),
+        charges: vec!["盗窃".into()],
+        persons: vec![PersonInput { name: "张三".into(), id_card: Some("11010519491231002X".into()), gender: None, birth_date: None, phone: None, address: None }],
+    };
+    let out = store.submit_audited(Command::new("officer", None, register), audit("act")).await.unwrap();
+    let recs = store.case_audit(&out.state.id, 10).await.unwrap();
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!((recs[0].resource.as_str(), recs[0].reason.as_str()), ("personal_data:version=1", "act"));
+    // Refused (a prosecutor cannot detain): the closure is not asked, nothing is recorded.
+    let refused = store.submit_audited(Command::new("prosecutor", Some(&out.state.id), Action::Detain { person: 1 }), audit("act")).await;
+    assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
+    assert_eq!(store.case_audit(&out.state.id, 10).await.unwrap().len(), 1);
+    let report = store.verify().await.unwrap().unwrap();
+    assert_eq!(report.access_records, 1, "the record is a leaf of the access log");
+}
+both!(a_commands_read_record_is_written_with_it);

@@ -52,6 +52,30 @@ async fn same_case_commands_in_one_batch_match_a_rebuild(b: Backend) {
     assert_eq!(store.case(&old).await.unwrap().unwrap(), last.state);
     store.check_projections().await.unwrap();
     store.verify().await.unwrap().expect("the trace verifies");
+    // The documents the batch's decisions issued were sealed by the writer, with the batch: each
+    // registration's decision document is in the files trace before anyone lists it, under its
+    // own id; the trace's chain holds across the batch, and every seal checks with the key the
+    // platform registered for the police.
+    let mut seal_ids = std::collections::BTreeSet::new();
+    for id in ids.iter().chain([&old]) {
+        let issued = store.case(id).await.unwrap().unwrap().documents.len();
+        assert!(issued >= 1, "{id}: a registration issues its decision document");
+        let log = store.files_log(id).await.unwrap();
+        let sealed: Vec<_> = log.iter().filter(|e| e.action == "document_sealed").collect();
+        assert_eq!(sealed.len(), issued, "{id}: every issued document sealed by the writer: {log:?}");
+        for e in &sealed {
+            assert!(seal_ids.insert(e.subject.clone()), "seal ids are distinct: {}", e.subject);
+        }
+        let docs = store.case_documents(id).await.unwrap();
+        assert_eq!(docs.len(), issued);
+        for d in &docs {
+            assert!(sealed.iter().any(|e| e.subject == d.id), "{}", d.id);
+            let check = store.check_seal(&d.document).await.unwrap();
+            assert!(check.valid && check.key_registered, "{check:?}");
+        }
+        assert_eq!(store.files_log(id).await.unwrap().len(), log.len(), "listing sealed nothing more");
+    }
+    assert!(store.verify_files_log().await.unwrap() >= ids.len() as u64);
 }
 
 async fn futures_join<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
