@@ -4,8 +4,10 @@
 //! ```text
 //! cargo build --release -p lianban -p bench
 //! ./target/release/lianban-bench [--clients 200] [--seconds 30] [--lianban PATH] [--dir DIR]
-//!                                [--database postgres://USER@HOST:PORT/DB]
+//!                                [--database postgres://USER@HOST:PORT/DB] [--keep] [--help]
 //! ```
+//!
+//! `--keep` leaves the data folder in place after the run (to inspect the database).
 //!
 //! With `--database postgres://…` the platform runs on PostgreSQL (schema `lianban_bench`,
 //! recreated; keys in DIR) and the raw inserts go to a plain table in schema `lianban_bench_raw`
@@ -18,7 +20,8 @@
 //!    detain, interrogate and request arrest (reading the case page between steps, the inbox now
 //!    and then) and transfer approved cases for prosecution; prosecutors read the case and
 //!    approve arrests, and with nothing to approve read their inbox every 250 ms.
-//! 3. Prints throughput and latency (p50/p90/p99/max) for commands and reads, and errors; then
+//! 3. Prints throughput and latency (p50/p90/p99/max) for commands and reads, errors, and the CPU
+//!    the server and the load client used during the run (from `/proc`); then
 //!    the raw single-row `INSERT` rate of a plain table in the same SQLite (WAL,
 //!    `synchronous=FULL`), one row per transaction and 256 per transaction.
 
@@ -48,7 +51,12 @@ struct Args {
     port: u16,
     /// A PostgreSQL server URL; SQLite in `dir` when absent.
     database: Option<String>,
+    /// Leave `dir` in place after the run.
+    keep: bool,
 }
+
+const USAGE: &str = "usage: lianban-bench [--clients 200] [--seconds 30] [--lianban PATH] [--dir DIR] \
+[--port PORT] [--database postgres://USER@HOST:PORT/DB] [--keep] [--help]";
 
 fn args() -> Result<Args> {
     let exe = std::env::current_exe()?;
@@ -59,10 +67,22 @@ fn args() -> Result<Args> {
         dir: std::env::temp_dir().join(format!("lianban-bench-{}", std::process::id())),
         port: 18_000 + (std::process::id() % 1000) as u16,
         database: None,
+        keep: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
-        let v = it.next().ok_or_else(|| anyhow!("{k} needs a value"))?;
+        match k.as_str() {
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            "--keep" => {
+                a.keep = true;
+                continue;
+            }
+            _ => {}
+        }
+        let v = it.next().ok_or_else(|| anyhow!("{k} needs a value\n{USAGE}"))?;
         match k.as_str() {
             "--clients" => a.clients = v.parse()?,
             "--seconds" => a.seconds = v.parse()?,
@@ -70,7 +90,7 @@ fn args() -> Result<Args> {
             "--dir" => a.dir = v.into(),
             "--port" => a.port = v.parse()?,
             "--database" => a.database = Some(v),
-            _ => bail!("unknown option {k}"),
+            _ => bail!("unknown option {k}\n{USAGE}"),
         }
     }
     Ok(a)
@@ -340,6 +360,18 @@ async fn raw_inserts(dir: &Path, seconds: f64, per_tx: usize) -> Result<f64> {
 /// The `lianban serve` child, stopped when dropped (also on an early error).
 struct Server(std::process::Child);
 
+/// User + system CPU time a process has used so far, from `/proc/PID/stat` (fields 14 and 15, in
+/// USER_HZ ticks, which Linux fixes at 100 per second); 0 where there is no `/proc`.
+fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
+    // The command name (field 2) is in parentheses and may hold spaces: count after its end.
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // After the name: field 3 is index 0, so utime (14) is 11 and stime (15) is 12.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -404,6 +436,8 @@ async fn main() -> Result<()> {
         clients.push(l.await??);
     }
     let sh = Arc::new(Shared { requested: Mutex::new(VecDeque::new()), approved: Mutex::new(VecDeque::new()) });
+    let server_cpu0 = cpu_seconds(server.0.id());
+    let client_cpu0 = cpu_seconds(std::process::id());
     let start = Instant::now();
     let until = start + Duration::from_secs(a.seconds);
     let mut tasks = Vec::new();
@@ -423,6 +457,8 @@ async fn main() -> Result<()> {
         }
     }
     let secs = start.elapsed().as_secs_f64();
+    let server_cpu = cpu_seconds(server.0.id()) - server_cpu0;
+    let client_cpu = cpu_seconds(std::process::id()) - client_cpu0;
     drop(server);
     let (nc, nr) = (all.commands.len(), all.reads.len());
     let c = pct(&mut all.commands);
@@ -441,9 +477,19 @@ async fn main() -> Result<()> {
     println!("| raw {db} INSERT, 256 rows per durable transaction | {raw256:.0} | | | | | |");
     println!();
     println!("commands / raw single-row inserts: {:.1} %", 100.0 * (nc as f64 / secs) / raw1);
+    println!(
+        "CPU: server {:.2} cores ({:.0} µs per request, commands and reads), load client {:.2} cores",
+        server_cpu / secs,
+        1e6 * server_cpu / (nc + nr).max(1) as f64,
+        client_cpu / secs
+    );
     if let Some(e) = all.first_error {
         println!("first error: {e}");
     }
-    let _ = std::fs::remove_dir_all(&a.dir);
+    if a.keep {
+        println!("data kept in {}", a.dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&a.dir);
+    }
     Ok(())
 }

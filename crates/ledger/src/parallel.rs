@@ -33,9 +33,11 @@ const MIN_PARALLEL_CHUNKS: usize = 4;
 const MAX_THREADS: usize = 64;
 
 /// The number of threads the parallel functions use by default: the
-/// machine's available parallelism (1 if unknown).
+/// machine's available parallelism (1 if unknown), asked once per process
+/// (the standard library reads the cgroup files on every call).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS)
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS))
 }
 
 /// Where leaf hashes come from: leaf bytes to hash, or hashes already made.

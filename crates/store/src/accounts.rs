@@ -738,7 +738,7 @@ mod at_rest_tests {
 pub(crate) async fn insert_audits(conn: &mut sqlx::AnyConnection, backend: crate::Backend, recs: &[&AuditRecord]) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::with_capacity(recs.len());
     // Multi-row statements: a burst of audited reads is a few statements, not one per record.
-    for chunk in recs.chunks(100) {
+    for chunk in crate::qb::pow2_chunks(recs, 128) {
         let mut b = crate::qb::QueryBuilder::new(backend, "INSERT INTO access_audit (at, kind, user_id, org, case_id, resource, reason, decision) ");
         b.push_values(chunk, |mut r, rec| {
             r.push_bind(ts(rec.at))

@@ -569,7 +569,7 @@ async fn log_many(conn: &mut AnyConnection, entries: &[LogEntry<'_>]) -> Result<
         rows.push((seq, at_s, e, body, hex::encode(&digest)));
         prev_hash = digest;
     }
-    for chunk in rows.chunks(100) {
+    for chunk in crate::qb::pow2_chunks(&rows, 128) {
         let mut b = crate::qb::QueryBuilder::new(crate::Backend::of(conn), "INSERT INTO files_log (seq, at, case_id, actor_user, actor_org, action, subject, body, hash) ");
         b.push_values(chunk, |mut r, (seq, at_s, e, body, hash)| {
             r.push_bind(*seq)
@@ -1595,7 +1595,7 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
         let hash = sealed.document.content_hash.clone();
         rows.push((id, signer.suite(), hash, serde_json::to_string(&sealed).expect("seal json")));
     }
-    for chunk in docs.iter().zip(&rows).collect::<Vec<_>>().chunks(100) {
+    for chunk in crate::qb::pow2_chunks(&docs.iter().zip(&rows).collect::<Vec<_>>(), 64) {
         let mut b = crate::qb::QueryBuilder::new(crate::Backend::of(conn), "INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) ");
         b.push_values(chunk, |mut r, (d, (id, _, hash, body))| {
             r.push_bind(id.clone())

@@ -223,7 +223,7 @@ impl Store {
             keys,
         });
         let (tx, rx) = mpsc::channel(4096);
-        tokio::spawn(writer::run(shared.clone(), rx));
+        writer::start(shared.clone(), rx);
         let store = Self { shared, jobs: tx, path, data_dir, blobs: None };
         // Databases written before personal fields were sealed at rest, or before the present
         // list of sealed fields: the case states are rewritten (sealed) once.

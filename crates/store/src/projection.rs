@@ -78,11 +78,15 @@ mod erased {
     }
 }
 
-/// The rows of many cases, derived on every core when there are enough of them (serializing and
-/// sealing the states is most of the writer's own work in a large batch).
+/// Below this many cases their rows are derived on the calling thread: a case takes a few
+/// microseconds, and under load a thread spawned for a writer's batch (about a hundred cases)
+/// waited longer for a core than the work took (BENCHMARKS.md, session 5). Rebuilds are larger.
+const PARALLEL_ROWS: usize = 1024;
+
+/// The rows of many cases, derived on every core when there are many (a rebuild's chunks).
 fn rows_of_all(cases: &[(&CaseState, DateTime<Utc>, Option<&Children>)], cal: &HolidayCalendar, fields: &crate::accounts::FieldCipher) -> Result<Vec<Rows>, StoreError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads < 2 || cases.len() < 16 {
+    let threads = ledger::default_threads().min(8);
+    if threads < 2 || cases.len() < PARALLEL_ROWS {
         return cases.iter().map(|(s, at, _)| rows(s, *at, cal, fields)).collect();
     }
     let per = cases.len().div_ceil(threads);
@@ -104,8 +108,9 @@ fn null_if_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-/// Rows per multi-row statement (SQLite allows 32,766 parameters; the widest row binds 11).
-const CHUNK: usize = 200;
+/// Rows per multi-row statement at most (SQLite allows 32,766 parameters; the widest row binds
+/// 11), in power-of-two pieces (`qb::pow2_chunks`).
+const CHUNK: usize = 128;
 
 /// A case's projection rows besides its `cases` row, as last written: the writer's cache keeps
 /// them (`cache::Cached::children`) so that the next write of the case writes only what changed.
@@ -135,7 +140,7 @@ pub(crate) async fn write_cases(
     }
     let backend = crate::Backend::of(conn);
     let all = rows_of_all(cases, cal, fields)?;
-    for chunk in cases.iter().zip(&all).collect::<Vec<_>>().chunks(CHUNK) {
+    for chunk in crate::qb::pow2_chunks(&cases.iter().zip(&all).collect::<Vec<_>>(), CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
             backend,
             "INSERT INTO cases (id, version, stage, holder, title, charges, police_org, registered_at, updated_at, state) ",
@@ -165,7 +170,7 @@ pub(crate) async fn write_cases(
     let stale: Vec<&str> = cases.iter().filter(|(_, _, prev)| has_rows(prev)).map(|(s, _, _)| s.id.as_str()).collect();
     let unknown: Vec<&str> = cases.iter().filter(|(_, _, prev)| prev.is_none()).map(|(s, _, _)| s.id.as_str()).collect();
     for (table, ids) in [("tasks", &stale), ("deadlines", &unknown)] {
-        for chunk in ids.chunks(CHUNK) {
+        for chunk in crate::qb::pow2_chunks(ids, CHUNK) {
             let mut b: QueryBuilder = QueryBuilder::new(backend, format!("DELETE FROM {table} WHERE case_id IN ("));
             let mut sep = b.separated(", ");
             for id in chunk {
@@ -200,7 +205,7 @@ pub(crate) async fn write_cases(
             .await
             .map_err(StoreError::db)?;
     }
-    for chunk in deadlines.chunks(CHUNK) {
+    for chunk in crate::qb::pow2_chunks(&deadlines, CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
             backend,
             "INSERT INTO deadlines (case_id, clock_id, kind, person, org, started_at, last_day, expires_at, status, ended_at, body) ",
@@ -226,7 +231,7 @@ pub(crate) async fn write_cases(
         b.build().execute(&mut *conn).await.map_err(StoreError::db)?;
     }
     let tasks: Vec<&Vec<String>> = all.iter().flat_map(|r| &r.tasks).collect();
-    for chunk in tasks.chunks(CHUNK) {
+    for chunk in crate::qb::pow2_chunks(&tasks, CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(backend, "INSERT INTO tasks (case_id, org, kind, person, label, incoming, since) ");
         b.push_values(chunk, |mut b, t| {
             b.push_bind(t[0].clone())
@@ -245,7 +250,7 @@ pub(crate) async fn write_cases(
         .zip(&all)
         .flat_map(|((_, _, prev), r)| r.orgs.iter().filter(move |o| !prev.is_some_and(|p| p.orgs.contains(o))).map(move |o| (r.case[0].as_str(), o)))
         .collect();
-    for chunk in orgs.chunks(CHUNK) {
+    for chunk in crate::qb::pow2_chunks(&orgs, CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(backend, "INSERT INTO case_orgs (case_id, org) ");
         b.push_values(chunk, |mut b, (id, o)| {
             b.push_bind(id.to_string()).push_bind((*o).clone());
@@ -353,7 +358,7 @@ pub(crate) async fn rebuild(shared: &Shared) -> Result<(), StoreError> {
         v
     };
     // Every row was deleted above: write the cases in bulk, nothing to delete first.
-    for chunk in states.chunks(256) {
+    for chunk in states.chunks(PARALLEL_ROWS) {
         let items: Vec<(&CaseState, DateTime<Utc>, Option<&Children>)> = chunk.iter().map(|(s, at)| (s, *at, Some(&NO_ROWS))).collect();
         write_cases(&mut tx, &items, &cal, &shared.fields).await?;
     }

@@ -84,3 +84,38 @@ impl Separated<'_> {
         self
     }
 }
+
+/// Splits `items` into slices whose lengths are powers of two no larger than `max` (largest
+/// first), so that a multi-row statement's text takes one of a few shapes: each shape is parsed
+/// once and then served from the connection's statement cache, instead of a new text (and a new
+/// parse of a statement with hundreds of parameters) for every batch size.
+pub(crate) fn pow2_chunks<T>(items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+    debug_assert!(max.is_power_of_two());
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let n = rest.len().min(max);
+        let take = 1usize << (usize::BITS - 1 - n.leading_zeros());
+        let (head, tail) = rest.split_at(take);
+        rest = tail;
+        Some(head)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pow2_chunks;
+
+    #[test]
+    fn chunks_are_powers_of_two_in_order() {
+        let items: Vec<u32> = (0..300).collect();
+        let sizes: Vec<usize> = pow2_chunks(&items, 128).map(<[u32]>::len).collect();
+        assert_eq!(sizes, vec![128, 128, 32, 8, 4]);
+        let joined: Vec<u32> = pow2_chunks(&items, 128).flatten().copied().collect();
+        assert_eq!(joined, items);
+        assert_eq!(pow2_chunks(&items[..37], 128).map(<[u32]>::len).collect::<Vec<_>>(), vec![32, 4, 1]);
+        assert_eq!(pow2_chunks::<u32>(&[], 128).count(), 0);
+    }
+}

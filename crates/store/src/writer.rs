@@ -21,7 +21,23 @@ pub(crate) enum Job {
 
 const MAX_BATCH: usize = 256;
 
-pub(crate) async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
+/// Starts the writer. On SQLite it gets a thread and a single-threaded runtime of its own: every
+/// statement of a batch is a round trip to SQLite's connection thread, and a writer task sharing
+/// the server's runtime would wait behind the request tasks after each one. (A PostgreSQL
+/// connection's socket belongs to the runtime that opened it: there the writer stays a task.)
+pub(crate) fn start(shared: Arc<Shared>, rx: mpsc::Receiver<Job>) {
+    if shared.backend == crate::Backend::Sqlite {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("the writer's runtime");
+        std::thread::Builder::new()
+            .name("lianban-writer".into())
+            .spawn(move || rt.block_on(run(shared, rx)))
+            .expect("the writer's thread");
+    } else {
+        tokio::spawn(run(shared, rx));
+    }
+}
+
+async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
     // The right edge of the trace's tree, kept between batches; reloaded from the stored nodes
     // whenever it may be stale (first batch, a failed batch, another process appended).
     let mut frontier: Option<Frontier> = None;
@@ -227,7 +243,7 @@ impl From<StoreError> for Failure {
 
 /// The batch's events, in multi-row statements.
 async fn insert_events(conn: &mut AnyConnection, backend: crate::Backend, rows: &[EventRow]) -> Result<(), StoreError> {
-    for chunk in rows.chunks(200) {
+    for chunk in crate::qb::pow2_chunks(rows, 128) {
         let mut b = crate::qb::QueryBuilder::new(backend, "INSERT INTO events (position, case_id, seq, at, kind, actor_user, actor_org, request_id, body) ");
         b.push_values(chunk, |mut r, row| {
             r.push_bind(row.position as i64)
