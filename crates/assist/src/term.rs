@@ -345,7 +345,8 @@ fn clause_tier(clause: &str) -> Option<Tier> {
             let b: String = rest[..j].chars().filter(|c| crate::numerals::is_cn_numeral_char(*c)).collect();
             return Some(Tier { lo, hi: num(&b)? * 12, fine_alone });
         }
-        return Some(Tier { lo, hi: (lo * 2).min(300), fine_alone });
+        // no upper bound written: the general maximum of a fixed term, fifteen years (刑法第45条)
+        return Some(Tier { lo, hi: 180.max(lo), fine_alone });
     }
     if let Some(i) = clause.find("年以下") {
         return Some(Tier { lo: 1, hi: num(&digits_before(clause, i))? * 12, fine_alone });
