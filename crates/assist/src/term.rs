@@ -161,10 +161,18 @@ fn quantity(facts: &str, charge: &str) -> f64 {
             return v;
         }
     }
+    if is_vat_invoice(charge) {
+        return crate::amount::invoice_tax(facts).unwrap_or(0.0);
+    }
     if let Some(a) = crate::amount::crime_amount(facts) {
         return a.amount;
     }
     grams(facts)
+}
+
+/// 虚开增值税专用发票、用于骗取出口退税、抵扣税款发票 (刑法第205条): graded by the tax on the invoices.
+fn is_vat_invoice(charge: &str) -> bool {
+    charge.starts_with("虚开增值税专用发票")
 }
 
 /// Grams of the drugs named in the facts as grams of heroin or methamphetamine, by the amounts
@@ -609,6 +617,8 @@ impl TermModel {
                 grams(facts) * potency(facts)
             } else if charge.contains("林木") {
                 cubic_metres(facts)
+            } else if is_vat_invoice(charge) {
+                crate::amount::invoice_tax(facts).unwrap_or(0.0)
             } else {
                 crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0)
             };
@@ -655,6 +665,8 @@ impl TermModel {
                     "g (heroin-equivalent)"
                 } else if charge.contains("林木") {
                     "m³"
+                } else if is_vat_invoice(charge) {
+                    "元 of tax on the invoices"
                 } else {
                     "元"
                 };
@@ -778,7 +790,7 @@ mod tests {
 
     #[test]
     fn circumstance_detection() {
-        let cases: [(&str, &[&str]); 5] = [
+        let cases: [(&str, &[&str]); 9] = [
             ("被告人到派出所投案自首，如实供述", &["自首", "坦白"]),
             ("被告人系累犯，应从重处罚", &["累犯"]),
             ("被告人未自首", &[]),
