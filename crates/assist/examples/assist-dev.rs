@@ -232,7 +232,7 @@ pub fn term_cv(data: &std::path::Path) {
         }
     }
     println!("cv knn {:.4}  fallback only {:.4}", log_distance_score(&pairs), log_distance_score(&fb));
-    for (k, (s, f, n)) in per { println!("{n}\t{:.3}\t{:.3}\t{k}", s / n as f64, f / n as f64); }
+    for (k, (s, f, n)) in per { println!("{n}\t{:.5}\t{:.5}\t{k}", s / n as f64, f / n as f64); }
 }
 
 /// Charges: 5-fold cross-validation on train.jsonl (centroids rebuilt without the held-out fold).

@@ -68,9 +68,9 @@ pub fn combined_factor(found: &[(&'static Circumstance, &'static str)]) -> f64 {
     let mut pct = 0.0;
     for (c, _) in found {
         match c.stage {
-            Stage::First | Stage::Gravity => m *= c.factor,
+            Stage::First | Stage::Gravity => m *= knob(&format!("F_{}", c.name), c.factor),
             Stage::Percent if c.name == "坦白" && surrender => {}
-            Stage::Percent => pct += c.factor - 1.0,
+            Stage::Percent => pct += knob(&format!("F_{}", c.name), c.factor) - 1.0,
         }
     }
     m * (1.0 + pct).max(0.4)
@@ -286,6 +286,119 @@ pub struct TermModel {
     /// 4 death), for the charges whose basic offence does not itself need harm.
     #[serde(default)]
     pub harm_ladders: BTreeMap<String, Vec<(u8, Tier)>>,
+    /// The tiers of each charge with the gravity words of their conditions (`数额巨大`,
+    /// `情节特别严重`, `情节较轻` …), as the statute writes them ([`condition_tiers`]).
+    #[serde(default)]
+    pub condition_ladders: BTreeMap<String, Vec<ConditionTier>>,
+}
+
+/// A penalty tier and the gravity words of its condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConditionTier {
+    pub words: Vec<String>,
+    pub tier: Tier,
+    /// The tier is reserved for 情节较轻 cases.
+    pub lenient: bool,
+}
+
+/// The words by which the statute opens its tiers, longest first where one contains another.
+/// Prosecutors and courts qualify the facts in the same words (`属数额巨大`, `情节特别严重`).
+pub const GRAVITY_WORDS: &[&str] = &[
+    "数额特别巨大", "数额巨大", "数额较大", "数量特别巨大", "数量巨大", "数量较大", "其他特别严重情节", "情节特别严重", "其他严重情节", "情节严重",
+    "情节特别恶劣", "情节恶劣", "后果特别严重", "特别严重后果", "后果严重", "严重后果", "特别重大损失", "重大损失", "情节较轻",
+];
+
+/// The gravity words in a condition, a longer one hiding the shorter it contains.
+fn gravity_words(head: &str) -> Vec<String> {
+    let mut rest = head.to_string();
+    let mut out = Vec::new();
+    for w in GRAVITY_WORDS {
+        if rest.contains(w) {
+            out.push(w.to_string());
+            rest = rest.replace(w, "|");
+        }
+    }
+    out
+}
+
+/// The paragraphs that belong to a charge's definition: the defining paragraph and those that
+/// go on with it (`犯前款罪…`, numbered items, paragraphs without a penalty of their own).
+fn paragraph_group<'a>(article_text: &'a str, defining: &str) -> Vec<&'a str> {
+    let paras: Vec<&str> = article_text.split('\n').collect();
+    let Some(start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
+    let has_penalty = |p: &str| p.contains('处') && ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| p.contains(k));
+    let mut group = vec![paras[start]];
+    for p in &paras[start + 1..] {
+        let goes_on = p.starts_with('（') || p.contains("前款罪") || p.contains("前款行为") || p.contains("下列情形之一") || !has_penalty(p);
+        if !goes_on {
+            break;
+        }
+        group.push(p);
+    }
+    group
+}
+
+/// Every penalty tier of a charge's paragraphs with the gravity words of its condition (the
+/// text of its sentence before `处`, or the numbered items of a `有下列情形之一的` list).
+pub fn condition_tiers(article_text: &str, defining: &str) -> Vec<ConditionTier> {
+    let group = paragraph_group(article_text, defining);
+    let mut out: Vec<ConditionTier> = Vec::new();
+    for (gi, para) in group.iter().enumerate() {
+        if para.starts_with('（') {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(q) = para[from..].find('处') {
+            let p = from + q;
+            let rest = &para[p..];
+            let end = rest.find(['；', '。']).unwrap_or(rest.len());
+            let clause = &rest[..end];
+            from = p + '处'.len_utf8();
+            if !["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| clause.contains(k)) {
+                continue;
+            }
+            let head_start = para[..p].rfind(['；', '。']).map(|i| i + para[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+            let head = &para[head_start..p];
+            let Some(tier) = clause_tier(clause) else { continue };
+            let cond: String = if head.contains("下列情形之一") {
+                group[gi + 1..].iter().take_while(|x| x.starts_with('（')).copied().collect()
+            } else {
+                head.to_string()
+            };
+            let lenient = head.contains("较轻");
+            if !out.iter().any(|c| c.tier == tier) {
+                out.push(ConditionTier { words: gravity_words(&cond), tier, lenient });
+            }
+        }
+    }
+    out
+}
+
+/// The tier whose condition the facts name in the statute's own words (the heaviest such; a
+/// lenient tier only when nothing heavier is named), with the word matched. Sentences about an
+/// earlier conviction and negated mentions (`不属于数额巨大`, `尚未达到`) do not count.
+pub fn tier_named(facts: &str, ladder: &[ConditionTier]) -> Option<(Tier, String)> {
+    let text = crate::cues::strip_record(facts);
+    let named = |w: &str| {
+        text.match_indices(w).any(|(pos, _)| {
+            let before: String = text[..pos].chars().rev().take(4).collect();
+            // `特别严重后果` hides `严重后果`
+            !(["不", "未", "非", "否"].iter().any(|n| before.contains(n)) || (w == "严重后果" && text[..pos].ends_with("特别")))
+        })
+    };
+    let mut best: Option<(Tier, String)> = None;
+    for c in ladder {
+        if let Some(w) = c.words.iter().find(|w| named(w)) {
+            let better = match &best {
+                None => true,
+                Some((b, _)) => (c.tier.lo, c.tier.hi) > (b.lo, b.hi) && !c.lenient,
+            };
+            if better {
+                best = Some((c.tier, w.clone()));
+            }
+        }
+    }
+    best
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -428,9 +541,9 @@ pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) ->
         let next = thresholds[1..].iter().copied().filter(|x| x.is_finite()).fold(f64::INFINITY, f64::min);
         let (a, b) = (thresholds[0], if next.is_finite() { next } else { thresholds[0] * 10.0 });
         let frac = ((amount.max(1.0).ln() - a.ln()) / (b.ln() - a.ln())).clamp(0.0, 1.0);
-        (t, t.hi as f64 * (0.2 + 0.3 * frac))
+        (t, first_scale(t.hi) * (knob("AMT_LO", 0.2) + knob("AMT_SPAN", 0.3) * frac))
     } else {
-        (t, t.lo as f64 + (t.hi - t.lo) as f64 * 0.05)
+        (t, t.lo as f64 + (t.hi - t.lo) as f64 * knob("UP_FRAC", 0.05))
     }
 }
 
@@ -514,8 +627,16 @@ pub fn harm_tiers(article_text: &str, defining: &str) -> Vec<(u8, Tier)> {
 
 /// Centre of the statutory first tier for a case without similar training cases (months).
 pub fn tier_centre(t: Tier) -> f64 {
-    let m = if t.lo <= 1 { t.hi as f64 * 0.3 } else { t.lo as f64 + (t.hi - t.lo) as f64 * 0.15 };
-    if t.fine_alone { m * 0.5 } else { m }
+    let m = if t.lo <= 1 { first_scale(t.hi) * knob("FT_C", 0.3) } else { t.lo as f64 + (t.hi - t.lo) as f64 * knob("CENTRE_UP", 0.15) };
+    if t.fine_alone { m * knob("FINE_F", 0.5) } else { m }
+}
+
+pub fn knob(name: &str, d: f64) -> f64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+}
+
+fn first_scale(hi: u16) -> f64 {
+    36.0 * (hi as f64 / 36.0).powf(knob("FT_P", 1.0))
 }
 
 /// The neighbour features of one case (development dumps).
@@ -582,7 +703,16 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermMo
             (!steps.is_empty()).then(|| (c.name.clone(), steps))
         })
         .collect();
-    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders }
+    let condition_ladders = model
+        .charges
+        .iter()
+        .filter_map(|c| {
+            let text = model.articles.get(c.articles.first()?)?;
+            let tiers = condition_tiers(text, crate::charges::defining_paragraph(text, &c.variants));
+            (tiers.len() > 1 && tiers.iter().any(|t| !t.words.is_empty())).then(|| (c.name.clone(), tiers))
+        })
+        .collect();
+    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders, condition_ladders }
 }
 
 /// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
@@ -637,8 +767,22 @@ impl TermModel {
                 && t.lo > lo
             {
                 (lo, hi) = (t.lo, t.hi);
-                m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+                m = t.lo as f64 + (t.hi - t.lo) as f64 * knob("UP_FRAC", 0.05);
                 by_harm = Some(if *need >= 4 { "death" } else { "serious injury (重伤)" });
+            }
+        }
+        // the facts name a tier's condition in the statute's words (属数额巨大, 情节特别严重):
+        // that tier, unless amount or harm already put the case in a heavier one
+        let mut by_words = None;
+        if single && knob("WORDS", 1.0) > 0.0 {
+            if let Some((t, w)) = self.condition_ladders.get(charge).and_then(|l| tier_named(facts, l)) {
+                let raise = t.lo > lo && (t.lo, t.hi) != (lo, hi);
+                let lenient = w == "情节较轻" && by_amount.is_none() && by_harm.is_none();
+                if raise || lenient {
+                    (lo, hi) = (t.lo, t.hi);
+                    m = t.lo as f64 + (t.hi - t.lo) as f64 * knob("UP_FRAC", 0.05);
+                    by_words = Some(w);
+                }
             }
         }
         m *= combined_factor(found);
@@ -646,7 +790,7 @@ impl TermModel {
         // from the median training case (≈ 305 characters), chosen on train.jsonl with every
         // charge treated as unseen (85.81 → 86.31)
         let dl = (log_len(facts) - STATUTE_LEN_REF).clamp(-2.0, 2.0);
-        m *= (STATUTE_LEN_W * dl).exp() as f64;
+        m *= (knob("SLEN_W", STATUTE_LEN_W as f64) * dl as f64).exp();
         // inside a tier with a minimum: below it only with a circumstance that allows 减轻处罚
         // (刑法第63条: 自首, 立功, 未遂, 从犯, 未成年), never above its maximum (neutral on the
         // train figures; keeps the estimate a sentence the statute allows)
@@ -658,7 +802,9 @@ impl TermModel {
             m = m.min(hi as f64);
         }
         if let Some(a) = art {
-            if let Some(harm) = by_harm {
+            if let Some(w) = by_words {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条, the facts say {w}: the tier {lo}–{hi} months")));
+            } else if let Some(harm) = by_harm {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条, the tier for {harm}: {lo}–{hi} months")));
             } else if let Some(amount) = by_amount {
                 let unit = if charge.contains("毒品") {
