@@ -57,7 +57,31 @@ pub const CIRCUMSTANCES: &[Circumstance] = &[
     },
     Circumstance { name: "主犯", keywords: &["主犯", "主要作用"], factor: 1.1, basis: "刑法第26条", stage: Stage::Gravity },
     Circumstance { name: "多次", keywords: &["多次"], factor: 1.1, basis: "情节：多次", stage: Stage::Gravity },
+    // below: read for the statutory estimate only (the neighbours compare the circumstances
+    // above, NEIGHBOUR_FLAGS); factors at the middle of the guideline's ranges
+    // 量刑指导意见 (毒品犯罪): 毒品再犯 增加基准刑的10%–30%
+    Circumstance { name: "毒品再犯", keywords: &["毒品再犯"], factor: 1.2, basis: "刑法第356条", stage: Stage::Percent },
+    // 量刑指导意见: 认罪认罚 减少基准刑的30%以下
+    Circumstance { name: "认罪认罚", keywords: &["认罪认罚"], factor: 0.85, basis: "刑事诉讼法第15条", stage: Stage::Percent },
+    // 量刑指导意见: 当庭自愿认罪 减少基准刑的10%以下
+    Circumstance { name: "当庭认罪", keywords: &["当庭自愿认罪", "当庭认罪"], factor: 0.95, basis: "量刑指导意见：当庭自愿认罪", stage: Stage::Percent },
+    // 尚未完全丧失辨认或者控制自己行为能力的精神病人: 可以从轻或者减轻处罚
+    Circumstance { name: "限制责任能力", keywords: &["限定刑事责任能力", "限制刑事责任能力", "限定责任能力", "限制责任能力"], factor: 0.7, basis: "刑法第18条第3款", stage: Stage::First },
+    // 已满七十五周岁的人故意犯罪的，可以从轻或者减轻处罚 (the defendant's age at the time, as for
+    // 未成年: an old victim is no mitigation)
+    Circumstance { name: "已满七十五周岁", keywords: &["犯罪时已满七十五周岁", "作案时已满七十五周岁", "犯罪时已满75周岁", "作案时已满75周岁"], factor: 0.7, basis: "刑法第17条之一", stage: Stage::First },
+    // 犯罪中止: 造成损害的，应当减轻处罚 (没有造成损害的，应当免除处罚)
+    Circumstance { name: "中止", keywords: &["犯罪中止", "系中止"], factor: 0.4, basis: "刑法第24条", stage: Stage::First },
+    // 犯罪预备: 可以比照既遂犯从轻、减轻处罚或者免除处罚
+    Circumstance { name: "预备", keywords: &["犯罪预备", "系预备"], factor: 0.5, basis: "刑法第22条", stage: Stage::First },
+    // 防卫过当、避险过当: 应当减轻或者免除处罚
+    Circumstance { name: "防卫过当", keywords: &["防卫过当", "避险过当"], factor: 0.4, basis: "刑法第20条第2款、第21条第2款", stage: Stage::First },
+    // 胁从犯: 应当按照他的犯罪情节减轻处罚或者免除处罚
+    Circumstance { name: "胁从犯", keywords: &["胁从犯", "被胁迫参加"], factor: 0.5, basis: "刑法第28条", stage: Stage::First },
 ];
+
+/// The circumstances the neighbours compare (the first ones of [`CIRCUMSTANCES`]).
+const NEIGHBOUR_FLAGS: usize = 13;
 
 /// The circumstances' joint effect on the term: the offence-changing ones multiply, the others
 /// are added as percentages ([`Stage`]). 坦白 counts only without 自首: 如实供述 is part of a
@@ -106,7 +130,9 @@ fn flags(facts: &str) -> u16 {
     let mut f = 0u16;
     for (c, _) in found {
         let i = CIRCUMSTANCES.iter().position(|x| x.name == c.name).unwrap();
-        f |= 1 << i;
+        if i < NEIGHBOUR_FLAGS {
+            f |= 1 << i;
+        }
     }
     f
 }
@@ -795,7 +821,7 @@ impl TermModel {
         // (刑法第63条: 自首, 立功, 未遂, 从犯, 未成年), never above its maximum (neutral on the
         // train figures; keeps the estimate a sentence the statute allows)
         if lo > 1 {
-            let reduce = found.iter().any(|(c, _)| ["自首", "立功", "未遂", "从犯", "未成年"].contains(&c.name));
+            let reduce = found.iter().any(|(c, _)| ["自首", "立功", "未遂", "从犯", "未成年"].contains(&c.name) || c.stage == Stage::First);
             if !reduce {
                 m = m.max(lo as f64);
             }
