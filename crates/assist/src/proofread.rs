@@ -188,12 +188,13 @@ impl Proofreader {
         let mut ch: Vec<char> = sentence.chars().collect();
         let mut reasons = Vec::new();
         self.delete_intrusions(&mut ch, &mut reasons);
+        let protected = proper_nouns(&ch);
         let n = ch.len();
         let mut i = 0;
         let mut changes = 0;
         while i < n && changes < 3 {
             let c = ch[i];
-            if !is_cjk(c) {
+            if !is_cjk(c) || protected[i] {
                 i += 1;
                 continue;
             }
@@ -226,6 +227,65 @@ impl Proofreader {
         }
         Correction { original: sentence.to_string(), corrected: ch.into_iter().collect(), reasons }
     }
+}
+
+/// Words after which a person's name follows (`被告人李国胜`, `上诉人范翠锋`).
+const ROLES: &[&str] = &["被告人", "被上诉人", "上诉人", "被申请人", "申请人", "被害人", "原告", "被告", "代理人", "代表人", "负责人", "证人", "驾驶员", "罪犯", "法官", "书记员", "审判员", "检察员"];
+
+/// The most common surnames: a role word followed by one of them starts a name.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+
+/// Characters that are parts of proper nouns and are left alone: a person's name after a role
+/// word; a character pair that occurs twice in the sentence without being common Chinese (a
+/// name or abbreviation written the same way twice is spelt as meant); the court or agency
+/// abbreviations of a case number (`（2014）穗从法民一初字第22号`, `琼劳仲裁字（2010）第174号`).
+fn proper_nouns(ch: &[char]) -> Vec<bool> {
+    let n = ch.len();
+    let mut p = vec![false; n];
+    let text: String = ch.iter().collect();
+    // names after role words
+    let idx: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    for role in ROLES {
+        for (b, _) in text.match_indices(role) {
+            let start = idx.partition_point(|&x| x < b) + role.chars().count();
+            if start < n && SURNAMES.contains(ch[start]) {
+                let mut j = start;
+                while j < n && j < start + 3 && is_cjk(ch[j]) && ch[j] != '某' {
+                    p[j] = true;
+                    j += 1;
+                }
+            }
+        }
+    }
+    // a pair written twice
+    for i in 0..n.saturating_sub(1) {
+        if !(is_cjk(ch[i]) && is_cjk(ch[i + 1])) {
+            continue;
+        }
+        let twice = (0..n - 1).any(|j| j != i && ch[j] == ch[i] && ch[j + 1] == ch[i + 1]);
+        if twice {
+            p[i] = true;
+            p[i + 1] = true;
+        }
+    }
+    // case numbers: after `（2014）` up to 字, and the abbreviation before `字（2010）`
+    for i in 0..n {
+        if matches!(ch[i], '）' | ')') && i >= 5 && ch[i - 4..i].iter().all(|c| c.is_ascii_digit()) {
+            let mut j = i + 1;
+            while j < n && j < i + 12 && ch[j] != '字' && !matches!(ch[j], '，' | '。' | '；') {
+                p[j] = true;
+                j += 1;
+            }
+        }
+        if ch[i] == '字' && matches!(ch.get(i + 1), Some('（' | '(')) {
+            let mut j = i;
+            while j > 0 && i - j < 8 && is_cjk(ch[j - 1]) {
+                j -= 1;
+                p[j] = true;
+            }
+        }
+    }
+    p
 }
 
 #[cfg(test)]
