@@ -91,7 +91,10 @@ pub fn tune_proof(data: &std::path::Path) {
 /// report the other. `PROOF_SHOW=1` prints the changed sentences.
 #[allow(dead_code)]
 pub fn proof_halves(data: &std::path::Path) {
-    let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let mut a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    if let Some(t) = std::env::var("PROOF_TH").ok().and_then(|v| v.parse().ok()) {
+        a.proofreader.threshold = t;
+    }
     let pr = assist::data::read_jsonl(&data.join("judgments-dev/proofreading.jsonl")).unwrap();
     let show = std::env::var("PROOF_SHOW").is_ok();
     let items: Vec<(String, String, String)> = pr
