@@ -351,7 +351,11 @@ fn gravity_words(head: &str) -> Vec<String> {
 /// go on with it (`犯前款罪…`, numbered items, paragraphs without a penalty of their own).
 fn paragraph_group<'a>(article_text: &'a str, defining: &str) -> Vec<&'a str> {
     let paras: Vec<&str> = article_text.split('\n').collect();
-    let Some(start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
+    let Some(mut start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
+    // a numbered item (`（一）强买强卖商品的`) belongs to the paragraph that heads the list
+    while start > 0 && paras[start].starts_with('（') {
+        start -= 1;
+    }
     let has_penalty = |p: &str| p.contains('处') && ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| p.contains(k));
     let mut group = vec![paras[start]];
     for p in &paras[start + 1..] {
@@ -413,8 +417,15 @@ pub fn tier_named(facts: &str, ladder: &[ConditionTier]) -> Option<(Tier, String
         })
     };
     let mut best: Option<(Tier, String)> = None;
+    let mut seen: Vec<&String> = Vec::new();
     for c in ladder {
+        // a word already met belongs to the first tier that names it: a later paragraph with
+        // the same word (`徇私舞弊，犯前款罪的…情节特别严重的`) adds a condition of its own
         if let Some(w) = c.words.iter().find(|w| named(w)) {
+            if seen.contains(&w) {
+                continue;
+            }
+            seen.push(w);
             let better = match &best {
                 None => true,
                 Some((b, _)) => (c.tier.lo, c.tier.hi) > (b.lo, b.hi) && !c.lenient,
@@ -596,7 +607,11 @@ fn condition_harm(cond: &str) -> u8 {
 /// tiers are about something else, such as escaping).
 pub fn harm_tiers(article_text: &str, defining: &str) -> Vec<(u8, Tier)> {
     let paras: Vec<&str> = article_text.split('\n').collect();
-    let Some(start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
+    let Some(mut start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
+    // a numbered item (`（一）强买强卖商品的`) belongs to the paragraph that heads the list
+    while start > 0 && paras[start].starts_with('（') {
+        start -= 1;
+    }
     let has_penalty = |p: &str| p.contains('处') && ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| p.contains(k));
     let mut group = vec![paras[start]];
     for p in &paras[start + 1..] {
@@ -1027,6 +1042,15 @@ mod tests {
         // negated, or about an earlier conviction
         assert_eq!(named("被告人盗窃他人财物，尚未达到数额巨大"), None);
         assert_eq!(named("被告人曾因盗窃数额巨大被判处有期徒刑五年。2016年被告人盗窃手机一部"), None);
+        // the same words in a paragraph that adds a condition (第397条第2款: 徇私舞弊) do not
+        // open its heavier tier
+        let art397 = "国家机关工作人员滥用职权或者玩忽职守，致使公共财产、国家和人民利益遭受重大损失的，处三年以下有期徒刑或者拘役；情节特别严重的，处三年以上七年以下有期徒刑。本法另有规定的，依照规定。\n国家机关工作人员徇私舞弊，犯前款罪的，处五年以下有期徒刑或者拘役；情节特别严重的，处五年以上十年以下有期徒刑。本法另有规定的，依照规定。";
+        let ladder = condition_tiers(art397, art397.split('\n').next().unwrap());
+        assert_eq!(tier_named("被告人滥用职权，情节特别严重", &ladder).map(|(t, _)| (t.lo, t.hi)), Some((36, 84)));
+        // a charge defined in a numbered item is graded by the paragraph that heads the list
+        let art226 = "以暴力、威胁手段，实施下列行为之一，情节严重的，处三年以下有期徒刑或者拘役，并处或者单处罚金；情节特别严重的，处三年以上七年以下有期徒刑，并处罚金：\n（一）强买强卖商品的；\n（二）强迫他人提供或者接受服务的；";
+        let ladder = condition_tiers(art226, "（二）强迫他人提供或者接受服务的；");
+        assert_eq!(ladder.iter().map(|c| (c.tier.lo, c.tier.hi)).collect::<Vec<_>>(), vec![(1, 36), (36, 84)]);
         // a tier reserved for lighter cases
         let art232 = "故意杀人的，处死刑、无期徒刑或者十年以上有期徒刑；情节较轻的，处三年以上十年以下有期徒刑。";
         let ladder = condition_tiers(art232, art232);
