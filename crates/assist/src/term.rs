@@ -137,6 +137,96 @@ fn flags(facts: &str) -> u16 {
     f
 }
 
+/// The offence was committed while the defendant served an earlier sentence (服刑期间, 刑罚执行完毕
+/// 以前, 脱逃 from custody): the court then combines the new term with what is left of the earlier
+/// one (刑法第71条, by the rule of 第69条). Returns the earlier term in months (the longest
+/// `判处有期徒刑…` of the facts; 无期徒刑 and 死刑缓期 as 240) and the phrase matched.
+pub fn unserved_sentence(facts: &str) -> Option<(f64, &'static str)> {
+    let phrase = ["服刑期间", "刑罚执行完毕以前", "服刑人员", "在监狱服刑", "正在服刑", "余刑", "剩余刑期", "脱逃"].into_iter().find(|k| {
+        facts.match_indices(*k).any(|(p, _)| {
+            let before: String = facts[..p].chars().rev().take(3).collect();
+            !["未", "不", "没", "无"].iter().any(|n| before.contains(n))
+        })
+    })?;
+    let mut longest: Option<f64> = None;
+    for (p, _) in facts.match_indices("判处") {
+        let rest: String = facts[p..].chars().take(24).collect();
+        let m = if rest.contains("无期徒刑") || rest.contains("死刑缓期") || rest.contains("死刑，缓期") {
+            Some(240.0)
+        } else {
+            rest.find("有期徒刑").and_then(|i| prison_months(&rest[i + "有期徒刑".len()..]))
+        };
+        if let Some(m) = m {
+            longest = Some(longest.map_or(m, |x: f64| x.max(m)));
+        }
+    }
+    // the anonymised judgments mask the sentence (`判处××`) but keep its dates: 刑期自1995年4月3日
+    // 起至2000年4月2日止; the first date after it is when the new offence began
+    if let Some(p) = facts.find("刑期自") {
+        let rest = &facts[p + "刑期自".len()..];
+        if let Some((start, n1)) = date_prefix(rest) {
+            if let Some(q) = rest[n1..].find('至') {
+                let after_to = &rest[n1 + q + '至'.len_utf8()..];
+                if let Some((end, n2)) = date_prefix(after_to) {
+                    if end > start {
+                        let term = end - start;
+                        let later = &after_to[n2..];
+                        let left = (0..later.len())
+                            .filter(|i| later.is_char_boundary(*i))
+                            .find_map(|i| date_prefix(&later[i..]).map(|d| d.0))
+                            .filter(|d| *d > start && *d < end)
+                            .map(|d| end - d);
+                        // `left` is what remained; the caller halves the earlier term, so pass
+                        // twice the remainder when it is known
+                        let m = left.map_or(term, |l| 2.0 * l);
+                        longest = Some(longest.map_or(m, |x: f64| x.max(m)));
+                    }
+                }
+            }
+        }
+    }
+    longest.map(|m| (m, phrase))
+}
+
+/// `1995年4月3日` (or `1995年4月`) at the start of `s`: months since year 0 and bytes read.
+fn date_prefix(s: &str) -> Option<(f64, usize)> {
+    let y: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if y.len() != 4 || !s[4..].starts_with('年') {
+        return None;
+    }
+    let mut n = 4 + '年'.len_utf8();
+    let m: String = s[n..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    if m.is_empty() || !s[n + m.len()..].starts_with('月') {
+        return None;
+    }
+    n += m.len() + '月'.len_utf8();
+    let d: String = s[n..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let mut day = 0.0;
+    if !d.is_empty() && s[n + d.len()..].starts_with('日') {
+        day = d.parse::<f64>().ok()?;
+        n += d.len() + '日'.len_utf8();
+    }
+    Some((y.parse::<f64>().ok()? * 12.0 + m.parse::<f64>().ok()? + day / 30.0, n))
+}
+
+/// `十年六个月`, `3年`, `八个月` → months.
+fn prison_months(s: &str) -> Option<f64> {
+    let num: String = s.chars().take_while(|c| crate::numerals::is_cn_numeral_char(*c) || c.is_ascii_digit()).collect();
+    let rest = &s[num.len()..];
+    let parse = |t: &str| t.parse::<f64>().ok().or_else(|| crate::numerals::parse_cn_integer(t));
+    if rest.starts_with('年') {
+        let years = parse(&num)?;
+        let after = &rest['年'.len_utf8()..];
+        let m: String = after.chars().take_while(|c| crate::numerals::is_cn_numeral_char(*c) || c.is_ascii_digit()).collect();
+        let months = if !m.is_empty() && after[m.len()..].starts_with("个月") { parse(&m).unwrap_or(0.0) } else { 0.0 };
+        Some(years * 12.0 + months)
+    } else if rest.starts_with("个月") {
+        parse(&num)
+    } else {
+        None
+    }
+}
+
 /// A request or finding in the facts that the defendant be exempted from punishment
 /// (免予刑事处罚 / 免除处罚: 刑法第37条 犯罪情节轻微不需要判处刑罚, 第67条 自首 and 犯罪较轻),
 /// not negated (不宜免予…).
@@ -958,6 +1048,14 @@ impl TermModel {
             months *= f;
             reasons.push(Reason::statute(37, format!("the facts raise exemption from punishment (刑法第37条, 第67条): matched {phrase}; ×{f}")));
         }
+        if let Some((earlier, phrase)) = unserved_sentence(facts) {
+            // what is left of the earlier term is unknown: half of it, combined as 数罪并罚
+            // combines (the heavier term plus half of the other, as for several charges)
+            let left = earlier * 0.5;
+            let combined = months.max(left) + 0.5 * months.min(left);
+            reasons.push(Reason::statute(71, format!("offence while serving an earlier sentence ({phrase}; 刑法第71条): half of the earlier {earlier:.0} months combined with {months:.0} (第69条) → {combined:.0}")));
+            months = combined;
+        }
         let term = if months >= 350.0 {
             Term::Death
         } else if months >= 270.0 {
@@ -1055,6 +1153,18 @@ mod tests {
         let art232 = "故意杀人的，处死刑、无期徒刑或者十年以上有期徒刑；情节较轻的，处三年以上十年以下有期徒刑。";
         let ladder = condition_tiers(art232, art232);
         assert_eq!(tier_named("被告人杀害其子，情节较轻", &ladder).map(|(t, _)| (t.lo, t.hi)), Some((36, 120)));
+    }
+
+    #[test]
+    fn offences_while_serving_a_sentence() {
+        let f = "被告人李某因犯盗窃罪于2010年被判处有期徒刑十年六个月，在某监狱服刑期间脱逃。";
+        assert_eq!(unserved_sentence(f), Some((126.0, "服刑期间")));
+        // the sentence masked, its dates kept: 45 months were left when he escaped
+        let f = "被告人王某某因犯盗伐林木罪被判处××，刑期自1995年4月3日起至2000年4月2日止。被告人在看守所服刑期间，于1996年6月22日趁看守人员不备之机××。";
+        let (m, _) = unserved_sentence(f).unwrap();
+        assert!((m / 2.0 - 45.3).abs() < 0.5, "{m}");
+        // a sentence served in full is no unserved sentence
+        assert_eq!(unserved_sentence("被告人曾因犯盗窃罪被判处有期徒刑一年，2012年刑满释放。"), None);
     }
 
     #[test]
