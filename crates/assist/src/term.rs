@@ -227,6 +227,80 @@ fn prison_months(s: &str) -> Option<f64> {
     }
 }
 
+/// The prosecution's sentencing recommendation (量刑建议, 刑事诉讼法第176条第2款), which the court
+/// generally adopts (第201条): `建议判处其六个月至一年六个月`, `建议判处被告人七个月以下`,
+/// `建议判处王某某一年六个月以上三年以下` (the anonymised texts mask the penalty's name, `××`, but
+/// keep its length). Returns the months it points at (a range's geometric middle; 0.6 of an
+/// upper bound given alone or after a masked lower one; 1.2 of a lower bound given alone) and the
+/// text read.
+pub fn recommended_term(facts: &str) -> Option<(f64, String)> {
+    for (p, _) in facts.match_indices("建议") {
+        let window: String = facts[p..].chars().take_while(|c| !matches!(c, '。' | '；' | '\n')).take(60).collect();
+        if !window.contains("判处") && !window.contains("量刑") {
+            continue;
+        }
+        let spans = durations(&window);
+        let point = match spans.as_slice() {
+            [] => continue,
+            [(a, _), (b, _), ..] if b > a => ((a + 1.0) * (b + 1.0)).sqrt() - 1.0,
+            [(a, end), ..] => {
+                let after = &window[*end..];
+                let before = &window[..*end];
+                if after.starts_with("以下") || after.starts_with("之下") || before.contains("至") {
+                    a * 0.6
+                } else if after.starts_with("以上") {
+                    a * 1.2
+                } else {
+                    *a
+                }
+            }
+        };
+        return Some((point, window));
+    }
+    None
+}
+
+/// Lengths of time written in a text (`一年六个月`, `一年零七个月`, `8个月`, `三年`), in months, each
+/// with the byte offset where it ends.
+fn durations(text: &str) -> Vec<(f64, usize)> {
+    let is_num = |c: char| crate::numerals::is_cn_numeral_char(c) || c.is_ascii_digit() || c == '零';
+    let parse = |t: &str| t.parse::<f64>().ok().or_else(|| crate::numerals::parse_cn_integer(t.trim_start_matches('零')));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap();
+        if !is_num(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        let num: String = text[i..].chars().take_while(|c| is_num(*c)).collect();
+        let mut j = i + num.len();
+        let mut months = None;
+        if text[j..].starts_with('年') {
+            let y = parse(&num);
+            j += '年'.len_utf8();
+            let m: String = text[j..].chars().take_while(|c| is_num(*c)).collect();
+            let mut extra = 0.0;
+            if !m.is_empty() && text[j + m.len()..].starts_with("个月") {
+                extra = parse(&m).unwrap_or(0.0);
+                j += m.len() + "个月".len();
+            }
+            months = y.map(|y| y * 12.0 + extra);
+        } else if text[j..].starts_with("个月") {
+            months = parse(&num);
+            j += "个月".len();
+        }
+        match months {
+            Some(m) if m > 0.0 && m <= 300.0 => {
+                out.push((m, j));
+                i = j;
+            }
+            _ => i += num.len().max(1),
+        }
+    }
+    out
+}
+
 /// A request or finding in the facts that the defendant be exempted from punishment
 /// (免予刑事处罚 / 免除处罚: 刑法第37条 犯罪情节轻微不需要判处刑罚, 第67条 自首 and 犯罪较轻),
 /// not negated (不宜免予…).
@@ -545,6 +619,21 @@ fn ser_term<S: serde::Serializer>(t: &Term, s: S) -> Result<S::Ok, S::Error> {
 
 fn to_months(t: Term) -> u16 {
     t.months_for_score() as u16
+}
+
+/// Weight of the prosecution's recommendation beside the estimate (log scale), by 5-fold CV on
+/// train (0.3/0.5/0.7/0.85/1.0: 91.86/91.92/91.96/91.96/91.94 against 91.73 without; fallback
+/// 90.53 → 90.84; multi-charge 89.28 → 89.27).
+const RECOMMENDATION_W: f64 = 0.7;
+
+/// The estimate moved towards the prosecution's sentencing recommendation, when the facts state
+/// one ([`recommended_term`]).
+pub fn follow_recommendation(term: Term, facts: &str, reasons: &mut Vec<Reason>) -> Term {
+    let w = RECOMMENDATION_W;
+    let (Term::Months(m), Some((rec, text))) = (term, recommended_term(facts)) else { return term };
+    let out = (w * (rec + 1.0).ln() + (1.0 - w) * (m as f64 + 1.0).ln()).exp() - 1.0;
+    reasons.push(Reason::rule(format!("the prosecution recommends about {rec:.0} months (量刑建议, 刑事诉讼法第176、201条: \"{text}\"); weight {w} beside the estimate {m} → {out:.0}")));
+    Term::Months(out.round().max(0.0) as u32)
 }
 
 /// The first (lightest ordinary) penalty tier of an article paragraph.
@@ -958,7 +1047,9 @@ impl TermModel {
     }
 
     pub fn predict(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel) -> TermSuggestion {
-        self.predict_part(facts, charge, article, cm, true)
+        let mut s = self.predict_part(facts, charge, article, cm, true);
+        s.term = follow_recommendation(s.term, facts, &mut s.reasons);
+        s
     }
 
     /// The term for one charge; `single`: the facts tell this charge only (false when they tell
@@ -1168,6 +1259,20 @@ mod tests {
         assert!((m / 2.0 - 45.3).abs() < 0.5, "{m}");
         // a sentence served in full is no unserved sentence
         assert_eq!(unserved_sentence("被告人曾因犯盗窃罪被判处有期徒刑一年，2012年刑满释放。"), None);
+    }
+
+    #[test]
+    fn sentencing_recommendations() {
+        let point = |f: &str| recommended_term(f).map(|(m, _)| m.round());
+        // a range: its geometric middle
+        assert_eq!(point("公诉机关认为，被告人系累犯，建议判处其六个月至一年六个月××。"), Some(11.0));
+        assert_eq!(point("建议判处王某某一年六个月以上三年以下××，并处罚金。"), Some(26.0));
+        // an upper bound alone, or after a masked lower one
+        assert_eq!(point("并建议判处被告人七个月以下××。"), Some(4.0));
+        assert_eq!(point("建议对被告人邓某判处××至一年零六个月之刑罚。"), Some(11.0));
+        // nothing to read
+        assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
+        assert_eq!(point("被告人盗窃他人财物。"), None);
     }
 
     #[test]
