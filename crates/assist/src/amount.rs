@@ -292,6 +292,25 @@ struct Counted {
     total: bool,
 }
 
+/// The tax amount of a false VAT invoice offence (虚开的税款数额, what 刑法第205条 and 法释〔2024〕4号
+/// grade it by), not the invoices' face value (价税合计): the largest sum whose clause names the
+/// tax (税款, 税额, 税金, 增值税 not followed by 专用/普通/发票); without one, the crime amount at the
+/// 17% VAT rate of the time (tax = total × 17/117, 增值税暂行条例 第2条 before 2018).
+pub fn invoice_tax(facts: &str) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for m in find_money(facts) {
+        let ctx = clause(facts, m.start, 14);
+        let vat = ctx.match_indices("增值税").any(|(i, k)| {
+            let after = &ctx[i + k.len()..];
+            !(after.starts_with("专用") || after.starts_with("普通") || after.starts_with("发票"))
+        });
+        if ["税款", "税额", "税金"].iter().any(|k| ctx.contains(k)) || vat {
+            best = Some(best.map_or(m.value, |b: f64| b.max(m.value)));
+        }
+    }
+    best.or_else(|| crime_amount(facts).map(|a| round2(a.amount * 17.0 / 117.0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,23 +348,4 @@ mod tests {
         let both = crime_amount("被告人盗窃电动车一辆，经鉴定价值人民币2156元，后以人民币600元的价格卖得现金。").unwrap();
         assert_eq!(both.amount, 2156.0);
     }
-}
-
-/// The tax amount of a false VAT invoice offence (虚开的税款数额, what 刑法第205条 and 法释〔2024〕4号
-/// grade it by), not the invoices' face value (价税合计): the largest sum whose clause names the
-/// tax (税款, 税额, 税金, 增值税 not followed by 专用/普通/发票); without one, the crime amount at the
-/// 17% VAT rate of the time (tax = total × 17/117, 增值税暂行条例 第2条 before 2018).
-pub fn invoice_tax(facts: &str) -> Option<f64> {
-    let mut best: Option<f64> = None;
-    for m in find_money(facts) {
-        let ctx = clause(facts, m.start, 14);
-        let vat = ctx.match_indices("增值税").any(|(i, k)| {
-            let after = &ctx[i + k.len()..];
-            !(after.starts_with("专用") || after.starts_with("普通") || after.starts_with("发票"))
-        });
-        if ["税款", "税额", "税金"].iter().any(|k| ctx.contains(k)) || vat {
-            best = Some(best.map_or(m.value, |b: f64| b.max(m.value)));
-        }
-    }
-    best.or_else(|| crime_amount(facts).map(|a| round2(a.amount * 17.0 / 117.0)))
 }

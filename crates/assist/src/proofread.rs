@@ -128,10 +128,12 @@ impl Proofreader {
         let mut words_by_sound: HashMap<(&'static str, &'static str), Vec<(char, char)>> = HashMap::new();
         for (&k, &n) in &bi {
             let (a, b) = (char::from_u32((k >> 32) as u32).unwrap_or(' '), char::from_u32(k as u32).unwrap_or(' '));
-            if n >= WORD_MIN && is_cjk(a) && is_cjk(b) {
-                if let (Some(pa), Some(pb)) = (a.to_pinyin(), b.to_pinyin()) {
-                    words_by_sound.entry((pa.plain(), pb.plain())).or_default().push((a, b));
-                }
+            if n >= WORD_MIN
+                && is_cjk(a)
+                && is_cjk(b)
+                && let (Some(pa), Some(pb)) = (a.to_pinyin(), b.to_pinyin())
+            {
+                words_by_sound.entry((pa.plain(), pb.plain())).or_default().push((a, b));
             }
         }
         for v in words_by_sound.values_mut() {
@@ -198,16 +200,16 @@ impl Proofreader {
                     best = Some((g, d, c));
                 }
             }
-            if let Some((gain, x, y)) = best {
-                if gain > WORD_THRESHOLD {
-                    let why = if (x, y) == (d, c) { "characters in the wrong order" } else { "same sound" };
-                    reasons.push(Reason::rule(format!("word {c}{d} at {i} → {x}{y} ({why}; pair never seen in statute/judgment text, log-likelihood gain {gain:.1})")));
-                    ch[i] = x;
-                    ch[i + 1] = y;
-                    changes += 1;
-                    i += 2;
-                    continue;
-                }
+            if let Some((gain, x, y)) = best
+                && gain > WORD_THRESHOLD
+            {
+                let why = if (x, y) == (d, c) { "characters in the wrong order" } else { "same sound" };
+                reasons.push(Reason::rule(format!("word {c}{d} at {i} → {x}{y} ({why}; pair never seen in statute/judgment text, log-likelihood gain {gain:.1})")));
+                ch[i] = x;
+                ch[i + 1] = y;
+                changes += 1;
+                i += 2;
+                continue;
             }
             i += 1;
         }

@@ -162,28 +162,23 @@ pub fn unserved_sentence(facts: &str) -> Option<(f64, &'static str)> {
     }
     // the anonymised judgments mask the sentence (`判处××`) but keep its dates: 刑期自1995年4月3日
     // 起至2000年4月2日止; the first date after it is when the new offence began
-    if let Some(p) = facts.find("刑期自") {
-        let rest = &facts[p + "刑期自".len()..];
-        if let Some((start, n1)) = date_prefix(rest) {
-            if let Some(q) = rest[n1..].find('至') {
-                let after_to = &rest[n1 + q + '至'.len_utf8()..];
-                if let Some((end, n2)) = date_prefix(after_to) {
-                    if end > start {
-                        let term = end - start;
-                        let later = &after_to[n2..];
-                        let left = (0..later.len())
-                            .filter(|i| later.is_char_boundary(*i))
-                            .find_map(|i| date_prefix(&later[i..]).map(|d| d.0))
-                            .filter(|d| *d > start && *d < end)
-                            .map(|d| end - d);
-                        // `left` is what remained; the caller halves the earlier term, so pass
-                        // twice the remainder when it is known
-                        let m = left.map_or(term, |l| 2.0 * l);
-                        longest = Some(longest.map_or(m, |x: f64| x.max(m)));
-                    }
-                }
-            }
-        }
+    let dates = facts.find("刑期自").map(|p| &facts[p + "刑期自".len()..]);
+    if let Some(rest) = dates
+        && let Some((start, n1)) = date_prefix(rest)
+        && let Some(q) = rest[n1..].find('至')
+        && let Some((end, n2)) = date_prefix(&rest[n1 + q + '至'.len_utf8()..])
+        && end > start
+    {
+        let later = &rest[n1 + q + '至'.len_utf8() + n2..];
+        let left = (0..later.len())
+            .filter(|i| later.is_char_boundary(*i))
+            .find_map(|i| date_prefix(&later[i..]).map(|d| d.0))
+            .filter(|d| *d > start && *d < end)
+            .map(|d| end - d);
+        // `left` is what remained; the caller halves the earlier term, so pass twice the
+        // remainder when it is known
+        let m = left.map_or(end - start, |l| 2.0 * l);
+        longest = Some(longest.map_or(m, |x: f64| x.max(m)));
     }
     longest.map(|m| (m, phrase))
 }
@@ -992,15 +987,13 @@ impl TermModel {
         // the facts name a tier's condition in the statute's words (属数额巨大, 情节特别严重):
         // that tier, unless amount or harm already put the case in a heavier one
         let mut by_words = None;
-        if single {
-            if let Some((t, w)) = self.condition_ladders.get(charge).and_then(|l| tier_named(facts, l)) {
-                let raise = t.lo > lo && (t.lo, t.hi) != (lo, hi);
-                let lenient = w == "情节较轻" && by_amount.is_none() && by_harm.is_none();
-                if raise || lenient {
-                    (lo, hi) = (t.lo, t.hi);
-                    m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
-                    by_words = Some(w);
-                }
+        if single && let Some((t, w)) = self.condition_ladders.get(charge).and_then(|l| tier_named(facts, l)) {
+            let raise = t.lo > lo && (t.lo, t.hi) != (lo, hi);
+            let lenient = w == "情节较轻" && by_amount.is_none() && by_harm.is_none();
+            if raise || lenient {
+                (lo, hi) = (t.lo, t.hi);
+                m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+                by_words = Some(w);
             }
         }
         m *= combined_factor(found);
