@@ -16,6 +16,7 @@ fn main() {
         }
         Some("tune") => tune(&data),
         Some("tune-proof") => tune_proof(&data),
+        Some("proof-halves") => proof_halves(&data),
         Some("confusion") => confusion(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("amount") => amount_errors(&data),
         Some("entities") => entity_errors(&data),
@@ -84,6 +85,37 @@ pub fn tune_proof(data: &std::path::Path) {
         }).collect();
         println!("threshold {th}: {:?}", assist::eval::proofreading_f05(&items));
     }
+}
+
+/// Proofreading on the two halves of the development file (even and odd lines): tune on one,
+/// report the other. `PROOF_SHOW=1` prints the changed sentences.
+#[allow(dead_code)]
+pub fn proof_halves(data: &std::path::Path) {
+    let mut a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    if let Some(t) = std::env::var("PROOF_TH").ok().and_then(|v| v.parse().ok()) {
+        a.proofreader.threshold = t;
+    }
+    let pr = assist::data::read_jsonl(&data.join("judgments-dev/proofreading.jsonl")).unwrap();
+    let show = std::env::var("PROOF_SHOW").is_ok();
+    let items: Vec<(String, String, String)> = pr
+        .iter()
+        .map(|v| {
+            let s = v["input"].as_str().unwrap().to_string();
+            let h = a.proofread(&s).corrected;
+            let g = v["answer"].as_str().unwrap().to_string();
+            if show && h != s {
+                println!("{} {s}\n   gold {g}\n   hyp  {h}", if h == g { "OK " } else { "BAD" });
+            }
+            (s, h, g)
+        })
+        .collect();
+    for (name, part) in [("even", 0), ("odd", 1)] {
+        let half: Vec<_> = items.iter().enumerate().filter(|(i, _)| i % 2 == part).map(|(_, x)| x.clone()).collect();
+        let (p, r, f) = assist::eval::proofreading_f05(&half);
+        println!("{name}: P {:.1} R {:.1} F0.5 {:.2}", p * 100.0, r * 100.0, f * 100.0);
+    }
+    let (p, r, f) = assist::eval::proofreading_f05(&items);
+    println!("all: P {:.1} R {:.1} F0.5 {:.2}", p * 100.0, r * 100.0, f * 100.0);
 }
 
 /// Cue precision/recall per charge on a CAIL file.
@@ -232,7 +264,7 @@ pub fn term_cv(data: &std::path::Path) {
         }
     }
     println!("cv knn {:.4}  fallback only {:.4}", log_distance_score(&pairs), log_distance_score(&fb));
-    for (k, (s, f, n)) in per { println!("{n}\t{:.3}\t{:.3}\t{k}", s / n as f64, f / n as f64); }
+    for (k, (s, f, n)) in per { println!("{n}\t{:.5}\t{:.5}\t{k}", s / n as f64, f / n as f64); }
 }
 
 /// Charges: 5-fold cross-validation on train.jsonl (centroids rebuilt without the held-out fold).

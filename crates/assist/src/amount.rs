@@ -292,6 +292,25 @@ struct Counted {
     total: bool,
 }
 
+/// The tax amount of a false VAT invoice offence (虚开的税款数额, what 刑法第205条 and 法释〔2024〕4号
+/// grade it by), not the invoices' face value (价税合计): the largest sum whose clause names the
+/// tax (税款, 税额, 税金, 增值税 not followed by 专用/普通/发票); without one, the crime amount at the
+/// 17% VAT rate of the time (tax = total × 17/117, 增值税暂行条例 第2条 before 2018).
+pub fn invoice_tax(facts: &str) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for m in find_money(facts) {
+        let ctx = clause(facts, m.start, 14);
+        let vat = ctx.match_indices("增值税").any(|(i, k)| {
+            let after = &ctx[i + k.len()..];
+            !(after.starts_with("专用") || after.starts_with("普通") || after.starts_with("发票"))
+        });
+        if ["税款", "税额", "税金"].iter().any(|k| ctx.contains(k)) || vat {
+            best = Some(best.map_or(m.value, |b: f64| b.max(m.value)));
+        }
+    }
+    best.or_else(|| crime_amount(facts).map(|a| round2(a.amount * 17.0 / 117.0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +328,15 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
+    }
+
+    #[test]
+    fn invoice_tax_is_the_tax_not_the_face_value() {
+        let f = "虚开增值税专用发票共计18份，价税合计人民币1787458.16元，其中税款人民币259716.12元已全部申报抵扣。";
+        assert_eq!(invoice_tax(f), Some(259716.12));
+        assert_eq!(invoice_tax("骗取国家增值税人民币405784.68元。"), Some(405784.68));
+        // no tax stated: the face value at 17%
+        assert_eq!(invoice_tax("虚开增值税专用发票9份，金额人民币117000元。"), Some(17000.0));
     }
 
     #[test]

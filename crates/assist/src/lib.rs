@@ -285,6 +285,7 @@ impl Assistant {
         for p in parts {
             reasons.extend(p.reasons);
         }
+        let term = term::follow_recommendation(term, &input.facts, &mut reasons);
         term::TermSuggestion { term, reasons }
     }
 

@@ -204,8 +204,22 @@ pub fn find_money(text: &str) -> Vec<Money> {
                         break;
                     }
                 }
-                let after = &rest[k..];
-                if after.starts_with('元') && !after.starts_with("元旦") {
+                let mut after = &rest[k..];
+                let mut v = v;
+                // `100余万元`: the approximation before the unit
+                if k > 0 {
+                    for (unit, mul) in [("万", 10_000.0), ("千", 1_000.0), ("亿", 100_000_000.0)] {
+                        if after.starts_with(unit) && after[unit.len()..].starts_with('元') {
+                            v *= mul;
+                            k += unit.len();
+                            after = &rest[k..];
+                            break;
+                        }
+                    }
+                }
+                // `6.3万某`: the anonymised CAIL texts turned 万元 into 万某 (万 read as a surname)
+                let anonymised = text[i..i + n].ends_with('万') && after.starts_with('某');
+                if (after.starts_with('元') && !after.starts_with("元旦")) || anonymised {
                     j += k + '元'.len_utf8();
                     out.push(Money { start: i, end: j, value: round2(v) });
                     i = j;
@@ -244,7 +258,7 @@ mod tests {
 
     #[test]
     fn money_with_units() {
-        let cases: [(&str, &[f64]); 8] = [
+        let cases: [(&str, &[f64]); 10] = [
             ("骗取黄某人民币2.6万元。", &[26000.0]),
             ("价值人民币4,400元", &[4400.0]),
             ("现金三千余元及手机", &[3000.0]),
@@ -253,6 +267,8 @@ mod tests {
             ("重2千克价值300元", &[300.0]),
             ("一万二千五百元", &[12500.0]),
             ("2016年1月2日11时许，盗走1500元", &[1500.0]),
+            ("骗取被害人赵某50万某，后其将", &[500_000.0]),
+            ("骗取钱款共计人民币100余万元。", &[1_000_000.0]),
         ];
         for (s, want) in cases {
             let got: Vec<f64> = find_money(s).iter().map(|m| m.value).collect();
