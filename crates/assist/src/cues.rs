@@ -517,6 +517,38 @@ pub fn matches(text: &str, pattern: &str) -> bool {
     })
 }
 
+/// A cue pattern for a reason text: the words of the first alternative the text matches, each
+/// quoted (`醉酒+驾驶` → `“醉酒”“驾驶”`; in a group the word found; negated parts as
+/// `，且无“X”等字样`);
+/// a pattern the text does not match as written (a rule's own summary) is spelled out whole
+/// (`|` → 或, `+` → 、, `!` → 无).
+pub fn describe(text: &str, pattern: &str) -> String {
+    for alt in split_top(pattern, '|') {
+        if !matches(text, alt) {
+            continue;
+        }
+        let (mut found, mut absent) = (String::new(), Vec::new());
+        for part in split_top(alt, '+') {
+            let (neg, body) = match part.strip_prefix('!') {
+                Some(b) => (true, b),
+                None => (false, part),
+            };
+            let body = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')).unwrap_or(body);
+            if neg {
+                absent.extend(body.split('|').filter(|w| !w.is_empty()).map(|w| format!("“{w}”")));
+            } else {
+                let word = body.split('|').find(|w| !w.is_empty() && text.contains(w)).unwrap_or(body);
+                found.push_str(&format!("“{word}”"));
+            }
+        }
+        if !absent.is_empty() {
+            found.push_str(&format!("，且无{}等字样", absent.concat()));
+        }
+        return found;
+    }
+    pattern.replace('|', "或").replace('+', "、").replace('!', "无").replace('(', "（").replace(')', "）")
+}
+
 /// Split on `sep` outside parentheses.
 fn split_top(s: &str, sep: char) -> Vec<&str> {
     let mut out = Vec::new();
