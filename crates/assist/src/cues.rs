@@ -239,6 +239,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn patterns_described_for_reasons() {
+        assert_eq!(describe("甲醉酒后驾驶", "醉驾|醉酒+驾驶"), "“醉酒”“驾驶”");
+        assert_eq!(describe("盗走手机", "(溜门|盗走)+(手机|钱包)"), "“盗走”“手机”");
+        assert_eq!(describe("私刻公章", "私刻+公章+!(骗取|诈骗)"), "“私刻”“公章”，且无“骗取”“诈骗”等字样");
+        assert_eq!(describe("无关", "被害人出生日期+不满十四周岁+猥亵"), "被害人出生日期、不满十四周岁、猥亵");
+    }
+
+    #[test]
     fn pattern_syntax() {
         assert!(matches("甲醉酒后驾驶", "醉驾|醉酒+驾驶"));
         assert!(matches("盗走手机", "(溜门|盗走)+(手机|钱包)"));

@@ -420,3 +420,16 @@ pub fn evaluate(data_dir: &Path, models: Option<&Path>, out: &mut dyn Write) -> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_for_reasons() {
+        assert_eq!(super::num(77500.0), "77,500");
+        assert_eq!(super::num(1234.5), "1,234.5");
+        assert_eq!(super::num(14974.52), "14,974.52");
+        assert_eq!(super::num(100.0), "100");
+        assert_eq!(super::num(0.0), "0");
+        assert_eq!(super::num(-2500.25), "-2,500.25");
+    }
+}
