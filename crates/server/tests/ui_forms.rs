@@ -378,7 +378,9 @@ async fn suggestions_evidence_gaps_and_the_manifest_of_a_transfer_on_the_case_pa
     assert!(assist.contains("理由（"), "reasons are shown: {assist}");
     // The reasons are the models' Chinese text: the registered charge's article, and no English.
     assert!(assist.contains("盗窃罪适用刑法第264条"), "{assist}");
-    for list in assist.split("<details class=\"reasons\">").skip(1) {
+    let lists: Vec<&str> = assist.split("<details class=\"reasons\">").skip(1).collect();
+    assert!(!lists.is_empty(), "{assist}");
+    for list in lists {
         let list = &list[..list.find("</details>").unwrap()];
         let mut text = String::new();
         let mut in_tag = false;
