@@ -138,7 +138,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let amount = round2(proceeds.iter().map(|p| p.0).sum());
         let what: Vec<String> = proceeds.into_iter().map(|p| p.1).collect();
         let reasons = vec![Reason::rule(format!(
-            "no value or sum of the offence stated; the proceeds of selling the goods are taken (法释〔2013〕8号 第4条): {}",
+            "案情未写明犯罪数额或赃物价值，以销赃所得计算（法释〔2013〕8号第4条）：{}",
             what.join("、")
         ))];
         return Some(AmountSuggestion { amount, reasons });
@@ -172,7 +172,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         }
         if let Some(k) = covered {
             stack.truncate(k);
-            reasons.push(Reason::rule(format!("{v} is the total of the amounts listed before it")));
+            reasons.push(Reason::rule(format!("{}元为前列各笔金额之和", crate::num(v))));
             stack.push(Counted { value: v, ctx: c, pos, total: true });
             continue;
         }
@@ -190,7 +190,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let same_sentence = stack.iter().any(|s| eq(s.value, v) && s.pos >= sent_start && !listed(s));
         let repeated = stack.iter().any(|s| eq(s.value, v) && !(s.pos >= sent_start && listed(s)));
         if (!new_event || same_sentence || total != Total::No) && repeated {
-            reasons.push(Reason::rule(format!("{v} mentioned again: {c}")));
+            reasons.push(Reason::rule(format!("{}元系重复提及，不重复计算：{c}", crate::num(v))));
             continue;
         }
         // the prosecution's or the court's conclusion (`公诉机关认为，被告人盗窃他人财物2970元`)
@@ -199,17 +199,17 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             let sum: f64 = stack.iter().map(|s| s.value).sum();
             if v + 0.005 >= sum {
                 stack.clear();
-                reasons.push(Reason::rule(format!("{v} is the sum stated in the conclusion: {c}")));
+                reasons.push(Reason::rule(format!("{}元为结论部分认定的总额：{c}", crate::num(v))));
                 stack.push(Counted { value: v, ctx: c, pos, total: true });
             } else {
-                reasons.push(Reason::rule(format!("{v} restated in the conclusion, not a further offence: {c}")));
+                reasons.push(Reason::rule(format!("{}元系结论部分的复述，并非另一笔犯罪：{c}", crate::num(v))));
             }
             continue;
         }
         match total {
             Total::Grand if v + 0.005 >= stack.iter().map(|s| s.value).sum::<f64>() => {
                 stack.clear();
-                reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
+                reasons.push(Reason::rule(format!("{}元为案情所述总额：{c}", crate::num(v))));
                 let rest: String = facts[pos..].chars().take(40).collect();
                 if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
                     declared = Some((v, pos));
@@ -224,14 +224,14 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 let sum: f64 = stack.iter().map(|s| s.value).sum();
                 if own > 0.0 && v + 0.005 >= own {
                     stack.retain(|s| s.pos < sent_start);
-                    reasons.push(Reason::rule(format!("{v} is the total of its sentence: {c}")));
+                    reasons.push(Reason::rule(format!("{}元为本句所列金额的合计：{c}", crate::num(v))));
                     stack.push(Counted { value: v, ctx: c, pos, total: true });
                     continue;
                 }
                 // (`合计价值537.6元` after a list of goods is the value of those goods only)
                 if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum && SUMMARY.iter().any(|k| sent.contains(k)) {
                     stack.clear();
-                    reasons.push(Reason::rule(format!("{v} is stated as the total: {c}")));
+                    reasons.push(Reason::rule(format!("{}元为案情所述总额：{c}", crate::num(v))));
                     stack.push(Counted { value: v, ctx: c, pos, total: true });
                     continue;
                 }
@@ -253,7 +253,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             for k in (0..n - 1).rev() {
                 acc += stack[k + 1].value;
                 if n - 1 - k >= 2 && eq(acc, stack[k].value) && (stack[k].total || line_of(stack[k].pos) == line_of(pos)) {
-                    reasons.push(Reason::rule(format!("the amounts after {} are its parts", stack[k].value)));
+                    reasons.push(Reason::rule(format!("{}元之后所列金额为其组成部分，不另计算", crate::num(stack[k].value))));
                     stack.truncate(k + 1);
                     break;
                 }
@@ -263,15 +263,15 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     if let Some((t, p)) = declared {
         let later: f64 = stack.iter().filter(|s| s.pos > p).map(|s| s.value).sum();
         if later > 0.0 && later <= t + 0.005 && stack.iter().any(|s| s.pos == p) {
-            reasons.push(Reason::rule(format!("{t} is stated as the total before the itemised facts")));
+            reasons.push(Reason::rule(format!("{}元为分述事实之前写明的总额", crate::num(t))));
             stack.retain(|s| s.pos <= p);
         }
     }
     let amount: f64 = stack.iter().map(|s| s.value).sum();
-    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("counted {}: {}", s.value, s.ctx))).collect();
+    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), s.ctx))).collect();
     out.extend(reasons);
     for e in excluded {
-        out.push(Reason::fact(format!("not counted (returned, shared, price or compensation): {e}")));
+        out.push(Reason::fact(format!("不计入（退还、分得、价款或赔偿）：{e}")));
     }
     Some(AmountSuggestion { amount: round2(amount), reasons: out })
 }

@@ -370,33 +370,33 @@ impl ChargeModel {
             let mut reasons = Vec::new();
             let (nm, matched) = name_match(c, facts);
             if nm >= 1.0 {
-                reasons.push(Reason::fact(format!("charge name {} occurs in the facts: {}", c.name, matched)));
+                reasons.push(Reason::fact(format!("案情中出现罪名“{}”：{}", c.name, matched)));
             }
             if n > 0.0 {
                 if let Some(q) = crate::cues::cue_scores(facts).into_iter().find(|q| q.0 == c.name) {
-                    reasons.push(Reason::fact(format!("the facts contain {} (evidence {:.1} for {})", q.2.replace('+', " and ").replace('|', " or "), q.1, c.name)));
+                    reasons.push(Reason::fact(format!("案情含有{}（{}罪的证据权重{:.1}）", crate::cues::describe(&text, q.2), c.name, q.1)));
                 }
             }
             if duty && c.name.as_str() == crate::cues::duty_crime(&text).map_or("", |d| d.0) {
                 if let Some(office) = crate::cues::state_functionary(&text) {
                     reasons.push(Reason::fact(format!(
-                        "the defendant held office in a state organ (国家机关工作人员, 刑法第93条): {office}; the other offences told are the acts the office let happen"
+                        "被告人系国家机关工作人员（刑法第93条）：{office}；案情所述其他犯罪行为系其职务上放任发生的后果"
                     )));
                 }
             }
             if let Some((_, art, _)) = accessory_rule.filter(|r| r.0 == c.name.as_str()) {
                 reasons.push(Reason::statute(
                     *art,
-                    format!("the offence told in the facts is another's, which the defendant knew of or covered for (刑法第{art}条); it is not suggested for him"),
+                    format!("案情所述犯罪系他人所犯，被告人明知而为其掩盖（刑法第{art}条），故不对被告人建议该罪名"),
                 ));
             }
             if a > 0.0 {
                 let kw = shared_words(self, &x, &c.centroid, 6).join("、");
-                reasons.push(Reason::similar(format!("similar to {} training cases of {} (cosine {:.2}; shared words: {})", c.train_count, c.name, a, kw)));
+                reasons.push(Reason::similar(format!("与{}罪的{}件训练案例相似（余弦相似度{:.2}；共有词：{}）", c.name, c.train_count, a, kw)));
             }
             if let Some(art) = c.articles.first() {
                 let kw = shared_words(self, &x, &c.profile, 6).join("、");
-                reasons.push(Reason::statute(*art, format!("刑法第{art}条 text matches (cosine {b:.2}; shared words: {kw})")));
+                reasons.push(Reason::statute(*art, format!("刑法第{art}条条文与案情相符（余弦相似度{b:.2}；共有词：{kw}）")));
             }
             out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
         }
@@ -414,8 +414,8 @@ impl ChargeModel {
                 let winner = if p >= 0.5 { &pm.first } else { &pm.second };
                 let loser = if p >= 0.5 { &pm.second } else { &pm.first };
                 let why = Reason::similar(format!(
-                    "second stage trained on {} training cases of {} or {}: P({}) = {:.2}",
-                    pm.train_cases, pm.first, pm.second, pm.first, p
+                    "第二阶段判别模型（以{}罪或{}罪的{}件训练案例训练）：判为{}罪的概率为{:.2}",
+                    pm.first, pm.second, pm.train_cases, pm.first, p
                 ));
                 out.retain(|o| &o.charge != loser);
                 if let Some(o) = out.iter_mut().find(|o| &o.charge == winner) {
@@ -434,8 +434,8 @@ impl ChargeModel {
                 let other = if first == pm.first { &pm.second } else if first == pm.second { &pm.first } else { continue };
                 let p = pm.probability(&x);
                 let why = Reason::similar(format!(
-                    "second stage trained on {} training cases of {} or {}: P(both) = {:.2}",
-                    pm.train_cases, pm.first, pm.second, p
+                    "第二阶段判别模型（以{}罪或{}罪的{}件训练案例训练）：两罪同时认定的概率为{:.2}",
+                    pm.first, pm.second, pm.train_cases, p
                 ));
                 if p >= 0.5 {
                     if !out.iter().any(|o| &o.charge == other) {
@@ -457,7 +457,7 @@ impl ChargeModel {
             if out.iter().any(|o| o.charge == *spec) && !out.iter().any(|o| o.charge == *merged) {
                 if let Some(c) = self.charges.iter().find(|c| c.name == *merged) {
                     let score = out.iter().find(|o| o.charge == *spec).map(|o| o.score).unwrap_or(0.0);
-                    let reasons = vec![Reason::rule(format!("{merged} is the collective charge that covers {spec}"))];
+                    let reasons = vec![Reason::rule(format!("{merged}为涵盖{spec}的选择性罪名，裁判文书通常一并列出"))];
                     out.push(ChargeSuggestion { charge: c.name.clone(), score, articles: Vec::new(), reasons });
                 }
             }

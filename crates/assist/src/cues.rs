@@ -239,6 +239,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn patterns_described_for_reasons() {
+        assert_eq!(describe("甲醉酒后驾驶", "醉驾|醉酒+驾驶"), "“醉酒”“驾驶”");
+        assert_eq!(describe("盗走手机", "(溜门|盗走)+(手机|钱包)"), "“盗走”“手机”");
+        assert_eq!(describe("私刻公章", "私刻+公章+!(骗取|诈骗)"), "“私刻”“公章”，且无“骗取”“诈骗”等字样");
+        assert_eq!(describe("无关", "被害人出生日期+不满十四周岁+猥亵"), "被害人出生日期、不满十四周岁、猥亵");
+    }
+
+    #[test]
     fn pattern_syntax() {
         assert!(matches("甲醉酒后驾驶", "醉驾|醉酒+驾驶"));
         assert!(matches("盗走手机", "(溜门|盗走)+(手机|钱包)"));
@@ -515,6 +523,38 @@ pub fn matches(text: &str, pattern: &str) -> bool {
             hit != neg
         })
     })
+}
+
+/// A cue pattern for a reason text: the words of the first alternative the text matches, each
+/// quoted (`醉酒+驾驶` → `“醉酒”“驾驶”`; in a group the word found; negated parts as
+/// `，且无“X”等字样`);
+/// a pattern the text does not match as written (a rule's own summary) is spelled out whole
+/// (`|` → 或, `+` → 、, `!` → 无).
+pub fn describe(text: &str, pattern: &str) -> String {
+    for alt in split_top(pattern, '|') {
+        if !matches(text, alt) {
+            continue;
+        }
+        let (mut found, mut absent) = (String::new(), Vec::new());
+        for part in split_top(alt, '+') {
+            let (neg, body) = match part.strip_prefix('!') {
+                Some(b) => (true, b),
+                None => (false, part),
+            };
+            let body = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')).unwrap_or(body);
+            if neg {
+                absent.extend(body.split('|').filter(|w| !w.is_empty()).map(|w| format!("“{w}”")));
+            } else {
+                let word = body.split('|').find(|w| !w.is_empty() && text.contains(w)).unwrap_or(body);
+                found.push_str(&format!("“{word}”"));
+            }
+        }
+        if !absent.is_empty() {
+            found.push_str(&format!("，且无{}等字样", absent.concat()));
+        }
+        return found;
+    }
+    pattern.replace('|', "或").replace('+', "、").replace('!', "无").replace('(', "（").replace(')', "）")
 }
 
 /// Split on `sep` outside parentheses.

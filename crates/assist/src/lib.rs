@@ -44,7 +44,8 @@ pub enum AssistError {
     Io(#[from] std::io::Error),
 }
 
-/// Why a suggestion was made.
+/// Why a suggestion was made. The text is for the prosecutor or judge reading the suggestion:
+/// in Chinese, quoting the facts and citing the statute (刑法第N条, 法释〔…〕…号).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
     /// `fact` (matched text), `statute` (article), `similar` (training cases), `rule`.
@@ -67,6 +68,23 @@ impl Reason {
     pub fn rule(text: impl Into<String>) -> Self {
         Reason { kind: "rule", article: None, text: text.into() }
     }
+}
+
+/// A number for a reason text: thousands grouped, at most two decimals, no trailing zeros
+/// (`77500.0` → `77,500`, `1234.5` → `1,234.5`).
+pub fn num(v: f64) -> String {
+    let s = format!("{:.2}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
 }
 
 /// The one shared jieba instance (≈0.15 s and 33 MB to build).
@@ -206,7 +224,7 @@ impl Assistant {
                 continue;
             }
             let articles = self.charges.articles_of(&name).map(|a| charges::adjust_articles(&name, a, &input.facts)).unwrap_or_default();
-            out.push(charges::ChargeSuggestion { charge: name.clone(), score: 1.0, articles, reasons: vec![Reason::rule(format!("charge {name} given in the input (罪名 line)"))] });
+            out.push(charges::ChargeSuggestion { charge: name.clone(), score: 1.0, articles, reasons: vec![Reason::rule(format!("输入中已给出罪名：{name}"))] });
         }
         out
     }
@@ -219,7 +237,7 @@ impl Assistant {
             for a in &input.articles {
                 if !arts.contains(a) {
                     arts.push(*a);
-                    reasons.push(Reason::statute(*a, format!("刑法第{a}条 given in the input (法条 line)")));
+                    reasons.push(Reason::statute(*a, format!("输入中已给出法条：刑法第{a}条")));
                 }
             }
             return (arts, reasons);
@@ -235,7 +253,7 @@ impl Assistant {
                     for x in charges::adjust_articles(c, a, &input.facts) {
                         if !arts.contains(&x) {
                             arts.push(x);
-                            reasons.push(Reason::statute(x, format!("charge {c}: 刑法第{x}条")));
+                            reasons.push(Reason::statute(x, format!("{c}罪适用刑法第{x}条")));
                         }
                     }
                 }
@@ -277,7 +295,7 @@ impl Assistant {
             eval::Term::Months(m) => {
                 let rest: f64 = parts[1..].iter().map(|p| p.term.months_for_score()).sum();
                 let total = (m as f64 + 0.5 * rest).round().min(300.0) as u32;
-                reasons.push(Reason::statute(69, format!("数罪并罚 (刑法第69条): the heaviest term {m} months plus half of the others ({rest:.0} months)")));
+                reasons.push(Reason::statute(69, format!("数罪并罚（刑法第69条）：以最重之刑{m}个月为基础，加其余各罪刑期（共{rest:.0}个月）的一半")));
                 if total > 240 { eval::Term::Life } else { eval::Term::Months(total) }
             }
             t => t,
@@ -313,7 +331,7 @@ impl Assistant {
             }
             "amount" => match amount::crime_amount(&input.facts) {
                 Some(a) => json!({"amount": a.amount, "reasons": a.reasons}),
-                None => json!({"amount": 0.0, "reasons": [Reason::rule("no money amount found in the facts")]}),
+                None => json!({"amount": 0.0, "reasons": [Reason::rule("案情中未发现涉案金额")]}),
             },
             "charges" => {
                 let s = self.charges_for(&input);
@@ -401,4 +419,17 @@ pub fn evaluate(data_dir: &Path, models: Option<&Path>, out: &mut dyn Write) -> 
         writeln!(out, "| {} | {} | {} | {:.2} | {:.3} |", r.task, r.set, r.metric, r.score * 100.0, r.ms_per_case)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_for_reasons() {
+        assert_eq!(super::num(77500.0), "77,500");
+        assert_eq!(super::num(1234.5), "1,234.5");
+        assert_eq!(super::num(14974.52), "14,974.52");
+        assert_eq!(super::num(100.0), "100");
+        assert_eq!(super::num(0.0), "0");
+        assert_eq!(super::num(-2500.25), "-2,500.25");
+    }
 }

@@ -627,7 +627,7 @@ pub fn follow_recommendation(term: Term, facts: &str, reasons: &mut Vec<Reason>)
     let w = RECOMMENDATION_W;
     let (Term::Months(m), Some((rec, text))) = (term, recommended_term(facts)) else { return term };
     let out = (w * (rec + 1.0).ln() + (1.0 - w) * (m as f64 + 1.0).ln()).exp() - 1.0;
-    reasons.push(Reason::rule(format!("the prosecution recommends about {rec:.0} months (量刑建议, 刑事诉讼法第176、201条: \"{text}\"); weight {w} beside the estimate {m} → {out:.0}")));
+    reasons.push(Reason::rule(format!("公诉机关量刑建议约{rec:.0}个月（刑事诉讼法第176、201条：“{text}”），与估算{m}个月加权（建议权重{w}）后为{out:.0}个月")));
     Term::Months(out.round().max(0.0) as u32)
 }
 
@@ -981,7 +981,7 @@ impl TermModel {
             {
                 (lo, hi) = (t.lo, t.hi);
                 m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
-                by_harm = Some(if *need >= 4 { "death" } else { "serious injury (重伤)" });
+                by_harm = Some(if *need >= 4 { "死亡" } else { "重伤" });
             }
         }
         // the facts name a tier's condition in the statute's words (属数额巨大, 情节特别严重):
@@ -1014,27 +1014,27 @@ impl TermModel {
         }
         if let Some(a) = art {
             if let Some(w) = by_words {
-                reasons.push(Reason::statute(a, format!("刑法第{a}条, the facts say {w}: the tier {lo}–{hi} months")));
+                reasons.push(Reason::statute(a, format!("刑法第{a}条：案情写明“{w}”，适用{lo}至{hi}个月一档")));
             } else if let Some(harm) = by_harm {
-                reasons.push(Reason::statute(a, format!("刑法第{a}条, the tier for {harm}: {lo}–{hi} months")));
+                reasons.push(Reason::statute(a, format!("刑法第{a}条：致人{harm}，适用{lo}至{hi}个月一档")));
             } else if let Some(amount) = by_amount {
-                let unit = if charge.contains("毒品") {
-                    "g (heroin-equivalent)"
+                let what = if charge.contains("毒品") {
+                    format!("毒品数量{}克（折合海洛因）", crate::num(amount))
                 } else if charge.contains("林木") {
-                    "m³"
+                    format!("林木{}立方米", crate::num(amount))
                 } else if is_vat_invoice(charge) {
-                    "元 of tax on the invoices"
+                    format!("发票所载税款{}元", crate::num(amount))
                 } else {
-                    "元"
+                    format!("涉案金额{}元", crate::num(amount))
                 };
-                reasons.push(Reason::statute(a, format!("刑法第{a}条, amount {amount:.1} {unit} against the statutory and judicial thresholds: tier {lo}–{hi} months")));
+                reasons.push(Reason::statute(a, format!("刑法第{a}条：{what}，依刑法及司法解释的数额标准，适用{lo}至{hi}个月一档")));
             } else {
-                let alone = if tier.fine_alone { " (a fine alone is possible)" } else { "" };
-                reasons.push(Reason::statute(a, format!("刑法第{a}条 first tier: {lo}–{hi} months{alone}")));
+                let alone = if tier.fine_alone { "（可以单处罚金）" } else { "" };
+                reasons.push(Reason::statute(a, format!("刑法第{a}条第一档法定刑：{lo}至{hi}个月{alone}")));
             }
         }
         for (c, k) in found {
-            reasons.push(Reason::fact(format!("{} ({}) ×{:.2}: matched {}", c.name, c.basis, c.factor, k)));
+            reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情含“{}”", c.name, c.basis, c.factor, k)));
         }
         (m, reasons)
     }
@@ -1104,20 +1104,20 @@ impl TermModel {
                     mm
                 };
                 reasons.push(Reason::similar(format!(
-                    "{} similar training cases of {} (by {} and circumstances): months {:?}",
-                    k_n,
+                    "{}罪的{}件相似训练案例（按{}及量刑情节比对），刑期（月）：{}",
                     k,
+                    k_n,
                     if charge.contains("毒品") {
-                        format!("drug weight {q:.1} g, heroin-equivalent")
+                        format!("折合海洛因的毒品数量{}克", crate::num((q * 10.0).round() / 10.0))
                     } else if amount_w > 0.0 {
-                        format!("amount {q:.0}")
+                        format!("金额{}元", crate::num(q.round()))
                     } else {
-                        "harm to persons (the statute does not grade it by amount)".to_string()
+                        "人身伤害程度；该罪不以数额定档".to_string()
                     },
-                    d[..k_n].iter().map(|x| x.1).collect::<Vec<_>>()
+                    d[..k_n].iter().map(|x| x.1.to_string()).collect::<Vec<_>>().join("、")
                 )));
                 if let Some((st, why)) = blended {
-                    reasons.push(Reason::rule(format!("blended with the statutory estimate {st:.0} months (weight {sw:.2}, log scale)")));
+                    reasons.push(Reason::rule(format!("与法定刑估算{st:.0}个月加权（法定刑权重{sw:.2}，按对数刻度）")));
                     reasons.extend(why);
                 }
             }
@@ -1133,14 +1133,14 @@ impl TermModel {
             // estimate between 0 and the low end of the others is then about as good; halve it
             let f = 0.5;
             months *= f;
-            reasons.push(Reason::statute(37, format!("the facts raise exemption from punishment (刑法第37条, 第67条): matched {phrase}; ×{f}")));
+            reasons.push(Reason::statute(37, format!("案情提出免予刑事处罚（刑法第37条、第67条）：含“{phrase}”；估算×{f}")));
         }
         if let Some((earlier, phrase)) = unserved_sentence(facts) {
             // what is left of the earlier term is unknown: half of it, combined as 数罪并罚
             // combines (the heavier term plus half of the other, as for several charges)
             let left = earlier * 0.5;
             let combined = months.max(left) + 0.5 * months.min(left);
-            reasons.push(Reason::statute(71, format!("offence while serving an earlier sentence ({phrase}; 刑法第71条): half of the earlier {earlier:.0} months combined with {months:.0} (第69条) → {combined:.0}")));
+            reasons.push(Reason::statute(71, format!("刑罚执行期间又犯新罪（“{phrase}”；刑法第71条）：前罪刑期{earlier:.0}个月的一半与本罪{months:.0}个月并罚（第69条），共{combined:.0}个月")));
             months = combined;
         }
         let term = if months >= 350.0 {

@@ -148,3 +148,45 @@ fn given_charge_and_article_lines_are_used() {
     assert!(two["months"].as_u64().unwrap() >= one["months"].as_u64().unwrap(), "{one} {two}");
     assert!(two["reasons"].as_array().unwrap().iter().any(|r| r["article"] == 69));
 }
+
+/// Every reason a reader is shown is Chinese: over the first 300 dev inputs of each task, no
+/// run of four or more ASCII letters in a reason text unless the input itself has it (a quoted
+/// brand or model name, `OPPO`, `iPad`). No identifier is exempt: the statute is cited as
+/// 刑法第N条, 法释〔…〕…号.
+#[test]
+fn reasons_are_in_chinese() {
+    let data = data_dir();
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let runs = [
+        ("charges", "cail2018-subset/test.jsonl"),
+        ("articles", "cail2018-subset/test.jsonl"),
+        ("term", "cail2018-subset/test.jsonl"),
+        ("articles", "judgments-dev/article_prediction.jsonl"),
+        ("term", "judgments-dev/article_prediction.jsonl"),
+        ("amount", "judgments-dev/crime_amount.jsonl"),
+        ("entities", "judgments-dev/theft_entities.jsonl"),
+        ("proofread", "judgments-dev/proofreading.jsonl"),
+    ];
+    let mut bad: Vec<String> = Vec::new();
+    for (task, file) in runs {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        let mut seen = 0;
+        for line in text.lines().filter(|l| !l.trim().is_empty()).take(300) {
+            let input = assist::data::input_text(line).unwrap();
+            let v = a.run_one(task, &input).unwrap();
+            for r in v["reasons"].as_array().unwrap() {
+                seen += 1;
+                let t = r["text"].as_str().unwrap();
+                let english = t
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| w.len() >= 4 && !input.contains(w))
+                    .collect::<Vec<_>>();
+                if !english.is_empty() && bad.len() < 20 {
+                    bad.push(format!("{task} ({file}): {english:?} in {t}"));
+                }
+            }
+        }
+        assert!(seen > 0, "{task} on {file} gave no reasons");
+    }
+    assert!(bad.is_empty(), "reasons with English words:\n{}", bad.join("\n"));
+}

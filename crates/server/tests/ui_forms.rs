@@ -376,6 +376,24 @@ async fn suggestions_evidence_gaps_and_the_manifest_of_a_transfer_on_the_case_pa
     let assist = &page[page.find("id=\"assist\"").expect("the suggestions card") ..];
     assert!(assist.contains("建议罪名") && assist.contains("盗窃罪") && assist.contains("《刑法》第二百六十四条"), "{assist}");
     assert!(assist.contains("理由（"), "reasons are shown: {assist}");
+    // The reasons are the models' Chinese text: the registered charge's article, and no English.
+    assert!(assist.contains("盗窃罪适用刑法第264条"), "{assist}");
+    let lists: Vec<&str> = assist.split("<details class=\"reasons\">").skip(1).collect();
+    assert!(!lists.is_empty(), "{assist}");
+    for list in lists {
+        let list = &list[..list.find("</details>").unwrap()];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in list.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        assert!(!text.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w.len() >= 4), "a reason in English: {text}");
+    }
     assert!(!page.contains("量刑参考") && !page.contains("class=\"button adopt\""), "{page}");
     // The transfer form warns of the missing evidence (the theft checklist, CPL 50 and 162) and
     // offers nothing to send yet.

@@ -33,89 +33,6 @@ fn reason_kind(k: &str) -> &'static str {
     }
 }
 
-/// The reason in Chinese for the page: the models write their reasons in a fixed English
-/// template around the quoted Chinese text; the known templates are put into Chinese here, any
-/// other text is shown as it is (the API returns the models' text unchanged).
-pub fn zh(t: &str) -> String {
-    let t = t.trim();
-    let after = |t: &str, sep: &str| t.split_once(sep).map(|(a, b)| (a.to_string(), b.to_string()));
-    if let Some(rest) = t.strip_prefix("charge name ")
-        && let Some((c, m)) = after(rest, " occurs in the facts: ")
-    {
-        return format!("案情中出现罪名“{c}”：{m}");
-    }
-    if let Some(rest) = t.strip_prefix("the facts contain ")
-        && let Some((words, tail)) = after(rest, " (evidence ")
-        && let Some((w, c)) = after(tail.trim_end_matches(')'), " for ")
-    {
-        return format!("案情含有：{}（对{c}罪的证据权重 {w}）", words.replace(" or ", "、").replace(" and ", "＋"));
-    }
-    if let Some(rest) = t.strip_prefix("similar to ")
-        && let Some((n, tail)) = after(rest, " training cases of ")
-        && let Some((c, tail)) = after(&tail, " (cosine ")
-        && let Some((cos, words)) = after(tail.trim_end_matches(')'), "; shared words: ")
-    {
-        return format!("与{c}罪的{n}件训练案例相似（余弦相似度 {cos}；共有词：{words}）");
-    }
-    if let Some((art, tail)) = after(t, " text matches (cosine ")
-        && let Some((cos, words)) = after(tail.trim_end_matches(')'), "; shared words: ")
-    {
-        return format!("与{art}条文相符（余弦相似度 {cos}；共有词：{words}）");
-    }
-    if let Some(rest) = t.strip_prefix("charge ")
-        && let Some((c, art)) = after(rest, ": ")
-    {
-        return format!("罪名{c}：{art}");
-    }
-    if let Some((n, tail)) = after(t, " similar training cases of ")
-        && let Some((c, tail)) = after(&tail, " (by amount ")
-        && let Some((amount, months)) = after(&tail, " and circumstances): months ")
-    {
-        return format!("{c}罪的{n}件相似训练案例（按金额 {amount} 及情节），刑期（月）：{}", months.trim_matches(['[', ']']));
-    }
-    if let Some((art, tail)) = after(t, " first tier: ")
-        && let Some((range, rest)) = after(&tail, " months")
-    {
-        return format!("{art}第一档法定刑：{}个月{rest}", range.replace('–', "至"));
-    }
-    if let Some((head, k)) = after(t, ": matched ")
-        && let Some((name, factor)) = head.rsplit_once(" ×")
-    {
-        return format!("{}（系数 ×{factor}）：匹配“{k}”", name.replace(" (", "（").replace(')', "）"));
-    }
-    if let Some((head, tail)) = after(t, " (characters ")
-        && let Some((a, b)) = after(tail.trim_end_matches(')'), "..")
-    {
-        return format!("{}（第{a}至{b}字）", head.replacen(": ", "：", 1));
-    }
-    if let Some(rest) = t.strip_prefix("not counted (returned, shared, price or compensation): ") {
-        return format!("不计入（退还、分得、价格或赔偿）：{rest}");
-    }
-    if let Some(rest) = t.strip_prefix("counted ")
-        && let Some((v, c)) = after(rest, ": ")
-    {
-        return format!("计入 {v}：{c}");
-    }
-    if let Some(v) = t.strip_suffix(" is the total of the amounts listed before it") {
-        return format!("{v} 为前列各项金额之和");
-    }
-    if let Some((v, c)) = after(t, " mentioned again: ") {
-        return format!("{v} 重复出现：{c}");
-    }
-    if let Some((v, c)) = after(t, " is stated as the total: ") {
-        return format!("{v} 为所述总额：{c}");
-    }
-    if let Some(rest) = t.strip_prefix("the amounts after ")
-        && let Some(v) = rest.strip_suffix(" are its parts")
-    {
-        return format!("{v} 之后的金额为其组成部分");
-    }
-    if let Some((merged, spec)) = after(t, " is the collective charge that covers ") {
-        return format!("{merged}是包含{spec}的选择性罪名");
-    }
-    t.to_string()
-}
-
 fn reasons(rs: &[Reason], mask: &dyn Fn(&str) -> String) -> Markup {
     html! {
         @if !rs.is_empty() {
@@ -123,7 +40,7 @@ fn reasons(rs: &[Reason], mask: &dyn Fn(&str) -> String) -> Markup {
                 summary { "理由（" (rs.len()) "）" }
                 ul class="small" {
                     @for r in rs {
-                        li { span class="tag" { (reason_kind(r.kind)) @if let Some(a) = r.article { " 第" (a) "条" } } " " (zh(&mask(&r.text))) }
+                        li { span class="tag" { (reason_kind(r.kind)) @if let Some(a) = r.article { " 第" (a) "条" } } " " (mask(&r.text)) }
                     }
                 }
             }
@@ -277,29 +194,4 @@ pub async fn gaps_note(st: &AppState, u: &UiUser, raw: &CaseState, shown: &CaseS
             p class="small muted" { "依据" (assist_api::GAPS_BASIS) "。" }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::zh;
-
-    #[test]
-    fn reasons_in_chinese() {
-        for (en, want) in [
-            ("charge name 盗窃 occurs in the facts: 盗窃", "案情中出现罪名“盗窃”：盗窃"),
-            ("the facts contain 盗窃 or 窃取 (evidence 1.0 for 盗窃)", "案情含有：盗窃、窃取（对盗窃罪的证据权重 1.0）"),
-            ("similar to 257 training cases of 盗窃 (cosine 0.21; shared words: 价值、手机)", "与盗窃罪的257件训练案例相似（余弦相似度 0.21；共有词：价值、手机）"),
-            ("刑法第264条 text matches (cosine 0.18; shared words: 盗窃)", "与刑法第264条条文相符（余弦相似度 0.18；共有词：盗窃）"),
-            ("charge 盗窃: 刑法第264条", "罪名盗窃：刑法第264条"),
-            ("25 similar training cases of 盗窃 (by amount 3000 and circumstances): months [6, 9]", "盗窃罪的25件相似训练案例（按金额 3000 及情节），刑期（月）：6, 9"),
-            ("刑法第264条 first tier: 0–36 months", "刑法第264条第一档法定刑：0至36个月"),
-            ("自首 (刑法第67条) ×0.80: matched 投案", "自首（刑法第67条）（系数 ×0.80）：匹配“投案”"),
-            ("时间: 2025年8月30日晚 (characters 0..11)", "时间：2025年8月30日晚（第0至11字）"),
-            ("counted 3000: 鉴定价值人民币3000元", "计入 3000：鉴定价值人民币3000元"),
-            ("not counted (returned, shared, price or compensation): 800元", "不计入（退还、分得、价格或赔偿）：800元"),
-            ("an unknown template", "an unknown template"),
-        ] {
-            assert_eq!(zh(en), want, "{en}");
-        }
-    }
 }
