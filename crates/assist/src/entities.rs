@@ -567,7 +567,7 @@ impl EntityModel {
             }
             seen_spans.push((t, a, b));
             let text = s(&ch, a, b);
-            reasons.push(Reason::fact(format!("{t}：{text}（第{a}至{b}字）")));
+            reasons.push(Reason::fact(format!("{t}：{text}（第{}至{b}字）", a + 1)));
             by_type.get_mut(t).unwrap().push(text);
         }
         Entities { by_type, reasons }

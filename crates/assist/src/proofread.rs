@@ -204,7 +204,7 @@ impl Proofreader {
                 && gain > WORD_THRESHOLD
             {
                 let why = if (x, y) == (d, c) { "字序颠倒" } else { "同音" };
-                reasons.push(Reason::rule(format!("第{i}字起“{c}{d}”疑为“{x}{y}”之误（{why}；法律及裁判文书中未见该搭配，对数似然增益{gain:.1}）")));
+                reasons.push(Reason::rule(format!("第{}字起“{c}{d}”疑为“{x}{y}”之误（{why}；法律及裁判文书中未见该搭配，对数似然增益{gain:.1}）", i + 1)));
                 ch[i] = x;
                 ch[i + 1] = y;
                 changes += 1;
@@ -239,7 +239,7 @@ impl Proofreader {
                     j += 1;
                 }
                 if j < ch.len() && ch[j] == '条' {
-                    reasons.push(Reason::rule(format!("第{i}字处条文序号前缺“第”字，已补上")));
+                    reasons.push(Reason::rule(format!("第{}字处条文序号前缺“第”字，已补上", i + 1)));
                     ch.insert(i, '第');
                 }
             }
@@ -251,7 +251,7 @@ impl Proofreader {
             let rare = self.c1(c) < 30.0;
             let between_digits = l.is_ascii_digit() && r.is_ascii_digit() && is_cjk(c) && !UNITS.contains(c) && rare;
                         if between_digits {
-                reasons.push(Reason::rule(format!("第{i}字“{c}”为夹在数字之间的生僻字，疑为误录，已删除")));
+                reasons.push(Reason::rule(format!("第{}字“{c}”为夹在数字之间的生僻字，疑为误录，已删除", i + 1)));
                 ch.remove(i);
                 continue;
             }
@@ -293,7 +293,7 @@ impl Proofreader {
                 let needs_both = lz && rz;
                 let ok_pairs = l.is_none_or(|l| self.c2(l, x) > 0.0) && r.is_none_or(|r| self.c2(x, r) > 0.0);
                 if gain > self.threshold && ok_pairs && (needs_both || gain > self.threshold + 2.0) {
-                    reasons.push(Reason::rule(format!("第{}字“{}”疑为“{}”之误（同音；法律及裁判文书中未见该搭配，对数似然增益{:.1}）", i, c, x, gain)));
+                    reasons.push(Reason::rule(format!("第{}字“{}”疑为“{}”之误（同音；法律及裁判文书中未见该搭配，对数似然增益{:.1}）", i + 1, c, x, gain)));
                     ch[i] = x;
                     changes += 1;
                 }
