@@ -78,9 +78,10 @@ mod erased {
     }
 }
 
-/// Below this many cases their rows are derived on the calling thread: a case takes a few
-/// microseconds, and under load a thread spawned for a writer's batch (about a hundred cases)
-/// waited longer for a core than the work took (BENCHMARKS.md, session 5). Rebuilds are larger.
+/// Below this many cases their rows are derived on the calling thread. A writer's batch (about a
+/// hundred cases) spawned threads for them, which under load wait for a core the server's request
+/// threads are using; the writer's phase took as long without them (BENCHMARKS.md, session 5).
+/// Rebuilds are larger.
 const PARALLEL_ROWS: usize = 1024;
 
 /// The rows of many cases, derived on every core when there are many (a rebuild's chunks).
