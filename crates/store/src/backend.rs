@@ -194,6 +194,11 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute(sync).await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Checkpoint the WAL into the database every 10,000 pages (≈ 40 MB)
+                        // instead of SQLite's 1,000: the checkpoint runs inside a commit, and
+                        // at about 400 pages a batch the default ran one every few batches
+                        // (BENCHMARKS.md, session 5: +11 % commands/s).
+                        conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
                         Ok(())
                     })
                 })
