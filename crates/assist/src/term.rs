@@ -530,8 +530,29 @@ fn paragraph_group<'a>(article_text: &'a str, defining: &str) -> Vec<&'a str> {
 /// Every penalty tier of a charge's paragraphs with the gravity words of its condition (the
 /// text of its sentence before `处`, or the numbered items of a `有下列情形之一的` list).
 pub fn condition_tiers(article_text: &str, defining: &str) -> Vec<ConditionTier> {
-    let group = paragraph_group(article_text, defining);
     let mut out: Vec<ConditionTier> = Vec::new();
+    for c in penalty_conditions(article_text, defining) {
+        if !out.iter().any(|x| x.tier == c.tier) {
+            out.push(ConditionTier { words: gravity_words(&c.cond), tier: c.tier, lenient: c.head.contains("较轻") });
+        }
+    }
+    out
+}
+
+/// One penalty clause of a charge's definition: its tier, the words before its `处` in the same
+/// sentence (`head`), and its condition (the head, or the numbered items that follow a head
+/// `有下列情形之一的`).
+struct PenaltyCondition {
+    tier: Tier,
+    head: String,
+    cond: String,
+}
+
+/// The penalty clauses of the paragraphs that belong to a charge's definition
+/// ([`paragraph_group`]), in statute order.
+fn penalty_conditions(article_text: &str, defining: &str) -> Vec<PenaltyCondition> {
+    let group = paragraph_group(article_text, defining);
+    let mut out = Vec::new();
     for (gi, para) in group.iter().enumerate() {
         if para.starts_with('（') {
             continue;
@@ -554,10 +575,7 @@ pub fn condition_tiers(article_text: &str, defining: &str) -> Vec<ConditionTier>
             } else {
                 head.to_string()
             };
-            let lenient = head.contains("较轻");
-            if !out.iter().any(|c| c.tier == tier) {
-                out.push(ConditionTier { words: gravity_words(&cond), tier, lenient });
-            }
+            out.push(PenaltyCondition { tier, head: head.to_string(), cond });
         }
     }
     out
@@ -780,61 +798,23 @@ fn condition_harm(cond: &str) -> u8 {
 /// without a penalty). Empty when the basic offence itself needs harm (交通肇事: then the heavier
 /// tiers are about something else, such as escaping).
 pub fn harm_tiers(article_text: &str, defining: &str) -> Vec<(u8, Tier)> {
-    let paras: Vec<&str> = article_text.split('\n').collect();
-    let Some(mut start) = paras.iter().position(|p| *p == defining) else { return Vec::new() };
-    // a numbered item (`（一）强买强卖商品的`) belongs to the paragraph that heads the list
-    while start > 0 && paras[start].starts_with('（') {
-        start -= 1;
-    }
-    let has_penalty = |p: &str| p.contains('处') && ["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| p.contains(k));
-    let mut group = vec![paras[start]];
-    for p in &paras[start + 1..] {
-        let goes_on = p.starts_with('（') || p.contains("前款罪") || p.contains("前款行为") || p.contains("下列情形之一") || !has_penalty(p);
-        if !goes_on {
-            break;
-        }
-        group.push(p);
-    }
     let mut out: Vec<(u8, Tier)> = Vec::new();
     let mut base: Option<Tier> = None;
-    for (gi, para) in group.iter().enumerate() {
-        if para.starts_with('（') {
+    for c in penalty_conditions(article_text, defining) {
+        if c.head.contains("较轻") {
             continue;
         }
-        let mut from = 0;
-        while let Some(q) = para[from..].find('处') {
-            let p = from + q;
-            let rest = &para[p..];
-            let end = rest.find(['；', '。']).unwrap_or(rest.len());
-            let clause = &rest[..end];
-            from = p + '处'.len_utf8();
-            if !["有期徒刑", "拘役", "管制", "死刑", "无期徒刑"].iter().any(|k| clause.contains(k)) {
-                continue;
-            }
-            let head_start = para[..p].rfind(['；', '。']).map(|i| i + para[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
-            let head = &para[head_start..p];
-            if head.contains("较轻") {
-                continue;
-            }
-            let Some(t) = clause_tier(clause) else { continue };
-            // a list-headed tier: its conditions are the numbered items that follow
-            let cond: String = if head.contains("下列情形之一") {
-                group[gi + 1..].iter().take_while(|x| x.starts_with('（')).copied().collect()
-            } else {
-                head.to_string()
-            };
-            match base {
-                None => {
-                    if condition_harm(&cond) > 0 {
-                        return Vec::new();
-                    }
-                    base = Some(t);
+        let (t, h) = (c.tier, condition_harm(&c.cond));
+        match base {
+            None => {
+                if h > 0 {
+                    return Vec::new();
                 }
-                Some(b) => {
-                    let h = condition_harm(&cond);
-                    if h > 0 && (t.lo, t.hi) > (b.lo, b.hi) && !out.iter().any(|(x, _)| *x == h) {
-                        out.push((h, t));
-                    }
+                base = Some(t);
+            }
+            Some(b) => {
+                if h > 0 && (t.lo, t.hi) > (b.lo, b.hi) && !out.iter().any(|(x, _)| *x == h) {
+                    out.push((h, t));
                 }
             }
         }
