@@ -26,6 +26,11 @@ fn main() {
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("term-multi") => term_multi(&data),
+        Some("old-law") => {
+            for (n, t) in assist::data::criminal_law_before_2021(&data).unwrap() {
+                println!("第{n}条\n{t}\n");
+            }
+        }
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -237,9 +242,10 @@ pub fn term_cv(data: &std::path::Path) {
     let mut pairs = Vec::new();
     let mut fb = Vec::new();
     let mut per: std::collections::BTreeMap<String, (f64, f64, usize)> = Default::default();
+    let earlier = assist::data::criminal_law_before_2021(data).unwrap();
     for fold in 0..5 {
         let tr: Vec<(String, &str, Term)> = cases.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| (c.0.clone(), c.1, c.2)).collect();
-        let mut m = assist::term::train_term(&tr, &a.charges);
+        let mut m = assist::term::train_term(&tr, &a.charges, &earlier);
         let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
         m.k = env("K", m.k as f32) as usize;
         m.params.flag_w = env("FLAG_W", m.params.flag_w);

@@ -119,6 +119,165 @@ pub fn read_statutes(dir: &Path) -> Result<(BTreeMap<u32, String>, Vec<String>),
     Ok((criminal, all))
 }
 
+/// The amendment whose changes [`criminal_law_before_2021`] takes back (in force from 2021-03-01,
+/// its 第四十八条).
+pub const AMENDMENT_XI: &str = "中华人民共和国刑法修正案（十一）";
+
+/// The Criminal Law articles as they stood before the Eleventh Amendment (in force from
+/// 2021-03-01), for the articles it rewrote: an offence committed before then is judged under
+/// the law of its time unless the new law is lighter (刑法第12条), and the judgments of the
+/// training and development data (2013–2018) were all sentenced under it. Each paragraph the
+/// amendment rewrote is taken back from the latest earlier amendment in `laws.db` that wrote
+/// it (`将刑法第一百六十三条修改为…`, 修正案（六）), else from the 1997 text
+/// ([`crate::statute::CRIMINAL_LAW_1997`]); a paragraph it added is dropped. Keys and joining
+/// as in [`read_statutes`]; only the articles whose text differs are returned.
+pub fn criminal_law_before_2021(dir: &Path) -> Result<BTreeMap<u32, String>, AssistError> {
+    let p = require(dir, "statutes/laws.db")?;
+    let db = crate::sqlite::Database::from_bytes(std::fs::read(&p)?)?;
+    // law_id → version date
+    let dates: BTreeMap<String, String> = db
+        .table("laws")?
+        .into_iter()
+        .filter_map(|(_, r)| Some((r.first()?.as_text()?.to_string(), r.get(7)?.as_text()?.to_string())))
+        .collect();
+    let mut rows: Vec<_> = db.table("articles")?.into_iter().collect();
+    rows.sort_by_key(|r| r.0);
+    // current articles: (number, article_no text, paragraphs)
+    let mut current: Vec<(u32, String, Vec<String>)> = Vec::new();
+    // amendment items: (version date, text), in date order
+    let mut items: Vec<(String, String)> = Vec::new();
+    let mut xi_date = None;
+    for (_, r) in &rows {
+        let law = r.get(2).and_then(|v| v.as_text()).unwrap_or("");
+        let text = r.get(10).and_then(|v| v.as_text()).unwrap_or("");
+        if law == "中华人民共和国刑法" {
+            if let (Some(n), Some(no)) = (r.get(9).and_then(|v| v.as_int()), r.get(8).and_then(|v| v.as_text())) {
+                current.push((n as u32, no.to_string(), text.split('\n').map(String::from).collect()));
+            }
+        } else if law.starts_with("中华人民共和国刑法修正案") {
+            let date = r.get(1).and_then(|v| v.as_text()).and_then(|id| dates.get(id)).cloned().unwrap_or_default();
+            if law == AMENDMENT_XI {
+                xi_date = Some(date.clone());
+            }
+            items.push((date, text.to_string()));
+        }
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let Some(xi_date) = xi_date else { return Ok(BTreeMap::new()) };
+    let mut changed: BTreeMap<u32, bool> = BTreeMap::new();
+    for (n, no, paras) in current.iter_mut() {
+        for (date, item) in items.iter().filter(|(d, _)| *d == xi_date) {
+            let Some(target) = amended_target(item, no) else { continue };
+            match target {
+                Amend::Added(k) => {
+                    if let Some(i) = paragraph_index(paras, k) {
+                        let end = paragraph_end(paras, i);
+                        paras.drain(i..end);
+                        changed.insert(*n, true);
+                    }
+                }
+                Amend::Rewritten(k) => {
+                    // the latest earlier text of the same article (whole) or paragraph
+                    let earlier = items.iter().rev().filter(|(d, _)| d < date).find_map(|(_, t)| match amended_target(t, no) {
+                        Some(Amend::Rewritten(None) | Amend::New) => Some(amendment_body(t)),
+                        Some(Amend::Rewritten(j)) if j == k && k.is_some() => Some(amendment_body(t)),
+                        _ => None,
+                    });
+                    let earlier = earlier.or_else(|| crate::statute::CRIMINAL_LAW_1997.iter().find(|(a, _)| a == no).map(|(_, t)| t.split('\n').map(String::from).collect()));
+                    let Some(old) = earlier else { continue };
+                    match k {
+                        None => *paras = old,
+                        Some(k) => {
+                            // the old text is the whole article, or the paragraph alone
+                            let old_para = if old.iter().filter(|p| !p.starts_with('（')).count() > 1 {
+                                let Some(i) = paragraph_index(&old, k) else { continue };
+                                old[i..paragraph_end(&old, i)].to_vec()
+                            } else {
+                                old
+                            };
+                            let Some(i) = paragraph_index(paras, k) else { continue };
+                            let end = paragraph_end(paras, i);
+                            paras.splice(i..end, old_para);
+                        }
+                    }
+                    changed.insert(*n, true);
+                }
+                Amend::New => {
+                    // an article the amendment created did not exist before it
+                    paras.clear();
+                    changed.insert(*n, true);
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<u32, String> = BTreeMap::new();
+    for (n, _, paras) in &current {
+        if !changed.contains_key(n) || paras.is_empty() {
+            continue;
+        }
+        let e = out.entry(*n).or_default();
+        if !e.is_empty() {
+            e.push('\n');
+        }
+        e.push_str(&paras.join("\n"));
+    }
+    Ok(out)
+}
+
+/// What an amendment item does to an article (`article_no` as `laws.db` writes it, e.g.
+/// `第一百七十五条之一`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Amend {
+    /// `将刑法第…条修改为` (None) or `将刑法第…条第二款修改为` (Some(2)).
+    Rewritten(Option<usize>),
+    /// `在刑法第…条中增加一款作为第三款`.
+    Added(usize),
+    /// `在刑法第…条后增加一条，作为第…条之一`: the article's first text.
+    New,
+}
+
+fn amended_target(item: &str, article_no: &str) -> Option<Amend> {
+    let head: String = item.chars().take_while(|c| *c != '：' && *c != ':').collect();
+    let whole = format!("刑法{article_no}修改为");
+    if head.contains(&whole) {
+        return Some(Amend::Rewritten(None));
+    }
+    // `作为第十七条之一` names a new article, not 第十七条
+    if head.split_once(&format!("作为{article_no}")).is_some_and(|(_, after)| !after.starts_with('之')) && head.contains("增加一条") {
+        return Some(Amend::New);
+    }
+    let prefix = format!("刑法{article_no}");
+    let rest = head.split_once(&prefix)?.1;
+    let para = |s: &str| -> Option<usize> {
+        let num: String = s.chars().skip_while(|c| *c != '第').skip(1).take_while(|c| *c != '款').collect();
+        crate::numerals::parse_cn_integer(&num).map(|v| v as usize)
+    };
+    if rest.starts_with("第") && rest.contains("款修改为") {
+        return para(rest).map(|k| Amend::Rewritten(Some(k)));
+    }
+    if rest.starts_with("中增加一款") {
+        return para(rest.split_once("作为").map(|x| x.1).unwrap_or("")).map(Amend::Added);
+    }
+    None
+}
+
+/// The quoted text of an amendment item, one paragraph a line.
+fn amendment_body(item: &str) -> Vec<String> {
+    let start = item.find(['：', ':']).map(|i| i + item[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    item[start..].split('\n').map(|p| p.trim().trim_start_matches(['"', '“']).trim_end_matches(['"', '”']).to_string()).filter(|p| !p.is_empty()).collect()
+}
+
+/// The line where paragraph `k` (counted from 1; numbered items are part of their paragraph)
+/// begins.
+fn paragraph_index(paras: &[String], k: usize) -> Option<usize> {
+    paras.iter().enumerate().filter(|(_, p)| !p.starts_with('（')).nth(k.checked_sub(1)?).map(|(i, _)| i)
+}
+
+/// The line after paragraph `i` and its numbered items.
+fn paragraph_end(paras: &[String], i: usize) -> usize {
+    i + 1 + paras[i + 1..].iter().take_while(|p| p.starts_with('（')).count()
+}
+
 pub struct Built {
     pub charges: Vec<u8>,
     pub term: Vec<u8>,
@@ -146,7 +305,8 @@ pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
             (names.len() == 1).then(|| (names[0].clone(), c.fact.as_str(), c.term))
         })
         .collect();
-    let tm = crate::term::train_term(&term_cases, &cm);
+    let earlier = criminal_law_before_2021(dir)?;
+    let tm = crate::term::train_term(&term_cases, &cm, &earlier);
     // the language model reads clean legal text only: statutes, the CAIL facts (their text, not
     // their labels) and the drug-case paragraphs; never the proofreading sentences
     let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;

@@ -475,6 +475,11 @@ pub struct TermModel {
     /// `情节特别严重`, `情节较轻` …), as the statute writes them ([`condition_tiers`]).
     #[serde(default)]
     pub condition_ladders: BTreeMap<String, Vec<ConditionTier>>,
+    /// The tiers of the charges whose articles the Eleventh Amendment (in force 2021-03-01)
+    /// rewrote, as the law stood before it: offences committed earlier are sentenced under that
+    /// law (刑法第12条; [`offence_before_2021`]).
+    #[serde(default)]
+    pub before_2021: BTreeMap<String, ChargeLadders>,
 }
 
 /// A penalty tier and the gravity words of its condition.
@@ -832,6 +837,19 @@ pub fn tier_centre(t: Tier) -> f64 {
 }
 
 
+/// Whether the offence the facts tell was committed before the Eleventh Amendment came into
+/// force (2021-03-01): the first year the facts name (sentences about an earlier conviction
+/// left out) is 2020 or earlier. Facts without a year are taken to be recent.
+pub fn offence_before_2021(facts: &str) -> bool {
+    let text = crate::cues::strip_record(facts);
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(4))
+        .filter(|&i| b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()) && text[i + 4..].starts_with('年'))
+        .filter_map(|i| text[i..i + 4].parse::<u32>().ok())
+        .find(|y| (1979..=2100).contains(y))
+        .is_some_and(|y| y <= 2020)
+}
+
 /// The neighbour features of one case (development dumps).
 pub fn case_features(facts: &str, charge: &str) -> TermCase {
     TermCase { months: 0, log_q: (quantity(facts, charge) + 1.0).ln() as f32, flags: flags(facts), harm: harm_level(facts), log_len: log_len(facts) }
@@ -848,7 +866,49 @@ impl TermModel {
     }
 }
 
-pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermModel {
+/// The tiers the statute gives one charge, read from its article texts: the lightest ordinary
+/// tier, every tier when it is graded by amount, the tiers opened by harm to persons, and the
+/// tiers with the gravity words of their conditions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChargeLadders {
+    pub tier: Option<Tier>,
+    #[serde(default)]
+    pub amount: Option<Vec<Tier>>,
+    #[serde(default)]
+    pub harm: Vec<(u8, Tier)>,
+    #[serde(default)]
+    pub condition: Vec<ConditionTier>,
+}
+
+fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, String>) -> ChargeLadders {
+    let first = c.articles.first().and_then(|a| articles.get(a));
+    let tier = first.and_then(|text| charge_tier(text, &c.variants));
+    // the tiers of a charge graded by amount: the first of its articles (defining paragraph)
+    // that names more than one (贪污 and 受贿 are punished under 第383条)
+    let amount = crate::statute::amount_tiers(&c.name).and_then(|_| {
+        c.articles.iter().find_map(|a| {
+            let text = articles.get(a)?;
+            let mut ladder = parse_ladder(crate::charges::defining_paragraph(text, &c.variants));
+            if ladder.len() <= 1 {
+                // 第347条 defines the offence in a paragraph of its own and grades it in
+                // the next ones
+                ladder = parse_ladder(text);
+            }
+            (ladder.len() > 1).then_some(ladder)
+        })
+    });
+    let harm = first.map(|text| harm_tiers(text, crate::charges::defining_paragraph(text, &c.variants))).unwrap_or_default();
+    let condition = first
+        .map(|text| condition_tiers(text, crate::charges::defining_paragraph(text, &c.variants)))
+        .filter(|tiers| tiers.len() > 1 && tiers.iter().any(|t| !t.words.is_empty()))
+        .unwrap_or_default();
+    ChargeLadders { tier, amount, harm, condition }
+}
+
+/// `earlier`: the articles as they stood before the Eleventh Amendment
+/// ([`crate::data::criminal_law_before_2021`]); the charges they define get the tiers of that
+/// law too ([`TermModel::before_2021`]).
+pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: &BTreeMap<u32, String>) -> TermModel {
     let mut by_charge: BTreeMap<String, Vec<TermCase>> = BTreeMap::new();
     for (charge, facts, t) in cases {
         by_charge.entry(plain_name(charge)).or_default().push(TermCase {
@@ -860,52 +920,24 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel) -> TermMo
         });
     }
     let tiers = model.articles.iter().filter_map(|(n, t)| parse_tier(first_paragraph(t)).map(|r| (*n, r))).collect();
-    let charge_tiers = model
+    let now: Vec<(String, ChargeLadders)> = model.charges.iter().map(|c| (c.name.clone(), charge_ladders(c, &model.articles))).collect();
+    let charge_tiers = now.iter().filter_map(|(n, l)| l.tier.map(|t| (n.clone(), t))).collect();
+    let amount_ladders = now.iter().filter_map(|(n, l)| l.amount.clone().map(|t| (n.clone(), t))).collect();
+    let harm_ladders = now.iter().filter(|(_, l)| !l.harm.is_empty()).map(|(n, l)| (n.clone(), l.harm.clone())).collect();
+    let condition_ladders = now.iter().filter(|(_, l)| !l.condition.is_empty()).map(|(n, l)| (n.clone(), l.condition.clone())).collect();
+    // the same, by the law before 2021, for the charges whose articles it wrote otherwise
+    let mut old_articles = model.articles.clone();
+    old_articles.extend(earlier.iter().map(|(n, t)| (*n, t.clone())));
+    let before_2021 = model
         .charges
         .iter()
-        .filter_map(|c| {
-            let text = model.articles.get(c.articles.first()?)?;
-            charge_tier(text, &c.variants).map(|t| (c.name.clone(), t))
-        })
+        .zip(&now)
+        .filter(|(c, _)| c.articles.iter().any(|a| earlier.contains_key(a)))
+        .map(|(c, (_, cur))| (c.name.clone(), charge_ladders(c, &old_articles), cur))
+        .filter(|(_, old, cur)| old != *cur)
+        .map(|(n, old, _)| (n, old))
         .collect();
-    // the tiers of a charge graded by amount: the first of its articles (defining paragraph)
-    // that names more than one (贪污 and 受贿 are punished under 第383条)
-    let amount_ladders = model
-        .charges
-        .iter()
-        .filter(|c| crate::statute::amount_tiers(&c.name).is_some())
-        .filter_map(|c| {
-            c.articles.iter().find_map(|a| {
-                let text = model.articles.get(a)?;
-                let mut ladder = parse_ladder(crate::charges::defining_paragraph(text, &c.variants));
-                if ladder.len() <= 1 {
-                    // 第347条 defines the offence in a paragraph of its own and grades it in
-                    // the next ones
-                    ladder = parse_ladder(text);
-                }
-                (ladder.len() > 1).then(|| (c.name.clone(), ladder))
-            })
-        })
-        .collect();
-    let harm_ladders = model
-        .charges
-        .iter()
-        .filter_map(|c| {
-            let text = model.articles.get(c.articles.first()?)?;
-            let steps = harm_tiers(text, crate::charges::defining_paragraph(text, &c.variants));
-            (!steps.is_empty()).then(|| (c.name.clone(), steps))
-        })
-        .collect();
-    let condition_ladders = model
-        .charges
-        .iter()
-        .filter_map(|c| {
-            let text = model.articles.get(c.articles.first()?)?;
-            let tiers = condition_tiers(text, crate::charges::defining_paragraph(text, &c.variants));
-            (tiers.len() > 1 && tiers.iter().any(|t| !t.words.is_empty())).then(|| (c.name.clone(), tiers))
-        })
-        .collect();
-    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders, condition_ladders }
+    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders, condition_ladders, before_2021 }
 }
 
 /// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
@@ -924,16 +956,35 @@ impl TermModel {
     fn statute_estimate(&self, facts: &str, single: bool, charge: &str, article: Option<u32>, cm: &ChargeModel, found: &[(&'static Circumstance, &'static str)]) -> (f64, Vec<Reason>) {
         let mut reasons = Vec::new();
         let art = article.or_else(|| cm.articles_of(charge).and_then(|a| a.first().copied()));
-        let tier = self
-            .charge_tiers
-            .get(charge)
+        // the law of the time of the offence (刑法第12条)
+        let old = self.before_2021.get(charge).filter(|_| offence_before_2021(facts));
+        let charge_tier = match old {
+            Some(o) => o.tier.as_ref(),
+            None => self.charge_tiers.get(charge),
+        };
+        let amount_ladder = match old {
+            Some(o) => o.amount.as_ref(),
+            None => self.amount_ladders.get(charge),
+        };
+        let harm_ladder = match old {
+            Some(o) => Some(&o.harm),
+            None => self.harm_ladders.get(charge),
+        };
+        let condition_ladder = match old {
+            Some(o) => Some(&o.condition),
+            None => self.condition_ladders.get(charge),
+        };
+        if let (Some(_), Some(a)) = (old, art) {
+            reasons.push(Reason::statute(a, format!("犯罪发生在刑法修正案（十一）施行（2021年3月1日）以前，依刑法第12条适用当时的刑法第{a}条")));
+        }
+        let tier = charge_tier
             .or_else(|| art.and_then(|a| self.tiers.get(&a)))
             .copied()
             .unwrap_or(Tier { lo: 1, hi: 36, fine_alone: false });
         let (mut lo, mut hi) = (tier.lo, tier.hi);
         let mut m = tier_centre(tier);
         let mut by_amount = None;
-        if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), self.amount_ladders.get(charge)) {
+        if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), amount_ladder) {
             // drug offences: grams, heroin-equivalent (the statute's own thresholds)
             // timber: cubic metres
             let amount = if charge.contains("毒品") {
@@ -956,7 +1007,7 @@ impl TermModel {
         let mut by_harm = None;
         if single {
             let h = harm_level(facts);
-            if let Some((need, t)) = self.harm_ladders.get(charge).and_then(|v| v.iter().filter(|(need, _)| *need <= h).max_by_key(|(_, t)| (t.lo, t.hi)))
+            if let Some((need, t)) = harm_ladder.and_then(|v| v.iter().filter(|(need, _)| *need <= h).max_by_key(|(_, t)| (t.lo, t.hi)))
                 && t.lo > lo
             {
                 (lo, hi) = (t.lo, t.hi);
@@ -967,7 +1018,7 @@ impl TermModel {
         // the facts name a tier's condition in the statute's words (属数额巨大, 情节特别严重):
         // that tier, unless amount or harm already put the case in a heavier one
         let mut by_words = None;
-        if single && let Some((t, w)) = self.condition_ladders.get(charge).and_then(|l| tier_named(facts, l)) {
+        if single && let Some((t, w)) = condition_ladder.and_then(|l| tier_named(facts, l)) {
             let raise = t.lo > lo && (t.lo, t.hi) != (lo, hi);
             let lenient = w == "情节较轻" && by_amount.is_none() && by_harm.is_none();
             if raise || lenient {
