@@ -346,6 +346,9 @@ fn quantity(facts: &str, charge: &str) -> f64 {
             return v;
         }
     }
+    if is_protected_plants(charge) {
+        return protected_trees(facts);
+    }
     if is_vat_invoice(charge) {
         return crate::amount::invoice_tax(facts).unwrap_or(0.0);
     }
@@ -353,6 +356,32 @@ fn quantity(facts: &str, charge: &str) -> f64 {
         return a.amount;
     }
     grams(facts)
+}
+
+/// 非法采伐、毁坏国家重点保护植物 (刑法第344条; 危害国家重点保护植物 since 2021): graded by the
+/// trees felled (法释〔2000〕36号 第2条).
+fn is_protected_plants(charge: &str) -> bool {
+    charge.ends_with("国家重点保护植物") && (charge.contains("采伐") || charge.starts_with("危害"))
+}
+
+/// The precious trees felled, as 法释〔2000〕36号 第2条 counts them for 情节严重 (非法采伐珍贵树木
+/// 二株以上, 或者二立方米以上): the largest number of trees the facts write (`采伐红豆杉7株`,
+/// `一棵`), and at least 2 when the largest volume is 2 m³ or more; 0 when neither is written.
+fn protected_trees(facts: &str) -> f64 {
+    let mut best = 0.0f64;
+    for unit in ['株', '棵'] {
+        for (p, _) in facts.match_indices(unit) {
+            let num: String = facts[..p].chars().rev().take_while(|c| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+            let n = num.parse::<f64>().ok().or_else(|| crate::numerals::parse_cn_integer(&num));
+            if let Some(n) = n.filter(|n| *n > 0.0 && *n < 100_000.0) {
+                best = best.max(n);
+            }
+        }
+    }
+    if cubic_metres(facts) >= 2.0 {
+        best = best.max(2.0);
+    }
+    best
 }
 
 /// 虚开增值税专用发票、用于骗取出口退税、抵扣税款发票 (刑法第205条): graded by the tax on the invoices.
@@ -991,6 +1020,8 @@ impl TermModel {
                 grams(facts) * potency(facts)
             } else if charge.contains("林木") {
                 cubic_metres(facts)
+            } else if is_protected_plants(charge) {
+                protected_trees(facts)
             } else if is_vat_invoice(charge) {
                 crate::amount::invoice_tax(facts).unwrap_or(0.0)
             } else {
@@ -1053,6 +1084,8 @@ impl TermModel {
                     format!("毒品数量{}克（折合海洛因）", crate::num(amount))
                 } else if charge.contains("林木") {
                     format!("林木{}立方米", crate::num(amount))
+                } else if is_protected_plants(charge) {
+                    format!("采伐、毁坏珍贵树木{}株（材积二立方米以上按二株计，法释〔2000〕36号第2条）", crate::num(amount))
                 } else if is_vat_invoice(charge) {
                     format!("发票所载税款{}元", crate::num(amount))
                 } else {
