@@ -235,6 +235,11 @@ pub fn recommended_term(facts: &str) -> Option<(f64, String)> {
             continue;
         }
         let spans = durations(&window);
+        // a fine as the only penalty (刑法第52条; `建议判处被告人任某罚金`, `单处罚金`): no prison
+        // term; not beside a masked penalty (`××和罚金`, `并处罚金`) nor for a defendant company
+        if spans.is_empty() && window.contains("罚金") && !window.contains("并处") && !window.contains("××") && !window.contains("单位") && !window.contains("公司") {
+            return Some((0.0, window));
+        }
         let point = match spans.as_slice() {
             [] => continue,
             [(a, _), (b, _), ..] if b > a => ((a + 1.0) * (b + 1.0)).sqrt() - 1.0,
@@ -679,7 +684,8 @@ pub fn follow_recommendation(term: Term, facts: &str, reasons: &mut Vec<Reason>)
     let w = RECOMMENDATION_W;
     let (Term::Months(m), Some((rec, text))) = (term, recommended_term(facts)) else { return term };
     let out = (w * (rec + 1.0).ln() + (1.0 - w) * (m as f64 + 1.0).ln()).exp() - 1.0;
-    reasons.push(Reason::rule(format!("公诉机关量刑建议约{rec:.0}个月（刑事诉讼法第176、201条：“{text}”），与估算{m}个月加权（建议权重{w}）后为{out:.0}个月")));
+    let what = if rec > 0.0 { format!("约{rec:.0}个月") } else { "单处罚金、不判处监禁刑".to_string() };
+    reasons.push(Reason::rule(format!("公诉机关量刑建议{what}（刑事诉讼法第176、201条：“{text}”），与估算{m}个月加权（建议权重{w}）后为{out:.0}个月")));
     Term::Months(out.round().max(0.0) as u32)
 }
 
@@ -1327,6 +1333,10 @@ mod tests {
         // an upper bound alone, or after a masked lower one
         assert_eq!(point("并建议判处被告人七个月以下××。"), Some(4.0));
         assert_eq!(point("建议对被告人邓某判处××至一年零六个月之刑罚。"), Some(11.0));
+        // a fine alone
+        assert_eq!(point("公诉机关建议对被告人皇某判处罚金。"), Some(0.0));
+        assert_eq!(point("建议判处杨某某单处罚金。"), Some(0.0));
+        assert_eq!(point("建议对被告人判处××和罚金。"), None);
         // nothing to read
         assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
         assert_eq!(point("被告人盗窃他人财物。"), None);
