@@ -26,6 +26,7 @@ fn main() {
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("term-multi") => term_multi(&data),
+        Some("term-facts-cv") => term_facts_cv(&data),
         Some("old-law") => {
             for (n, t) in assist::data::criminal_law_before_2021(&data).unwrap() {
                 println!("第{n}条\n{t}\n");
@@ -345,4 +346,42 @@ pub fn term_feat(data: &std::path::Path, file: &str) {
         println!("{i}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}", names.join("+"), c.term.months_for_score(), f.log_q, f.flags, f.harm,
             assist::term::amount_graded(&ch, &a.charges) as u8, t.lo, t.hi, t.fine_alone as u8, est, c.articles.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
     }
+}
+
+/// Term from the facts alone (charges predicted) on train.jsonl by 5-fold cross-validation: the
+/// charge model and the term model rebuilt without the held-out fold; every case of the fold
+/// (multi-charge ones too). Prints the facts-only score and, for comparison, the score with the
+/// gold charges given.
+#[allow(dead_code)]
+pub fn term_facts_cv(data: &std::path::Path) {
+    use assist::eval::log_distance_score;
+    let mut a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let labels: Vec<String> = std::fs::read_to_string(data.join("cail2018-subset/charges.txt")).unwrap().lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let (criminal, _) = assist::data::read_statutes(data).unwrap();
+    let earlier = assist::data::criminal_law_before_2021(data).unwrap();
+    let (mut facts_only, mut given) = (Vec::new(), Vec::new());
+    for fold in 0..5 {
+        let cases: Vec<assist::charges::ChargeCase> = train.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| assist::charges::ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
+        a.charges = assist::charges::train_charges(&labels, &cases, &criminal);
+        let tc: Vec<(String, &str, assist::eval::Term)> = train
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 != fold)
+            .filter_map(|(_, c)| {
+                let names = assist::statute::sentenced_charges(&c.charges);
+                (names.len() == 1).then(|| (names[0].clone(), c.fact.as_str(), c.term))
+            })
+            .collect();
+        a.term = assist::term::train_term(&tc, &a.charges, &earlier);
+        for (i, c) in train.iter().enumerate() {
+            if i % 5 != fold {
+                continue;
+            }
+            facts_only.push((c.term, a.term(&assist::CaseInput { facts: c.fact.clone(), ..Default::default() }).term));
+            let input = assist::CaseInput { facts: c.fact.clone(), charges: c.charges.iter().map(|x| assist::charges::plain_name(x)).collect(), articles: c.articles.clone() };
+            given.push((c.term, a.term(&input).term));
+        }
+    }
+    println!("train 5-fold, all {} cases: facts only {:.4}  charges given {:.4}", train.len(), log_distance_score(&facts_only), log_distance_score(&given));
 }
