@@ -264,6 +264,9 @@ pub fn term_cv(data: &std::path::Path) {
             let q = empty.predict(c.1, &ch, c.3.first().copied(), &a.charges).term;
             pairs.push((c.2, p));
             fb.push((c.2, q));
+            if std::env::var("TERM_DUMP").is_ok() {
+                eprintln!("{i}\t{ch}\t{}\t{}\t{}", c.2.months_for_score(), p.months_for_score(), q.months_for_score());
+            }
             let e = per.entry(ch).or_default();
             e.0 += log_distance_score(&[(c.2, p)]);
             e.1 += log_distance_score(&[(c.2, q)]);

@@ -389,9 +389,11 @@ fn protected_trees(facts: &str) -> f64 {
     best
 }
 
-/// 虚开增值税专用发票、用于骗取出口退税、抵扣税款发票 (刑法第205条): graded by the tax on the invoices.
+/// 虚开增值税专用发票、用于骗取出口退税、抵扣税款发票 (刑法第205条): graded by the tax on the invoices;
+/// 走私普通货物、物品 (刑法第153条): by the duties evaded (偷逃应缴税额), which the facts state as
+/// the customs office computed them (`偷逃应缴税款人民币70247.48元`).
 fn is_vat_invoice(charge: &str) -> bool {
-    charge.starts_with("虚开增值税专用发票")
+    charge.starts_with("虚开增值税专用发票") || charge == "走私普通货物、物品"
 }
 
 /// Grams of the drugs named in the facts as grams of heroin or methamphetamine, by the amounts
@@ -1092,6 +1094,8 @@ impl TermModel {
                     format!("林木{}立方米", crate::num(amount))
                 } else if is_protected_plants(charge) {
                     format!("采伐、毁坏珍贵树木{}株（材积二立方米以上按二株计，法释〔2000〕36号第2条）", crate::num(amount))
+                } else if charge.starts_with("走私") {
+                    format!("偷逃应缴税额{}元", crate::num(amount))
                 } else if is_vat_invoice(charge) {
                     format!("发票所载税款{}元", crate::num(amount))
                 } else {
@@ -1340,6 +1344,26 @@ mod tests {
         // nothing to read
         assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
         assert_eq!(point("被告人盗窃他人财物。"), None);
+    }
+
+    #[test]
+    fn precious_trees_and_evaded_duties() {
+        // 法释〔2000〕36号 第2条: two trees, or two cubic metres, is 情节严重
+        let c = "非法采伐、毁坏国家重点保护植物";
+        assert_eq!(quantity("被告人在林地里采伐了一株野生花梨树。", c), 1.0);
+        assert_eq!(quantity("被告人采伐红豆杉7株，经鉴定立木蓄积0.8657立方米。", c), 7.0);
+        assert_eq!(quantity("被告人砍伐榉木一棵，材积3.8595立方米。", c), 2.0);
+        assert_eq!(quantity("被告人采伐楠木两株。", c), 2.0);
+        // 走私普通货物、物品: the duties evaded, not the value of the goods
+        assert_eq!(quantity("查获麝鼠皮共8178张（价值572460元），涉案麝鼠皮偷逃税款130974.14元。", "走私普通货物、物品"), 130974.14);
+    }
+
+    #[test]
+    fn the_law_of_the_time_of_the_offence() {
+        assert!(offence_before_2021("2014年5月间，被告人吴某某在本屯附近砍伐了一株榉木。"));
+        // an earlier conviction is not the offence
+        assert!(!offence_before_2021("被告人曾因盗窃罪于2015年被判处有期徒刑一年。2021年6月，被告人收受他人财物。"));
+        assert!(!offence_before_2021("被告人收受他人财物。"));
     }
 
     #[test]

@@ -37,6 +37,25 @@ fn training_reproduces_the_embedded_models() {
 }
 
 #[test]
+fn the_law_before_the_eleventh_amendment_is_read_back_from_the_amendments() {
+    let data = data_dir();
+    let old = assist::data::criminal_law_before_2021(&data).expect("statutes");
+    // 第163条第一款 as 修正案（六） wrote it: two tiers, 五年以下 and 五年以上
+    let a163 = &old[&163];
+    assert!(a163.starts_with("公司、企业或者其他单位的工作人员利用职务上的便利") && a163.contains("数额较大的，处五年以下有期徒刑或者拘役；数额巨大的，处五年以上有期徒刑"), "{a163}");
+    assert_eq!(a163.split('\n').count(), 3);
+    // 第237条第三款 as 修正案（九） wrote it
+    assert!(old[&237].ends_with("猥亵儿童的，依照前两款的规定从重处罚。"), "{}", old[&237]);
+    // a paragraph the amendment added (第341条第三款) and an article it created (第二百三十六条之一) are gone
+    assert!(!old[&341].contains("以食用为目的"));
+    assert!(!old[&236].contains("负有监护、收养、看护"));
+    // the 1997 text where no earlier amendment wrote the article
+    assert!(old[&271].starts_with("公司、企业或者其他单位的人员，利用职务上的便利，将本单位财物非法占为己有，数额较大的，处五年以下"));
+    // an article the amendment did not touch is not listed
+    assert!(!old.contains_key(&264));
+}
+
+#[test]
 fn dev_slice_scores() {
     let data = data_dir();
     let a = assist::Assistant::load(None).expect("embedded models");
