@@ -917,19 +917,34 @@ pub struct ChargeLadders {
     pub condition: Vec<ConditionTier>,
 }
 
-fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, String>) -> ChargeLadders {
-    let first = c.articles.first().and_then(|a| articles.get(a));
+/// The text of article `a` for charge `c`: without the paragraphs that define another charge
+/// whose name is this one's with a modifier before it (第358条第4款 defines 协助组织卖淫, not
+/// 组织卖淫, though it names `组织卖淫`), so that the defining paragraph found is the charge's own.
+fn own_text(c: &crate::charges::ChargeEntry, a: u32, text: &str, all: &[crate::charges::ChargeEntry]) -> String {
+    let taken: Vec<&str> = all
+        .iter()
+        // a modifier before the name (协助 + 组织卖淫), not a list that goes on with it (组织、强迫、
+        // + 引诱、容留、介绍卖淫 is CAIL's merged label) nor a longer list after it (…爆炸物、危险物质)
+        .filter(|d| d.name != c.name && d.name.strip_suffix(c.name.as_str()).is_some_and(|pre| !pre.ends_with('、')) && d.articles.contains(&a))
+        .map(|d| crate::charges::defining_paragraph(text, &d.variants))
+        .collect();
+    text.split('\n').filter(|p| !taken.contains(p)).collect::<Vec<_>>().join("\n")
+}
+
+fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, String>, all: &[crate::charges::ChargeEntry]) -> ChargeLadders {
+    let first = c.articles.first().and_then(|a| articles.get(a).map(|t| own_text(c, *a, t, all)));
+    let first = first.as_deref();
     let tier = first.and_then(|text| charge_tier(text, &c.variants));
     // the tiers of a charge graded by amount: the first of its articles (defining paragraph)
     // that names more than one (贪污 and 受贿 are punished under 第383条)
     let amount = crate::statute::amount_tiers(&c.name).and_then(|_| {
         c.articles.iter().find_map(|a| {
-            let text = articles.get(a)?;
-            let mut ladder = parse_ladder(crate::charges::defining_paragraph(text, &c.variants));
+            let text = own_text(c, *a, articles.get(a)?, all);
+            let mut ladder = parse_ladder(crate::charges::defining_paragraph(&text, &c.variants));
             if ladder.len() <= 1 {
                 // 第347条 defines the offence in a paragraph of its own and grades it in
                 // the next ones
-                ladder = parse_ladder(text);
+                ladder = parse_ladder(&text);
             }
             (ladder.len() > 1).then_some(ladder)
         })
@@ -957,7 +972,7 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: 
         });
     }
     let tiers = model.articles.iter().filter_map(|(n, t)| parse_tier(first_paragraph(t)).map(|r| (*n, r))).collect();
-    let now: Vec<(String, ChargeLadders)> = model.charges.iter().map(|c| (c.name.clone(), charge_ladders(c, &model.articles))).collect();
+    let now: Vec<(String, ChargeLadders)> = model.charges.iter().map(|c| (c.name.clone(), charge_ladders(c, &model.articles, &model.charges))).collect();
     let charge_tiers = now.iter().filter_map(|(n, l)| l.tier.map(|t| (n.clone(), t))).collect();
     let amount_ladders = now.iter().filter_map(|(n, l)| l.amount.clone().map(|t| (n.clone(), t))).collect();
     let harm_ladders = now.iter().filter(|(_, l)| !l.harm.is_empty()).map(|(n, l)| (n.clone(), l.harm.clone())).collect();
@@ -970,7 +985,7 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: 
         .iter()
         .zip(&now)
         .filter(|(c, _)| c.articles.iter().any(|a| earlier.contains_key(a)))
-        .map(|(c, (_, cur))| (c.name.clone(), charge_ladders(c, &old_articles), cur))
+        .map(|(c, (_, cur))| (c.name.clone(), charge_ladders(c, &old_articles, &model.charges), cur))
         .filter(|(_, old, cur)| old != *cur)
         .map(|(n, old, _)| (n, old))
         .collect();
