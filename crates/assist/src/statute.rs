@@ -243,6 +243,11 @@ pub const CHARGE_ARTICLES: &[(&str, &[u32])] = &[
     ("拒不救援友邻部队", &[429]),
 ];
 
+/// Articles whose offences the next article punishes when they cause graver results: (the
+/// article, the one with the heavier tier). 第114条 放火、决水、爆炸、投放危险物质、以危险方法危害
+/// 公共安全 尚未造成严重后果的 → 第115条第1款 致人重伤、死亡或者使公私财产遭受重大损失的.
+pub const RESULT_ARTICLES: &[(u32, u32)] = &[(114, 115)];
+
 /// Articles of a charge by its plain name (without 罪, brackets removed).
 pub fn charge_articles(name: &str) -> Option<&'static [u32]> {
     CHARGE_ARTICLES.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)

@@ -788,11 +788,27 @@ fn clause_tier(clause: &str) -> Option<Tier> {
     None
 }
 
-/// The tier of the paragraph of `article_text` that defines the charge (by its name variants),
-/// else the article's first tier.
+/// The tier of the paragraph of `article_text` that defines the charge (by its name variants);
+/// a paragraph without a penalty of its own (`…的，依照前款的规定处罚`) takes that of the nearest
+/// paragraph before it that has one (`依照前两款`: the lighter of the two before it); else the
+/// article's first tier.
 pub fn charge_tier(article_text: &str, variants: &[String]) -> Option<Tier> {
     let para = crate::charges::defining_paragraph(article_text, variants);
-    parse_tier(para).or_else(|| parse_tier(first_paragraph(article_text)))
+    parse_tier(para).or_else(|| referred_tier(article_text, para)).or_else(|| parse_tier(first_paragraph(article_text)))
+}
+
+/// The tier of the paragraphs a paragraph without a penalty refers to (`依照前款`: the nearest one
+/// before it with a penalty; `依照前两款`: the lighter of the two nearest).
+fn referred_tier(article_text: &str, para: &str) -> Option<Tier> {
+    // `依照第一款` is left to the article's first paragraph: the joined text of an article and its
+    // 之一 articles does not tell where the sub-article's own first paragraph is
+    if !para.contains("依照前") || para.contains("依照本法") {
+        return None;
+    }
+    let paras: Vec<&str> = article_text.split('\n').filter(|p| !p.starts_with('（')).collect();
+    let i = paras.iter().position(|p| *p == para)?;
+    let n = if para.contains("前两款") { 2 } else { 1 };
+    paras[..i].iter().rev().filter_map(|p| parse_tier(p)).take(n).min_by_key(|t| (t.lo, t.hi))
 }
 
 fn first_paragraph(text: &str) -> &str {
@@ -921,6 +937,14 @@ pub struct ChargeLadders {
 /// whose name is this one's with a modifier before it (第358条第4款 defines 协助组织卖淫, not
 /// 组织卖淫, though it names `组织卖淫`), so that the defining paragraph found is the charge's own.
 fn own_text(c: &crate::charges::ChargeEntry, a: u32, text: &str, all: &[crate::charges::ChargeEntry]) -> String {
+    // the negligent form of an offence is the paragraph `过失犯前款罪的…` (第115条第2款: 失火,
+    // 过失投放危险物质 …), whatever words of the intentional form its name repeats
+    if c.name.starts_with("过失") || c.name == "失火" {
+        let negligent: Vec<&str> = text.split('\n').filter(|p| p.starts_with("过失犯")).collect();
+        if !negligent.is_empty() {
+            return negligent.join("\n");
+        }
+    }
     let taken: Vec<&str> = all
         .iter()
         // a modifier before the name (协助 + 组织卖淫), not a list that goes on with it (组织、强迫、
@@ -949,7 +973,18 @@ fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, Stri
             (ladder.len() > 1).then_some(ladder)
         })
     });
-    let harm = first.map(|text| harm_tiers(text, crate::charges::defining_paragraph(text, &c.variants))).unwrap_or_default();
+    let mut harm = first.map(|text| harm_tiers(text, crate::charges::defining_paragraph(text, &c.variants))).unwrap_or_default();
+    // an article whose graver results the next one punishes (第114条 → 第115条第1款: 致人重伤、
+    // 死亡或者使公私财产遭受重大损失的，处十年以上有期徒刑、无期徒刑或者死刑)
+    if harm.is_empty()
+        && let (Some(a), Some(base)) = (c.articles.first(), tier)
+        && let Some((_, b)) = crate::statute::RESULT_ARTICLES.iter().find(|(x, _)| x == a)
+        && let Some(p) = articles.get(b).map(|t| first_paragraph(t))
+        && let Some(t) = parse_tier(p).filter(|t| (t.lo, t.hi) > (base.lo, base.hi))
+        && condition_harm(p) > 0
+    {
+        harm.push((condition_harm(p), t));
+    }
     let condition = first
         .map(|text| condition_tiers(text, crate::charges::defining_paragraph(text, &c.variants)))
         .filter(|tiers| tiers.len() > 1 && tiers.iter().any(|t| !t.words.is_empty()))
@@ -1359,6 +1394,17 @@ mod tests {
         // nothing to read
         assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
         assert_eq!(point("被告人盗窃他人财物。"), None);
+    }
+
+    #[test]
+    fn a_paragraph_without_a_penalty_takes_the_one_it_refers_to() {
+        let art = "伪造金融票证的，处五年以下有期徒刑或者拘役。\n有下列情形之一，妨害信用卡管理的，处三年以下有期徒刑或者拘役，并处或者单处一万元以上十万元以下罚金；数量巨大或者有其他严重情节的，处三年以上十年以下有期徒刑。\n窃取、收买或者非法提供他人信用卡信息资料的，依照前款规定处罚。";
+        let t = charge_tier(art, &["窃取他人信用卡信息".to_string(), "非法提供信用卡信息".to_string()]).unwrap();
+        assert_eq!((t.lo, t.hi), (1, 36));
+        // 依照前两款: the lighter of the two
+        let art237 = "以暴力、胁迫或者其他方法强制猥亵他人或者侮辱妇女的，处五年以下有期徒刑或者拘役。\n聚众或者在公共场所当众犯前款罪的，或者有其他恶劣情节的，处五年以上有期徒刑。\n猥亵儿童的，依照前两款的规定从重处罚。";
+        let t = charge_tier(art237, &["猥亵儿童".to_string()]).unwrap();
+        assert_eq!((t.lo, t.hi), (1, 60));
     }
 
     #[test]
