@@ -265,7 +265,8 @@ pub fn term_cv(data: &std::path::Path) {
             pairs.push((c.2, p));
             fb.push((c.2, q));
             if std::env::var("TERM_DUMP").is_ok() {
-                eprintln!("{i}\t{ch}\t{}\t{}\t{}", c.2.months_for_score(), p.months_for_score(), q.months_for_score());
+                let found: Vec<&str> = assist::term::circumstances(c.1).iter().map(|x| x.0.name).collect();
+                eprintln!("{i}\t{ch}\t{}\t{}\t{}\t{}", c.2.months_for_score(), p.months_for_score(), q.months_for_score(), found.join(","));
             }
             let e = per.entry(ch).or_default();
             e.0 += log_distance_score(&[(c.2, p)]);

@@ -85,13 +85,20 @@ const NEIGHBOUR_FLAGS: usize = 13;
 
 /// The circumstances' joint effect on the term: the offence-changing ones multiply, the others
 /// are added as percentages ([`Stage`]). 坦白 counts only without 自首: 如实供述 is part of a
-/// surrender (刑法第67条第3款: "虽不具有前两款规定的自首情节，但是如实供述自己罪行的").
+/// surrender (刑法第67条第3款: "虽不具有前两款规定的自首情节，但是如实供述自己罪行的"); 前科 and
+/// 毒品再犯 only without 累犯.
 pub fn combined_factor(found: &[(&'static Circumstance, &'static str)]) -> f64 {
     let surrender = found.iter().any(|(c, _)| c.name == "自首");
+    // one earlier conviction is weighed once (禁止重复评价): beside 累犯 it is not also a 前科,
+    // nor, for a drug offender, a 毒品再犯 (全国法院毒品犯罪审判工作座谈会纪要 2015: 同时构成累犯
+    // 和毒品再犯的…量刑时不得重复予以从重处罚); fallback on train 90.84 → 90.86
+    let recidivist = found.iter().any(|(c, _)| c.name == "累犯");
+    let skip = |n: &str| recidivist && (n == "前科" || n == "毒品再犯");
     let mut m = 1.0;
     let mut pct = 0.0;
     for (c, _) in found {
         match c.stage {
+            _ if skip(c.name) => {}
             Stage::First | Stage::Gravity => m *= c.factor,
             Stage::Percent if c.name == "坦白" && surrender => {}
             Stage::Percent => pct += c.factor - 1.0,
@@ -1299,6 +1306,15 @@ mod tests {
             let got: Vec<&str> = circumstances(s).iter().map(|c| c.0.name).collect();
             assert_eq!(got, want, "{s}");
         }
+    }
+
+    #[test]
+    fn one_earlier_conviction_is_weighed_once() {
+        let f = "被告人曾因贩卖毒品罪被判处有期徒刑，刑满释放后五年内再犯，系累犯、毒品再犯。";
+        let found = circumstances(f);
+        let names: Vec<&str> = found.iter().map(|c| c.0.name).collect();
+        assert!(names.contains(&"累犯") && names.contains(&"前科") && names.contains(&"毒品再犯"), "{names:?}");
+        assert!((combined_factor(&found) - 1.25).abs() < 1e-9);
     }
 
     #[test]
