@@ -523,6 +523,10 @@ pub struct TermModel {
     /// law (刑法第12条; [`offence_before_2021`]).
     #[serde(default)]
     pub before_2021: BTreeMap<String, ChargeLadders>,
+    /// The charges whose defining paragraph orders 从重处罚 under the paragraphs it refers to
+    /// ([`ChargeLadders::heavier`]), by the law in force now.
+    #[serde(default)]
+    pub heavier: std::collections::BTreeSet<String>,
 }
 
 /// A penalty tier and the gravity words of its condition.
@@ -938,7 +942,16 @@ pub struct ChargeLadders {
     pub harm: Vec<(u8, Tier)>,
     #[serde(default)]
     pub condition: Vec<ConditionTier>,
+    /// The paragraph defining the charge has no penalty of its own but orders a heavier one
+    /// under the paragraphs it refers to (`猥亵儿童的，依照前两款的规定从重处罚`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub heavier: bool,
 }
+
+/// The increase for a charge the statute orders 从重处罚 ([`ChargeLadders::heavier`]): the
+/// sentencing guideline's most for offences against the vulnerable (量刑指导意见: 犯罪对象为未成年人
+/// …的，可以增加基准刑的20%以下); the statute's 从重 is mandatory here, so the most.
+const HEAVIER: f64 = 1.2;
 
 /// The text of article `a` for charge `c`: without the paragraphs that define another charge
 /// whose name is this one's with a modifier before it (第358条第4款 defines 协助组织卖淫, not
@@ -996,7 +1009,11 @@ fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, Stri
         .map(|text| condition_tiers(text, crate::charges::defining_paragraph(text, &c.variants)))
         .filter(|tiers| tiers.len() > 1 && tiers.iter().any(|t| !t.words.is_empty()))
         .unwrap_or_default();
-    ChargeLadders { tier, amount, harm, condition }
+    let heavier = first.is_some_and(|text| {
+        let def = crate::charges::defining_paragraph(text, &c.variants);
+        parse_tier(def).is_none() && def.contains("从重处罚")
+    });
+    ChargeLadders { tier, amount, harm, condition, heavier }
 }
 
 /// `earlier`: the articles as they stood before the Eleventh Amendment
@@ -1019,6 +1036,7 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: 
     let amount_ladders = now.iter().filter_map(|(n, l)| l.amount.clone().map(|t| (n.clone(), t))).collect();
     let harm_ladders = now.iter().filter(|(_, l)| !l.harm.is_empty()).map(|(n, l)| (n.clone(), l.harm.clone())).collect();
     let condition_ladders = now.iter().filter(|(_, l)| !l.condition.is_empty()).map(|(n, l)| (n.clone(), l.condition.clone())).collect();
+    let heavier = now.iter().filter(|(_, l)| l.heavier).map(|(n, _)| n.clone()).collect();
     // the same, by the law before 2021, for the charges whose articles it wrote otherwise
     let mut old_articles = model.articles.clone();
     old_articles.extend(earlier.iter().map(|(n, t)| (*n, t.clone())));
@@ -1031,7 +1049,7 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: 
         .filter(|(_, old, cur)| old != *cur)
         .map(|(n, old, _)| (n, old))
         .collect();
-    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders, condition_ladders, before_2021 }
+    TermModel { by_charge, tiers, charge_tiers, k: 25, params: TermParams::default(), amount_ladders, harm_ladders, condition_ladders, before_2021, heavier }
 }
 
 /// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
@@ -1123,6 +1141,16 @@ impl TermModel {
                 by_words = Some(w);
             }
         }
+        let heavier = match old {
+            Some(o) => o.heavier,
+            None => self.heavier.contains(charge),
+        };
+        if heavier && by_amount.is_none() && by_harm.is_none() && by_words.is_none() {
+            m *= HEAVIER;
+            if let Some(a) = art {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条规定该罪依照前款从重处罚：估算×{HEAVIER}（量刑指导意见：增加基准刑的20%以下）")));
+            }
+        }
         m *= combined_factor(found);
         // longer findings of fact tell graver or more involved cases: ×exp(0.3·Δ ln length)
         // from the median training case (≈ 305 characters), chosen on train.jsonl with every
@@ -1164,8 +1192,20 @@ impl TermModel {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条第一档法定刑：{lo}至{hi}个月{alone}")));
             }
         }
+        let surrender = found.iter().any(|(c, _)| c.name == "自首");
+        let recidivist = found.iter().any(|(c, _)| c.name == "累犯");
         for (c, k) in found {
-            reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情含“{}”", c.name, c.basis, c.factor, k)));
+            let why_not = if c.name == "坦白" && surrender {
+                Some("已含于自首")
+            } else if recidivist && (c.name == "前科" || c.name == "毒品再犯") {
+                Some("与累犯为同一前罪，不重复评价")
+            } else {
+                None
+            };
+            match why_not {
+                Some(w) => reasons.push(Reason::fact(format!("{}（{}）：案情含“{}”，{}，不另计", c.name, c.basis, k, w))),
+                None => reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情含“{}”", c.name, c.basis, c.factor, k))),
+            }
         }
         (m, reasons)
     }
