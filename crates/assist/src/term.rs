@@ -155,6 +155,16 @@ pub fn unserved_sentence(facts: &str) -> Option<(f64, &'static str)> {
             !["未", "不", "没", "无"].iter().any(|n| before.contains(n))
         })
     })?;
+    // the remainder itself, when the facts state it (`在逃时余刑尚有十四年十个月十九天`,
+    // `尚有未执行完毕的刑罚五个月零七天`): the caller halves the earlier term, so pass twice it
+    for k in ["余刑", "剩余刑期", "未执行完毕的刑罚", "尚未执行的刑期", "未执行的刑期"] {
+        for (p, _) in facts.match_indices(k) {
+            let after: String = facts[p + k.len()..].chars().take(14).collect();
+            if let Some((r, _)) = durations(&after).first() {
+                return Some((2.0 * r, phrase));
+            }
+        }
+    }
     let mut longest: Option<f64> = None;
     for (p, _) in facts.match_indices("判处") {
         let rest: String = facts[p..].chars().take(24).collect();
@@ -1430,6 +1440,9 @@ mod tests {
         let f = "被告人王某某因犯盗伐林木罪被判处××，刑期自1995年4月3日起至2000年4月2日止。被告人在看守所服刑期间，于1996年6月22日趁看守人员不备之机××。";
         let (m, _) = unserved_sentence(f).unwrap();
         assert!((m / 2.0 - 45.3).abs() < 0.5, "{m}");
+        // the remainder stated
+        let f = "被告人周某因刑期长，于1995年5月4日伙同他人从监狱××。被告人历时在逃二十年，在逃时余刑尚有十四年十个月十九天。";
+        assert_eq!(unserved_sentence(f).map(|x| x.0), Some(2.0 * 178.0));
         // a sentence served in full is no unserved sentence
         assert_eq!(unserved_sentence("被告人曾因犯盗窃罪被判处有期徒刑一年，2012年刑满释放。"), None);
     }
