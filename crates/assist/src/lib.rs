@@ -305,7 +305,16 @@ impl Assistant {
         // a merged CAIL label adds nothing when the specific charge it covers is given
         let names = statute::sentenced_charges(&input.charges);
         if names.is_empty() && predicted.len() > 1 {
-            return self.term_of_predicted(input, predicted);
+            // a merged CAIL label beside the specific charge it covers is the same offence
+            let kept = statute::sentenced_charges(&predicted.iter().map(|p| p.charge.as_str()).collect::<Vec<_>>());
+            let mut own: Vec<charges::ChargeSuggestion> = predicted.iter().filter(|p| kept.contains(&p.charge)).cloned().collect();
+            if own.is_empty() {
+                own.push(predicted[0].clone());
+            }
+            if own.len() > 1 {
+                return self.term_of_predicted(input, &own);
+            }
+            return self.term_for(input, &own);
         }
         if names.len() <= 1 {
             let charge = names.first().cloned().or_else(|| predicted.first().map(|c| c.charge.clone())).unwrap_or_default();
