@@ -1,4 +1,13 @@
 //! Development driver: `cargo run --release -p assist --example assist-dev -- train|eval [data] [models]`.
+//!
+//! Other subcommands (all take the data directory as their first argument):
+//! * `halves`: crime amount accuracy and entity soft F1 on the even and odd lines of
+//!   `crime_amount.jsonl` and `theft_entities.jsonl` and on the whole files (tune on the even
+//!   half, report the odd one); per-type entity F1 per half. `SHOW=amount` or `SHOW=<entity type>`
+//!   prints the errors of the even half only.
+//! * `ner-drug`: the person, place and time readers against the gold Nh / Ns / NT spans of
+//!   `ner-drug/train.json` (NT is time there), sentence by sentence, LawBench soft F1 per type
+//!   (persons = suspects and victims together); `SHOW=Nh|Ns|NT` prints the misses.
 use std::path::PathBuf;
 
 fn main() {
@@ -26,6 +35,8 @@ fn main() {
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("term-multi") => term_multi(&data),
+        Some("halves") => halves(&data),
+        Some("ner-drug") => ner_drug(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -339,4 +350,126 @@ pub fn term_feat(data: &std::path::Path, file: &str) {
         println!("{i}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}", names.join("+"), c.term.months_for_score(), f.log_q, f.flags, f.harm,
             assist::term::amount_graded(&ch, &a.charges) as u8, t.lo, t.hi, t.fine_alone as u8, est, c.articles.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
     }
+}
+
+/// Amount accuracy and entity soft F1 on the even and odd halves of the dev files.
+#[allow(dead_code)]
+pub fn halves(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let show = std::env::var("SHOW").ok();
+    let a = assist::Assistant::load(None).unwrap();
+    let ca = assist::data::read_jsonl(&data.join("judgments-dev/crime_amount.jsonl")).unwrap();
+    let mut ok = [0usize; 2];
+    let mut n = [0usize; 2];
+    for (i, v) in ca.iter().enumerate() {
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        let p = assist::amount::crime_amount(&input.facts).map(|x| x.amount).unwrap_or(0.0);
+        let g: f64 = v["answer"].as_str().unwrap_or("").split_once(':').map(|x| x.1).unwrap_or("").trim_end_matches("元。").parse().unwrap_or(f64::NAN);
+        n[i % 2] += 1;
+        if (g - p).abs() < 0.005 {
+            ok[i % 2] += 1;
+        } else if i % 2 == 0 && show.as_deref() == Some("amount") {
+            println!("#{i} gold {g} pred {p}\n{}\n", input.facts);
+        }
+    }
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    println!("amount   even {:.2}  odd {:.2}  all {:.2}", pct(ok[0], n[0]), pct(ok[1], n[1]), pct(ok[0] + ok[1], n[0] + n[1]));
+    let te = assist::data::read_jsonl(&data.join("judgments-dev/theft_entities.jsonl")).unwrap();
+    let mut sum = [0.0f64; 2];
+    let mut cnt = [0usize; 2];
+    // type -> half -> (sum char F1, gold count, pred count)
+    let mut per: BTreeMap<String, [(f64, u32, u32); 2]> = BTreeMap::new();
+    for (i, v) in te.iter().enumerate() {
+        let h = i % 2;
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        let gold = assist::data::parse_entities(v["answer"].as_str().unwrap_or(""));
+        let pred = a.entities.extract(&input.facts).by_type;
+        sum[h] += assist::eval::entity_soft_f1(&gold, &pred);
+        cnt[h] += 1;
+        let mut types: Vec<&String> = gold.keys().chain(pred.keys()).collect();
+        types.sort();
+        types.dedup();
+        for t in types {
+            let g = gold.get(t).map(|x| x.join("、")).unwrap_or_default();
+            let p = pred.get(t).map(|x| x.join("、")).unwrap_or_default();
+            if g.is_empty() && p.is_empty() {
+                continue;
+            }
+            let f = if g.is_empty() || p.is_empty() { 0.0 } else { assist::eval::char_f1(&g, &p) };
+            let e = &mut per.entry(t.clone()).or_default()[h];
+            e.0 += f;
+            e.1 += u32::from(!g.is_empty());
+            e.2 += u32::from(!p.is_empty());
+            if h == 0 && show.as_deref() == Some(t.as_str()) && f < 0.99 {
+                println!("#{i} [{t}] gold {g:?} pred {p:?} | {}", input.facts);
+            }
+        }
+    }
+    println!("entities even {:.2}  odd {:.2}  all {:.2}", 100.0 * sum[0] / cnt[0] as f64, 100.0 * sum[1] / cnt[1] as f64, 100.0 * (sum[0] + sum[1]) / (cnt[0] + cnt[1]) as f64);
+    for (t, hs) in per {
+        let f = |e: (f64, u32, u32)| if e.1 + e.2 == 0 { 0.0 } else { 200.0 * e.0 / (e.1 + e.2) as f64 };
+        println!("  {t}\teven {:.1} (gold {} pred {})\todd {:.1} (gold {} pred {})", f(hs[0]), hs[0].1, hs[0].2, f(hs[1]), hs[1].1, hs[1].2);
+    }
+}
+
+/// Persons, places and times against the drug-case paragraphs' gold spans, sentence by sentence.
+#[allow(dead_code)]
+pub fn ner_drug(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let show = std::env::var("SHOW").ok();
+    let a = assist::Assistant::load(None).unwrap();
+    let items = assist::data::read_jsonl(&data.join("ner-drug/train.json")).unwrap();
+    let labels = [("Nh", &["犯罪嫌疑人", "受害人"][..]), ("Ns", &["地点"][..]), ("NT", &["时间"][..])];
+    // label -> (sum soft F1 over sentences where gold or pred has it, sentences)
+    let mut per: BTreeMap<&str, (f64, u32)> = BTreeMap::new();
+    let mut total = (0.0, 0u32);
+    for it in &items {
+        let text: Vec<char> = it["sentText"].as_str().unwrap_or("").chars().collect();
+        let spans: Vec<(usize, usize, String, String)> = it["entityMentions"].as_array().map(|v| v.iter().map(|m| (m["start"].as_u64().unwrap_or(0) as usize, m["end"].as_u64().unwrap_or(0) as usize, m["label"].as_str().unwrap_or("").to_string(), m["text"].as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+        // sentences: up to and including each 。
+        let mut s0 = 0;
+        for e in 0..text.len() {
+            if text[e] != '。' && e + 1 != text.len() {
+                continue;
+            }
+            let sent: String = text[s0..=e].iter().collect();
+            let mut gold: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut pred: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let out = a.entities.extract(&sent).by_type;
+            for (lab, types) in labels {
+                let mut g: Vec<String> = spans.iter().filter(|x| x.2 == lab && x.0 >= s0 && x.1 <= e + 1).map(|x| x.3.clone()).collect();
+                g.dedup();
+                let mut p: Vec<String> = types.iter().flat_map(|t| out.get(*t).cloned().unwrap_or_default()).collect();
+                let mut seen = std::collections::HashSet::new();
+                p.retain(|x| seen.insert(x.clone()));
+                let mut gs = std::collections::HashSet::new();
+                g.retain(|x| gs.insert(x.clone()));
+                if g.is_empty() && p.is_empty() {
+                    continue;
+                }
+                let mut g1 = BTreeMap::new();
+                g1.insert(lab.to_string(), g.clone());
+                let mut p1 = BTreeMap::new();
+                p1.insert(lab.to_string(), p.clone());
+                let f = if g.is_empty() || p.is_empty() { 0.0 } else { assist::eval::entity_soft_f1(&g1, &p1) };
+                let x = per.entry(lab).or_default();
+                x.0 += f;
+                x.1 += 1;
+                if show.as_deref() == Some(lab) && f < 0.99 {
+                    println!("[{lab}] gold {g:?} pred {p:?} | {sent}");
+                }
+                gold.insert(lab.to_string(), g);
+                pred.insert(lab.to_string(), p);
+            }
+            if !gold.values().all(|v| v.is_empty()) || !pred.values().all(|v| v.is_empty()) {
+                total.0 += assist::eval::entity_soft_f1(&gold, &pred);
+                total.1 += 1;
+            }
+            s0 = e + 1;
+        }
+    }
+    for (lab, (f, n)) in &per {
+        println!("{lab}\t{:.2}\t({n} sentences)", 100.0 * f / *n as f64);
+    }
+    println!("all three\t{:.2}\t({} sentences)", 100.0 * total.0 / total.1 as f64, total.1);
 }
