@@ -27,7 +27,7 @@ pub struct Entities {
 }
 
 const BREAK: &str = "，。；;,：:！？、（）()\n";
-const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "行至", "进入", "潜入", "在", "至", "到"];
+const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "行至", "进入", "潜入", "在", "至", "到", "于"];
 const PLACE_WORDS: &[&str] = &["市", "县", "区", "镇", "乡", "村", "路", "街", "店", "小区", "公司", "门口", "楼", "处", "旁", "内", "附近", "超市", "宿舍", "家", "厂", "场", "院", "室", "房", "号", "巷", "道", "上", "田", "站", "园"];
 const STEAL_VERBS: &[&str] = &["窃得", "盗得", "盗走", "偷走", "窃走", "盗取", "窃取", "偷得", "扒窃", "盗窃了", "拿走", "偷了", "盗窃"];
 const ORG_SUFFIX: &[&str] = &["公安局", "派出所", "公安机关", "价格认证中心", "认证中心", "检测中心", "鉴定中心", "事务所", "人民检察院", "人民法院", "检察院", "分局", "公司", "物价局", "中心"];
@@ -227,6 +227,32 @@ fn strip_location(ch: &[char], a: usize, b: usize) -> usize {
         }
     }
     a
+}
+
+/// Words that begin the act after a place (`在…门口看到…`, `到…房间要求…`, `在…路边以…元卖给`).
+const PLACE_STOP: &[&str] = &[
+    "盗窃", "窃得", "窃取", "盗取", "趁", "见", "看到", "看见", "发现", "将", "把", "从", "采用", "采取", "用", "扒", "撬", "拿", "偷", "时", "的机会", "之机", "以", "向", "被", "要求", "并",
+    "布置", "查看", "实施", "作案", "物色", "寻找", "伺机", "准备", "进行", "上班", "工作", "打工", "玩", "吃饭", "休息", "睡觉", "购物", "贩卖", "出售", "购买", "吸食", "交易", "容留", "卖", "对", "因", "与", "持", "携带", "驾驶", "骑", "翻", "攀爬", "剪", "割", "拆", "等候", "等待",
+];
+
+/// Nouns a place phrase ends with (`…门口`, `…小区内`, `…村`, `…8213号房间`).
+const PLACE_TAIL: &[&str] = &[
+    "门口", "门前", "楼顶", "楼下", "路口", "附近", "对面", "旁边", "房间", "车库", "车棚", "宾馆", "酒店", "基站", "社区", "广场", "市场", "小区", "宿舍", "超市", "公司",
+    "工地", "场地", "商铺", "仓库", "网吧", "网咖", "弄堂", "出租屋",
+    "市", "县", "区", "镇", "乡", "村", "组", "路", "街", "巷", "道", "号", "店", "楼", "房", "屋", "室", "厅", "馆", "院", "厂", "场", "站", "园", "田", "家", "处", "内", "外", "里", "旁", "边", "侧", "下", "上", "中", "前", "后",
+    "铺", "库", "棚", "所", "城", "厦", "庄", "苑", "口", "桥", "河", "山", "湾",
+];
+
+/// The end of a place phrase `from..end`: just after its last place noun, or `end` when none.
+fn place_tail(ch: &[char], from: usize, end: usize) -> usize {
+    let mut e = end;
+    while e > from + 1 {
+        if PLACE_TAIL.iter().any(|w| ends_with(&ch[..e], e, w) && e >= from + w.chars().count()) {
+            return e;
+        }
+        e -= 1;
+    }
+    end
 }
 
 fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
@@ -496,27 +522,40 @@ impl EntityModel {
             for cue in PLACE_CUE {
                 // 放在/停放在/拿到 introduce where an object lies or went, not the scene
                 let object_verb = i > 0 && "放装藏存挂锁留丢停拿送卖带交".contains(ch[i - 1]);
-                if starts_with(&ch, i, cue) && !object_verb && !found.iter().any(|f| f.0 == "地点") {
+                // `于` of a place (`于惠州市…铁皮房内盗窃`), not of a date, a cause or a purpose
+                // (`于2018年`, `由于`, `用于`, `属于`)
+                let not_place_yu = *cue == "于"
+                    && ((i > 0 && "由对关属等终用鉴基处归出善敢乐勇急过免".contains(ch[i - 1])) || ch.get(i + 1).is_none_or(|c| !is_cjk(*c) || "是此其今同当次".contains(*c)));
+                if starts_with(&ch, i, cue) && !object_verb && !not_place_yu && !found.iter().any(|f| f.0 == "地点") {
                     let from = i + cue.chars().count();
                     let mut end = clause_end(&ch, from, 35);
                     let phrase = s(&ch, from, end);
-                    for stop in ["盗窃", "窃得", "趁", "见", "将", "从", "采用", "用", "扒", "撬", "拿", "偷", "时", "的机会"] {
-                        if let Some(p) = phrase.find(stop) {
+                    for stop in PLACE_STOP {
+                        // `被害人…经营的…店`, `…对面` go on with the place
+                        let place_word = |p: usize| {
+                            let rest = &phrase[p..];
+                            rest.starts_with("被害人") || rest.starts_with("对面")
+                        };
+                        if let Some((p, _)) = phrase.match_indices(stop).find(|(p, _)| !place_word(*p)) {
                             let e = from + phrase[..p].chars().count();
                             if e > from {
                                 end = end.min(e);
                             }
                         }
                     }
+                    // the place ends with its last place noun; what follows is the act
+                    // (`…超市门口贩卖毒品给他人`, `…厂房内以剪电缆线的方式`)
+                    let end = place_tail(&ch, from, end);
                     let phrase = s(&ch, from, end);
-                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
+                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && (*cue != "于" || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
                             let seg_end = clause_end(&ch, end + 1, 20);
                             let seg = s(&ch, end + 1, seg_end);
                             if seg.chars().count() >= 2 && PLACE_WORDS.iter().any(|w| seg.contains(w)) && !seg.contains("被告人") && !STEAL_VERBS.iter().any(|v| seg.contains(v)) {
-                                end = seg_end;
+                                end = place_tail(&ch, end + 1, seg_end);
                             } else {
                                 break;
                             }
