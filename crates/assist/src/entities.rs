@@ -37,12 +37,28 @@ fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
+/// Characters that are not the surname of a masked name although 某/X follows them: place and
+/// building words (`某区某路`), units of time, function words, numerals and currency
+/// (`人民币XX元`).
+const NOT_SURNAME: &str = "区市县镇乡村街巷号楼栋室组省州年月日时分秒以在的为与和其了到将从向被给由把对上下处用或及等即系约共币元亿千百十一二三四五六七八九零两个次位名称叫若某各每该此辆台部件只条根块粒斤吨";
+/// Characters after a masked name that make it a masked place (`某路某号`, `某村×号`).
+const NOT_AFTER_NAME: &str = "号路村镇区街巷楼栋室市县乡省小店厂";
+
+/// Whether `ch[k]` can be the surname before 某/X: not a place, time, function or number word,
+/// and not after a digit (`50万某` is the anonymised texts' 50万元).
+fn could_be_surname(ch: &[char], k: usize) -> bool {
+    if NOT_SURNAME.contains(ch[k]) {
+        return false;
+    }
+    !(k > 0 && (ch[k - 1].is_ascii_digit() || ch[k - 1] == '.' || ('０'..='９').contains(&ch[k - 1])))
+}
+
 /// Anonymised names: a surname followed by 某/X/× marks and an optional digit (黄某某, 王某1, 刘XX).
 fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 1;
     while i < ch.len() {
-        if PERSON_MARKS.contains(ch[i]) && is_cjk(ch[i - 1]) && !PERSON_MARKS.contains(ch[i - 1]) && !"被人告该某".contains(ch[i - 1]) {
+        if PERSON_MARKS.contains(ch[i]) && is_cjk(ch[i - 1]) && !PERSON_MARKS.contains(ch[i - 1]) && !"被人告该某".contains(ch[i - 1]) && could_be_surname(ch, i - 1) {
             let start = i - 1;
             let mut j = i;
             while j < ch.len() && PERSON_MARKS.contains(ch[j]) && j - start < 3 {
@@ -53,6 +69,11 @@ fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
             }
             while j < ch.len() && ch[j].is_ascii_digit() {
                 j += 1;
+            }
+            // `某路某号`, `某村×号`, `区某小区`: a masked place name, not a person
+            if j < ch.len() && NOT_AFTER_NAME.contains(ch[j]) {
+                i = j;
+                continue;
             }
             out.push((start, j));
             i = j;
@@ -304,7 +325,7 @@ impl EntityModel {
             for &(a, b) in &names[g..=h] {
                 // `黄某某12个`: the digits are a count
                 let mut b = b;
-                if b < ch.len() && "个只台部辆件条根块把".contains(ch[b]) {
+                if b < ch.len() && "个只台部辆件条根块把粒包克次元支瓶袋张套双斤吨米".contains(ch[b]) {
                     while b > a && ch[b - 1].is_ascii_digit() {
                         b -= 1;
                     }
