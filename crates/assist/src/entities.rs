@@ -53,6 +53,69 @@ fn could_be_surname(ch: &[char], k: usize) -> bool {
     !(k > 0 && (ch[k - 1].is_ascii_digit() || ch[k - 1] == '.' || ('０'..='９').contains(&ch[k - 1])))
 }
 
+/// Common Chinese surnames (the usual 百家姓 frequency lists), for names written in full.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
+/// Characters that follow a name and do not belong to it (function words, adverbs, the verbs
+/// that open the act).
+const NAME_STOP: &str = "在于将从向与和及等到因被把已对系为是供称持伙携驾骑窜来乘趁经用以无的之均又再先后共也还则即所并便遂就都才亦曾正仍已不系因、，。；：:（(）)“”\n";
+/// Role words a full name may follow.
+const ROLE_WORDS: &[&str] = &["犯罪嫌疑人", "被告人", "被害人", "受害人", "嫌疑人", "失主", "同案人"];
+
+/// Whether `w` is a dictionary word other than a person's name (jieba's dictionary and tags).
+fn common_word(w: &[char]) -> bool {
+    let w: String = w.iter().collect();
+    let j = crate::jieba();
+    j.has_word(&w) && j.tag(&w, false).first().is_some_and(|t| t.word == w && t.tag != "nr")
+}
+
+/// Names written in full after a role word (`被告人武传伟`, `被害人李明`, `被告人张1`), and
+/// their other mentions in the text.
+fn find_full_names(ch: &[char]) -> Vec<(usize, usize)> {
+    let mut names: Vec<Vec<char>> = Vec::new();
+    for i in 0..ch.len() {
+        for role in ROLE_WORDS {
+            if !starts_with(ch, i, role) {
+                continue;
+            }
+            let k = i + role.chars().count();
+            if k + 1 >= ch.len() || !SURNAMES.contains(ch[k]) || PERSON_MARKS.contains(ch[k + 1]) {
+                break;
+            }
+            let stop = |c: Option<&char>| c.is_none_or(|c| !is_cjk(*c) || NAME_STOP.contains(*c));
+            let len = if ch[k + 1].is_ascii_digit() {
+                1 + ch[k + 1..].iter().take_while(|c| c.is_ascii_digit()).count()
+            } else if NAME_STOP.contains(ch[k + 1]) || !is_cjk(ch[k + 1]) {
+                0
+            } else if !stop(ch.get(k + 2)) && stop(ch.get(k + 3)) {
+                3
+            } else if stop(ch.get(k + 2)) {
+                2
+            } else {
+                0
+            };
+            // a dictionary word that is not a person's name (`被害人位置`, `被告人何时`)
+            let len = if len >= 2 && common_word(&ch[k..k + len]) { 0 } else { len };
+            if len > 0 && !names.iter().any(|n| n[..] == ch[k..k + len]) {
+                names.push(ch[k..k + len].to_vec());
+            }
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    for n in &names {
+        let mut i = 0;
+        while i + n.len() <= ch.len() {
+            if ch[i..i + n.len()] == n[..] && !(n.last().unwrap().is_ascii_digit() && ch.get(i + n.len()).is_some_and(|c| c.is_ascii_digit())) {
+                out.push((i, i + n.len()));
+                i += n.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Anonymised names: a surname followed by 某/X/× marks and an optional digit (黄某某, 王某1, 刘XX).
 fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -292,7 +355,13 @@ impl EntityModel {
 
         // persons: names joined by 、 share one role, decided by the words before the first
         // and after the last
-        let names = find_names(&ch);
+        let mut names = find_names(&ch);
+        for (a, b) in find_full_names(&ch) {
+            if !names.iter().any(|n| n.0 < b && a < n.1) {
+                names.push((a, b));
+            }
+        }
+        names.sort();
         let mut suspects: Vec<String> = Vec::new();
         let mut g = 0;
         while g < names.len() {
