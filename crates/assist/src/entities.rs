@@ -50,6 +50,11 @@ fn could_be_surname(ch: &[char], k: usize) -> bool {
     if NOT_SURNAME.contains(ch[k]) {
         return false;
     }
+    // `某路某号`, `街道某社区`, `7、8月间某日`: 路/道/间 end a word here, the surname of a
+    // person follows a role or function word
+    if "路道间".contains(ch[k]) && k > 0 && is_cjk(ch[k - 1]) && !"人与和及给向被将把对从同伙、".contains(ch[k - 1]) {
+        return false;
+    }
     !(k > 0 && (ch[k - 1].is_ascii_digit() || ch[k - 1] == '.' || ('０'..='９').contains(&ch[k - 1])))
 }
 
@@ -66,6 +71,28 @@ fn common_word(w: &[char]) -> bool {
     let w: String = w.iter().collect();
     let j = crate::jieba();
     j.has_word(&w) && j.tag(&w, false).first().is_some_and(|t| t.word == w && t.tag != "nr")
+}
+
+/// Whether `ch[j]`, after `X某`, is the kept last character of a given name: a character that
+/// is not a function word, and that ends the name where the next one cannot go on with it
+/// (`李某玲驾驶`, `胡某康、`; not `曾某采用`, `张某归还`, `李某说`).
+fn given_name_char(ch: &[char], j: usize) -> bool {
+    let Some(&c) = ch.get(j) else { return false };
+    if !is_cjk(c) || NAME_STOP.contains(c) || PERSON_MARKS.contains(c) || NOT_AFTER_NAME.contains(c) {
+        return false;
+    }
+    if ch.get(j + 1).is_some_and(|n| is_cjk(*n) && !NAME_STOP.contains(*n)) {
+        return false;
+    }
+    let j2 = crate::jieba();
+    if let Some(n) = ch.get(j + 1) {
+        if j2.has_word(&format!("{c}{n}")) {
+            return false;
+        }
+    }
+    let w = c.to_string();
+    let tag = j2.tag(&w, false).first().map(|t| t.tag.to_string()).unwrap_or_default();
+    !["v", "d", "p", "c", "u", "r", "m", "q", "f", "vd", "ad", "a"].contains(&tag.as_str())
 }
 
 /// Names written in full after a role word (`被告人武传伟`, `被害人李明`, `被告人张1`), and
@@ -118,6 +145,13 @@ fn find_full_names(ch: &[char]) -> Vec<(usize, usize)> {
 
 /// Anonymised names: a surname followed by 某/X/× marks and an optional digit (黄某某, 王某1, 刘XX).
 fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
+    // `X某Y` names seen with their kept character somewhere: every `X某Y` is that name
+    let mut full: Vec<Vec<char>> = Vec::new();
+    for j in 2..ch.len() {
+        if ch[j - 1] == '某' && is_cjk(ch[j - 2]) && !PERSON_MARKS.contains(ch[j - 2]) && (j < 3 || !PERSON_MARKS.contains(ch[j - 3])) && could_be_surname(ch, j - 2) && given_name_char(ch, j) {
+            full.push(ch[j - 2..=j].to_vec());
+        }
+    }
     let mut out = Vec::new();
     let mut i = 1;
     while i < ch.len() {
@@ -128,6 +162,9 @@ fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
                 j += 1;
             }
             if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
+                j += 1;
+            } else if j == start + 2 && ch[j - 1] == '某' && (given_name_char(ch, j) || full.iter().any(|f| ch[start..].starts_with(&f[..]))) {
+                // the given name's last character kept by the masking (`李某玲`, `胡某康`)
                 j += 1;
             }
             while j < ch.len() && ch[j].is_ascii_digit() {
