@@ -376,6 +376,118 @@ fn place_tail(ch: &[char], from: usize, end: usize) -> usize {
     end
 }
 
+/// Verbs after `将…` that say the object was taken or recovered.
+const TAKE_VERBS: &[&str] = &["盗走", "窃走", "偷走", "拿走", "骑走", "开走", "推走", "搬走", "抱走", "扛走", "带走", "盗窃", "窃取", "盗取", "缴获", "追回", "发还", "返还", "退还"];
+/// Verbs of where the victim had left the object (`被害人…停放在…的一辆电动车`).
+const PLACED: &[&str] = &["停放", "停在", "放在", "放置", "摆放", "存放", "放于", "挂在", "锁在", "遗忘", "遗落", "晾在", "晾晒"];
+
+/// The objects of `将 … 盗走`: the text from `from` up to a taking verb in the same clause,
+/// remarks in brackets (`（经鉴定价值人民币350元）`) skipped, a list split on 、/和/及, each
+/// without the victim's placing (`被害人…停放在此处的`) or a leading location; money left out.
+fn taken_objects(ch: &[char], from: usize) -> Vec<(usize, usize)> {
+    let mut segs: Vec<(usize, usize)> = Vec::new();
+    let mut seg_start = from;
+    let mut depth = 0;
+    let mut j = from;
+    let mut verb_at = None;
+    let mut manner_at: Option<usize> = None;
+    while j < ch.len() && j - from < 80 {
+        let c = ch[j];
+        if c == '（' || c == '(' {
+            if depth == 0 && j > seg_start {
+                segs.push((seg_start, j));
+            }
+            depth += 1;
+        } else if c == '）' || c == ')' {
+            depth = (depth - 1).max(0);
+            if depth == 0 {
+                seg_start = j + 1;
+            }
+        } else if depth == 0 {
+            if "，。；;,\n：:".contains(c) {
+                break;
+            }
+            if TAKE_VERBS.iter().any(|v| starts_with(ch, j, v)) {
+                verb_at = Some(j);
+                break;
+            }
+            // the manner between the object and the verb (`…电动车以强行扳开车头锁的方式盗走`)
+            if j > seg_start + 1 && ["以", "采用", "采取", "通过", "用"].iter().any(|w| starts_with(ch, j, w)) && manner_at.is_none() {
+                manner_at = Some(j);
+            }
+            if c == '、' || c == '和' || c == '及' {
+                if j > seg_start {
+                    segs.push((seg_start, j));
+                }
+                segs.push((j, j)); // an item boundary
+                seg_start = j + 1;
+            }
+        }
+        j += 1;
+    }
+    let Some(p) = verb_at else { return Vec::new() };
+    let p = manner_at.unwrap_or(p);
+    segs.retain(|x| x.1 <= p);
+    if p > seg_start && depth == 0 {
+        segs.push((seg_start, p));
+    }
+    // join the pieces of one item around a bracketed remark, split at the boundaries
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for (a, b) in segs {
+        if a == b {
+            if let Some(x) = cur.take() {
+                items.push(x);
+            }
+        } else {
+            // text after a remark that belongs to the item (`电视机（型号…）一台`) stays, a
+            // remark's tail alone does not start a new item
+            cur = Some(match cur {
+                Some((ca, _)) if ca < a => (ca, b),
+                _ => (a, b),
+            });
+        }
+    }
+    if let Some(x) = cur {
+        items.push(x);
+    }
+    let mut out = Vec::new();
+    for (k, (a, b)) in items.into_iter().enumerate() {
+        let mut a = a;
+        if k == 0 && ch[a] == '其' {
+            a += 1;
+        }
+        let a = strip_placed(ch, a, b);
+        let a = strip_location(ch, a, b);
+        let text = s(ch, a, b);
+        if b > a && !text.contains('元') && !text.contains("财物") {
+            out.push((a, b));
+        }
+    }
+    out
+}
+
+/// Drop the victim's placing of an object: `被害人邱某某停放的一辆电瓶车` → `一辆电瓶车`.
+fn strip_placed(ch: &[char], a: usize, b: usize) -> usize {
+    let ph = s(ch, a, b);
+    let Some(v) = PLACED.iter().filter_map(|w| ph.rfind(w).map(|p| p + w.len())).max() else { return a };
+    let after = &ph[v..];
+    if let Some(d) = after.rfind('的') {
+        let start = a + ph[..v + d].chars().count() + 1;
+        if start + 1 < b {
+            return start;
+        }
+    }
+    // `停放在此处一辆…`: from the count
+    let chars: Vec<char> = after.chars().collect();
+    for (n, w) in chars.windows(2).enumerate() {
+        if (crate::numerals::is_cn_numeral_char(w[0]) || w[0].is_ascii_digit()) && "辆台部个件只条块把".contains(w[1]) {
+            return a + ph[..v].chars().count() + n;
+        }
+    }
+    a
+}
+
 fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
     let mut j = from;
     while j < ch.len() && j - from < max && !BREAK.contains(ch[j]) {
@@ -521,20 +633,8 @@ impl EntityModel {
                 }
             }
             if ch[i] == '将' {
-                let end = clause_end(&ch, i + 1, 40);
-                for v in ["盗走", "窃走", "偷走", "拿走", "盗窃", "缴获", "追回", "发还", "返还", "退还"] {
-                    let vc: Vec<char> = v.chars().collect();
-                    if let Some(p) = (i + 1..end.saturating_sub(1)).find(|&p| ch[p..].starts_with(&vc)) {
-                        let mut a = i + 1;
-                        if ch[a] == '其' {
-                            a += 1;
-                        }
-                        let a = strip_location(&ch, a, p);
-                        if p > a && !s(&ch, a, p).contains('元') {
-                            found.push(("被盗物品", a, p));
-                        }
-                        break;
-                    }
+                for (a, b) in taken_objects(&ch, i + 1) {
+                    found.push(("被盗物品", a, b));
                 }
             }
         }
