@@ -641,7 +641,7 @@ impl EntityModel {
         // "被盗摩托车已发还", "四台被盗手机"
         let mut k = 0;
         while k + 2 < ch.len() {
-            if ch[k] == '被' && ch[k + 1] == '盗' && is_cjk(ch[k + 2]) && !"窃走取得的物".contains(ch[k + 2]) {
+            if ch[k] == '被' && ch[k + 1] == '盗' && (is_cjk(ch[k + 2]) || ch[k + 2].is_ascii_alphanumeric()) && !"窃走取得的物".contains(ch[k + 2]) {
                 let mut a = k;
                 while a > 0 && (crate::numerals::is_cn_numeral_char(ch[a - 1]) || "台部辆个件只条块根".contains(ch[a - 1])) && k - a < 3 {
                     a -= 1;
@@ -649,17 +649,30 @@ impl EntityModel {
                 if a < k && !crate::numerals::is_cn_numeral_char(ch[a]) {
                     a = k;
                 }
-                let mut e = k + 2;
-                while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - k < 14 && !BREAK.contains(ch[e]) {
-                    if ["已", "经", "价值", "被", "以", "的", "在", "共", "于", "均", "系", "全部", "等", "后", "卖", "发还", "情况", "现", "及", "和"].iter().any(|w| starts_with(&ch, e, w)) {
-                        break;
+                let item_end = |from: usize| {
+                    let mut e = from;
+                    while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - from < 22 && !BREAK.contains(ch[e]) {
+                        if ["已", "经", "价值", "被", "以", "的", "在", "共", "于", "均", "系", "全部", "等", "后", "卖", "发还", "情况", "现", "及", "和"].iter().any(|w| starts_with(&ch, e, w)) {
+                            break;
+                        }
+                        e += 1;
                     }
-                    e += 1;
-                }
+                    e
+                };
+                let mut e = item_end(k + 2);
                 if e > k + 3 || (e == k + 3 && !"物品财赃".contains(ch[k + 2])) {
                     found.push(("被盗物品", a, e));
+                    // further items of the list: `被盗五部手机及棕色皮包均已追回`
+                    while e + 1 < ch.len() && "、及和".contains(ch[e]) {
+                        let e2 = item_end(e + 1);
+                        if e2 < e + 3 {
+                            break;
+                        }
+                        found.push(("被盗物品", e + 1, e2));
+                        e = e2;
+                    }
                 }
-                k = e;
+                k = e.max(k + 1);
                 continue;
             }
             k += 1;
