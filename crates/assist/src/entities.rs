@@ -678,6 +678,30 @@ impl EntityModel {
             k += 1;
         }
 
+        // the loot named again: `将盗窃来的货车电瓶卖给…` (with its 的-phrase, as written),
+        // `将所盗电缆线运走`, `盗窃所得电缆线卖给…` (the goods alone)
+        for i in 0..ch.len() {
+            for (cue, keep) in [("盗窃所得的", true), ("盗窃来的", true), ("盗窃的", true), ("窃得的", true), ("盗得的", true), ("偷来的", true), ("盗来的", true), ("偷盗的", true), ("所盗的", true), ("盗窃所得", false), ("所盗", false)] {
+                if !starts_with(&ch, i, cue) || (i > 0 && ch[i - 1] == '被') {
+                    continue;
+                }
+                let from = i + cue.chars().count();
+                let mut e = from;
+                while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - from < 16 && !BREAK.contains(ch[e]) {
+                    if ["卖", "至", "发还", "返还", "运", "销赃", "已", "被", "以", "均", "藏", "带", "放", "交", "送", "等", "后", "并", "在", "于", "及", "和", "价值", "经", "全部", "共", "折"].iter().any(|w| starts_with(&ch, e, w)) {
+                        break;
+                    }
+                    e += 1;
+                }
+                let item = s(&ch, from, e);
+                let not_goods = ["目标", "行为", "事实", "数额", "财物", "物品", "款", "钱", "赃款", "次数", "金额", "价值"].iter().any(|w| item.starts_with(w)) || item.contains('元');
+                if e >= from + 2 && !not_goods {
+                    found.push(("被盗物品", if keep { i } else { from }, e));
+                }
+                break;
+            }
+        }
+
         // "经鉴定，被盗手机价值…" / "该手机价值…"
         let mut k = 0;
         while k + 1 < ch.len() {
