@@ -733,7 +733,9 @@ impl EntityModel {
                     let from = i + cue.chars().count();
                     let end = clause_end(&ch, from, 15);
                     let phrase = s(&ch, from, end);
-                    for t in &self.tools {
+                    // the tool named first, in its longest form (`刀具`, not `刀`)
+                    let first = self.tools.iter().filter_map(|t| phrase.find(t.as_str()).map(|p| (p, std::cmp::Reverse(t.len()), t))).min().map(|x| x.2);
+                    if let Some(t) = first {
                         if let Some(p) = phrase.find(t.as_str()) {
                             let mut e = from + phrase[..p].chars().count() + t.chars().count();
                             let mut st = from;
@@ -772,7 +774,7 @@ impl EntityModel {
                     let end = clause_end(&ch, from, 14);
                     if let Some(p) = (from..end).find(|&k| ch[k] == '车') {
                         let tail: String = ch[p + 1..(p + 3).min(ch.len())].iter().collect();
-                        if p + 1 - from <= 12 && !tail.starts_with('辆') {
+                        if p + 1 - from <= 12 && p > from && !tail.starts_with('辆') {
                             found.push(("作案工具", from, p + 1));
                         }
                     }
@@ -843,11 +845,18 @@ impl EntityModel {
             while i + sc.len() <= ch.len() {
                 if ch[i..i + sc.len()] == sc[..] {
                     let mut a = i;
-                    while a > 0 && is_cjk(ch[a - 1]) && !"经被由将向在到及与至，".contains(ch[a - 1]) && i - a < 16 {
+                    // back to the start of the name: not past a verb or preposition before it
+                    // (`扭送…`, `销售给…`, `盗得该公司`); masked characters (`朝阳**房地产…`) belong to it
+                    while a > 0 && (is_cjk(ch[a - 1]) || ch[a - 1] == '*') && !"经被由将向在到及与至给送往得，".contains(ch[a - 1]) && i - a < 16 {
                         a -= 1;
+                    }
+                    while a < i && ch[a] == '*' {
+                        a += 1;
                     }
                     let end = i + sc.len();
                     if !found.iter().any(|f| f.0 == "组织机构" && f.1 <= a && f.2 >= end) && !found.iter().any(|f| f.0 == "地点" && f.1 <= a && f.2 >= end) {
+                        // a unit of a larger one (`…公安局曲江派出所`) replaces it
+                        found.retain(|f| !(f.0 == "组织机构" && f.1 >= a && f.2 <= end));
                         found.push(("组织机构", a, end));
                     }
                     i = end;
