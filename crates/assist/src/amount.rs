@@ -83,6 +83,7 @@ fn clause(text: &str, start: usize, max_chars: usize) -> &str {
 /// repeated mention of a sum already counted is not counted again; an explicit grand total
 /// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
+    let facts = &*crate::unescape_html(facts);
     let mentions = find_money(facts);
     if mentions.is_empty() {
         return None;

@@ -498,6 +498,7 @@ fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
 
 impl EntityModel {
     pub fn extract(&self, text: &str) -> Entities {
+        let text = &*crate::unescape_html(text);
         let ch: Vec<char> = text.chars().collect();
         let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
         let mut reasons = Vec::new();
