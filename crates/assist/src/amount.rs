@@ -13,7 +13,7 @@ const EXCLUDE_BEFORE: &[&str] = &[
     "分得", "分给", "冻结", "款中的", "元中的", "查获", "除去", "包车费", "路费", "准备用于", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
     "缴获", "追缴", "追回", "罚金", "谅解", "补偿", "还款", "退回", "已还", "工资", "月薪", "好处费", "报酬", "每月",
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
-    "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款",
+    "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款", "得款",
 ];
 /// Contexts of the proceeds of selling stolen or cheated goods (销赃): not the value of the goods,
 /// but the only measure of it when the facts state no other.
@@ -61,7 +61,9 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
 
 /// Contexts just after an amount that mark it as not part of the crime total (sale prices of
 /// the loot, payments to accomplices).
-const EXCLUDE_AFTER: &[&str] = &["欠条", "借条", "的欠条", "的借条", "的价格", "价格", "卖给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资"];
+const EXCLUDE_AFTER: &[&str] = &[
+    "欠条", "借条", "的欠条", "的借条", "的价格", "价格", "卖给", "卖于", "卖与", "售给", "售于", "售与", "转卖", "销售给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资",
+];
 
 /// The clause (since the last ，。；: or line break) before `start`, at most `max_chars` long.
 fn clause(text: &str, start: usize, max_chars: usize) -> &str {
@@ -104,8 +106,32 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         // the rest of the clause: `已将账款670元退赔`, `赃款1000元及赃物已全部扣押并发还失主`
         let rest_clause: String = facts[m.end..].chars().take_while(|c| !"，。；;,\n（(".contains(*c)).take(30).collect();
         let returned = ["退赔", "退还", "发还", "归还", "返还", "扣押", "追回", "退缴", "赔偿"].iter().any(|k| rest_clause.contains(k));
+        // `以1000元两小时的价格`: a price agreed, not a sum taken
+        let price = rest_clause.chars().take(8).collect::<String>().contains("的价格");
+        // `一元硬币`, `100元面额`: a denomination
+        let denomination = ["硬币", "面额", "面值", "纸币"].iter().any(|k| after.starts_with(k));
+        // the parts of a sum after `其中` in the same sentence (`给了他3400元，其中3000元是转账的，
+        // 又给了现金400元`)
+        let parts = {
+            let sent = sentence(facts, m.start);
+            let sent_start = m.start - sent.len();
+            match sent.rfind("其中") {
+                Some(q) => {
+                    let q = sent_start + q;
+                    // the sum before 其中, and every sum after it in this sentence
+                    let whole = mentions.iter().filter(|x| x.end <= q && x.start >= sent_start).last();
+                    let sent_end = facts[q..].find(['。', '；', ';', '\n']).map_or(facts.len(), |e| q + e);
+                    let after_sum: f64 = mentions.iter().filter(|x| x.start > q && x.start < sent_end).map(|x| x.value).sum();
+                    whole.is_some_and(|w| after_sum <= w.value + 0.005)
+                }
+                None => false,
+            }
+        };
         if unit_price
             || returned
+            || price
+            || denomination
+            || parts
             || EXCLUDE_BEFORE.iter().any(|k| near.contains(k) || cl.contains(k))
             || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k))
             || ctx.contains("赔偿")
