@@ -204,7 +204,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             continue;
         }
         let after: String = facts[pos..].chars().skip_while(|c| *c != '元').take(8).collect();
-        let new_event = ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k))
+        // a clause of its own taking (`盗窃了魏某女儿的苹果4S手机一部和人民币300余元`) is a new
+        // offence too
+        let own_taking = ["盗窃了", "盗走", "窃得", "盗得", "骗取", "扒窃", "窃取", "盗取"].iter().any(|k| clause(facts, pos, 30).contains(k));
+        let new_event = (own_taking || ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k)))
             && !RESTATE.iter().any(|k| sent.contains(k))
             && !["归还", "发还", "已由", "打入", "交给", "已被", "被扣押", "退还"].iter().any(|k| after.contains(k));
         // the same sum in the same sentence is a repetition, unless it is the next item of a
@@ -259,6 +262,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum && SUMMARY.iter().any(|k| sent.contains(k)) {
                     stack.clear();
                     reasons.push(Reason::rule(format!("{}元为案情所述总额：{c}", crate::num(v))));
+                    let rest: String = facts[pos..].chars().take(40).collect();
+                    if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
+                        declared = Some((v, pos));
+                    }
                     stack.push(Counted { value: v, ctx: c, pos, total: true });
                     continue;
                 }
@@ -289,7 +296,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     }
     if let Some((t, p)) = declared {
         let later: f64 = stack.iter().filter(|s| s.pos > p).map(|s| s.value).sum();
-        if later > 0.0 && later <= t + 0.005 && stack.iter().any(|s| s.pos == p) {
+        // (the court's total of the facts it goes on to list prevails over a sum of the items
+        // that comes out at most a tenth higher: approximations, an item told twice)
+        let slack = t * 0.1;
+        if later > 0.0 && later <= t + slack && stack.iter().any(|s| s.pos == p) {
             reasons.push(Reason::rule(format!("{}元为分述事实之前写明的总额", crate::num(t))));
             stack.retain(|s| s.pos <= p);
         }
