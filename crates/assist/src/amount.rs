@@ -35,6 +35,9 @@ fn sentence(text: &str, start: usize) -> &str {
     &text[b..start]
 }
 
+/// Words that open the list of evidence after the facts.
+const EVIDENCE: &[&str] = &["有下列证据", "有以下证据", "证据如下", "下列证据予以", "上述事实，有", "上述事实有", "以上事实，有", "以上事实有", "证实上述事实的证据", "上述事实，被告人", "上述犯罪事实，有"];
+
 /// Words of a sentence that sums up the facts (a 共计 there covers everything before it).
 const SUMMARY: &[&str] = &["认为", "综上", "上述", "指控", "以上", "先后", "多次", "累计"];
 
@@ -86,7 +89,31 @@ fn clause(text: &str, start: usize, max_chars: usize) -> &str {
 /// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     let facts = &*crate::unescape_html(facts);
-    let mentions = find_money(facts);
+    let mut mentions = find_money(facts);
+    // the evidence listed after the facts (`上述事实，有…证人证言…证实`) quotes statements and
+    // documents: their sums restate or approximate the facts, they are no further offence
+    // (each offence of a list may have its own: the quoted part ends where the court accepts
+    // it, `…等证据证实，足以认定。`)
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
+    for k in EVIDENCE {
+        for (a, _) in facts.match_indices(k) {
+            let from = a + k.len();
+            let accepted = ["足以认定", "予以确认", "予以认定", "予以采信", "予以采纳", "予以证实", "等证据证实", "证据在卷"].iter().filter_map(|w| facts[from..].find(w).map(|e| from + e + w.len())).min();
+            // or the next offence of a list (`。二、…`, `事实二、`)
+            let next = facts[from..].char_indices().find(|&(i, c)| {
+                "一二三四五六七八九十".contains(c) && facts[from + i + c.len_utf8()..].starts_with(['、', '）', ')']) && facts[..from + i].ends_with(['。', '\n', '事', '实', '（', '('])
+            });
+            // `上述事实，有…等证据证实` without a list is one sentence
+            let listing = facts[from..].chars().take(40).collect::<String>().contains(['：', ':']);
+            let sentence_end = (!listing).then(|| facts[from..].find(['。', '\n']).map_or(facts.len(), |e| from + e));
+            let end = accepted.into_iter().chain(next.map(|(i, _)| from + i)).chain(sentence_end).min().unwrap_or(facts.len());
+            quoted.push((a, end));
+        }
+    }
+    let inside = |m: &crate::numerals::Money| quoted.iter().any(|q| m.start >= q.0 && m.end <= q.1);
+    if mentions.iter().any(|m| !inside(m)) {
+        mentions.retain(|m| !inside(m));
+    }
     if mentions.is_empty() {
         return None;
     }
