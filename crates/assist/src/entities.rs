@@ -815,6 +815,17 @@ impl EntityModel {
                     let end = place_tail(&ch, from, end);
                     let phrase = s(&ch, from, end);
                     let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
+                    // the address after `其租住的`, `其位于`: the place is the address
+                    let mut from = from;
+                    if admin && ch[from] == '其' {
+                        for w in ["租住的", "居住的", "暂住的", "承租的", "经营的", "所在的", "位于", "租住处", "住处", "家位于"] {
+                            if starts_with(&ch, from + 1, w) && ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|a| s(&ch, from + 1 + w.chars().count(), end).contains(a)) {
+                                from += 1 + w.chars().count();
+                                break;
+                            }
+                        }
+                    }
+                    let phrase = s(&ch, from, end);
                     if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && (*cue != "于" || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
