@@ -793,7 +793,11 @@ impl EntityModel {
                 // (`于2018年`, `由于`, `用于`, `属于`)
                 let not_place_yu = *cue == "于"
                     && ((i > 0 && "由对关属等终用鉴基处归出善敢乐勇急过免".contains(ch[i - 1])) || ch.get(i + 1).is_none_or(|c| !is_cjk(*c) || "是此其今同当次".contains(*c)));
-                if starts_with(&ch, i, cue) && !object_verb && !not_place_yu && !found.iter().any(|f| f.0 == "地点") {
+                // a further place: only a named one (an administrative word in it), not where
+                // the first one's phrase already reaches
+                let further = found.iter().any(|f| f.0 == "地点");
+                let covered = found.iter().any(|f| f.0 == "地点" && f.1 <= i && i < f.2);
+                if starts_with(&ch, i, cue) && !object_verb && !not_place_yu && !covered {
                     let from = i + cue.chars().count();
                     let mut end = clause_end(&ch, from, 35);
                     let phrase = s(&ch, from, end);
@@ -826,7 +830,8 @@ impl EntityModel {
                         }
                     }
                     let phrase = s(&ch, from, end);
-                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && (*cue != "于" || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
+                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
