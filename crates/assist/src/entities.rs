@@ -219,9 +219,14 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                         k += 1;
                         continue;
                     }
+                    // `2014年7、8月间`: a list of months
+                    if k > before && k + 1 < ch.len() && ch[k] == '、' && ch[k + 1].is_ascii_digit() {
+                        k += 1;
+                        continue;
+                    }
                     k = before;
                     let mut matched = false;
-                    for w in ["份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
+                    for w in ["某日", "某天", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
                         if starts_with(ch, k, w) {
                             k += w.chars().count();
                             matched = true;
@@ -241,12 +246,41 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                 continue;
             }
             i = j;
+        } else if let Some(w) = RELATIVE_DAYS.iter().find(|w| starts_with(ch, i, w)) {
+            // `次日凌晨`, `当日17时许`: a day told from the one before, with its hour
+            let mut k = i + w.chars().count();
+            let start = k;
+            loop {
+                let before = k;
+                while k < ch.len() && ch[k].is_ascii_digit() {
+                    k += 1;
+                }
+                if k > before && k < ch.len() && "时分点".contains(ch[k]) {
+                    k += 1;
+                    continue;
+                }
+                k = before;
+                match DAY_PARTS.iter().find(|p| starts_with(ch, k, p)) {
+                    Some(p) => k += p.chars().count(),
+                    None => break,
+                }
+            }
+            let next: String = ch[k..(k + 16).min(ch.len())].iter().collect();
+            if k > start && !["民警", "公安", "抓获", "归案", "发还"].iter().any(|w| next.contains(w)) {
+                out.push((i, k));
+            }
+            i = k.max(i + 1);
         } else {
             i += 1;
         }
     }
     out
 }
+
+/// Days told from the day before (`次日`, `当日`).
+const RELATIVE_DAYS: &[&str] = &["次日", "当日", "同日", "当天", "翌日", "第二天", "次日的"];
+/// Parts of a day.
+const DAY_PARTS: &[&str] = &["凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "早上", "清晨", "晚", "夜", "许", "左右"];
 
 /// Items listed after a theft verb at `from`: up to the end of the clause (，。；), parenthetical
 /// remarks skipped, split on 、/及/和, each without a leading 被害人 or location, money left out.
