@@ -62,13 +62,17 @@ fn could_be_surname(ch: &[char], k: usize) -> bool {
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
 /// Characters that follow a name and do not belong to it (function words, adverbs, the verbs
 /// that open the act).
-const NAME_STOP: &str = "在于将从向与和及等到因被把已对系为是供称持伙携驾骑窜来乘趁经用以无的之均又再先后共也还则即所并便遂就都才亦曾正仍已不系因、，。；：:（(）)“”\n";
+const NAME_STOP: &str = "处时了家车屋字在于将从向与和及等到因被把已对系为是供称持伙携驾骑窜来乘趁经用以无的之均又再先后共也还则即所并便遂就都才亦曾正仍已不系因、，。；：:（(）)“”\n";
 /// Role words a full name may follow.
 const ROLE_WORDS: &[&str] = &["犯罪嫌疑人", "被告人", "被害人", "受害人", "嫌疑人", "失主", "同案人"];
 
 /// Whether `w` is a dictionary word other than a person's name (jieba's dictionary and tags).
 fn common_word(w: &[char]) -> bool {
     let w: String = w.iter().collect();
+    // words of the record after a role word (`被害人陈述`, which jieba tags as a name)
+    if ["陈述", "供述", "辩解", "证言", "家属", "亲属", "身份", "住处", "住所", "户籍", "本人", "一方"].contains(&w.as_str()) {
+        return true;
+    }
     let j = crate::jieba();
     j.has_word(&w) && j.tag(&w, false).first().is_some_and(|t| t.word == w && t.tag != "nr")
 }
@@ -109,8 +113,10 @@ fn find_full_names(ch: &[char]) -> Vec<(usize, usize)> {
                 break;
             }
             let stop = |c: Option<&char>| c.is_none_or(|c| !is_cjk(*c) || NAME_STOP.contains(*c));
-            let len = if ch[k + 1].is_ascii_digit() {
-                1 + ch[k + 1..].iter().take_while(|c| c.is_ascii_digit()).count()
+            let digits = ch[k + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let len = if digits > 0 {
+                // `被告人张1`, not `被告人于2012年`
+                if digits <= 2 && ch.get(k + 1 + digits).is_none_or(|c| !"年月日时分号岁".contains(*c)) { 1 + digits } else { 0 }
             } else if NAME_STOP.contains(ch[k + 1]) || !is_cjk(ch[k + 1]) {
                 0
             } else if !stop(ch.get(k + 2)) && stop(ch.get(k + 3)) {
