@@ -40,7 +40,7 @@ fn is_cjk(c: char) -> bool {
 /// Characters that are not the surname of a masked name although 某/X follows them: place and
 /// building words (`某区某路`), units of time, function words, numerals and currency
 /// (`人民币XX元`).
-const NOT_SURNAME: &str = "区市县镇乡村街巷号楼栋室组省州年月日时分秒以在的为与和其了到将从向被给由把对上下处用或及等即系约共币元亿千百十一二三四五六七八九零两个次位名称叫若某各每该此辆台部件只条根块粒斤吨";
+const NOT_SURNAME: &str = "区市县镇乡村街巷号楼栋室组省州年月日时分秒以在的为与和其了到将从向被给由把对上下处用或及等即系约共币元亿千百十一二三四五六七八九零两个次位名称叫若某各每该此辆台部件只条根块粒斤吨犯机";
 /// Characters after a masked name that make it a masked place (`某路某号`, `某村×号`).
 const NOT_AFTER_NAME: &str = "号路村镇区街巷楼栋室市县乡省小店厂";
 
@@ -167,6 +167,11 @@ fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
             while j < ch.len() && PERSON_MARKS.contains(ch[j]) && j - start < 3 {
                 j += 1;
             }
+            // `构成××罪`, `实施××时`: the anonymised texts mask a charge with ××, after a word
+            if ch[i..j].iter().all(|c| *c != '某') && ((start > 0 && is_cjk(ch[start - 1]) && crate::jieba().has_word(&s(ch, start - 1, start + 1))) || ch.get(j) == Some(&'罪')) {
+                i = j;
+                continue;
+            }
             if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
                 j += 1;
             } else if j == start + 2 && ch[j - 1] == '某' && (given_name_char(ch, j) || full.iter().any(|f| ch[start..].starts_with(&f[..]))) {
@@ -232,7 +237,7 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                     }
                     k = before;
                     let mut matched = false;
-                    for w in ["某日", "某天", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
+                    for w in ["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
                         if starts_with(ch, k, w) {
                             k += w.chars().count();
                             matched = true;
@@ -360,8 +365,14 @@ fn item_list(ch: &[char], from: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Drop a leading location modifier of an object: `放在…的`, `…上的`, `眉山市…楼顶`.
+/// Drop a leading location modifier of an object: `放在…的`, `…上的`, `眉山市…楼顶`, and the
+/// 的 it leaves (`机井屋内的铜线` → `铜线`).
 fn strip_location(ch: &[char], a: usize, b: usize) -> usize {
+    let k = strip_location_words(ch, a, b);
+    if k > a && k + 1 < b && ch[k] == '的' { k + 1 } else { k }
+}
+
+fn strip_location_words(ch: &[char], a: usize, b: usize) -> usize {
     let ph = &ch[a..b];
     // `该套房配电箱内电线三根`
     if let Some(d) = ph.iter().rposition(|c| *c == '内') {
@@ -735,7 +746,7 @@ impl EntityModel {
                     e += 1;
                 }
                 let item = s(&ch, from, e);
-                let not_goods = ["目标", "行为", "事实", "数额", "财物", "物品", "款", "钱", "赃款", "次数", "金额", "价值"].iter().any(|w| item.starts_with(w)) || item.contains('元');
+                let not_goods = ["犯罪", "目标", "行为", "事实", "数额", "财物", "物品", "款", "钱", "赃款", "次数", "金额", "价值"].iter().any(|w| item.starts_with(w)) || item.contains('元');
                 if e >= from + 2 && !not_goods {
                     found.push(("被盗物品", if keep { i } else { from }, e));
                 }
@@ -871,7 +882,9 @@ impl EntityModel {
                     }
                     let phrase = s(&ch, from, end);
                     let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
-                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    // only generic position words (`受到刑罚处罚` → `刑罚处`): too short to be a place
+                    let generic = PLACE_WORDS.iter().filter(|w| phrase.contains(*w)).all(|w| ["处", "内", "上", "旁", "家", "号", "道", "场", "田"].contains(w));
+                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
@@ -931,7 +944,7 @@ impl EntityModel {
         let mut seen_spans: Vec<(&str, usize, usize)> = Vec::new();
         for (t, a, b) in found {
             // overlapping spans of the same type: keep the first
-            if seen_spans.iter().any(|x| x.0 == t && x.1 < b && a < x.2) {
+            if b <= a || seen_spans.iter().any(|x| x.0 == t && x.1 < b && a < x.2) {
                 continue;
             }
             seen_spans.push((t, a, b));
