@@ -404,7 +404,7 @@ fn strip_location_words(ch: &[char], a: usize, b: usize) -> usize {
 /// Words that begin the act after a place (`在…门口看到…`, `到…房间要求…`, `在…路边以…元卖给`).
 const PLACE_STOP: &[&str] = &[
     "盗窃", "窃得", "窃取", "盗取", "趁", "见", "看到", "看见", "发现", "将", "把", "从", "采用", "采取", "用", "扒", "撬", "拿", "偷", "时", "的机会", "之机", "以", "向", "被", "要求", "并",
-    "布置", "查看", "实施", "作案", "物色", "寻找", "伺机", "准备", "进行", "上班", "工作", "打工", "玩", "吃饭", "休息", "睡觉", "购物", "贩卖", "出售", "购买", "吸食", "交易", "容留", "卖", "对", "因", "与", "持", "携带", "驾驶", "骑", "翻", "攀爬", "剪", "割", "拆", "等候", "等待",
+    "布置", "查看", "实施", "作案", "物色", "寻找", "伺机", "准备", "进行", "上班", "工作", "打工", "玩", "吃饭", "休息", "睡觉", "购物", "贩卖", "出售", "购买", "吸食", "交易", "容留", "卖", "对", "因", "与", "持", "携带", "驾驶", "骑", "翻", "攀爬", "剪", "割", "拆", "等候", "等待", "先后", "多次", "然后",
 ];
 
 /// Nouns a place phrase ends with (`…门口`, `…小区内`, `…村`, `…8213号房间`).
@@ -675,7 +675,8 @@ impl EntityModel {
                 }
             }
             for cue in ["放有", "装有", "内有"] {
-                if starts_with(&ch, i, cue) {
+                // not `服装有限公司`
+                if starts_with(&ch, i, cue) && ch.get(i + 2) != Some(&'限') {
                     let from = i + 2;
                     let end = clause_end(&ch, from, 30);
                     let phrase = s(&ch, from, end);
@@ -757,7 +758,12 @@ impl EntityModel {
         // "经鉴定，被盗手机价值…" / "该手机价值…"
         let mut k = 0;
         while k + 1 < ch.len() {
-            if ch[k] == '价' && ch[k + 1] == '值' && k > 0 {
+            // a value stated (`价值人民币…元`, `价值2000元`), not `科学研究价值`
+            let stated = {
+                let after: String = ch[k + 2..(k + 12).min(ch.len())].iter().collect();
+                after.chars().take(4).any(|c| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(c)) || ["人民币", "为", "共", "约", "计", "合计"].iter().any(|w| after.starts_with(w)) || crate::numerals::find_money(&after).first().is_some_and(|m| m.start == 0)
+            };
+            if ch[k] == '价' && ch[k + 1] == '值' && k > 0 && stated {
                 let mut a = k;
                 while a > 0 && !BREAK.contains(ch[a - 1]) && k - a < 20 {
                     a -= 1;
@@ -821,7 +827,8 @@ impl EntityModel {
                 }
             }
             for cue in ["驾驶", "驾"] {
-                if starts_with(&ch, i, cue) && !(cue == "驾" && starts_with(&ch, i, "驾驶")) {
+                // `驾驶的摩托车`: someone's vehicle named by who drove it, no tool
+                if starts_with(&ch, i, cue) && !(cue == "驾" && starts_with(&ch, i, "驾驶")) && ch.get(i + cue.chars().count()) != Some(&'的') {
                     let from = i + cue.chars().count();
                     let end = clause_end(&ch, from, 14);
                     if let Some(p) = (from..end).find(|&k| ch[k] == '车') {
@@ -882,9 +889,12 @@ impl EntityModel {
                     }
                     let phrase = s(&ch, from, end);
                     let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
+                    // circumstances and offices, not places (`在…的情况下`, `在任…期间`, `到关于…`)
+                    let circumstance = ["情况下", "情形下", "前提下"].iter().any(|w| s(&ch, from, clause_end(&ch, from, 35)).contains(w))
+                        || ["关于", "对于", "任", "担任", "明知"].iter().any(|w| starts_with(&ch, from, w));
                     // only generic position words (`受到刑罚处罚` → `刑罚处`): too short to be a place
                     let generic = PLACE_WORDS.iter().filter(|w| phrase.contains(*w)).all(|w| ["处", "内", "上", "旁", "家", "号", "道", "场", "田"].contains(w));
-                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    if phrase.chars().count() >= 3 && !circumstance && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
