@@ -585,6 +585,12 @@ impl EntityModel {
                 "犯罪嫌疑人"
             } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
+            } else if (["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了", "民警", "证人"].iter().any(|v| pre.ends_with(v))
+                || (ch[a.saturating_sub(12)..a].iter().collect::<String>().contains("收购") && pre.ends_with('的')))
+            {
+                // the buyer of the loot, a police officer, a witness: neither offender nor victim
+                g = h + 1;
+                continue;
             } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走", "还"].iter().any(|v| post.starts_with(v))
                 && !["失主", "从", "窃得", "盗得", "盗走", "偷走", "窃取", "盗窃", "民警", "抓获"].iter().any(|v| pre.ends_with(v))
             {
