@@ -58,6 +58,14 @@ fn could_be_surname(ch: &[char], k: usize) -> bool {
     !(k > 0 && (ch[k - 1].is_ascii_digit() || ch[k - 1] == '.' || ('０'..='９').contains(&ch[k - 1])))
 }
 
+/// Whether the sentence before `a` speaks of stolen goods (the goods sold are the loot, not
+/// the offence itself as in a drug sale).
+fn loot_before(ch: &[char], a: usize) -> bool {
+    let start = (0..a).rev().find(|&k| "。；\n".contains(ch[k])).map_or(0, |k| k + 1);
+    let sent: String = ch[start..a].iter().collect();
+    ["盗", "窃", "赃", "偷", "骗"].iter().any(|w| sent.contains(w))
+}
+
 /// Common Chinese surnames (the usual 百家姓 frequency lists), for names written in full.
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
 /// Characters that follow a name and do not belong to it (function words, adverbs, the verbs
@@ -585,8 +593,9 @@ impl EntityModel {
                 "犯罪嫌疑人"
             } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
-            } else if (["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了", "民警", "证人"].iter().any(|v| pre.ends_with(v))
-                || (ch[a.saturating_sub(12)..a].iter().collect::<String>().contains("收购") && pre.ends_with('的')))
+            } else if ["民警", "证人"].iter().any(|v| pre.ends_with(v))
+                || (loot_before(&ch, a) && (["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了"].iter().any(|v| pre.ends_with(v))
+                    || (ch[a.saturating_sub(12)..a].iter().collect::<String>().contains("收购") && pre.ends_with('的'))))
             {
                 // the buyer of the loot, a police officer, a witness: neither offender nor victim
                 g = h + 1;
