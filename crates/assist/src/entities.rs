@@ -474,7 +474,9 @@ fn taken_objects(ch: &[char], from: usize) -> Vec<(usize, usize)> {
             if j > seg_start + 1 && ["以", "采用", "采取", "通过", "用"].iter().any(|w| starts_with(ch, j, w)) && manner_at.is_none() {
                 manner_at = Some(j);
             }
-            if c == '、' || c == '和' || c == '及' {
+            // `约八、九个`: a range of numbers, not a list
+            let range = c == '、' && j > from && crate::numerals::is_cn_numeral_char(ch[j - 1]) && ch.get(j + 1).is_some_and(|n| crate::numerals::is_cn_numeral_char(*n));
+            if (c == '、' || c == '和' || c == '及') && !range {
                 if j > seg_start {
                     segs.push((seg_start, j));
                 }
@@ -518,6 +520,14 @@ fn taken_objects(ch: &[char], from: usize) -> Vec<(usize, usize)> {
         }
         let a = strip_placed(ch, a, b);
         let a = strip_location(ch, a, b);
+        // adverbs before the verb (`…硬币全部盗走`, `查获手机依法返还`)
+        let mut b = b;
+        for w in ["全部", "依法", "一并", "分别", "均", "都", "已"] {
+            if b > a + w.chars().count() && ends_with(ch, b, w) {
+                b -= w.chars().count();
+                break;
+            }
+        }
         let text = s(ch, a, b);
         if b > a && !text.contains('元') && !text.contains("财物") {
             out.push((a, b));
