@@ -395,6 +395,24 @@ mod tests {
     }
 
     #[test]
+    fn amount_contexts() {
+        let cases: [(&str, f64); 5] = [
+            // HTML character references do not break the sentence
+            ("向陈某1收取购车&ldquo;定金&rdquo;转账4万元、现金2万元，又收取&ldquo;定金&rdquo;2万元，出具收取&ldquo;定金&rdquo;共计8万元的收据。", 80000.0),
+            // parts after 其中
+            ("胡某给了他3400元，其中3000元是转账的，又给了现金400元。李某给了他4500元。", 7900.0),
+            // a coin's denomination, a price agreed
+            ("被告人携带一元硬币等作案工具，盗取被害人的手机，经鉴定价值人民币4219元。", 4219.0),
+            ("约定以1000元两小时的价格进行交易，被告人将被害人的现金人民币100元偷走。", 100.0),
+            // sums quoted in the evidence after an offence
+            ("被告人盗走现金1300元。上述事实，有证人证言：我发现手提包里的1200多元被盗，足以认定。被告人又盗走现金500元。", 1800.0),
+        ];
+        for (s, want) in cases {
+            assert_eq!(crime_amount(s).map(|a| a.amount), Some(want), "{s}");
+        }
+    }
+
+    #[test]
     fn invoice_tax_is_the_tax_not_the_face_value() {
         let f = "虚开增值税专用发票共计18份，价税合计人民币1787458.16元，其中税款人民币259716.12元已全部申报抵扣。";
         assert_eq!(invoice_tax(f), Some(259716.12));

@@ -620,7 +620,7 @@ impl EntityModel {
             for &(a, b) in &names[g..=h] {
                 // `黄某某12个`: the digits are a count
                 let mut b = b;
-                if b < ch.len() && "个只台部辆件条根块把粒包克次元支瓶袋张套双斤吨米".contains(ch[b]) {
+                if b < ch.len() && "个只台部辆件条根块把粒包克次元支瓶袋张套双斤吨米万千百亿余多".contains(ch[b]) {
                     while b > a && ch[b - 1].is_ascii_digit() {
                         b -= 1;
                     }
@@ -1015,5 +1015,27 @@ mod tests {
         assert_eq!(e.by_type["时间"], ["2017年6月底的一天13时许"]);
         assert_eq!(e.by_type["物品价值"], ["人民币352元"]);
         assert_eq!(e.by_type["地点"], ["嵊州市剡溪小学斜对面的花木田"]);
+    }
+
+    #[test]
+    fn general_readings() {
+        let m = train_entities(vec![]);
+        // a full name after a role word, a kept given-name character, a masked place
+        let e = m.extract("被告人武传伟伙同李某玲在沂水县某路某号窃得被害人张某手机一部。");
+        assert_eq!(e.by_type["犯罪嫌疑人"], ["武传伟", "李某玲"]);
+        assert_eq!(e.by_type["受害人"], ["张某"]);
+        assert_eq!(e.by_type["地点"], ["沂水县某路某号"]);
+        // the place ends before the act; a time told from the day before
+        let e = m.extract("次日凌晨，被告人黄某某在黑河市爱辉区冻货店门前看到许多冻货，便将一袋虾仁盗走。");
+        assert_eq!(e.by_type["时间"], ["次日凌晨"]);
+        assert_eq!(e.by_type["地点"], ["黑河市爱辉区冻货店门前"]);
+        assert_eq!(e.by_type["被盗物品"], ["一袋虾仁"]);
+        // the objects of 将…盗走 past a remark, without the victim's placing
+        let e = m.extract("被告人柴某某将被害人邵某乙停放在家中车库内的1辆利捷牌二轮电动车（经鉴定价值人民币350元）和1辆爱玛牌二轮电动车盗走。");
+        assert_eq!(e.by_type["被盗物品"], ["1辆利捷牌二轮电动车", "1辆爱玛牌二轮电动车"]);
+        // a charge masked as ×× is no name, `50万某` no surname
+        let e = m.extract("被告人王某构成××罪，骗取被害人赵某50万某。");
+        assert_eq!(e.by_type["犯罪嫌疑人"], ["王某"]);
+        assert_eq!(e.by_type["受害人"], ["赵某"]);
     }
 }
