@@ -81,6 +81,25 @@ fn clause(text: &str, start: usize, max_chars: usize) -> &str {
     &text[b..start]
 }
 
+/// `17,000` / `17，000` → `17000`: a comma between a digit and exactly three digits.
+fn without_thousands_separators(text: &str) -> String {
+    let ch: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in ch.iter().enumerate() {
+        if (c == ',' || c == '，')
+            && i > 0
+            && ch[i - 1].is_ascii_digit()
+            && ch.len() > i + 3
+            && ch[i + 1..i + 4].iter().all(|d| d.is_ascii_digit())
+            && ch.get(i + 4).is_none_or(|d| !d.is_ascii_digit())
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Total crime amount in the facts, or `None` when no amount is stated.
 ///
 /// Amounts are read in order. One equal to the sum of the amounts just before it is their total
@@ -89,6 +108,9 @@ fn clause(text: &str, start: usize, max_chars: usize) -> &str {
 /// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     let facts = &*crate::unescape_html(facts);
+    // thousands separators (`17,000元`) are no clause breaks
+    let grouped = without_thousands_separators(facts);
+    let facts = grouped.as_str();
     let mut mentions = find_money(facts);
     // the evidence listed after the facts (`上述事实，有…证人证言…证实`) quotes statements and
     // documents: their sums restate or approximate the facts, they are no further offence
@@ -122,6 +144,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     let mut excluded = Vec::new();
     // what the offender got by selling the goods: the amount only when nothing else is stated
     let mut proceeds: Vec<(f64, String)> = Vec::new();
+    let mut last_excluded: Option<usize> = None;
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
         let near = clause_before(facts, m.start, 6);
@@ -154,7 +177,14 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 None => false,
             }
         };
+        // the next item of a list whose first sum was left out (`退还杜某乙17000元、宁某丙11000元、
+        // 杜某丙13000元`): the list's verb governs every item however long the list
+        let same_list = last_excluded.is_some_and(|e: usize| {
+            let between = &facts[e..m.start];
+            between.starts_with('、') && between.chars().count() <= 12 && !between.contains(['，', '。', '；', ';', ',', '\n'])
+        });
         if unit_price
+            || same_list
             || returned
             || price
             || denomination
@@ -170,8 +200,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 proceeds.push((m.value, format!("{ctx}{span}")));
             }
             excluded.push(span.to_string());
+            last_excluded = Some(m.end);
             continue;
         }
+        last_excluded = None;
         let total = if GRAND_TOTAL.iter().any(|k| cl.contains(k)) {
             Total::Grand
         } else if TOTAL_BEFORE.iter().any(|k| near.contains(k)) && !cl.contains('台') && !cl.contains('部') {
