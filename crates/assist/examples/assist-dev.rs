@@ -8,6 +8,9 @@
 //! * `ner-drug`: the person, place and time readers against the gold Nh / Ns / NT spans of
 //!   `ner-drug/train.json` (NT is time there), sentence by sentence, LawBench soft F1 per type
 //!   (persons = suspects and victims together); `SHOW=Nh|Ns|NT` prints the misses.
+//! * `amount-formats`: the crime amount of every dev text rewritten with its sums of two or more
+//!   digits written another way (`17,000元`, `17000.00元`, `1.7万元`, `一万七千元`): how many
+//!   answers change (no labels needed).
 use std::path::PathBuf;
 
 fn main() {
@@ -37,6 +40,7 @@ fn main() {
         Some("term-multi") => term_multi(&data),
         Some("halves") => halves(&data),
         Some("ner-drug") => ner_drug(&data),
+        Some("amount-formats") => amount_formats(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -472,4 +476,92 @@ pub fn ner_drug(data: &std::path::Path) {
         println!("{lab}\t{:.2}\t({n} sentences)", 100.0 * f / *n as f64);
     }
     println!("all three\t{:.2}\t({} sentences)", 100.0 * total.0 / total.1 as f64, total.1);
+}
+
+/// Sums rewritten in other formats: how many crime-amount answers change.
+#[allow(dead_code)]
+pub fn amount_formats(data: &std::path::Path) {
+    fn cn(n: u64) -> String {
+        const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+        if n == 0 {
+            return "零".into();
+        }
+        let mut out = String::new();
+        let mut n = n;
+        let mut zero = false;
+        for (u, c) in [(10_000u64, '万'), (1000, '千'), (100, '百'), (10, '十')] {
+            let q = n / u;
+            if q > 0 {
+                if zero {
+                    out.push('零');
+                    zero = false;
+                }
+                if u == 10_000 { out.push_str(&cn(q)) } else { out.push(D[q as usize]) }
+                out.push(c);
+                n %= u;
+            } else if !out.is_empty() {
+                zero = true;
+            }
+        }
+        if n > 0 {
+            if zero && !out.is_empty() {
+                out.push('零');
+            }
+            out.push(D[n as usize]);
+        }
+        out
+    }
+    // replace every `<digits>元` (two or more digits, not part of a decimal) by `f(digits)元`
+    fn rewrite(text: &str, f: &dyn Fn(u64) -> Option<String>) -> String {
+        let ch: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < ch.len() {
+            if ch[i].is_ascii_digit() && (i == 0 || !(ch[i - 1].is_ascii_digit() || ch[i - 1] == '.')) {
+                let mut j = i;
+                while j < ch.len() && ch[j].is_ascii_digit() {
+                    j += 1;
+                }
+                let digits: String = ch[i..j].iter().collect();
+                if j - i >= 2 && ch.get(j) == Some(&'元') {
+                    if let Some(r) = digits.parse().ok().and_then(|n| f(n)) {
+                        out.push_str(&r);
+                        i = j;
+                        continue;
+                    }
+                }
+                out.push_str(&digits);
+                i = j;
+                continue;
+            }
+            out.push(ch[i]);
+            i += 1;
+        }
+        out
+    }
+    let ca = assist::data::read_jsonl(&data.join("judgments-dev/crime_amount.jsonl")).unwrap();
+    let texts: Vec<String> = ca.iter().map(|v| assist::CaseInput::parse(v["input"].as_str().unwrap_or("")).facts).collect();
+    let answer = |t: &str| assist::amount::crime_amount(t).map(|x| x.amount).unwrap_or(0.0);
+    let base: Vec<f64> = texts.iter().map(|t| answer(t)).collect();
+    let group = |n: u64| {
+        let s = n.to_string();
+        let mut g = String::new();
+        for (k, c) in s.chars().enumerate() {
+            if k > 0 && (s.len() - k) % 3 == 0 {
+                g.push(',');
+            }
+            g.push(c);
+        }
+        g
+    };
+    let formats: [(&str, Box<dyn Fn(u64) -> Option<String>>); 4] = [
+        ("17,000元", Box::new(move |n| (n >= 1000).then(|| group(n)))),
+        ("17000.00元", Box::new(|n| Some(format!("{n}.00")))),
+        ("1.7万元", Box::new(|n| (n >= 10_000 && n % 1000 == 0).then(|| format!("{}万", n as f64 / 10_000.0)))),
+        ("一万七千元", Box::new(move |n| (n < 100_000_000).then(|| cn(n)))),
+    ];
+    for (name, f) in formats.iter() {
+        let changed: Vec<usize> = texts.iter().enumerate().filter(|(i, t)| (answer(&rewrite(t, f.as_ref())) - base[*i]).abs() >= 0.005).map(|(i, _)| i).collect();
+        println!("{name}\t{} of {} answers change {:?}", changed.len(), texts.len(), changed);
+    }
 }
