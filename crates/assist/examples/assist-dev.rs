@@ -11,6 +11,9 @@
 //! * `amount-formats`: the crime amount of every dev text rewritten with its sums of two or more
 //!   digits written another way (`17,000元`, `17000.00元`, `1.7万元`, `一万七千元`): how many
 //!   answers change (no labels needed).
+//! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
+//!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
+//!   how many sentences' entities change beyond the rewrite itself.
 use std::path::PathBuf;
 
 fn main() {
@@ -41,6 +44,7 @@ fn main() {
         Some("halves") => halves(&data),
         Some("ner-drug") => ner_drug(&data),
         Some("amount-formats") => amount_formats(&data),
+        Some("entity-formats") => entity_formats(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -563,5 +567,25 @@ pub fn amount_formats(data: &std::path::Path) {
     for (name, f) in formats.iter() {
         let changed: Vec<usize> = texts.iter().enumerate().filter(|(i, t)| (answer(&rewrite(t, f.as_ref())) - base[*i]).abs() >= 0.005).map(|(i, _)| i).collect();
         println!("{name}\t{} of {} answers change {:?}", changed.len(), texts.len(), changed);
+    }
+}
+
+/// Sentences rewritten in other masking and role conventions: how many entity answers change.
+#[allow(dead_code)]
+pub fn entity_formats(data: &std::path::Path) {
+    let a = assist::Assistant::load(None).unwrap();
+    let te = assist::data::read_jsonl(&data.join("judgments-dev/theft_entities.jsonl")).unwrap();
+    let texts: Vec<String> = te.iter().map(|v| assist::CaseInput::parse(v["input"].as_str().unwrap_or("")).facts).collect();
+    for (from, to) in [("某某", "XX"), ("被告人", "犯罪嫌疑人"), ("**", "××")] {
+        let mut changed = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            let base = a.entities.extract(t).by_type;
+            let other = a.entities.extract(&t.replace(from, to)).by_type;
+            let mapped: std::collections::BTreeMap<String, Vec<String>> = base.into_iter().map(|(k, v)| (k, v.into_iter().map(|x| x.replace(from, to)).collect())).collect();
+            if mapped != other {
+                changed.push(i);
+            }
+        }
+        println!("{from} -> {to}\t{} of {} sentences change {:?}", changed.len(), texts.len(), changed);
     }
 }

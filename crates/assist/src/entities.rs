@@ -52,7 +52,7 @@ fn could_be_surname(ch: &[char], k: usize) -> bool {
     }
     // `某路某号`, `街道某社区`, `7、8月间某日`: 路/道/间 end a word here, the surname of a
     // person follows a role or function word
-    if "路道间".contains(ch[k]) && k > 0 && is_cjk(ch[k - 1]) && !"人与和及给向被将把对从同伙、".contains(ch[k - 1]) {
+    if "路道间".contains(ch[k]) && k > 0 && (is_cjk(ch[k - 1]) || ch[k - 1].is_ascii_digit() || "*×X".contains(ch[k - 1])) && !"人与和及给向被将把对从同伙、".contains(ch[k - 1]) {
         return false;
     }
     !(k > 0 && (ch[k - 1].is_ascii_digit() || ch[k - 1] == '.' || ('０'..='９').contains(&ch[k - 1])))
@@ -67,7 +67,7 @@ fn loot_before(ch: &[char], a: usize) -> bool {
 }
 
 /// Common Chinese surnames (the usual 百家姓 frequency lists), for names written in full.
-const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
+const SURNAMES: &str = "阎寻字郦过缑芈仉笪訾隗王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
 /// Characters that follow a name and do not belong to it (function words, adverbs, the verbs
 /// that open the act).
 const NAME_STOP: &str = "处时了家车屋字在于将从向与和及等到因被把已对系为是供称持伙携驾骑窜来乘趁经用以无的之均又再先后共也还则即所并便遂就都才亦曾正仍已不系因、，。；：:（(）)“”\n";
@@ -176,7 +176,10 @@ fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
                 j += 1;
             }
             // `构成××罪`, `实施××时`: the anonymised texts mask a charge with ××, after a word
-            if ch[i..j].iter().all(|c| *c != '某') && ((start > 0 && is_cjk(ch[start - 1]) && crate::jieba().has_word(&s(ch, start - 1, start + 1))) || ch.get(j) == Some(&'罪')) {
+            // names masked with X/× (no 某) need a common surname (`湘××` is a number plate,
+            // `局××` a masked word)
+            let masked_word = ch[i..j].iter().all(|c| *c == '×') && ((start > 0 && is_cjk(ch[start - 1]) && crate::jieba().has_word(&s(ch, start - 1, start + 1))) || ch.get(j) == Some(&'罪'));
+            if masked_word || (ch[i..j].iter().all(|c| *c != '某') && !SURNAMES.contains(ch[start])) {
                 i = j;
                 continue;
             }
@@ -952,10 +955,16 @@ impl EntityModel {
                     let mut a = i;
                     // back to the start of the name: not past a verb or preposition before it
                     // (`扭送…`, `销售给…`, `盗得该公司`); masked characters (`朝阳**房地产…`) belong to it
-                    while a > 0 && (is_cjk(ch[a - 1]) || ch[a - 1] == '*') && !"经被由将向在到及与至给送往得，".contains(ch[a - 1]) && i - a < 16 {
+                    while a > 0 && (is_cjk(ch[a - 1]) || "*×XＸ".contains(ch[a - 1])) && !"经被由将向在到及与至给送往得系，".contains(ch[a - 1]) && i - a < 16 {
                         a -= 1;
                     }
-                    while a < i && ch[a] == '*' {
+                    // not a person before it (`被害人甘某某公司`: the company of 甘某某)
+                    for role in ["害人", "告人", "疑人"] {
+                        if let Some(p) = s(&ch, a, i).rfind(role) {
+                            a += s(&ch, a, i)[..p].chars().count() + role.chars().count();
+                        }
+                    }
+                    while a < i && (ch[a] == '*' || ch[a] == '×') {
                         a += 1;
                     }
                     let end = i + sc.len();
