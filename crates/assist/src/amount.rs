@@ -24,7 +24,7 @@ const TOTAL_BEFORE: &[&str] = &["共计", "合计", "总计", "累计", "共", "
 /// Words of a sentence that restates amounts already described (a repeated sum there is not a
 /// new offence).
 const RESTATE: &[&str] = &[
-    "认为", "综上", "上述", "共计", "合计", "累计", "总计", "指控", "的事实", "认定", "所得", "被盗", "赃款", "查获", "扣押", "发还",
+    "已于", "现已", "认为", "综上", "上述", "共计", "合计", "累计", "总计", "指控", "的事实", "认定", "所得", "被盗", "赃款", "查获", "扣押", "发还",
     "归还", "退", "共同", "分赃", "骗取的", "盗取的", "窃取的",
 ];
 
@@ -162,6 +162,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let denomination = ["硬币", "面额", "面值", "纸币"].iter().any(|k| after.starts_with(k));
         // the parts of a sum after `其中` in the same sentence (`给了他3400元，其中3000元是转账的，
         // 又给了现金400元`)
+        // the upper end of a range (`每市斤0.77-0.81元`): a price, no sum
+        let range_end = facts[..m.start].chars().next_back().is_some_and(|c| "-－～~".contains(c)) && facts[..m.start].chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit());
+        // a pretext (`以帮忙贷款30万元为由`, `以…50万元为名`): what was promised, not taken
+        let pretext = (rest_clause.contains("为由") || rest_clause.contains("为名")) && (cl.contains('以') || cl.contains("谎称"));
         let parts = {
             let sent = sentence(facts, m.start);
             let sent_start = m.start - sent.len();
@@ -184,6 +188,8 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             between.starts_with('、') && between.chars().count() <= 12 && !between.contains(['，', '。', '；', ';', ',', '\n'])
         });
         if unit_price
+            || range_end
+            || pretext
             || same_list
             || returned
             || price
