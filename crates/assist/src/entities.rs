@@ -72,7 +72,7 @@ const SURNAMES: &str = "阎寻字郦过缑芈仉笪訾隗王李张刘陈杨黄�
 /// that open the act).
 const NAME_STOP: &str = "处时了家车屋字在于将从向与和及等到因被把已对系为是供称持伙携驾骑窜来乘趁经用以无的之均又再先后共也还则即所并便遂就都才亦曾正仍已不系因、，。；：:（(）)“”\n";
 /// Role words a full name may follow.
-const ROLE_WORDS: &[&str] = &["犯罪嫌疑人", "被告人", "被害人", "受害人", "嫌疑人", "失主", "同案人"];
+const ROLE_WORDS: &[&str] = &["犯罪嫌疑人", "被告人", "被害人", "受害人", "嫌疑人", "失主", "同案人", "伙同", "结伙"];
 
 /// Whether `w` is a dictionary word other than a person's name (jieba's dictionary and tags).
 fn common_word(w: &[char]) -> bool {
@@ -803,7 +803,9 @@ impl EntityModel {
                     }
                 }
                 let phrase = s(&ch, phrase_start, k);
-                if phrase.chars().count() >= 2 && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
+                // (`经价格认证中心认定价值…`: the appraiser, not the goods)
+                let appraiser = ["认定", "认证", "评估", "估价", "物价", "价格"].iter().any(|w| phrase.contains(w));
+                if phrase.chars().count() >= 2 && !appraiser && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
                     let ps = phrase.find("涉案").map(|p| phrase_start + phrase[..p].chars().count() + 2).unwrap_or(phrase_start);
                     found.push(("被盗物品", ps, k));
                 }
