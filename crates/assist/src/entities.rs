@@ -124,7 +124,9 @@ fn find_full_names(ch: &[char]) -> Vec<(usize, usize)> {
             let digits = ch[k + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
             let len = if digits > 0 {
                 // `被告人张1`, not `被告人于2012年`
-                if digits <= 2 && ch.get(k + 1 + digits).is_none_or(|c| !"年月日时分号岁".contains(*c)) { 1 + digits } else { 0 }
+                // (`被告人刘1某`: the CAIL texts' digit, then the mask)
+                let marks = ch[k + 1 + digits..].iter().take_while(|c| PERSON_MARKS.contains(**c)).count().min(2);
+                if digits <= 2 && ch.get(k + 1 + digits).is_none_or(|c| !"年月日时分号岁".contains(*c)) { 1 + digits + marks } else { 0 }
             } else if NAME_STOP.contains(ch[k + 1]) || !is_cjk(ch[k + 1]) {
                 0
             } else if !stop(ch.get(k + 2)) && stop(ch.get(k + 3)) {
@@ -248,7 +250,7 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                     }
                     k = before;
                     let mut matched = false;
-                    for w in ["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
+                    for w in ["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春天", "夏天", "秋天", "冬天", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
                         if starts_with(ch, k, w) {
                             k += w.chars().count();
                             matched = true;
@@ -354,7 +356,7 @@ fn item_list(ch: &[char], from: usize) -> Vec<(usize, usize)> {
                 break;
             }
             // the item ends where the clause goes on (`…电缆线时被人发现`, `…电动机至赣州市`)
-            if j > from && ["时", "后卖", "卖给", "卖至", "至", "后", "的三轮", "以"].iter().any(|w| starts_with(ch, j, w)) && seg_start != usize::MAX && j > seg_start + 1 {
+            if j > from && ["时", "后卖", "卖给", "卖至", "至", "后", "的三轮", "以", "并"].iter().any(|w| starts_with(ch, j, w)) && seg_start != usize::MAX && j > seg_start + 1 {
                 push(seg_start, j, &mut out);
                 seg_start = usize::MAX;
                 break;
@@ -613,7 +615,7 @@ impl EntityModel {
                 // the buyer of the loot, a police officer, a witness: neither offender nor victim
                 g = h + 1;
                 continue;
-            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走", "还"].iter().any(|v| post.starts_with(v))
+            } else if ["盗窃", "窃得", "盗走", "盗割", "盗伐", "盗挖", "盗取", "窃取", "扒窃", "偷", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走", "还"].iter().any(|v| post.starts_with(v))
                 && !["失主", "从", "窃得", "盗得", "盗走", "偷走", "窃取", "盗窃", "民警", "抓获"].iter().any(|v| pre.ends_with(v))
             {
                 "犯罪嫌疑人"
@@ -957,7 +959,7 @@ impl EntityModel {
                     let mut a = i;
                     // back to the start of the name: not past a verb or preposition before it
                     // (`扭送…`, `销售给…`, `盗得该公司`); masked characters (`朝阳**房地产…`) belong to it
-                    while a > 0 && (is_cjk(ch[a - 1]) || "*×XＸ".contains(ch[a - 1])) && !"经被由将向在到及与至给送往得系，".contains(ch[a - 1]) && i - a < 16 {
+                    while a > 0 && (is_cjk(ch[a - 1]) || "*×XＸ".contains(ch[a - 1])) && !"经被由将向在到及与至给送往得系的于《“，".contains(ch[a - 1]) && i - a < 16 {
                         a -= 1;
                     }
                     // not a person before it (`被害人甘某某公司`: the company of 甘某某)
