@@ -271,7 +271,20 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let after: String = facts[pos..].chars().skip_while(|c| *c != '元').take(8).collect();
         // a clause of its own taking (`盗窃了魏某女儿的苹果4S手机一部和人民币300余元`) is a new
         // offence too
-        let own_taking = ["盗窃了", "盗走", "窃得", "盗得", "骗取", "扒窃", "窃取", "盗取"].iter().any(|k| clause(facts, pos, 30).contains(k));
+        // (a verb of its own, not a relative `从骗取到的10000元中`; not in a conclusion that goes
+        // on past a `；`: `公诉机关认为，…价值15450余元；…骗取他人财物价值16090余元`)
+        let cl30 = clause(facts, pos, 30);
+        let full_sentence = {
+            let before = &facts[..pos];
+            let b = before.rfind(['。', '\n']).map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+            &facts[b..pos]
+        };
+        let own_taking = ["盗窃了", "盗走", "窃得", "盗得", "骗取", "扒窃", "窃取", "盗取"].iter().any(|k| {
+            cl30.match_indices(k).any(|(i, _)| {
+                let rest = &cl30[i + k.len()..];
+                !(rest.starts_with('的') || rest.starts_with("到的") || rest.starts_with("来的"))
+            })
+        }) && !["认为", "综上"].iter().any(|k| full_sentence.contains(k));
         let new_event = (own_taking || ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k)))
             && !RESTATE.iter().any(|k| sent.contains(k))
             && !["归还", "发还", "已由", "打入", "交给", "已被", "被扣押", "退还"].iter().any(|k| after.contains(k));
