@@ -1,4 +1,19 @@
 //! Development driver: `cargo run --release -p assist --example assist-dev -- train|eval [data] [models]`.
+//!
+//! Other subcommands (all take the data directory as their first argument):
+//! * `halves`: crime amount accuracy and entity soft F1 on the even and odd lines of
+//!   `crime_amount.jsonl` and `theft_entities.jsonl` and on the whole files (tune on the even
+//!   half, report the odd one); per-type entity F1 per half. `SHOW=amount` or `SHOW=<entity type>`
+//!   prints the errors of the even half only.
+//! * `ner-drug`: the person, place and time readers against the gold Nh / Ns / NT spans of
+//!   `ner-drug/train.json` (NT is time there), sentence by sentence, LawBench soft F1 per type
+//!   (persons = suspects and victims together); `SHOW=Nh|Ns|NT` prints the misses.
+//! * `amount-formats`: the crime amount of every dev text rewritten with its sums of two or more
+//!   digits written another way (`17,000元`, `17000.00元`, `1.7万元`, `一万七千元`): how many
+//!   answers change (no labels needed).
+//! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
+//!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
+//!   how many sentences' entities change beyond the rewrite itself.
 use std::path::PathBuf;
 
 fn main() {
@@ -32,6 +47,10 @@ fn main() {
                 println!("第{n}条\n{t}\n");
             }
         }
+        Some("halves") => halves(&data),
+        Some("ner-drug") => ner_drug(&data),
+        Some("amount-formats") => amount_formats(&data),
+        Some("entity-formats") => entity_formats(&data),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -388,4 +407,234 @@ pub fn term_facts_cv(data: &std::path::Path) {
         }
     }
     println!("train 5-fold, all {} cases: facts only {:.4}  charges given {:.4}", train.len(), log_distance_score(&facts_only), log_distance_score(&given));
+}
+
+/// Amount accuracy and entity soft F1 on the even and odd halves of the dev files.
+#[allow(dead_code)]
+pub fn halves(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let show = std::env::var("SHOW").ok();
+    let a = assist::Assistant::load(None).unwrap();
+    let ca = assist::data::read_jsonl(&data.join("judgments-dev/crime_amount.jsonl")).unwrap();
+    let mut ok = [0usize; 2];
+    let mut n = [0usize; 2];
+    for (i, v) in ca.iter().enumerate() {
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        let p = assist::amount::crime_amount(&input.facts).map(|x| x.amount).unwrap_or(0.0);
+        let g: f64 = v["answer"].as_str().unwrap_or("").split_once(':').map(|x| x.1).unwrap_or("").trim_end_matches("元。").parse().unwrap_or(f64::NAN);
+        n[i % 2] += 1;
+        if (g - p).abs() < 0.005 {
+            ok[i % 2] += 1;
+        } else if i % 2 == 0 && show.as_deref() == Some("amount") {
+            println!("#{i} gold {g} pred {p}\n{}\n", input.facts);
+        }
+    }
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    println!("amount   even {:.2}  odd {:.2}  all {:.2}", pct(ok[0], n[0]), pct(ok[1], n[1]), pct(ok[0] + ok[1], n[0] + n[1]));
+    let te = assist::data::read_jsonl(&data.join("judgments-dev/theft_entities.jsonl")).unwrap();
+    let mut sum = [0.0f64; 2];
+    let mut cnt = [0usize; 2];
+    // type -> half -> (sum char F1, gold count, pred count)
+    let mut per: BTreeMap<String, [(f64, u32, u32); 2]> = BTreeMap::new();
+    for (i, v) in te.iter().enumerate() {
+        let h = i % 2;
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        let gold = assist::data::parse_entities(v["answer"].as_str().unwrap_or(""));
+        let pred = a.entities.extract(&input.facts).by_type;
+        sum[h] += assist::eval::entity_soft_f1(&gold, &pred);
+        cnt[h] += 1;
+        let mut types: Vec<&String> = gold.keys().chain(pred.keys()).collect();
+        types.sort();
+        types.dedup();
+        for t in types {
+            let g = gold.get(t).map(|x| x.join("、")).unwrap_or_default();
+            let p = pred.get(t).map(|x| x.join("、")).unwrap_or_default();
+            if g.is_empty() && p.is_empty() {
+                continue;
+            }
+            let f = if g.is_empty() || p.is_empty() { 0.0 } else { assist::eval::char_f1(&g, &p) };
+            let e = &mut per.entry(t.clone()).or_default()[h];
+            e.0 += f;
+            e.1 += u32::from(!g.is_empty());
+            e.2 += u32::from(!p.is_empty());
+            if h == 0 && show.as_deref() == Some(t.as_str()) && f < 0.99 {
+                println!("#{i} [{t}] gold {g:?} pred {p:?} | {}", input.facts);
+            }
+        }
+    }
+    println!("entities even {:.2}  odd {:.2}  all {:.2}", 100.0 * sum[0] / cnt[0] as f64, 100.0 * sum[1] / cnt[1] as f64, 100.0 * (sum[0] + sum[1]) / (cnt[0] + cnt[1]) as f64);
+    for (t, hs) in per {
+        let f = |e: (f64, u32, u32)| if e.1 + e.2 == 0 { 0.0 } else { 200.0 * e.0 / (e.1 + e.2) as f64 };
+        println!("  {t}\teven {:.1} (gold {} pred {})\todd {:.1} (gold {} pred {})", f(hs[0]), hs[0].1, hs[0].2, f(hs[1]), hs[1].1, hs[1].2);
+    }
+}
+
+/// Persons, places and times against the drug-case paragraphs' gold spans, sentence by sentence.
+#[allow(dead_code)]
+pub fn ner_drug(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let show = std::env::var("SHOW").ok();
+    let a = assist::Assistant::load(None).unwrap();
+    let items = assist::data::read_jsonl(&data.join("ner-drug/train.json")).unwrap();
+    let labels = [("Nh", &["犯罪嫌疑人", "受害人"][..]), ("Ns", &["地点"][..]), ("NT", &["时间"][..])];
+    // label -> (sum soft F1 over sentences where gold or pred has it, sentences)
+    let mut per: BTreeMap<&str, (f64, u32)> = BTreeMap::new();
+    let mut total = (0.0, 0u32);
+    for it in &items {
+        let text: Vec<char> = it["sentText"].as_str().unwrap_or("").chars().collect();
+        let spans: Vec<(usize, usize, String, String)> = it["entityMentions"].as_array().map(|v| v.iter().map(|m| (m["start"].as_u64().unwrap_or(0) as usize, m["end"].as_u64().unwrap_or(0) as usize, m["label"].as_str().unwrap_or("").to_string(), m["text"].as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+        // sentences: up to and including each 。
+        let mut s0 = 0;
+        for e in 0..text.len() {
+            if text[e] != '。' && e + 1 != text.len() {
+                continue;
+            }
+            let sent: String = text[s0..=e].iter().collect();
+            let mut gold: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut pred: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let out = a.entities.extract(&sent).by_type;
+            for (lab, types) in labels {
+                let mut g: Vec<String> = spans.iter().filter(|x| x.2 == lab && x.0 >= s0 && x.1 <= e + 1).map(|x| x.3.clone()).collect();
+                g.dedup();
+                let mut p: Vec<String> = types.iter().flat_map(|t| out.get(*t).cloned().unwrap_or_default()).collect();
+                let mut seen = std::collections::HashSet::new();
+                p.retain(|x| seen.insert(x.clone()));
+                let mut gs = std::collections::HashSet::new();
+                g.retain(|x| gs.insert(x.clone()));
+                if g.is_empty() && p.is_empty() {
+                    continue;
+                }
+                let mut g1 = BTreeMap::new();
+                g1.insert(lab.to_string(), g.clone());
+                let mut p1 = BTreeMap::new();
+                p1.insert(lab.to_string(), p.clone());
+                let f = if g.is_empty() || p.is_empty() { 0.0 } else { assist::eval::entity_soft_f1(&g1, &p1) };
+                let x = per.entry(lab).or_default();
+                x.0 += f;
+                x.1 += 1;
+                if show.as_deref() == Some(lab) && f < 0.99 {
+                    println!("[{lab}] gold {g:?} pred {p:?} | {sent}");
+                }
+                gold.insert(lab.to_string(), g);
+                pred.insert(lab.to_string(), p);
+            }
+            if !gold.values().all(|v| v.is_empty()) || !pred.values().all(|v| v.is_empty()) {
+                total.0 += assist::eval::entity_soft_f1(&gold, &pred);
+                total.1 += 1;
+            }
+            s0 = e + 1;
+        }
+    }
+    for (lab, (f, n)) in &per {
+        println!("{lab}\t{:.2}\t({n} sentences)", 100.0 * f / *n as f64);
+    }
+    println!("all three\t{:.2}\t({} sentences)", 100.0 * total.0 / total.1 as f64, total.1);
+}
+
+/// Sums rewritten in other formats: how many crime-amount answers change.
+#[allow(dead_code)]
+pub fn amount_formats(data: &std::path::Path) {
+    fn cn(n: u64) -> String {
+        const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+        if n == 0 {
+            return "零".into();
+        }
+        let mut out = String::new();
+        let mut n = n;
+        let mut zero = false;
+        for (u, c) in [(10_000u64, '万'), (1000, '千'), (100, '百'), (10, '十')] {
+            let q = n / u;
+            if q > 0 {
+                if zero {
+                    out.push('零');
+                    zero = false;
+                }
+                if u == 10_000 { out.push_str(&cn(q)) } else { out.push(D[q as usize]) }
+                out.push(c);
+                n %= u;
+            } else if !out.is_empty() {
+                zero = true;
+            }
+        }
+        if n > 0 {
+            if zero && !out.is_empty() {
+                out.push('零');
+            }
+            out.push(D[n as usize]);
+        }
+        out
+    }
+    // replace every `<digits>元` (two or more digits, not part of a decimal) by `f(digits)元`
+    fn rewrite(text: &str, f: &dyn Fn(u64) -> Option<String>) -> String {
+        let ch: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < ch.len() {
+            if ch[i].is_ascii_digit() && (i == 0 || !(ch[i - 1].is_ascii_digit() || ch[i - 1] == '.')) {
+                let mut j = i;
+                while j < ch.len() && ch[j].is_ascii_digit() {
+                    j += 1;
+                }
+                let digits: String = ch[i..j].iter().collect();
+                if j - i >= 2 && ch.get(j) == Some(&'元') {
+                    if let Some(r) = digits.parse().ok().and_then(|n| f(n)) {
+                        out.push_str(&r);
+                        i = j;
+                        continue;
+                    }
+                }
+                out.push_str(&digits);
+                i = j;
+                continue;
+            }
+            out.push(ch[i]);
+            i += 1;
+        }
+        out
+    }
+    let ca = assist::data::read_jsonl(&data.join("judgments-dev/crime_amount.jsonl")).unwrap();
+    let texts: Vec<String> = ca.iter().map(|v| assist::CaseInput::parse(v["input"].as_str().unwrap_or("")).facts).collect();
+    let answer = |t: &str| assist::amount::crime_amount(t).map(|x| x.amount).unwrap_or(0.0);
+    let base: Vec<f64> = texts.iter().map(|t| answer(t)).collect();
+    let group = |n: u64| {
+        let s = n.to_string();
+        let mut g = String::new();
+        for (k, c) in s.chars().enumerate() {
+            if k > 0 && (s.len() - k) % 3 == 0 {
+                g.push(',');
+            }
+            g.push(c);
+        }
+        g
+    };
+    let formats: [(&str, Box<dyn Fn(u64) -> Option<String>>); 4] = [
+        ("17,000元", Box::new(move |n| (n >= 1000).then(|| group(n)))),
+        ("17000.00元", Box::new(|n| Some(format!("{n}.00")))),
+        ("1.7万元", Box::new(|n| (n >= 10_000 && n % 1000 == 0).then(|| format!("{}万", n as f64 / 10_000.0)))),
+        ("一万七千元", Box::new(move |n| (n < 100_000_000).then(|| cn(n)))),
+    ];
+    for (name, f) in formats.iter() {
+        let changed: Vec<usize> = texts.iter().enumerate().filter(|(i, t)| (answer(&rewrite(t, f.as_ref())) - base[*i]).abs() >= 0.005).map(|(i, _)| i).collect();
+        println!("{name}\t{} of {} answers change {:?}", changed.len(), texts.len(), changed);
+    }
+}
+
+/// Sentences rewritten in other masking and role conventions: how many entity answers change.
+#[allow(dead_code)]
+pub fn entity_formats(data: &std::path::Path) {
+    let a = assist::Assistant::load(None).unwrap();
+    let te = assist::data::read_jsonl(&data.join("judgments-dev/theft_entities.jsonl")).unwrap();
+    let texts: Vec<String> = te.iter().map(|v| assist::CaseInput::parse(v["input"].as_str().unwrap_or("")).facts).collect();
+    for (from, to) in [("某某", "XX"), ("被告人", "犯罪嫌疑人"), ("**", "××")] {
+        let mut changed = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            let base = a.entities.extract(t).by_type;
+            let other = a.entities.extract(&t.replace(from, to)).by_type;
+            let mapped: std::collections::BTreeMap<String, Vec<String>> = base.into_iter().map(|(k, v)| (k, v.into_iter().map(|x| x.replace(from, to)).collect())).collect();
+            if mapped != other {
+                changed.push(i);
+            }
+        }
+        println!("{from} -> {to}\t{} of {} sentences change {:?}", changed.len(), texts.len(), changed);
+    }
 }

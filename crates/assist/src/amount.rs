@@ -13,7 +13,7 @@ const EXCLUDE_BEFORE: &[&str] = &[
     "分得", "分给", "冻结", "款中的", "元中的", "查获", "除去", "包车费", "路费", "准备用于", "各分", "分赃", "平分", "赔偿", "赔付", "退赔", "退还", "返还", "发还", "归还", "偿还", "退赃", "退缴",
     "缴获", "追缴", "追回", "罚金", "谅解", "补偿", "还款", "退回", "已还", "工资", "月薪", "好处费", "报酬", "每月",
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
-    "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款",
+    "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款", "得款",
 ];
 /// Contexts of the proceeds of selling stolen or cheated goods (销赃): not the value of the goods,
 /// but the only measure of it when the facts state no other.
@@ -24,7 +24,7 @@ const TOTAL_BEFORE: &[&str] = &["共计", "合计", "总计", "累计", "共", "
 /// Words of a sentence that restates amounts already described (a repeated sum there is not a
 /// new offence).
 const RESTATE: &[&str] = &[
-    "认为", "综上", "上述", "共计", "合计", "累计", "总计", "指控", "的事实", "认定", "所得", "被盗", "赃款", "查获", "扣押", "发还",
+    "已于", "现已", "认为", "综上", "上述", "共计", "合计", "累计", "总计", "指控", "的事实", "认定", "所得", "被盗", "赃款", "查获", "扣押", "发还",
     "归还", "退", "共同", "分赃", "骗取的", "盗取的", "窃取的",
 ];
 
@@ -34,6 +34,9 @@ fn sentence(text: &str, start: usize) -> &str {
     let b = before.rfind(['。', '；', ';', '\n']).map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
     &text[b..start]
 }
+
+/// Words that open the list of evidence after the facts.
+const EVIDENCE: &[&str] = &["有下列证据", "有以下证据", "证据如下", "下列证据予以", "上述事实，有", "上述事实有", "以上事实，有", "以上事实有", "证实上述事实的证据", "上述事实，被告人", "上述犯罪事实，有"];
 
 /// Words of a sentence that sums up the facts (a 共计 there covers everything before it).
 const SUMMARY: &[&str] = &["认为", "综上", "上述", "指控", "以上", "先后", "多次", "累计"];
@@ -61,7 +64,9 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
 
 /// Contexts just after an amount that mark it as not part of the crime total (sale prices of
 /// the loot, payments to accomplices).
-const EXCLUDE_AFTER: &[&str] = &["欠条", "借条", "的欠条", "的借条", "的价格", "价格", "卖给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资"];
+const EXCLUDE_AFTER: &[&str] = &[
+    "欠条", "借条", "的欠条", "的借条", "的价格", "价格", "卖给", "卖于", "卖与", "售给", "售于", "售与", "转卖", "销售给", "变卖", "销赃", "出售给", "的好处费", "的报酬", "的价钱", "的工资",
+];
 
 /// The clause (since the last ，。；: or line break) before `start`, at most `max_chars` long.
 fn clause(text: &str, start: usize, max_chars: usize) -> &str {
@@ -76,6 +81,25 @@ fn clause(text: &str, start: usize, max_chars: usize) -> &str {
     &text[b..start]
 }
 
+/// `17,000` / `17，000` → `17000`: a comma between a digit and exactly three digits.
+fn without_thousands_separators(text: &str) -> String {
+    let ch: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in ch.iter().enumerate() {
+        if (c == ',' || c == '，')
+            && i > 0
+            && ch[i - 1].is_ascii_digit()
+            && ch.len() > i + 3
+            && ch[i + 1..i + 4].iter().all(|d| d.is_ascii_digit())
+            && ch.get(i + 4).is_none_or(|d| !d.is_ascii_digit())
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Total crime amount in the facts, or `None` when no amount is stated.
 ///
 /// Amounts are read in order. One equal to the sum of the amounts just before it is their total
@@ -83,7 +107,35 @@ fn clause(text: &str, start: usize, max_chars: usize) -> &str {
 /// repeated mention of a sum already counted is not counted again; an explicit grand total
 /// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
-    let mentions = find_money(facts);
+    let facts = &*crate::unescape_html(facts);
+    // thousands separators (`17,000元`) are no clause breaks
+    let grouped = without_thousands_separators(facts);
+    let facts = grouped.as_str();
+    let mut mentions = find_money(facts);
+    // the evidence listed after the facts (`上述事实，有…证人证言…证实`) quotes statements and
+    // documents: their sums restate or approximate the facts, they are no further offence
+    // (each offence of a list may have its own: the quoted part ends where the court accepts
+    // it, `…等证据证实，足以认定。`)
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
+    for k in EVIDENCE {
+        for (a, _) in facts.match_indices(k) {
+            let from = a + k.len();
+            let accepted = ["足以认定", "予以确认", "予以认定", "予以采信", "予以采纳", "予以证实", "等证据证实", "证据在卷"].iter().filter_map(|w| facts[from..].find(w).map(|e| from + e + w.len())).min();
+            // or the next offence of a list (`。二、…`, `事实二、`)
+            let next = facts[from..].char_indices().find(|&(i, c)| {
+                "一二三四五六七八九十".contains(c) && facts[from + i + c.len_utf8()..].starts_with(['、', '）', ')']) && facts[..from + i].ends_with(['。', '\n', '事', '实', '（', '('])
+            });
+            // `上述事实，有…等证据证实` without a list is one sentence
+            let listing = facts[from..].chars().take(40).collect::<String>().contains(['：', ':']);
+            let sentence_end = (!listing).then(|| facts[from..].find(['。', '\n']).map_or(facts.len(), |e| from + e));
+            let end = accepted.into_iter().chain(next.map(|(i, _)| from + i)).chain(sentence_end).min().unwrap_or(facts.len());
+            quoted.push((a, end));
+        }
+    }
+    let inside = |m: &crate::numerals::Money| quoted.iter().any(|q| m.start >= q.0 && m.end <= q.1);
+    if mentions.iter().any(|m| !inside(m)) {
+        mentions.retain(|m| !inside(m));
+    }
     if mentions.is_empty() {
         return None;
     }
@@ -92,6 +144,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     let mut excluded = Vec::new();
     // what the offender got by selling the goods: the amount only when nothing else is stated
     let mut proceeds: Vec<(f64, String)> = Vec::new();
+    let mut last_excluded: Option<usize> = None;
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
         let near = clause_before(facts, m.start, 6);
@@ -103,8 +156,45 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         // the rest of the clause: `已将账款670元退赔`, `赃款1000元及赃物已全部扣押并发还失主`
         let rest_clause: String = facts[m.end..].chars().take_while(|c| !"，。；;,\n（(".contains(*c)).take(30).collect();
         let returned = ["退赔", "退还", "发还", "归还", "返还", "扣押", "追回", "退缴", "赔偿"].iter().any(|k| rest_clause.contains(k));
+        // `以1000元两小时的价格`: a price agreed, not a sum taken
+        let price = rest_clause.chars().take(8).collect::<String>().contains("的价格");
+        // `一元硬币`, `100元面额`: a denomination
+        let denomination = ["硬币", "面额", "面值", "纸币"].iter().any(|k| after.starts_with(k));
+        // the parts of a sum after `其中` in the same sentence (`给了他3400元，其中3000元是转账的，
+        // 又给了现金400元`)
+        // the upper end of a range (`每市斤0.77-0.81元`): a price, no sum
+        let range_end = facts[..m.start].chars().next_back().is_some_and(|c| "-－～~".contains(c)) && facts[..m.start].chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit());
+        // a pretext (`以帮忙贷款30万元为由`, `以…50万元为名`): what was promised, not taken
+        let pretext = (rest_clause.contains("为由") || rest_clause.contains("为名")) && (cl.contains('以') || cl.contains("谎称"));
+        let parts = {
+            let sent = sentence(facts, m.start);
+            let sent_start = m.start - sent.len();
+            match sent.rfind("其中") {
+                Some(q) => {
+                    let q = sent_start + q;
+                    // the sum before 其中, and every sum after it in this sentence
+                    let whole = mentions.iter().filter(|x| x.end <= q && x.start >= sent_start).last();
+                    let sent_end = facts[q..].find(['。', '；', ';', '\n']).map_or(facts.len(), |e| q + e);
+                    let after_sum: f64 = mentions.iter().filter(|x| x.start > q && x.start < sent_end).map(|x| x.value).sum();
+                    whole.is_some_and(|w| after_sum <= w.value + 0.005)
+                }
+                None => false,
+            }
+        };
+        // the next item of a list whose first sum was left out (`退还杜某乙17000元、宁某丙11000元、
+        // 杜某丙13000元`): the list's verb governs every item however long the list
+        let same_list = last_excluded.is_some_and(|e: usize| {
+            let between = &facts[e..m.start];
+            between.starts_with('、') && between.chars().count() <= 12 && !between.contains(['，', '。', '；', ';', ',', '\n'])
+        });
         if unit_price
+            || range_end
+            || pretext
+            || same_list
             || returned
+            || price
+            || denomination
+            || parts
             || EXCLUDE_BEFORE.iter().any(|k| near.contains(k) || cl.contains(k))
             || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k))
             || ctx.contains("赔偿")
@@ -116,8 +206,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 proceeds.push((m.value, format!("{ctx}{span}")));
             }
             excluded.push(span.to_string());
+            last_excluded = Some(m.end);
             continue;
         }
+        last_excluded = None;
         let total = if GRAND_TOTAL.iter().any(|k| cl.contains(k)) {
             Total::Grand
         } else if TOTAL_BEFORE.iter().any(|k| near.contains(k)) && !cl.contains('台') && !cl.contains('部') {
@@ -177,7 +269,23 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             continue;
         }
         let after: String = facts[pos..].chars().skip_while(|c| *c != '元').take(8).collect();
-        let new_event = ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k))
+        // a clause of its own taking (`盗窃了魏某女儿的苹果4S手机一部和人民币300余元`) is a new
+        // offence too
+        // (a verb of its own, not a relative `从骗取到的10000元中`; not in a conclusion that goes
+        // on past a `；`: `公诉机关认为，…价值15450余元；…骗取他人财物价值16090余元`)
+        let cl30 = clause(facts, pos, 30);
+        let full_sentence = {
+            let before = &facts[..pos];
+            let b = before.rfind(['。', '\n']).map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+            &facts[b..pos]
+        };
+        let own_taking = ["盗窃了", "盗走", "窃得", "盗得", "骗取", "扒窃", "窃取", "盗取"].iter().any(|k| {
+            cl30.match_indices(k).any(|(i, _)| {
+                let rest = &cl30[i + k.len()..];
+                !(rest.starts_with('的') || rest.starts_with("到的") || rest.starts_with("来的"))
+            })
+        }) && !["认为", "综上"].iter().any(|k| full_sentence.contains(k));
+        let new_event = (own_taking || ["再次", "又", "时许", "月", "日"].iter().any(|k| sent.contains(k)))
             && !RESTATE.iter().any(|k| sent.contains(k))
             && !["归还", "发还", "已由", "打入", "交给", "已被", "被扣押", "退还"].iter().any(|k| after.contains(k));
         // the same sum in the same sentence is a repetition, unless it is the next item of a
@@ -232,6 +340,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum && SUMMARY.iter().any(|k| sent.contains(k)) {
                     stack.clear();
                     reasons.push(Reason::rule(format!("{}元为案情所述总额：{c}", crate::num(v))));
+                    let rest: String = facts[pos..].chars().take(40).collect();
+                    if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
+                        declared = Some((v, pos));
+                    }
                     stack.push(Counted { value: v, ctx: c, pos, total: true });
                     continue;
                 }
@@ -262,7 +374,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     }
     if let Some((t, p)) = declared {
         let later: f64 = stack.iter().filter(|s| s.pos > p).map(|s| s.value).sum();
-        if later > 0.0 && later <= t + 0.005 && stack.iter().any(|s| s.pos == p) {
+        // (the court's total of the facts it goes on to list prevails over a sum of the items
+        // that comes out at most a tenth higher: approximations, an item told twice)
+        let slack = t * 0.1;
+        if later > 0.0 && later <= t + slack && stack.iter().any(|s| s.pos == p) {
             reasons.push(Reason::rule(format!("{}元为分述事实之前写明的总额", crate::num(t))));
             stack.retain(|s| s.pos <= p);
         }
@@ -327,6 +442,24 @@ mod tests {
         ];
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn amount_contexts() {
+        let cases: [(&str, f64); 5] = [
+            // HTML character references do not break the sentence
+            ("向陈某1收取购车&ldquo;定金&rdquo;转账4万元、现金2万元，又收取&ldquo;定金&rdquo;2万元，出具收取&ldquo;定金&rdquo;共计8万元的收据。", 80000.0),
+            // parts after 其中
+            ("胡某给了他3400元，其中3000元是转账的，又给了现金400元。李某给了他4500元。", 7900.0),
+            // a coin's denomination, a price agreed
+            ("被告人携带一元硬币等作案工具，盗取被害人的手机，经鉴定价值人民币4219元。", 4219.0),
+            ("约定以1000元两小时的价格进行交易，被告人将被害人的现金人民币100元偷走。", 100.0),
+            // sums quoted in the evidence after an offence
+            ("被告人盗走现金1300元。上述事实，有证人证言：我发现手提包里的1200多元被盗，足以认定。被告人又盗走现金500元。", 1800.0),
+        ];
+        for (s, want) in cases {
+            assert_eq!(crime_amount(s).map(|a| a.amount), Some(want), "{s}");
         }
     }
 

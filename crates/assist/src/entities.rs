@@ -27,7 +27,7 @@ pub struct Entities {
 }
 
 const BREAK: &str = "，。；;,：:！？、（）()\n";
-const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "行至", "进入", "潜入", "在", "至", "到"];
+const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "行至", "进入", "潜入", "在", "至", "到", "于"];
 const PLACE_WORDS: &[&str] = &["市", "县", "区", "镇", "乡", "村", "路", "街", "店", "小区", "公司", "门口", "楼", "处", "旁", "内", "附近", "超市", "宿舍", "家", "厂", "场", "院", "室", "房", "号", "巷", "道", "上", "田", "站", "园"];
 const STEAL_VERBS: &[&str] = &["窃得", "盗得", "盗走", "偷走", "窃走", "盗取", "窃取", "偷得", "扒窃", "盗窃了", "拿走", "偷了", "盗窃"];
 const ORG_SUFFIX: &[&str] = &["公安局", "派出所", "公安机关", "价格认证中心", "认证中心", "检测中心", "鉴定中心", "事务所", "人民检察院", "人民法院", "检察院", "分局", "公司", "物价局", "中心"];
@@ -37,22 +37,167 @@ fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
+/// Characters that are not the surname of a masked name although 某/X follows them: place and
+/// building words (`某区某路`), units of time, function words, numerals and currency
+/// (`人民币XX元`).
+const NOT_SURNAME: &str = "区市县镇乡村街巷号楼栋室组省州年月日时分秒以在的为与和其了到将从向被给由把对上下处用或及等即系约共币元亿千百十一二三四五六七八九零两个次位名称叫若某各每该此辆台部件只条根块粒斤吨犯机";
+/// Characters after a masked name that make it a masked place (`某路某号`, `某村×号`).
+const NOT_AFTER_NAME: &str = "号路村镇区街巷楼栋室市县乡省小店厂";
+
+/// Whether `ch[k]` can be the surname before 某/X: not a place, time, function or number word,
+/// and not after a digit (`50万某` is the anonymised texts' 50万元).
+fn could_be_surname(ch: &[char], k: usize) -> bool {
+    if NOT_SURNAME.contains(ch[k]) {
+        return false;
+    }
+    // `某路某号`, `街道某社区`, `7、8月间某日`: 路/道/间 end a word here, the surname of a
+    // person follows a role or function word
+    if "路道间".contains(ch[k]) && k > 0 && (is_cjk(ch[k - 1]) || ch[k - 1].is_ascii_digit() || "*×X".contains(ch[k - 1])) && !"人与和及给向被将把对从同伙、".contains(ch[k - 1]) {
+        return false;
+    }
+    !(k > 0 && (ch[k - 1].is_ascii_digit() || ch[k - 1] == '.' || ('０'..='９').contains(&ch[k - 1])))
+}
+
+/// Whether the sentence before `a` speaks of stolen goods (the goods sold are the loot, not
+/// the offence itself as in a drug sale).
+fn loot_before(ch: &[char], a: usize) -> bool {
+    let start = (0..a).rev().find(|&k| "。；\n".contains(ch[k])).map_or(0, |k| k + 1);
+    let sent: String = ch[start..a].iter().collect();
+    ["盗", "窃", "赃", "偷", "骗"].iter().any(|w| sent.contains(w))
+}
+
+/// Common Chinese surnames (the usual 百家姓 frequency lists), for names written in full.
+const SURNAMES: &str = "阎寻字郦过缑芈仉笪訾隗王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由";
+/// Characters that follow a name and do not belong to it (function words, adverbs, the verbs
+/// that open the act).
+const NAME_STOP: &str = "处时了家车屋字在于将从向与和及等到因被把已对系为是供称持伙携驾骑窜来乘趁经用以无的之均又再先后共也还则即所并便遂就都才亦曾正仍已不系因、，。；：:（(）)“”\n";
+/// Role words a full name may follow.
+const ROLE_WORDS: &[&str] = &["犯罪嫌疑人", "被告人", "被害人", "受害人", "嫌疑人", "失主", "同案人", "伙同", "结伙"];
+
+/// Whether `w` is a dictionary word other than a person's name (jieba's dictionary and tags).
+fn common_word(w: &[char]) -> bool {
+    let w: String = w.iter().collect();
+    // words of the record after a role word (`被害人陈述`, which jieba tags as a name)
+    if ["陈述", "供述", "辩解", "证言", "家属", "亲属", "身份", "住处", "住所", "户籍", "本人", "一方"].contains(&w.as_str()) {
+        return true;
+    }
+    let j = crate::jieba();
+    j.has_word(&w) && j.tag(&w, false).first().is_some_and(|t| t.word == w && t.tag != "nr")
+}
+
+/// Whether `ch[j]`, after `X某`, is the kept last character of a given name: a character that
+/// is not a function word, and that ends the name where the next one cannot go on with it
+/// (`李某玲驾驶`, `胡某康、`; not `曾某采用`, `张某归还`, `李某说`).
+fn given_name_char(ch: &[char], j: usize) -> bool {
+    let Some(&c) = ch.get(j) else { return false };
+    if !is_cjk(c) || NAME_STOP.contains(c) || PERSON_MARKS.contains(c) || NOT_AFTER_NAME.contains(c) {
+        return false;
+    }
+    if ch.get(j + 1).is_some_and(|n| is_cjk(*n) && !NAME_STOP.contains(*n)) {
+        return false;
+    }
+    let j2 = crate::jieba();
+    if let Some(n) = ch.get(j + 1) {
+        if j2.has_word(&format!("{c}{n}")) {
+            return false;
+        }
+    }
+    let w = c.to_string();
+    let tag = j2.tag(&w, false).first().map(|t| t.tag.to_string()).unwrap_or_default();
+    !["v", "d", "p", "c", "u", "r", "m", "q", "f", "vd", "ad", "a"].contains(&tag.as_str())
+}
+
+/// Names written in full after a role word (`被告人武传伟`, `被害人李明`, `被告人张1`), and
+/// their other mentions in the text.
+fn find_full_names(ch: &[char]) -> Vec<(usize, usize)> {
+    let mut names: Vec<Vec<char>> = Vec::new();
+    for i in 0..ch.len() {
+        for role in ROLE_WORDS {
+            if !starts_with(ch, i, role) {
+                continue;
+            }
+            let k = i + role.chars().count();
+            if k + 1 >= ch.len() || !SURNAMES.contains(ch[k]) || PERSON_MARKS.contains(ch[k + 1]) {
+                break;
+            }
+            let stop = |c: Option<&char>| c.is_none_or(|c| !is_cjk(*c) || NAME_STOP.contains(*c));
+            let digits = ch[k + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let len = if digits > 0 {
+                // `被告人张1`, not `被告人于2012年`
+                // (`被告人刘1某`: the CAIL texts' digit, then the mask)
+                let marks = ch[k + 1 + digits..].iter().take_while(|c| PERSON_MARKS.contains(**c)).count().min(2);
+                if digits <= 2 && ch.get(k + 1 + digits).is_none_or(|c| !"年月日时分号岁".contains(*c)) { 1 + digits + marks } else { 0 }
+            } else if NAME_STOP.contains(ch[k + 1]) || !is_cjk(ch[k + 1]) {
+                0
+            } else if !stop(ch.get(k + 2)) && stop(ch.get(k + 3)) {
+                3
+            } else if stop(ch.get(k + 2)) {
+                2
+            } else {
+                0
+            };
+            // a dictionary word that is not a person's name (`被害人位置`, `被告人何时`)
+            let len = if len >= 2 && common_word(&ch[k..k + len]) { 0 } else { len };
+            if len > 0 && !names.iter().any(|n| n[..] == ch[k..k + len]) {
+                names.push(ch[k..k + len].to_vec());
+            }
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    for n in &names {
+        let mut i = 0;
+        while i + n.len() <= ch.len() {
+            if ch[i..i + n.len()] == n[..] && !(n.last().unwrap().is_ascii_digit() && ch.get(i + n.len()).is_some_and(|c| c.is_ascii_digit())) {
+                out.push((i, i + n.len()));
+                i += n.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Anonymised names: a surname followed by 某/X/× marks and an optional digit (黄某某, 王某1, 刘XX).
 fn find_names(ch: &[char]) -> Vec<(usize, usize)> {
+    // `X某Y` names seen with their kept character somewhere: every `X某Y` is that name
+    let mut full: Vec<Vec<char>> = Vec::new();
+    for j in 2..ch.len() {
+        if ch[j - 1] == '某' && is_cjk(ch[j - 2]) && !PERSON_MARKS.contains(ch[j - 2]) && (j < 3 || !PERSON_MARKS.contains(ch[j - 3])) && could_be_surname(ch, j - 2) && given_name_char(ch, j) {
+            full.push(ch[j - 2..=j].to_vec());
+        }
+    }
     let mut out = Vec::new();
     let mut i = 1;
     while i < ch.len() {
-        if PERSON_MARKS.contains(ch[i]) && is_cjk(ch[i - 1]) && !PERSON_MARKS.contains(ch[i - 1]) && !"被人告该某".contains(ch[i - 1]) {
+        if PERSON_MARKS.contains(ch[i]) && is_cjk(ch[i - 1]) && !PERSON_MARKS.contains(ch[i - 1]) && !"被人告该某".contains(ch[i - 1]) && could_be_surname(ch, i - 1) {
             let start = i - 1;
             let mut j = i;
             while j < ch.len() && PERSON_MARKS.contains(ch[j]) && j - start < 3 {
                 j += 1;
             }
+            // `构成××罪`, `实施××时`: the anonymised texts mask a charge with ××, after a word
+            // names masked with X/× (no 某) need a common surname (`湘××` is a number plate,
+            // `局××` a masked word)
+            let masked_word = ch[i..j].iter().all(|c| *c == '×') && ((start > 0 && is_cjk(ch[start - 1]) && crate::jieba().has_word(&s(ch, start - 1, start + 1))) || ch.get(j) == Some(&'罪'));
+            if masked_word || (ch[i..j].iter().all(|c| *c != '某') && !SURNAMES.contains(ch[start])) {
+                i = j;
+                continue;
+            }
             if j < ch.len() && ch[j - 1] == '某' && "甲乙丙丁戊".contains(ch[j]) {
+                j += 1;
+            } else if j == start + 2 && ch[j - 1] == '某' && (given_name_char(ch, j) || full.iter().any(|f| ch[start..].starts_with(&f[..]))) {
+                // the given name's last character kept by the masking (`李某玲`, `胡某康`)
                 j += 1;
             }
             while j < ch.len() && ch[j].is_ascii_digit() {
                 j += 1;
+            }
+            // `某路某号`, `某村×号`, `区某小区`: a masked place name, not a person
+            if j < ch.len() && NOT_AFTER_NAME.contains(ch[j]) {
+                i = j;
+                continue;
             }
             out.push((start, j));
             i = j;
@@ -98,9 +243,14 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                         k += 1;
                         continue;
                     }
+                    // `2014年7、8月间`: a list of months
+                    if k > before && k + 1 < ch.len() && ch[k] == '、' && ch[k + 1].is_ascii_digit() {
+                        k += 1;
+                        continue;
+                    }
                     k = before;
                     let mut matched = false;
-                    for w in ["份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
+                    for w in ["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春天", "夏天", "秋天", "冬天", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
                         if starts_with(ch, k, w) {
                             k += w.chars().count();
                             matched = true;
@@ -120,12 +270,41 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                 continue;
             }
             i = j;
+        } else if let Some(w) = RELATIVE_DAYS.iter().find(|w| starts_with(ch, i, w)) {
+            // `次日凌晨`, `当日17时许`: a day told from the one before, with its hour
+            let mut k = i + w.chars().count();
+            let start = k;
+            loop {
+                let before = k;
+                while k < ch.len() && ch[k].is_ascii_digit() {
+                    k += 1;
+                }
+                if k > before && k < ch.len() && "时分点".contains(ch[k]) {
+                    k += 1;
+                    continue;
+                }
+                k = before;
+                match DAY_PARTS.iter().find(|p| starts_with(ch, k, p)) {
+                    Some(p) => k += p.chars().count(),
+                    None => break,
+                }
+            }
+            let next: String = ch[k..(k + 16).min(ch.len())].iter().collect();
+            if k > start && !["民警", "公安", "抓获", "归案", "发还"].iter().any(|w| next.contains(w)) {
+                out.push((i, k));
+            }
+            i = k.max(i + 1);
         } else {
             i += 1;
         }
     }
     out
 }
+
+/// Days told from the day before (`次日`, `当日`).
+const RELATIVE_DAYS: &[&str] = &["次日", "当日", "同日", "当天", "翌日", "第二天", "次日的"];
+/// Parts of a day.
+const DAY_PARTS: &[&str] = &["凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "早上", "清晨", "晚", "夜", "许", "左右"];
 
 /// Items listed after a theft verb at `from`: up to the end of the clause (，。；), parenthetical
 /// remarks skipped, split on 、/及/和, each without a leading 被害人 or location, money left out.
@@ -177,7 +356,7 @@ fn item_list(ch: &[char], from: usize) -> Vec<(usize, usize)> {
                 break;
             }
             // the item ends where the clause goes on (`…电缆线时被人发现`, `…电动机至赣州市`)
-            if j > from && ["时", "后卖", "卖给", "卖至", "至", "后", "的三轮", "以"].iter().any(|w| starts_with(ch, j, w)) && seg_start != usize::MAX && j > seg_start + 1 {
+            if j > from && ["时", "后卖", "卖给", "卖至", "至", "后", "的三轮", "以", "并"].iter().any(|w| starts_with(ch, j, w)) && seg_start != usize::MAX && j > seg_start + 1 {
                 push(seg_start, j, &mut out);
                 seg_start = usize::MAX;
                 break;
@@ -199,8 +378,14 @@ fn item_list(ch: &[char], from: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Drop a leading location modifier of an object: `放在…的`, `…上的`, `眉山市…楼顶`.
+/// Drop a leading location modifier of an object: `放在…的`, `…上的`, `眉山市…楼顶`, and the
+/// 的 it leaves (`机井屋内的铜线` → `铜线`).
 fn strip_location(ch: &[char], a: usize, b: usize) -> usize {
+    let k = strip_location_words(ch, a, b);
+    if k > a && k + 1 < b && ch[k] == '的' { k + 1 } else { k }
+}
+
+fn strip_location_words(ch: &[char], a: usize, b: usize) -> usize {
     let ph = &ch[a..b];
     // `该套房配电箱内电线三根`
     if let Some(d) = ph.iter().rposition(|c| *c == '内') {
@@ -229,6 +414,154 @@ fn strip_location(ch: &[char], a: usize, b: usize) -> usize {
     a
 }
 
+/// Words that begin the act after a place (`在…门口看到…`, `到…房间要求…`, `在…路边以…元卖给`).
+const PLACE_STOP: &[&str] = &[
+    "盗窃", "窃得", "窃取", "盗取", "趁", "见", "看到", "看见", "发现", "将", "把", "从", "采用", "采取", "用", "扒", "撬", "拿", "偷", "时", "的机会", "之机", "以", "向", "被", "要求", "并",
+    "布置", "查看", "实施", "作案", "物色", "寻找", "伺机", "准备", "进行", "上班", "工作", "打工", "玩", "吃饭", "休息", "睡觉", "购物", "贩卖", "出售", "购买", "吸食", "交易", "容留", "卖", "对", "因", "与", "持", "携带", "驾驶", "骑", "翻", "攀爬", "剪", "割", "拆", "等候", "等待", "先后", "多次", "然后",
+];
+
+/// Nouns a place phrase ends with (`…门口`, `…小区内`, `…村`, `…8213号房间`).
+const PLACE_TAIL: &[&str] = &[
+    "门口", "门前", "楼顶", "楼下", "路口", "附近", "对面", "旁边", "房间", "车库", "车棚", "宾馆", "酒店", "基站", "社区", "广场", "市场", "小区", "宿舍", "超市", "公司",
+    "工地", "场地", "商铺", "仓库", "网吧", "网咖", "弄堂", "出租屋",
+    "市", "县", "区", "镇", "乡", "村", "组", "路", "街", "巷", "道", "号", "店", "楼", "房", "屋", "室", "厅", "馆", "院", "厂", "场", "站", "园", "田", "家", "处", "内", "外", "里", "旁", "边", "侧", "下", "上", "中", "前", "后",
+    "铺", "库", "棚", "所", "城", "厦", "庄", "苑", "口", "桥", "河", "山", "湾",
+];
+
+/// The end of a place phrase `from..end`: just after its last place noun, or `end` when none.
+fn place_tail(ch: &[char], from: usize, end: usize) -> usize {
+    let mut e = end;
+    while e > from + 1 {
+        if PLACE_TAIL.iter().any(|w| ends_with(&ch[..e], e, w) && e >= from + w.chars().count()) {
+            return e;
+        }
+        e -= 1;
+    }
+    end
+}
+
+/// Verbs after `将…` that say the object was taken or recovered.
+const TAKE_VERBS: &[&str] = &["盗走", "窃走", "偷走", "拿走", "骑走", "开走", "推走", "搬走", "抱走", "扛走", "带走", "盗窃", "窃取", "盗取", "缴获", "追回", "发还", "返还", "退还"];
+/// Verbs of where the victim had left the object (`被害人…停放在…的一辆电动车`).
+const PLACED: &[&str] = &["停放", "停在", "放在", "放置", "摆放", "存放", "放于", "挂在", "锁在", "遗忘", "遗落", "晾在", "晾晒"];
+
+/// The objects of `将 … 盗走`: the text from `from` up to a taking verb in the same clause,
+/// remarks in brackets (`（经鉴定价值人民币350元）`) skipped, a list split on 、/和/及, each
+/// without the victim's placing (`被害人…停放在此处的`) or a leading location; money left out.
+fn taken_objects(ch: &[char], from: usize) -> Vec<(usize, usize)> {
+    let mut segs: Vec<(usize, usize)> = Vec::new();
+    let mut seg_start = from;
+    let mut depth = 0;
+    let mut j = from;
+    let mut verb_at = None;
+    let mut manner_at: Option<usize> = None;
+    while j < ch.len() && j - from < 80 {
+        let c = ch[j];
+        if c == '（' || c == '(' {
+            if depth == 0 && j > seg_start {
+                segs.push((seg_start, j));
+            }
+            depth += 1;
+        } else if c == '）' || c == ')' {
+            depth = (depth - 1).max(0);
+            if depth == 0 {
+                seg_start = j + 1;
+            }
+        } else if depth == 0 {
+            if "，。；;,\n：:".contains(c) {
+                break;
+            }
+            if TAKE_VERBS.iter().any(|v| starts_with(ch, j, v)) {
+                verb_at = Some(j);
+                break;
+            }
+            // the manner between the object and the verb (`…电动车以强行扳开车头锁的方式盗走`)
+            if j > seg_start + 1 && ["以", "采用", "采取", "通过", "用"].iter().any(|w| starts_with(ch, j, w)) && manner_at.is_none() {
+                manner_at = Some(j);
+            }
+            // `约八、九个`: a range of numbers, not a list
+            let range = c == '、' && j > from && crate::numerals::is_cn_numeral_char(ch[j - 1]) && ch.get(j + 1).is_some_and(|n| crate::numerals::is_cn_numeral_char(*n));
+            if (c == '、' || c == '和' || c == '及') && !range {
+                if j > seg_start {
+                    segs.push((seg_start, j));
+                }
+                segs.push((j, j)); // an item boundary
+                seg_start = j + 1;
+            }
+        }
+        j += 1;
+    }
+    let Some(p) = verb_at else { return Vec::new() };
+    let p = manner_at.unwrap_or(p);
+    segs.retain(|x| x.1 <= p);
+    if p > seg_start && depth == 0 {
+        segs.push((seg_start, p));
+    }
+    // join the pieces of one item around a bracketed remark, split at the boundaries
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for (a, b) in segs {
+        if a == b {
+            if let Some(x) = cur.take() {
+                items.push(x);
+            }
+        } else {
+            // text after a remark that belongs to the item (`电视机（型号…）一台`) stays, a
+            // remark's tail alone does not start a new item
+            cur = Some(match cur {
+                Some((ca, _)) if ca < a => (ca, b),
+                _ => (a, b),
+            });
+        }
+    }
+    if let Some(x) = cur {
+        items.push(x);
+    }
+    let mut out = Vec::new();
+    for (k, (a, b)) in items.into_iter().enumerate() {
+        let mut a = a;
+        if k == 0 && ch[a] == '其' {
+            a += 1;
+        }
+        let a = strip_placed(ch, a, b);
+        let a = strip_location(ch, a, b);
+        // adverbs before the verb (`…硬币全部盗走`, `查获手机依法返还`)
+        let mut b = b;
+        for w in ["全部", "依法", "一并", "分别", "均", "都", "已"] {
+            if b > a + w.chars().count() && ends_with(ch, b, w) {
+                b -= w.chars().count();
+                break;
+            }
+        }
+        let text = s(ch, a, b);
+        if b > a && !text.contains('元') && !text.contains("财物") {
+            out.push((a, b));
+        }
+    }
+    out
+}
+
+/// Drop the victim's placing of an object: `被害人邱某某停放的一辆电瓶车` → `一辆电瓶车`.
+fn strip_placed(ch: &[char], a: usize, b: usize) -> usize {
+    let ph = s(ch, a, b);
+    let Some(v) = PLACED.iter().filter_map(|w| ph.rfind(w).map(|p| p + w.len())).max() else { return a };
+    let after = &ph[v..];
+    if let Some(d) = after.rfind('的') {
+        let start = a + ph[..v + d].chars().count() + 1;
+        if start + 1 < b {
+            return start;
+        }
+    }
+    // `停放在此处一辆…`: from the count
+    let chars: Vec<char> = after.chars().collect();
+    for (n, w) in chars.windows(2).enumerate() {
+        if (crate::numerals::is_cn_numeral_char(w[0]) || w[0].is_ascii_digit()) && "辆台部个件只条块把".contains(w[1]) {
+            return a + ph[..v].chars().count() + n;
+        }
+    }
+    a
+}
+
 fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
     let mut j = from;
     while j < ch.len() && j - from < max && !BREAK.contains(ch[j]) {
@@ -239,13 +572,20 @@ fn clause_end(ch: &[char], from: usize, max: usize) -> usize {
 
 impl EntityModel {
     pub fn extract(&self, text: &str) -> Entities {
+        let text = &*crate::unescape_html(text);
         let ch: Vec<char> = text.chars().collect();
         let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
         let mut reasons = Vec::new();
 
         // persons: names joined by 、 share one role, decided by the words before the first
         // and after the last
-        let names = find_names(&ch);
+        let mut names = find_names(&ch);
+        for (a, b) in find_full_names(&ch) {
+            if !names.iter().any(|n| n.0 < b && a < n.1) {
+                names.push((a, b));
+            }
+        }
+        names.sort();
         let mut suspects: Vec<String> = Vec::new();
         let mut g = 0;
         while g < names.len() {
@@ -268,7 +608,14 @@ impl EntityModel {
                 "犯罪嫌疑人"
             } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
-            } else if ["盗窃", "窃得", "盗走", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走", "还"].iter().any(|v| post.starts_with(v))
+            } else if ["民警", "证人"].iter().any(|v| pre.ends_with(v))
+                || (loot_before(&ch, a) && (["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了"].iter().any(|v| pre.ends_with(v))
+                    || (ch[a.saturating_sub(12)..a].iter().collect::<String>().contains("收购") && pre.ends_with('的'))))
+            {
+                // the buyer of the loot, a police officer, a witness: neither offender nor victim
+                g = h + 1;
+                continue;
+            } else if ["盗窃", "窃得", "盗走", "盗割", "盗伐", "盗挖", "盗取", "窃取", "扒窃", "偷", "来到", "趁", "伙同", "携带", "窜", "持", "骑", "家属", "将", "又", "再次", "采用", "采取", "使用", "用", "以", "于", "在", "身上", "到", "走", "还"].iter().any(|v| post.starts_with(v))
                 && !["失主", "从", "窃得", "盗得", "盗走", "偷走", "窃取", "盗窃", "民警", "抓获"].iter().any(|v| pre.ends_with(v))
             {
                 "犯罪嫌疑人"
@@ -278,7 +625,7 @@ impl EntityModel {
             for &(a, b) in &names[g..=h] {
                 // `黄某某12个`: the digits are a count
                 let mut b = b;
-                if b < ch.len() && "个只台部辆件条根块把".contains(ch[b]) {
+                if b < ch.len() && "个只台部辆件条根块把粒包克次元支瓶袋张套双斤吨米万千百亿余多".contains(ch[b]) {
                     while b > a && ch[b - 1].is_ascii_digit() {
                         b -= 1;
                     }
@@ -358,7 +705,8 @@ impl EntityModel {
                 }
             }
             for cue in ["放有", "装有", "内有"] {
-                if starts_with(&ch, i, cue) {
+                // not `服装有限公司`
+                if starts_with(&ch, i, cue) && ch.get(i + 2) != Some(&'限') {
                     let from = i + 2;
                     let end = clause_end(&ch, from, 30);
                     let phrase = s(&ch, from, end);
@@ -368,27 +716,15 @@ impl EntityModel {
                 }
             }
             if ch[i] == '将' {
-                let end = clause_end(&ch, i + 1, 40);
-                for v in ["盗走", "窃走", "偷走", "拿走", "盗窃", "缴获", "追回", "发还", "返还", "退还"] {
-                    let vc: Vec<char> = v.chars().collect();
-                    if let Some(p) = (i + 1..end.saturating_sub(1)).find(|&p| ch[p..].starts_with(&vc)) {
-                        let mut a = i + 1;
-                        if ch[a] == '其' {
-                            a += 1;
-                        }
-                        let a = strip_location(&ch, a, p);
-                        if p > a && !s(&ch, a, p).contains('元') {
-                            found.push(("被盗物品", a, p));
-                        }
-                        break;
-                    }
+                for (a, b) in taken_objects(&ch, i + 1) {
+                    found.push(("被盗物品", a, b));
                 }
             }
         }
         // "被盗摩托车已发还", "四台被盗手机"
         let mut k = 0;
         while k + 2 < ch.len() {
-            if ch[k] == '被' && ch[k + 1] == '盗' && is_cjk(ch[k + 2]) && !"窃走取得的物".contains(ch[k + 2]) {
+            if ch[k] == '被' && ch[k + 1] == '盗' && (is_cjk(ch[k + 2]) || ch[k + 2].is_ascii_alphanumeric()) && !"窃走取得的物".contains(ch[k + 2]) {
                 let mut a = k;
                 while a > 0 && (crate::numerals::is_cn_numeral_char(ch[a - 1]) || "台部辆个件只条块根".contains(ch[a - 1])) && k - a < 3 {
                     a -= 1;
@@ -396,26 +732,68 @@ impl EntityModel {
                 if a < k && !crate::numerals::is_cn_numeral_char(ch[a]) {
                     a = k;
                 }
-                let mut e = k + 2;
-                while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - k < 14 && !BREAK.contains(ch[e]) {
-                    if ["已", "经", "价值", "被", "以", "的", "在", "共", "于", "均", "系", "全部", "等", "后", "卖", "发还", "情况", "现", "及", "和"].iter().any(|w| starts_with(&ch, e, w)) {
-                        break;
+                let item_end = |from: usize| {
+                    let mut e = from;
+                    while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - from < 22 && !BREAK.contains(ch[e]) {
+                        if ["已", "经", "价值", "被", "以", "的", "在", "共", "于", "均", "系", "全部", "等", "后", "卖", "发还", "情况", "现", "及", "和"].iter().any(|w| starts_with(&ch, e, w)) {
+                            break;
+                        }
+                        e += 1;
                     }
-                    e += 1;
-                }
+                    e
+                };
+                let mut e = item_end(k + 2);
                 if e > k + 3 || (e == k + 3 && !"物品财赃".contains(ch[k + 2])) {
                     found.push(("被盗物品", a, e));
+                    // further items of the list: `被盗五部手机及棕色皮包均已追回`
+                    while e + 1 < ch.len() && "、及和".contains(ch[e]) {
+                        let e2 = item_end(e + 1);
+                        if e2 < e + 3 {
+                            break;
+                        }
+                        found.push(("被盗物品", e + 1, e2));
+                        e = e2;
+                    }
                 }
-                k = e;
+                k = e.max(k + 1);
                 continue;
             }
             k += 1;
         }
 
+        // the loot named again: `将盗窃来的货车电瓶卖给…` (with its 的-phrase, as written),
+        // `将所盗电缆线运走`, `盗窃所得电缆线卖给…` (the goods alone)
+        for i in 0..ch.len() {
+            for (cue, keep) in [("盗窃所得的", true), ("盗窃来的", true), ("盗窃的", true), ("窃得的", true), ("盗得的", true), ("偷来的", true), ("盗来的", true), ("偷盗的", true), ("所盗的", true), ("盗窃所得", false), ("所盗", false)] {
+                if !starts_with(&ch, i, cue) || (i > 0 && ch[i - 1] == '被') {
+                    continue;
+                }
+                let from = i + cue.chars().count();
+                let mut e = from;
+                while e < ch.len() && (is_cjk(ch[e]) || ch[e].is_ascii_alphanumeric()) && e - from < 16 && !BREAK.contains(ch[e]) {
+                    if ["卖", "至", "发还", "返还", "运", "销赃", "已", "被", "以", "均", "藏", "带", "放", "交", "送", "等", "后", "并", "在", "于", "及", "和", "价值", "经", "全部", "共", "折"].iter().any(|w| starts_with(&ch, e, w)) {
+                        break;
+                    }
+                    e += 1;
+                }
+                let item = s(&ch, from, e);
+                let not_goods = ["犯罪", "目标", "行为", "事实", "数额", "财物", "物品", "款", "钱", "赃款", "次数", "金额", "价值"].iter().any(|w| item.starts_with(w)) || item.contains('元');
+                if e >= from + 2 && !not_goods {
+                    found.push(("被盗物品", if keep { i } else { from }, e));
+                }
+                break;
+            }
+        }
+
         // "经鉴定，被盗手机价值…" / "该手机价值…"
         let mut k = 0;
         while k + 1 < ch.len() {
-            if ch[k] == '价' && ch[k + 1] == '值' && k > 0 {
+            // a value stated (`价值人民币…元`, `价值2000元`), not `科学研究价值`
+            let stated = {
+                let after: String = ch[k + 2..(k + 12).min(ch.len())].iter().collect();
+                after.chars().take(4).any(|c| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(c)) || ["人民币", "为", "共", "约", "计", "合计"].iter().any(|w| after.starts_with(w)) || crate::numerals::find_money(&after).first().is_some_and(|m| m.start == 0)
+            };
+            if ch[k] == '价' && ch[k + 1] == '值' && k > 0 && stated {
                 let mut a = k;
                 while a > 0 && !BREAK.contains(ch[a - 1]) && k - a < 20 {
                     a -= 1;
@@ -427,7 +805,9 @@ impl EntityModel {
                     }
                 }
                 let phrase = s(&ch, phrase_start, k);
-                if phrase.chars().count() >= 2 && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
+                // (`经价格认证中心认定价值…`: the appraiser, not the goods)
+                let appraiser = ["认定", "认证", "评估", "估价", "物价", "价格"].iter().any(|w| phrase.contains(w));
+                if phrase.chars().count() >= 2 && !appraiser && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
                     let ps = phrase.find("涉案").map(|p| phrase_start + phrase[..p].chars().count() + 2).unwrap_or(phrase_start);
                     found.push(("被盗物品", ps, k));
                 }
@@ -443,7 +823,9 @@ impl EntityModel {
                     let from = i + cue.chars().count();
                     let end = clause_end(&ch, from, 15);
                     let phrase = s(&ch, from, end);
-                    for t in &self.tools {
+                    // the tool named first, in its longest form (`刀具`, not `刀`)
+                    let first = self.tools.iter().filter_map(|t| phrase.find(t.as_str()).map(|p| (p, std::cmp::Reverse(t.len()), t))).min().map(|x| x.2);
+                    if let Some(t) = first {
                         if let Some(p) = phrase.find(t.as_str()) {
                             let mut e = from + phrase[..p].chars().count() + t.chars().count();
                             let mut st = from;
@@ -477,12 +859,13 @@ impl EntityModel {
                 }
             }
             for cue in ["驾驶", "驾"] {
-                if starts_with(&ch, i, cue) && !(cue == "驾" && starts_with(&ch, i, "驾驶")) {
+                // `驾驶的摩托车`: someone's vehicle named by who drove it, no tool
+                if starts_with(&ch, i, cue) && !(cue == "驾" && starts_with(&ch, i, "驾驶")) && ch.get(i + cue.chars().count()) != Some(&'的') {
                     let from = i + cue.chars().count();
                     let end = clause_end(&ch, from, 14);
                     if let Some(p) = (from..end).find(|&k| ch[k] == '车') {
                         let tail: String = ch[p + 1..(p + 3).min(ch.len())].iter().collect();
-                        if p + 1 - from <= 12 && !tail.starts_with('辆') {
+                        if p + 1 - from <= 12 && p > from && !tail.starts_with('辆') {
                             found.push(("作案工具", from, p + 1));
                         }
                     }
@@ -496,27 +879,61 @@ impl EntityModel {
             for cue in PLACE_CUE {
                 // 放在/停放在/拿到 introduce where an object lies or went, not the scene
                 let object_verb = i > 0 && "放装藏存挂锁留丢停拿送卖带交".contains(ch[i - 1]);
-                if starts_with(&ch, i, cue) && !object_verb && !found.iter().any(|f| f.0 == "地点") {
+                // `于` of a place (`于惠州市…铁皮房内盗窃`), not of a date, a cause or a purpose
+                // (`于2018年`, `由于`, `用于`, `属于`)
+                let not_place_yu = *cue == "于"
+                    && ((i > 0 && "由对关属等终用鉴基处归出善敢乐勇急过免".contains(ch[i - 1])) || ch.get(i + 1).is_none_or(|c| !is_cjk(*c) || "是此其今同当次".contains(*c)));
+                // a further place: only a named one (an administrative word in it), not where
+                // the first one's phrase already reaches
+                let further = found.iter().any(|f| f.0 == "地点");
+                let covered = found.iter().any(|f| f.0 == "地点" && f.1 <= i && i < f.2);
+                if starts_with(&ch, i, cue) && !object_verb && !not_place_yu && !covered {
                     let from = i + cue.chars().count();
                     let mut end = clause_end(&ch, from, 35);
                     let phrase = s(&ch, from, end);
-                    for stop in ["盗窃", "窃得", "趁", "见", "将", "从", "采用", "用", "扒", "撬", "拿", "偷", "时", "的机会"] {
-                        if let Some(p) = phrase.find(stop) {
+                    for stop in PLACE_STOP {
+                        // `被害人…经营的…店`, `…对面` go on with the place
+                        let place_word = |p: usize| {
+                            let rest = &phrase[p..];
+                            rest.starts_with("被害人") || rest.starts_with("对面")
+                        };
+                        if let Some((p, _)) = phrase.match_indices(stop).find(|(p, _)| !place_word(*p)) {
                             let e = from + phrase[..p].chars().count();
                             if e > from {
                                 end = end.min(e);
                             }
                         }
                     }
+                    // the place ends with its last place noun; what follows is the act
+                    // (`…超市门口贩卖毒品给他人`, `…厂房内以剪电缆线的方式`)
+                    let end = place_tail(&ch, from, end);
                     let phrase = s(&ch, from, end);
-                    if phrase.chars().count() >= 3 && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
+                    // the address after `其租住的`, `其位于`: the place is the address
+                    let mut from = from;
+                    if admin && ch[from] == '其' {
+                        for w in ["租住的", "居住的", "暂住的", "承租的", "经营的", "所在的", "位于", "租住处", "住处", "家位于"] {
+                            if starts_with(&ch, from + 1, w) && ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|a| s(&ch, from + 1 + w.chars().count(), end).contains(a)) {
+                                from += 1 + w.chars().count();
+                                break;
+                            }
+                        }
+                    }
+                    let phrase = s(&ch, from, end);
+                    let admin = ["市", "县", "区", "镇", "乡", "村", "路", "街", "巷"].iter().any(|w| phrase.contains(w));
+                    // circumstances and offices, not places (`在…的情况下`, `在任…期间`, `到关于…`)
+                    let circumstance = ["情况下", "情形下", "前提下"].iter().any(|w| s(&ch, from, clause_end(&ch, from, 35)).contains(w))
+                        || ["关于", "对于", "任", "担任", "明知"].iter().any(|w| starts_with(&ch, from, w));
+                    // only generic position words (`受到刑罚处罚` → `刑罚处`): too short to be a place
+                    let generic = PLACE_WORDS.iter().filter(|w| phrase.contains(*w)).all(|w| ["处", "内", "上", "旁", "家", "号", "道", "场", "田"].contains(w));
+                    if phrase.chars().count() >= 3 && !circumstance && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
                             let seg_end = clause_end(&ch, end + 1, 20);
                             let seg = s(&ch, end + 1, seg_end);
                             if seg.chars().count() >= 2 && PLACE_WORDS.iter().any(|w| seg.contains(w)) && !seg.contains("被告人") && !STEAL_VERBS.iter().any(|v| seg.contains(v)) {
-                                end = seg_end;
+                                end = place_tail(&ch, end + 1, seg_end);
                             } else {
                                 break;
                             }
@@ -540,11 +957,24 @@ impl EntityModel {
             while i + sc.len() <= ch.len() {
                 if ch[i..i + sc.len()] == sc[..] {
                     let mut a = i;
-                    while a > 0 && is_cjk(ch[a - 1]) && !"经被由将向在到及与至，".contains(ch[a - 1]) && i - a < 16 {
+                    // back to the start of the name: not past a verb or preposition before it
+                    // (`扭送…`, `销售给…`, `盗得该公司`); masked characters (`朝阳**房地产…`) belong to it
+                    while a > 0 && (is_cjk(ch[a - 1]) || "*×XＸ".contains(ch[a - 1])) && !"经被由将向在到及与至给送往得系的于《“，".contains(ch[a - 1]) && i - a < 16 {
                         a -= 1;
+                    }
+                    // not a person before it (`被害人甘某某公司`: the company of 甘某某)
+                    for role in ["害人", "告人", "疑人"] {
+                        if let Some(p) = s(&ch, a, i).rfind(role) {
+                            a += s(&ch, a, i)[..p].chars().count() + role.chars().count();
+                        }
+                    }
+                    while a < i && (ch[a] == '*' || ch[a] == '×') {
+                        a += 1;
                     }
                     let end = i + sc.len();
                     if !found.iter().any(|f| f.0 == "组织机构" && f.1 <= a && f.2 >= end) && !found.iter().any(|f| f.0 == "地点" && f.1 <= a && f.2 >= end) {
+                        // a unit of a larger one (`…公安局曲江派出所`) replaces it
+                        found.retain(|f| !(f.0 == "组织机构" && f.1 >= a && f.2 <= end));
                         found.push(("组织机构", a, end));
                     }
                     i = end;
@@ -562,7 +992,7 @@ impl EntityModel {
         let mut seen_spans: Vec<(&str, usize, usize)> = Vec::new();
         for (t, a, b) in found {
             // overlapping spans of the same type: keep the first
-            if seen_spans.iter().any(|x| x.0 == t && x.1 < b && a < x.2) {
+            if b <= a || seen_spans.iter().any(|x| x.0 == t && x.1 < b && a < x.2) {
                 continue;
             }
             seen_spans.push((t, a, b));
@@ -598,5 +1028,27 @@ mod tests {
         assert_eq!(e.by_type["时间"], ["2017年6月底的一天13时许"]);
         assert_eq!(e.by_type["物品价值"], ["人民币352元"]);
         assert_eq!(e.by_type["地点"], ["嵊州市剡溪小学斜对面的花木田"]);
+    }
+
+    #[test]
+    fn general_readings() {
+        let m = train_entities(vec![]);
+        // a full name after a role word, a kept given-name character, a masked place
+        let e = m.extract("被告人武传伟伙同李某玲在沂水县某路某号窃得被害人张某手机一部。");
+        assert_eq!(e.by_type["犯罪嫌疑人"], ["武传伟", "李某玲"]);
+        assert_eq!(e.by_type["受害人"], ["张某"]);
+        assert_eq!(e.by_type["地点"], ["沂水县某路某号"]);
+        // the place ends before the act; a time told from the day before
+        let e = m.extract("次日凌晨，被告人黄某某在黑河市爱辉区冻货店门前看到许多冻货，便将一袋虾仁盗走。");
+        assert_eq!(e.by_type["时间"], ["次日凌晨"]);
+        assert_eq!(e.by_type["地点"], ["黑河市爱辉区冻货店门前"]);
+        assert_eq!(e.by_type["被盗物品"], ["一袋虾仁"]);
+        // the objects of 将…盗走 past a remark, without the victim's placing
+        let e = m.extract("被告人柴某某将被害人邵某乙停放在家中车库内的1辆利捷牌二轮电动车（经鉴定价值人民币350元）和1辆爱玛牌二轮电动车盗走。");
+        assert_eq!(e.by_type["被盗物品"], ["1辆利捷牌二轮电动车", "1辆爱玛牌二轮电动车"]);
+        // a charge masked as ×× is no name, `50万某` no surname
+        let e = m.extract("被告人王某构成××罪，骗取被害人赵某50万某。");
+        assert_eq!(e.by_type["犯罪嫌疑人"], ["王某"]);
+        assert_eq!(e.by_type["受害人"], ["赵某"]);
     }
 }

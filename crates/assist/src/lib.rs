@@ -87,6 +87,21 @@ pub fn num(v: f64) -> String {
     if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
 }
 
+/// Text with the HTML character references that scraped judgments carry (`&ldquo;定金&rdquo;`)
+/// turned back into characters, so that their `;` is not read as a clause break.
+pub fn unescape_html(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return text.into();
+    }
+    let mut out = text.to_string();
+    for (e, c) in [("&ldquo;", "“"), ("&rdquo;", "”"), ("&lsquo;", "‘"), ("&rsquo;", "’"), ("&quot;", "\""), ("&middot;", "·"), ("&hellip;", "…"), ("&times;", "×"), ("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
+        if out.contains(e) {
+            out = out.replace(e, c);
+        }
+    }
+    out.into()
+}
+
 /// The one shared jieba instance (≈0.15 s and 33 MB to build).
 pub fn jieba() -> &'static jieba_rs::Jieba {
     static J: OnceLock<jieba_rs::Jieba> = OnceLock::new();
