@@ -4,8 +4,19 @@
 //! ```text
 //! cargo build --release -p lianban -p bench
 //! ./target/release/lianban-bench [--clients 200] [--seconds 30] [--lianban PATH] [--dir DIR]
-//!                                [--database postgres://USER@HOST:PORT/DB] [--keep] [--help]
+//!                                [--database postgres://USER@HOST:PORT/DB] [--rate N] [--keep] [--help]
 //! ```
+//!
+//! Without `--rate` every client sends its next request as soon as the last is answered (a closed
+//! loop): the run shows the most the server does, and its latencies are those of a saturated
+//! server (by Little's law the mean answer is then about the number of clients divided by the
+//! requests per second, whatever the server does). With `--rate N` the officers keep to a
+//! schedule that offers N workflow commands a second in all (five of a case's six commands are
+//! the officers'; the prosecutors approve as requests arrive): each officer's next step (a read of
+//! the case page and a command, or a command alone) is due a fixed interval after the last one's,
+//! and a step that starts late has its lateness added to the latencies of its requests, so that a
+//! server falling behind cannot hide it (the correction for coordinated omission, as in wrk2).
+//! The run then reports how many steps started late.
 //!
 //! `--keep` leaves the data folder in place after the run (to inspect the database).
 //!
@@ -53,10 +64,12 @@ struct Args {
     database: Option<String>,
     /// Leave `dir` in place after the run.
     keep: bool,
+    /// Offered workflow commands per second (a schedule); as many as answered when absent.
+    rate: Option<f64>,
 }
 
 const USAGE: &str = "usage: lianban-bench [--clients 200] [--seconds 30] [--lianban PATH] [--dir DIR] \
-[--port PORT] [--database postgres://USER@HOST:PORT/DB] [--keep] [--help]";
+[--port PORT] [--database postgres://USER@HOST:PORT/DB] [--rate COMMANDS_PER_SECOND] [--keep] [--help]";
 
 fn args() -> Result<Args> {
     let exe = std::env::current_exe()?;
@@ -68,6 +81,7 @@ fn args() -> Result<Args> {
         port: 18_000 + (std::process::id() % 1000) as u16,
         database: None,
         keep: false,
+        rate: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -90,6 +104,13 @@ fn args() -> Result<Args> {
             "--dir" => a.dir = v.into(),
             "--port" => a.port = v.parse()?,
             "--database" => a.database = Some(v),
+            "--rate" => {
+                let r: f64 = v.parse().map_err(|_| anyhow!("--rate needs a number of commands per second, got {v:?}"))?;
+                if !(r.is_finite() && r > 0.0) {
+                    bail!("--rate must be a positive number of commands per second, got {v}");
+                }
+                a.rate = Some(r);
+            }
             _ => bail!("unknown option {k}\n{USAGE}"),
         }
     }
@@ -171,6 +192,34 @@ struct Samples {
     command_errors: u64,
     read_errors: u64,
     first_error: Option<String>,
+    /// Scheduled steps (with `--rate`), and those that started more than `LATE` after their time.
+    steps: u64,
+    late_steps: u64,
+}
+
+/// A scheduled step starting later than this behind its time counts as late.
+const LATE: Duration = Duration::from_millis(10);
+
+/// An officer's schedule (with `--rate`): when the next step is due.
+struct Pace {
+    next: Instant,
+    every: Duration,
+}
+
+impl Pace {
+    /// Waits for the next step's time and returns how late the step starts (zero when on time).
+    async fn step(pace: &mut Option<Pace>, s: &mut Samples) -> Duration {
+        let Some(p) = pace else { return Duration::ZERO };
+        let due = p.next;
+        p.next += p.every;
+        tokio::time::sleep_until(due.into()).await;
+        let late = Instant::now().saturating_duration_since(due);
+        s.steps += 1;
+        if late > LATE {
+            s.late_steps += 1;
+        }
+        late
+    }
 }
 
 struct Shared {
@@ -178,10 +227,17 @@ struct Shared {
     approved: Mutex<VecDeque<String>>,
 }
 
-async fn timed(c: &mut Http, s: &mut Samples, command: bool, method: &str, path: &str, body: Option<&Value>) -> Option<Value> {
+/// How often each of `officers` takes a step so that all clients offer `rate` commands a second:
+/// five of a case's six commands are the officers' (the sixth, the approval, the prosecutors').
+fn officer_interval(officers: usize, rate: f64) -> Duration {
+    Duration::from_secs_f64(officers as f64 / (rate * 5.0 / 6.0))
+}
+
+/// One request; its latency (plus `late`, how late its scheduled step started) is recorded.
+async fn timed(c: &mut Http, s: &mut Samples, late: Duration, command: bool, method: &str, path: &str, body: Option<&Value>) -> Option<Value> {
     let t = Instant::now();
     let r = c.call(method, path, body).await;
-    let d = t.elapsed();
+    let d = t.elapsed() + late;
     let err = match r {
         Ok((st, v)) if (200..300).contains(&st) => {
             if command {
@@ -216,31 +272,36 @@ fn act(kind: &str) -> Value {
     }
 }
 
-async fn officer(mut c: Http, sh: Arc<Shared>, n: usize, until: Instant) -> Samples {
+async fn officer(mut c: Http, sh: Arc<Shared>, n: usize, until: Instant, mut pace: Option<Pace>) -> Samples {
     let mut s = Samples::default();
     let mut i = 0;
     while Instant::now() < until {
+        let late = Pace::step(&mut pace, &mut s).await;
         let next = sh.approved.lock().unwrap().pop_front();
         if let Some(id) = next {
-            timed(&mut c, &mut s, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act("transfer_for_prosecution"))).await;
+            timed(&mut c, &mut s, late, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act("transfer_for_prosecution"))).await;
             continue;
         }
         i += 1;
-        let Some(v) = timed(&mut c, &mut s, true, "POST", "/api/v1/cases", Some(&register(n * 1_000_000 + i))).await else { continue };
+        let Some(v) = timed(&mut c, &mut s, late, true, "POST", "/api/v1/cases", Some(&register(n * 1_000_000 + i))).await else { continue };
         let Some(id) = v["case"]["case"]["id"].as_str().map(str::to_string) else {
             s.first_error.get_or_insert(format!("no case id in {v}"));
             continue;
         };
         let mut ok = true;
         for kind in ["detain", "interrogate", "request_arrest"] {
-            timed(&mut c, &mut s, false, "GET", &format!("/api/v1/cases/{id}"), None).await;
-            ok &= timed(&mut c, &mut s, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act(kind))).await.is_some();
+            if Instant::now() >= until {
+                break;
+            }
+            let late = Pace::step(&mut pace, &mut s).await;
+            timed(&mut c, &mut s, late, false, "GET", &format!("/api/v1/cases/{id}"), None).await;
+            ok &= timed(&mut c, &mut s, late, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act(kind))).await.is_some();
         }
         if ok {
             sh.requested.lock().unwrap().push_back(id);
         }
         if i % 4 == 0 {
-            timed(&mut c, &mut s, false, "GET", "/api/v1/inbox", None).await;
+            timed(&mut c, &mut s, Duration::ZERO, false, "GET", "/api/v1/inbox", None).await;
         }
     }
     s
@@ -252,15 +313,15 @@ async fn prosecutor(mut c: Http, sh: Arc<Shared>, until: Instant) -> Samples {
         let next = sh.requested.lock().unwrap().pop_front();
         match next {
             Some(id) => {
-                timed(&mut c, &mut s, false, "GET", &format!("/api/v1/cases/{id}"), None).await;
-                if timed(&mut c, &mut s, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act("approve_arrest"))).await.is_some() {
+                timed(&mut c, &mut s, Duration::ZERO, false, "GET", &format!("/api/v1/cases/{id}"), None).await;
+                if timed(&mut c, &mut s, Duration::ZERO, true, "POST", &format!("/api/v1/cases/{id}/actions"), Some(&act("approve_arrest"))).await.is_some() {
                     sh.approved.lock().unwrap().push_back(id);
                 }
             }
             None => {
                 // Nothing to approve: look at the inbox again in a quarter of a second (a person
                 // or an agency system polling four times a second; the feed is the way to wait).
-                timed(&mut c, &mut s, false, "GET", "/api/v1/inbox", None).await;
+                timed(&mut c, &mut s, Duration::ZERO, false, "GET", "/api/v1/inbox", None).await;
                 tokio::time::sleep(IDLE_POLL).await;
             }
         }
@@ -441,9 +502,14 @@ async fn main() -> Result<()> {
     let start = Instant::now();
     let until = start + Duration::from_secs(a.seconds);
     let mut tasks = Vec::new();
+    // With `--rate`: five of a case's six commands are the officers' (register, detain,
+    // interrogate, request arrest, transfer), so each officer takes a step every
+    // officers / (5/6 · rate) seconds, the officers' first steps spread over one interval.
+    let every = a.rate.map(|r| officer_interval(officers, r));
     for (i, c) in clients.into_iter().enumerate() {
         let sh = sh.clone();
-        tasks.push(if i < officers { tokio::spawn(officer(c, sh, i, until)) } else { tokio::spawn(prosecutor(c, sh, until)) });
+        let pace = every.map(|every| Pace { next: start + every.mul_f64(i as f64 / officers as f64), every });
+        tasks.push(if i < officers { tokio::spawn(officer(c, sh, i, until, pace)) } else { tokio::spawn(prosecutor(c, sh, until)) });
     }
     let mut all = Samples::default();
     for t in tasks {
@@ -452,6 +518,8 @@ async fn main() -> Result<()> {
         all.reads.extend(s.reads);
         all.command_errors += s.command_errors;
         all.read_errors += s.read_errors;
+        all.steps += s.steps;
+        all.late_steps += s.late_steps;
         if all.first_error.is_none() {
             all.first_error = s.first_error;
         }
@@ -468,6 +536,16 @@ async fn main() -> Result<()> {
         None => (raw_inserts(&a.dir, 5.0, 1).await?, raw_inserts(&a.dir, 5.0, 256).await?, "SQLite"),
     };
     println!("lianban-bench: {} clients ({officers} officers, {prosecutors} prosecutors), {secs:.1} s, {db}, data in {}", a.clients, a.dir.display());
+    match a.rate {
+        Some(r) => println!(
+            "offered: {r:.0} workflow commands/s on a schedule; officers' steps started more than {} ms late: {} of {} ({:.1} %), their lateness counted in the latencies",
+            LATE.as_millis(),
+            all.late_steps,
+            all.steps,
+            100.0 * all.late_steps as f64 / all.steps.max(1) as f64
+        ),
+        None => println!("offered: as many as answered (each client sends its next request when the last is answered)"),
+    }
     println!();
     println!("| measurement | per second | p50 ms | p90 ms | p99 ms | max ms | errors |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -492,4 +570,40 @@ async fn main() -> Result<()> {
         let _ = std::fs::remove_dir_all(&a.dir);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_offers_the_rate() {
+        // 150 officers offering 2,500 of 3,000 commands a second: one step each every 60 ms.
+        assert_eq!(officer_interval(150, 3000.0), Duration::from_millis(60));
+        assert_eq!(officer_interval(1, 1.0), Duration::from_secs_f64(1.2));
+    }
+
+    #[tokio::test]
+    async fn a_late_step_counts_its_lateness() {
+        let mut s = Samples::default();
+        // Due 30 ms ago: starts at once, 30 ms late, and counts as late.
+        let mut pace = Some(Pace { next: Instant::now() - Duration::from_millis(30), every: Duration::from_millis(5) });
+        let late = Pace::step(&mut pace, &mut s).await;
+        assert!(late >= Duration::from_millis(30), "{late:?}");
+        assert_eq!((s.steps, s.late_steps), (1, 1));
+        // The next step is due one interval after the last one's time, not after now: still late.
+        let late = Pace::step(&mut pace, &mut s).await;
+        assert!(late >= Duration::from_millis(25), "{late:?}");
+        // A step due in the future waits for its time and is on time.
+        pace = Some(Pace { next: Instant::now() + Duration::from_millis(20), every: Duration::from_millis(5) });
+        let t = Instant::now();
+        let late = Pace::step(&mut pace, &mut s).await;
+        assert!(t.elapsed() >= Duration::from_millis(19), "{:?}", t.elapsed());
+        assert!(late < LATE, "{late:?}");
+        assert_eq!((s.steps, s.late_steps), (3, 2));
+        // Without a schedule nothing waits and nothing is counted.
+        let mut none = None;
+        assert_eq!(Pace::step(&mut none, &mut s).await, Duration::ZERO);
+        assert_eq!(s.steps, 3);
+    }
 }
