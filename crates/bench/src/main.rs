@@ -291,6 +291,8 @@ async fn officer(mut c: Http, sh: Arc<Shared>, n: usize, until: Instant, mut pac
         let mut ok = true;
         for kind in ["detain", "interrogate", "request_arrest"] {
             if Instant::now() >= until {
+                // The run is over: a case stopped half-way is not handed to the prosecutors.
+                ok = false;
                 break;
             }
             let late = Pace::step(&mut pace, &mut s).await;
