@@ -233,37 +233,9 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
                 j += 1;
             }
             if j < ch.len() && (ch[j] == '年' || ch[j] == '月') && (ch[j] != '年' || j - i == 4) {
-                let mut k = j + 1;
-                loop {
-                    let before = k;
-                    while k < ch.len() && ch[k].is_ascii_digit() {
-                        k += 1;
-                    }
-                    if k > before && k < ch.len() && "月日时分号点".contains(ch[k]) {
-                        k += 1;
-                        continue;
-                    }
-                    // `2014年7、8月间`: a list of months
-                    if k > before && k + 1 < ch.len() && ch[k] == '、' && ch[k + 1].is_ascii_digit() {
-                        k += 1;
-                        continue;
-                    }
-                    k = before;
-                    let mut matched = false;
-                    for w in ["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春天", "夏天", "秋天", "冬天", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"] {
-                        if starts_with(ch, k, w) {
-                            k += w.chars().count();
-                            matched = true;
-                            break;
-                        }
-                    }
-                    if !matched {
-                        break;
-                    }
-                }
-                // dates of the arrest or the return of goods are not the time of the theft
-                let next: String = ch[k..(k + 16).min(ch.len())].iter().collect();
-                if !["民警", "公安", "抓获", "归案", "发还"].iter().any(|w| next.contains(w)) {
+                // the date's further numbers and words, lists of months (`2014年7、8月间`) too
+                let k = extend_time(ch, j + 1, "月日时分号点", DATE_WORDS, true);
+                if is_time_of_offence(ch, k) {
                     out.push((i, k));
                 }
                 i = k;
@@ -272,25 +244,9 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
             i = j;
         } else if let Some(w) = RELATIVE_DAYS.iter().find(|w| starts_with(ch, i, w)) {
             // `次日凌晨`, `当日17时许`: a day told from the one before, with its hour
-            let mut k = i + w.chars().count();
-            let start = k;
-            loop {
-                let before = k;
-                while k < ch.len() && ch[k].is_ascii_digit() {
-                    k += 1;
-                }
-                if k > before && k < ch.len() && "时分点".contains(ch[k]) {
-                    k += 1;
-                    continue;
-                }
-                k = before;
-                match DAY_PARTS.iter().find(|p| starts_with(ch, k, p)) {
-                    Some(p) => k += p.chars().count(),
-                    None => break,
-                }
-            }
-            let next: String = ch[k..(k + 16).min(ch.len())].iter().collect();
-            if k > start && !["民警", "公安", "抓获", "归案", "发还"].iter().any(|w| next.contains(w)) {
+            let start = i + w.chars().count();
+            let k = extend_time(ch, start, "时分点", DAY_PARTS, false);
+            if k > start && is_time_of_offence(ch, k) {
                 out.push((i, k));
             }
             i = k.max(i + 1);
@@ -300,6 +256,41 @@ fn find_times(ch: &[char]) -> Vec<(usize, usize)> {
     }
     out
 }
+
+/// The end of a time expression continuing at `k`: numbers followed by one of `units`, or one
+/// of `words` (the longest listed first where one contains another), as long as either follows;
+/// with `month_lists`, `7、8月` too.
+fn extend_time(ch: &[char], mut k: usize, units: &str, words: &[&str], month_lists: bool) -> usize {
+    loop {
+        let before = k;
+        while k < ch.len() && ch[k].is_ascii_digit() {
+            k += 1;
+        }
+        if k > before && k < ch.len() && units.contains(ch[k]) {
+            k += 1;
+            continue;
+        }
+        if month_lists && k > before && k + 1 < ch.len() && ch[k] == '、' && ch[k + 1].is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        k = before;
+        match words.iter().find(|w| starts_with(ch, k, w)) {
+            Some(w) => k += w.chars().count(),
+            None => return k,
+        }
+    }
+}
+
+/// Whether a time expression ending at `k` is the offence's: the dates of the arrest or of the
+/// return of goods are not.
+fn is_time_of_offence(ch: &[char], k: usize) -> bool {
+    let next: String = ch[k..(k + 16).min(ch.len())].iter().collect();
+    !["民警", "公安", "抓获", "归案", "发还"].iter().any(|w| next.contains(w))
+}
+
+/// What may follow a date's numbers (`某日`, `春节前后`, `底的一天`, `许`…), longer words first.
+const DATE_WORDS: &[&str] = &["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春天", "夏天", "秋天", "冬天", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"];
 
 /// Days told from the day before (`次日`, `当日`).
 const RELATIVE_DAYS: &[&str] = &["次日", "当日", "同日", "当天", "翌日", "第二天", "次日的"];
