@@ -274,6 +274,7 @@ pub fn term_cv(data: &std::path::Path) {
         m.params.len_w = env("LEN_W", m.params.len_w);
         m.params.statute_w = env("STATUTE_W", m.params.statute_w);
         m.params.median = env("MEDIAN", if m.params.median { 1.0 } else { 0.0 }) > 0.5;
+        m.params.tau = env("TAU", m.params.tau);
         let mut empty = m.clone();
         empty.by_charge.clear();
         for (i, c) in cases.iter().enumerate() {

@@ -496,12 +496,15 @@ pub struct TermParams {
     /// statute grades by amount ([`crate::statute::AMOUNT_TIERS`]).
     #[serde(default)]
     pub statute_w: f32,
+    /// Neighbours weigh exp(−distance/τ) in the median (0: all alike).
+    #[serde(default)]
+    pub tau: f32,
 }
 
 impl Default for TermParams {
     fn default() -> Self {
         // chosen by 5-fold cross-validation on train.jsonl (assist-dev term-cv): 0.865 → 0.898
-        TermParams { flag_w: 0.3, harm_w: 1.0, blend: 0.0, median: true, len_w: 0.5, statute_w: 0.3 }
+        TermParams { flag_w: 0.3, harm_w: 1.0, blend: 0.0, median: true, len_w: 0.5, statute_w: 0.3, tau: 1.0 }
     }
 }
 
@@ -901,6 +904,23 @@ pub fn harm_tiers(article_text: &str, defining: &str) -> Vec<(u8, Tier)> {
     out
 }
 
+/// The weighted median of `(value, weight)` pairs: the least value at which the weights reached
+/// half of their sum. Under the log-distance score (mean |ln(g+1) − ln(p+1)|) a median of the
+/// outcomes on the log scale is the best point estimate of a distribution; the weights make it
+/// the distribution of the nearest cases.
+pub fn weighted_median(mut xs: Vec<(f64, f64)>) -> f64 {
+    xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let half = xs.iter().map(|x| x.1).sum::<f64>() / 2.0;
+    let mut acc = 0.0;
+    for (v, w) in &xs {
+        acc += w;
+        if acc >= half {
+            return *v;
+        }
+    }
+    xs.last().map_or(0.0, |x| x.0)
+}
+
 /// Centre of the statutory first tier for a case without similar training cases (months).
 /// 0.3 of the maximum: choosing the fraction (0.2–0.35) and a power of the maximum (0.6–1) on
 /// the other training charges, leaving one out at a time, did worse on the one left out
@@ -1265,7 +1285,16 @@ impl TermModel {
                     if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
                 };
                 let mut near: Vec<f64> = d[..k_n].iter().map(|x| (x.1 as f64 + 1.0).ln()).collect();
-                let g_near = if pr.median { centre(&mut near) } else { near.iter().sum::<f64>() / k_n as f64 };
+                // each neighbour weighs exp(−distance/τ): the nearest count most (5-fold CV on
+                // train, τ = 0.3/0.5/0.7/1/1.4/2/4: 92.09/92.10/92.12/92.13/92.11/92.06/92.02
+                // against 91.98 for the plain median)
+                let g_near = if pr.tau > 0.0 {
+                    weighted_median(d[..k_n].iter().map(|x| ((x.1 as f64 + 1.0).ln(), (-(x.0 / pr.tau) as f64).exp())).collect())
+                } else if pr.median {
+                    centre(&mut near)
+                } else {
+                    near.iter().sum::<f64>() / k_n as f64
+                };
                 let mut all: Vec<f64> = cases.iter().map(|c| (c.months as f64 + 1.0).ln()).collect();
                 let g_all = centre(&mut all);
                 let mut blended = None;
@@ -1502,6 +1531,14 @@ mod tests {
         assert_eq!(exemption_asked("其中，犯罪较轻的，依法可以免除处罚。"), Some("免除处罚"));
         assert_eq!(exemption_asked("公诉机关认为不宜免予刑事处罚。"), None);
         assert_eq!(exemption_asked("被告人盗窃他人财物。"), None);
+    }
+
+    #[test]
+    fn weighted_median_of_neighbours() {
+        assert_eq!(weighted_median(vec![(3.0, 1.0), (1.0, 1.0), (2.0, 1.0)]), 2.0);
+        // the near ones outweigh the far ones
+        assert_eq!(weighted_median(vec![(1.0, 0.1), (2.0, 0.1), (5.0, 1.0)]), 5.0);
+        assert_eq!(weighted_median(Vec::new()), 0.0);
     }
 
     #[test]
