@@ -423,6 +423,7 @@ pub fn charges_dev(data: &std::path::Path) {
     let mut m = assist::charges::train_charges(&labels, &cases, &criminal);
     env_weights(&mut m.weights);
     let (mut f1, mut af1) = (0.0, 0.0);
+    let mut per: std::collections::BTreeMap<String, (usize, f64)> = Default::default();
     for c in &test {
         let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
         let sugg = m.predict(&c.fact);
@@ -435,6 +436,16 @@ pub fn charges_dev(data: &std::path::Path) {
         }
         f1 += assist::eval::set_f1(&gold, &pred);
         af1 += assist::eval::set_f1(&c.articles, &arts);
+        for g in &gold {
+            let e = per.entry(g.clone()).or_default();
+            e.0 += 1;
+            e.1 += assist::eval::set_f1(&gold, &pred);
+        }
+    }
+    if std::env::var("PER").is_ok() {
+        for (g, (n, f)) in &per {
+            println!("{n}\t{:.3}\t{g}", f / *n as f64);
+        }
     }
     println!("dev ({} cases): charges F1 {:.4}  articles F1 {:.4}", test.len(), f1 / test.len() as f64, af1 / test.len() as f64);
 }
