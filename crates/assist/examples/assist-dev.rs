@@ -11,6 +11,15 @@
 //! * `amount-formats`: the crime amount of every dev text rewritten with its sums of two or more
 //!   digits written another way (`17,000元`, `17000.00元`, `1.7万元`, `一万七千元`): how many
 //!   answers change (no labels needed).
+//! * `charges-unseen`: leave-charges-out on `train.jsonl`: the training charges split into `K`
+//!   groups (default 5, by frequency rank, round robin); for each group the charge model is rebuilt
+//!   without any case carrying one of its charges and those cases are scored, so their charges
+//!   are predicted from the statute profile and the cues only, as unseen charges are. Prints the
+//!   case-averaged charge and article F1, the mean over charges, and per charge. `SHOW=<charge>`
+//!   prints that charge's misses.
+//! * `charges-dev`: the charge model trained afresh on `train.jsonl` (with the weight overrides
+//!   of `env_weights`) and scored on `test.jsonl`: charge and article F1 as `eval` gives them
+//!   for the committed model.
 //! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
 //!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
 //!   how many sentences' entities change beyond the rewrite itself.
@@ -40,6 +49,8 @@ fn main() {
         Some("term-feat") => term_feat(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
+        Some("charges-unseen") => charges_unseen(&data),
+        Some("charges-dev") => charges_dev(&data),
         Some("term-multi") => term_multi(&data),
         Some("term-facts-cv") => term_facts_cv(&data),
         Some("old-law") => {
@@ -309,7 +320,8 @@ pub fn charges_cv(data: &std::path::Path) {
     let mut conf: BTreeMap<(String, String), u32> = BTreeMap::new();
     for fold in 0..5 {
         let cases: Vec<assist::charges::ChargeCase> = train.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| assist::charges::ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
-        let m = assist::charges::train_charges(&labels, &cases, &criminal);
+        let mut m = assist::charges::train_charges(&labels, &cases, &criminal);
+        env_weights(&mut m.weights);
         for (i, c) in train.iter().enumerate() {
             if i % 5 != fold { continue; }
             let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
@@ -323,6 +335,132 @@ pub fn charges_cv(data: &std::path::Path) {
     let mut v: Vec<_> = conf.into_iter().collect();
     v.sort_by_key(|x| std::cmp::Reverse(x.1));
     for ((g, p), n) in v.iter().take(25) { println!("{n}\t{g}\t-> {p}"); }
+}
+
+/// Charges without training cases, measured on train.jsonl: leave-charges-out (see the module
+/// docs). Each held-out case is scored against all its gold charges (some may be seen ones).
+#[allow(dead_code)]
+pub fn charges_unseen(data: &std::path::Path) {
+    use std::collections::{BTreeMap, HashSet};
+    use assist::charges::plain_name;
+    let labels: Vec<String> = std::fs::read_to_string(data.join("cail2018-subset/charges.txt")).unwrap().lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let (criminal, _) = assist::data::read_statutes(data).unwrap();
+    let k: usize = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let show = std::env::var("SHOW").ok();
+    // training charges by frequency (ties by name), dealt round robin into k groups
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &train {
+        for ch in &c.charges {
+            *count.entry(plain_name(ch)).or_default() += 1;
+        }
+    }
+    let mut order: Vec<(String, usize)> = count.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // charge -> (cases, sum charge F1, sum article F1, cases where the charge was predicted)
+    let mut per: BTreeMap<String, (usize, f64, f64, usize)> = BTreeMap::new();
+    let (mut f1, mut af1, mut n) = (0.0, 0.0, 0usize);
+    let mut conf: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for g in 0..k {
+        let held: HashSet<&str> = order.iter().enumerate().filter(|(i, _)| i % k == g).map(|(_, c)| c.0.as_str()).collect();
+        let carries = |c: &assist::data::CailCase| c.charges.iter().any(|x| held.contains(plain_name(x).as_str()));
+        let cases: Vec<assist::charges::ChargeCase> = train.iter().filter(|c| !carries(c)).map(|c| assist::charges::ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
+        let mut m = assist::charges::train_charges(&labels, &cases, &criminal);
+        env_weights(&mut m.weights);
+        for c in train.iter().filter(|c| carries(c)) {
+            let gold: Vec<String> = c.charges.iter().map(|x| plain_name(x)).collect();
+            let sugg = m.predict(&c.fact);
+            let pred: Vec<String> = sugg.iter().map(|s| s.charge.clone()).collect();
+            let mut arts: Vec<u32> = Vec::new();
+            for s in &sugg {
+                for a in &s.articles {
+                    if !arts.contains(a) {
+                        arts.push(*a);
+                    }
+                }
+            }
+            let (cf, af) = (assist::eval::set_f1(&gold, &pred), assist::eval::set_f1(&c.articles, &arts));
+            f1 += cf;
+            af1 += af;
+            n += 1;
+            for h in gold.iter().filter(|x| held.contains(x.as_str())) {
+                let e = per.entry(h.clone()).or_default();
+                e.0 += 1;
+                e.1 += cf;
+                e.2 += af;
+                e.3 += usize::from(pred.contains(h));
+                if !pred.contains(h) {
+                    *conf.entry((h.clone(), pred.join("+"))).or_default() += 1;
+                    if show.as_deref() == Some(h.as_str()) {
+                        println!("MISS {h} -> {} | {}", pred.join("+"), c.fact.chars().take(200).collect::<String>());
+                    }
+                }
+            }
+        }
+    }
+    let macro_f1 = per.values().map(|e| e.1 / e.0 as f64).sum::<f64>() / per.len() as f64;
+    let macro_af1 = per.values().map(|e| e.2 / e.0 as f64).sum::<f64>() / per.len() as f64;
+    println!("leave-charges-out (K={k}), {n} held-out cases: charges F1 {:.4}  articles F1 {:.4}  | mean over {} charges: charges {:.4}  articles {:.4}", f1 / n as f64, af1 / n as f64, per.len(), macro_f1, macro_af1);
+    let mut v: Vec<_> = per.iter().collect();
+    v.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    for (ch, (cn, cf, af, hit)) in v {
+        println!("{cn}\tF1 {:.3}\tart {:.3}\trecall {:.3}\t{ch}", cf / *cn as f64, af / *cn as f64, *hit as f64 / *cn as f64);
+    }
+    let mut c: Vec<_> = conf.into_iter().collect();
+    c.sort_by_key(|x| std::cmp::Reverse(x.1));
+    for ((g, p), n) in c.iter().take(30) {
+        println!("{n}\t{g}\t-> {p}");
+    }
+}
+
+/// Dev charges and articles (facts only) from a model trained now, weights overridable.
+#[allow(dead_code)]
+pub fn charges_dev(data: &std::path::Path) {
+    let labels: Vec<String> = std::fs::read_to_string(data.join("cail2018-subset/charges.txt")).unwrap().lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let test = assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap();
+    let (criminal, _) = assist::data::read_statutes(data).unwrap();
+    let cases: Vec<assist::charges::ChargeCase> = train.iter().map(|c| assist::charges::ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
+    let mut m = assist::charges::train_charges(&labels, &cases, &criminal);
+    env_weights(&mut m.weights);
+    let (mut f1, mut af1) = (0.0, 0.0);
+    let mut per: std::collections::BTreeMap<String, (usize, f64)> = Default::default();
+    for c in &test {
+        let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let sugg = m.predict(&c.fact);
+        let pred: Vec<String> = sugg.iter().map(|s| s.charge.clone()).collect();
+        let mut arts: Vec<u32> = Vec::new();
+        for a in sugg.iter().flat_map(|s| s.articles.iter()) {
+            if !arts.contains(a) {
+                arts.push(*a);
+            }
+        }
+        f1 += assist::eval::set_f1(&gold, &pred);
+        af1 += assist::eval::set_f1(&c.articles, &arts);
+        for g in &gold {
+            let e = per.entry(g.clone()).or_default();
+            e.0 += 1;
+            e.1 += assist::eval::set_f1(&gold, &pred);
+        }
+    }
+    if std::env::var("PER").is_ok() {
+        for (g, (n, f)) in &per {
+            println!("{n}\t{:.3}\t{g}", f / *n as f64);
+        }
+    }
+    println!("dev ({} cases): charges F1 {:.4}  articles F1 {:.4}", test.len(), f1 / test.len() as f64, af1 / test.len() as f64);
+}
+
+/// Overrides of the charge score weights from the environment (W_CENTROID, W_PROFILE, W_NAME,
+/// W_CUE, SECOND_RATIO, CUE_RATIO), for the measuring subcommands.
+fn env_weights(w: &mut assist::charges::ChargeWeights) {
+    let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    w.centroid = env("W_CENTROID", w.centroid);
+    w.profile = env("W_PROFILE", w.profile);
+    w.name = env("W_NAME", w.name);
+    w.cue = env("W_CUE", w.cue);
+    w.second_ratio = env("SECOND_RATIO", w.second_ratio);
+    w.cue_ratio = env("CUE_RATIO", w.cue_ratio);
 }
 
 /// Term on the multi-charge training cases (out of sample: the neighbours are single-charge

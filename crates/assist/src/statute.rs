@@ -248,6 +248,24 @@ pub const CHARGE_ARTICLES: &[(&str, &[u32])] = &[
 /// 公共安全 尚未造成严重后果的 → 第115条第1款 致人重伤、死亡或者使公私财产遭受重大损失的.
 pub const RESULT_ARTICLES: &[(u32, u32)] = &[(114, 115)];
 
+/// The articles on offences committed by a unit (单位犯本节…规定之罪的, 刑法第150、200、211、220、
+/// 231、346、366条) and the articles of their section they cover, as their text in `laws.db`
+/// lists them: judgments cite them beside the defining article when a unit is a defendant.
+pub const UNIT_ARTICLES: &[(u32, &[u32])] = &[
+    (150, &[140, 141, 142, 143, 144, 145, 146, 147, 148]),
+    (200, &[194, 195]),
+    (211, &[201, 203, 204, 207, 208, 209]),
+    (220, &[213, 214, 215, 216, 217, 218, 219]),
+    (231, &[221, 222, 223, 224, 225, 226, 227, 228, 229, 230]),
+    (346, &[338, 339, 340, 341, 342, 343, 344, 345]),
+    (366, &[363, 364, 365]),
+];
+
+/// The unit-offence article covering a defining article, if any.
+pub fn unit_article(article: u32) -> Option<u32> {
+    UNIT_ARTICLES.iter().find(|(_, covered)| covered.contains(&article)).map(|(u, _)| *u)
+}
+
 /// Articles of a charge by its plain name (without 罪, brackets removed).
 pub fn charge_articles(name: &str) -> Option<&'static [u32]> {
     CHARGE_ARTICLES.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
