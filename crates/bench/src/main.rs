@@ -426,13 +426,60 @@ struct Server(std::process::Child);
 /// User + system CPU time a process has used so far, from `/proc/PID/stat` (fields 14 and 15, in
 /// USER_HZ ticks, which Linux fixes at 100 per second); 0 where there is no `/proc`.
 fn cpu_seconds(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(0.0, |stat| stat_seconds(&stat))
+}
+
+/// Each thread of a process: (thread id, name, user + system CPU seconds so far), from
+/// `/proc/PID/task/TID/{comm,stat}`; empty where there is no `/proc`.
+fn thread_cpu(pid: u32) -> Vec<(u32, String, f64)> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let Some(tid) = entry.file_name().to_str().and_then(|t| t.parse::<u32>().ok()) else { continue };
+        let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default().trim().to_string();
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        out.push((tid, comm, stat_seconds(&stat)));
+    }
+    out
+}
+
+/// The CPU seconds of a `/proc/…/stat` line (utime + stime, fields 14 and 15).
+fn stat_seconds(stat: &str) -> f64 {
     // The command name (field 2) is in parentheses and may hold spaces: count after its end.
     let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // After the name: field 3 is index 0, so utime (14) is 11 and stime (15) is 12.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The writer chain on SQLite: the CPU the server's writer thread (`lianban-writer`) and its
+/// SQLite connection's thread (the busiest `sqlx-sqlite-worker`: the writer's statements are
+/// most of the database work) used per workflow command between two readings, and how much of
+/// the run the two together were on a core. Every command passes through this chain one at a
+/// time, so when it is busy nearly all the time it is the limit whatever the other threads do.
+/// `None` without a writer thread (PostgreSQL: the writer is a task on the server's runtime).
+fn writer_chain(before: &[(u32, String, f64)], after: &[(u32, String, f64)], commands: usize, secs: f64) -> Option<String> {
+    let used = |name: &dyn Fn(&str) -> bool| -> Vec<f64> {
+        after
+            .iter()
+            .filter(|(_, n, _)| name(n))
+            .map(|(tid, _, t)| t - before.iter().find(|(b, _, _)| b == tid).map_or(0.0, |(_, _, t0)| *t0))
+            .collect()
+    };
+    let writer: f64 = used(&|n| n == "lianban-writer").into_iter().sum();
+    if writer == 0.0 || commands == 0 {
+        return None;
+    }
+    let sqlite = used(&|n| n.starts_with("sqlx-sqlite")).into_iter().fold(0.0, f64::max);
+    let per = |t: f64| 1e6 * t / commands as f64;
+    Some(format!(
+        "writer chain: {:.0} µs per command on the writer's thread + {:.0} µs on its SQLite thread = {:.0} µs; on a core {:.0} % of the run",
+        per(writer),
+        per(sqlite),
+        per(writer + sqlite),
+        100.0 * (writer + sqlite) / secs
+    ))
 }
 
 impl Drop for Server {
@@ -500,6 +547,7 @@ async fn main() -> Result<()> {
     }
     let sh = Arc::new(Shared { requested: Mutex::new(VecDeque::new()), approved: Mutex::new(VecDeque::new()) });
     let server_cpu0 = cpu_seconds(server.0.id());
+    let threads0 = thread_cpu(server.0.id());
     let client_cpu0 = cpu_seconds(std::process::id());
     let start = Instant::now();
     let until = start + Duration::from_secs(a.seconds);
@@ -528,6 +576,7 @@ async fn main() -> Result<()> {
     }
     let secs = start.elapsed().as_secs_f64();
     let server_cpu = cpu_seconds(server.0.id()) - server_cpu0;
+    let chain = writer_chain(&threads0, &thread_cpu(server.0.id()), all.commands.len(), secs);
     let client_cpu = cpu_seconds(std::process::id()) - client_cpu0;
     drop(server);
     let (nc, nr) = (all.commands.len(), all.reads.len());
@@ -563,6 +612,9 @@ async fn main() -> Result<()> {
         1e6 * server_cpu / (nc + nr).max(1) as f64,
         client_cpu / secs
     );
+    if let Some(chain) = chain {
+        println!("{chain}");
+    }
     if let Some(e) = all.first_error {
         println!("first error: {e}");
     }
@@ -577,6 +629,32 @@ async fn main() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_writer_chain_is_the_writer_and_its_busiest_sqlite_thread() {
+        let t = |tid, name: &str, secs| (tid, name.to_string(), secs);
+        let before = [t(1, "tokio-rt-worker", 1.0), t(2, "lianban-writer", 2.0), t(3, "sqlx-sqlite-wor", 1.0), t(4, "sqlx-sqlite-wor", 0.5)];
+        // 10 s, 1,000 commands: the writer used 1.5 s, its SQLite thread 2.0 s (the other 0.1 s,
+        // the runtime 9 s, which do not count).
+        let after = [t(1, "tokio-rt-worker", 10.0), t(2, "lianban-writer", 3.5), t(3, "sqlx-sqlite-wor", 3.0), t(4, "sqlx-sqlite-wor", 0.6)];
+        let line = writer_chain(&before, &after, 1000, 10.0).expect("a writer thread");
+        assert!(line.contains("1500 µs per command on the writer's thread + 2000 µs on its SQLite thread = 3500 µs"), "{line}");
+        assert!(line.ends_with("on a core 35 % of the run"), "{line}");
+        // A thread that started during the run counts from zero.
+        let late = [t(2, "lianban-writer", 3.5), t(9, "sqlx-sqlite-wor", 4.0)];
+        assert!(writer_chain(&before, &late, 1000, 10.0).unwrap().contains("+ 4000 µs"));
+        // No writer thread (PostgreSQL), or no command: nothing to say.
+        assert_eq!(writer_chain(&before[..1], &after[..1], 1000, 10.0), None);
+        assert_eq!(writer_chain(&before, &after, 0, 10.0), None);
+    }
+
+    #[test]
+    fn a_stat_line_gives_user_and_system_time() {
+        // The name may hold spaces and parentheses; utime 250 and stime 50 ticks.
+        let stat = "42 (tokio (rt) x) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0";
+        assert!((stat_seconds(stat) - 3.0).abs() < 1e-9);
+        assert_eq!(stat_seconds("garbage"), 0.0);
+    }
 
     #[test]
     fn the_schedule_offers_the_rate() {
