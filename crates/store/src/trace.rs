@@ -481,7 +481,7 @@ pub(crate) async fn raise_alarm(
 
 /// Signs and stores the checkpoint of the tree `frontier` describes, stamped with `now`. If a
 /// stored checkpoint of the same size names another root, that is a split view: an alarm is
-/// raised and nothing is signed.
+/// raised and the new checkpoint is not stored.
 pub(crate) async fn sign_checkpoint(
     conn: &mut AnyConnection,
     key: &LedgerKey,
@@ -491,36 +491,36 @@ pub(crate) async fn sign_checkpoint(
 ) -> Result<(), StoreError> {
     let size = frontier.size();
     let root = frontier.root(&key.hasher);
-    let q = format!("SELECT root FROM {} WHERE size = $1", log.checkpoints());
-    let existing: Option<Vec<u8>> = sqlx::query_scalar(sqlx::AssertSqlSafe(q))
-        .bind(size as i64)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(StoreError::db)?;
-    if let Some(r) = existing {
-        if r.as_slice() != root.as_slice() {
-            let detail = format!(
-                "stored {log} checkpoint of size {size} has root {}, the tree now has root {}",
-                hex::encode(&r),
-                hex::encode(root)
-            );
-            return raise_alarm(conn, now, "split_view", None, Some(size), &detail).await;
-        }
-        return Ok(());
-    }
     let t = now.timestamp().max(0) as u64;
     let signer = key.signer(log);
     let cp = Checkpoint::new(signer.name(), size, root).with_timestamp(t);
     let note = cp.sign(signer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let q = format!("INSERT INTO {} (size, root, timestamp, note) VALUES ($1, $2, $3, $4)", log.checkpoints());
-    sqlx::query(sqlx::AssertSqlSafe(q))
+    // Inserted unless a checkpoint of this size exists (one statement in the usual case, not a
+    // read first: the writer signs one per batch).
+    let q = format!("INSERT INTO {} (size, root, timestamp, note) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING", log.checkpoints());
+    let inserted = sqlx::query(sqlx::AssertSqlSafe(q))
         .bind(size as i64)
         .bind(root.to_vec())
         .bind(ledger::format_rfc3339(t).map_err(|e| StoreError::Corrupt(e.to_string()))?)
         .bind(note)
         .execute(&mut *conn)
         .await
-        .map_err(StoreError::db)?;
+        .map_err(StoreError::db)?
+        .rows_affected();
+    if inserted == 1 {
+        return Ok(());
+    }
+    // Signed before (another process, or the same size again): it must name the same root.
+    let q = format!("SELECT root FROM {} WHERE size = $1", log.checkpoints());
+    let existing: Vec<u8> = sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(size as i64).fetch_one(&mut *conn).await.map_err(StoreError::db)?;
+    if existing.as_slice() != root.as_slice() {
+        let detail = format!(
+            "stored {log} checkpoint of size {size} has root {}, the tree now has root {}",
+            hex::encode(&existing),
+            hex::encode(root)
+        );
+        return raise_alarm(conn, now, "split_view", None, Some(size), &detail).await;
+    }
     Ok(())
 }
 

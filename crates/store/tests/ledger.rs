@@ -112,6 +112,30 @@ async fn leaves_proofs_and_checkpoints_agree(b: Backend) {
     assert!(matches!(store.ledger_consistency(3, 18).await, Err(StoreError::Invalid { .. })));
 }
 
+/// A checkpoint of the next size already stored with another root (a forked or forged log): the
+/// writer's batch still commits its event, keeps the stored checkpoint, and raises a split-view
+/// alarm naming the size.
+async fn a_stored_checkpoint_with_another_root_is_a_split_view(b: Backend) {
+    let tmp = TestDb::new(b).await;
+    let (store, _) = world(&tmp).await;
+    let root = match b {
+        Backend::Sqlite => "unhex('0909090909090909090909090909090909090909090909090909090909090909')",
+        Backend::Postgres => "decode('0909090909090909090909090909090909090909090909090909090909090909', 'hex')",
+    };
+    tmp.exec(&format!("INSERT INTO ledger_checkpoints (size, root, timestamp, note) VALUES (18, {root}, '2025-09-01T12:00:00Z', 'forged')")).await;
+    assert!(store.ledger_alarms().await.unwrap().is_empty());
+    let out = store.submit(Command::new("officer", None, register("钱七"))).await.unwrap();
+    assert_eq!(out.position, 17);
+    let alarms = store.ledger_alarms().await.unwrap();
+    assert_eq!(alarms.len(), 1, "{alarms:?}");
+    assert_eq!((alarms[0].kind.as_str(), alarms[0].size), ("split_view", Some(18)));
+    assert!(alarms[0].detail.contains(&"09".repeat(32)), "{}", alarms[0].detail);
+    assert_eq!(tmp.strings("SELECT note FROM ledger_checkpoints WHERE size = 18").await, vec!["forged".to_string()]);
+    // The next batch signs its own size as usual.
+    store.submit(Command::new("officer", None, register("孙八"))).await.unwrap();
+    assert_eq!(tmp.strings("SELECT CAST(COUNT(*) AS TEXT) FROM ledger_checkpoints WHERE size = 19").await, vec!["1".to_string()]);
+}
+
 async fn witnesses_cosign_and_split_views_are_alarmed(b: Backend) {
     let tmp = TestDb::new(b).await;
     let (store, _) = world(&tmp).await;
@@ -383,5 +407,6 @@ async fn a_national_deployment_hashes_with_sm3_and_signs_with_sm2(b: Backend) {
 
 both!(leaves_proofs_and_checkpoints_agree);
 both!(witnesses_cosign_and_split_views_are_alarmed);
+both!(a_stored_checkpoint_with_another_root_is_a_split_view);
 both!(every_tampering_is_named_at_its_position);
 both!(a_national_deployment_hashes_with_sm3_and_signs_with_sm2);
