@@ -199,6 +199,11 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                         // at about 400 pages a batch the default ran one every few batches
                         // (BENCHMARKS.md, session 5: +11 % commands/s).
                         conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
+                        // Statement journals in memory: a batch's multi-row inserts journal
+                        // more than SQLite's 64 KiB spill threshold per statement, and with
+                        // the default `temp_store` each then went to a temporary file
+                        // (BENCHMARKS.md, session 8).
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
                         Ok(())
                     })
                 })

@@ -1506,7 +1506,8 @@ async fn insert_sealed(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::
 }
 
 /// A legal document a decision issued, rendered from the case right after the decision and
-/// waiting to be sealed with the rest of the writer's batch (`seal_issued`).
+/// waiting to be sealed with the rest of the writer's batch (`reserve_seals`, `sign_issued`,
+/// `write_sealed`).
 pub(crate) struct IssuedDocument {
     case_id: String,
     number: String,
@@ -1544,19 +1545,23 @@ pub(crate) fn issued_documents(dir: &domain::Directory, state: &domain::CaseStat
 /// Organizations' seal keys already loaded and registered: org → parsed key.
 pub(crate) type SealSecrets = std::collections::HashMap<String, Arc<dyn crypto::KeySigner>>;
 
-/// Seals the documents a writer batch's decisions issued, inside the batch's transaction, in a
-/// few statements for the whole batch: one counter update for their ids, one multi-row insert of
+/// Reserves the seal ids of the documents a writer batch's decisions issued. They are sealed inside
+/// the batch's transaction, in a few statements for the whole batch: one counter update for their ids, one multi-row insert of
 /// the sealed documents, one read of the files trace's head and one multi-row insert of its
 /// entries. First versions only: the numbers are new with their events, so no earlier seal can
 /// exist (the lazy path in `case_documents` checks again before sealing).
 ///
+/// In three steps, so that the writer can sign on another thread while its connection runs the
+/// batch's other statements: [`reserve_seals`] (statements), [`sign_issued`] (CPU only) and
+/// [`write_sealed`] (statements).
+///
 /// `known` holds the secrets of organizations whose key is already registered (kept by the writer
-/// across batches); the secrets this batch had to load are returned, to be added to `known` only
-/// once the batch has committed (their `seal_keys` rows are written in it).
-pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: &domain::Directory, docs: &[IssuedDocument], known: &SealSecrets) -> Result<SealSecrets, StoreError> {
+/// across batches); the secrets this batch had to load are returned in the plan, to be added to
+/// `known` only once the batch has committed (their `seal_keys` rows are written in it).
+pub(crate) async fn reserve_seals(conn: &mut AnyConnection, keys_dir: &Path, docs: &[IssuedDocument], known: &SealSecrets) -> Result<SealPlan, StoreError> {
     let mut loaded = SealSecrets::new();
     if docs.is_empty() {
-        return Ok(loaded);
+        return Ok(SealPlan { first: 0, signers: Vec::new(), loaded });
     }
     for d in docs {
         if !known.contains_key(&d.actor.org) && !loaded.contains_key(&d.actor.org) {
@@ -1572,32 +1577,59 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
         .fetch_one(&mut *conn)
         .await
         .map_err(db)?;
-    let mut rows = Vec::with_capacity(docs.len());
-    for (i, d) in docs.iter().enumerate() {
-        let id = format!("S{:06}", last - k + 1 + i as i64);
-        let signer = known.get(&d.actor.org).or_else(|| loaded.get(&d.actor.org)).expect("key loaded above");
-        let meta = DocToSeal {
-            case_id: &d.case_id,
-            number: &d.number,
-            kind: &d.kind,
-            kind_label: d.kind_label,
-            issued_at: d.issued_at,
-            actor: &d.actor,
-            signer_name: &d.signer_name,
-            version: 1,
-            supersedes: None,
-            reason: None,
-            content: &d.content,
-        }
-        .metadata(dir);
-        let mut sealed = SealedDocument::seal_with(&**signer, &id, meta, &d.content, &d.sealed_at.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
-        sealed.content = None;
-        let hash = sealed.document.content_hash.clone();
-        rows.push((id, signer.suite(), hash, serde_json::to_string(&sealed).expect("seal json")));
+    let signers = docs
+        .iter()
+        .map(|d| known.get(&d.actor.org).or_else(|| loaded.get(&d.actor.org)).expect("key loaded above").clone())
+        .collect();
+    Ok(SealPlan { first: last - k + 1, signers, loaded })
+}
+
+/// The seal ids and keys of a batch's documents, reserved on the writer's connection.
+pub(crate) struct SealPlan {
+    /// The first document's id number; the others follow in order.
+    first: i64,
+    /// Each document's signing key.
+    signers: Vec<Arc<dyn crypto::KeySigner>>,
+    /// The keys this batch loaded (registered in its transaction).
+    pub loaded: SealSecrets,
+}
+
+/// One sealed document, ready to be written: id, suite, content hash, sealed JSON.
+pub(crate) struct SealedRow(String, Suite, String, String);
+
+/// Signs the batch's `i`-th document with its id and key in `plan`: no statements, so it may run
+/// on any thread.
+pub(crate) fn sign_issued(plan: &SealPlan, dir: &domain::Directory, docs: &[IssuedDocument], i: usize) -> Result<SealedRow, StoreError> {
+    let (d, signer) = (&docs[i], &plan.signers[i]);
+    let id = format!("S{:06}", plan.first + i as i64);
+    let meta = DocToSeal {
+        case_id: &d.case_id,
+        number: &d.number,
+        kind: &d.kind,
+        kind_label: d.kind_label,
+        issued_at: d.issued_at,
+        actor: &d.actor,
+        signer_name: &d.signer_name,
+        version: 1,
+        supersedes: None,
+        reason: None,
+        content: &d.content,
     }
-    for chunk in crate::qb::pow2_chunks(&docs.iter().zip(&rows).collect::<Vec<_>>(), 64) {
+    .metadata(dir);
+    let mut sealed = SealedDocument::seal_with(&**signer, &id, meta, &d.content, &d.sealed_at.to_rfc3339()).map_err(|e| StoreError::Database(e.to_string()))?;
+    sealed.content = None;
+    let hash = sealed.document.content_hash.clone();
+    Ok(SealedRow(id, signer.suite(), hash, serde_json::to_string(&sealed).expect("seal json")))
+}
+
+/// Writes the batch's sealed documents and their files-trace entries.
+pub(crate) async fn write_sealed(conn: &mut AnyConnection, docs: &[IssuedDocument], rows: &[SealedRow]) -> Result<(), StoreError> {
+    if docs.is_empty() {
+        return Ok(());
+    }
+    for chunk in crate::qb::pow2_chunks(&docs.iter().zip(rows).collect::<Vec<_>>(), 64) {
         let mut b = crate::qb::QueryBuilder::new(crate::Backend::of(conn), "INSERT INTO sealed_documents (id, case_id, number, kind, version, supersedes, org, signer, sealed_at, content_hash, body, content) ");
-        b.push_values(chunk, |mut r, (d, (id, _, hash, body))| {
+        b.push_values(chunk, |mut r, (d, SealedRow(id, _, hash, body))| {
             r.push_bind(id.clone())
                 .push_bind(d.case_id.clone())
                 .push_bind(d.number.clone())
@@ -1616,8 +1648,8 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
     // The files trace: each entry chained to the previous one, as `log` does one at a time.
     let entries: Vec<LogEntry> = docs
         .iter()
-        .zip(&rows)
-        .map(|(d, (id, suite, hash, _))| LogEntry {
+        .zip(rows)
+        .map(|(d, SealedRow(id, suite, hash, _))| LogEntry {
             at: d.sealed_at,
             case_id: &d.case_id,
             actor: &d.actor,
@@ -1627,7 +1659,7 @@ pub(crate) async fn seal_issued(conn: &mut AnyConnection, keys_dir: &Path, dir: 
         })
         .collect();
     log_many(conn, &entries).await?;
-    Ok(loaded)
+    Ok(())
 }
 
 fn resign(suite: Suite, secret: &[u8], id: &str, meta: DocumentMetadata, sealed_at: &str) -> Result<SealedDocument, StoreError> {

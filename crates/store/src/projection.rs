@@ -139,8 +139,22 @@ pub(crate) async fn write_cases(
     if cases.is_empty() {
         return Ok(Vec::new());
     }
-    let backend = crate::Backend::of(conn);
     let all = rows_of_all(cases, cal, fields)?;
+    write_rows(conn, cases, all).await
+}
+
+/// Writes rows derived by [`rows`] (one per case, in order), as [`write_cases`] does: the writer
+/// derives them on another thread while its connection runs the batch's other statements.
+pub(crate) async fn write_rows(
+    conn: &mut AnyConnection,
+    cases: &[(&CaseState, DateTime<Utc>, Option<&Children>)],
+    all: Vec<Rows>,
+) -> Result<Vec<Children>, StoreError> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    debug_assert_eq!(cases.len(), all.len());
+    let backend = crate::Backend::of(conn);
     for chunk in crate::qb::pow2_chunks(&cases.iter().zip(&all).collect::<Vec<_>>(), CHUNK) {
         let mut b: QueryBuilder = QueryBuilder::new(
             backend,

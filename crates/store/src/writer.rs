@@ -174,9 +174,16 @@ async fn run_batch(
             }
         }
     }
-    // The projections of every case the batch changed, from its last state, in bulk and in the
-    // same transaction as the events (so they equal a rebuild at every commit).
-    cache.flush(&mut tx, shared).await?;
+    // The case numbers the batch advanced.
+    cache.write_counters(&mut tx).await?;
+    // The legal documents the batch's decisions issued: their seal ids and keys now, their
+    // signatures below.
+    let dir = shared.directory.read().expect("directory lock").clone();
+    let plan = crate::files::reserve_seals(&mut tx, &shared.keys, &cache.documents, secrets).await?;
+    // Pure CPU work goes to another thread while this connection runs the statements that do not
+    // need it: the projection rows of every case the batch changed (their sealed state JSON above
+    // all) and the documents' signatures (BENCHMARKS.md, session 8).
+    let derived = cache.derive(shared, plan, dir);
     insert_events(&mut tx, shared.backend, &cache.events).await?;
     // Access-audit records: those asked for on their own (their ids are answered), then the reads
     // of the batch's outcomes; each also a leaf of the access log, same transaction.
@@ -184,12 +191,17 @@ async fn run_batch(
     let mut ids = crate::accounts::insert_audits(&mut tx, shared.backend, &all).await?;
     let access = crate::access::append(&mut tx, shared, &all, &ids).await?;
     ids.truncate(audits.len());
-    // The legal documents the batch's decisions issued, sealed in the same transaction.
-    let dir = shared.directory.read().expect("directory lock").clone();
-    let loaded = crate::files::seal_issued(&mut tx, &shared.keys, &dir, &cache.documents, secrets).await?;
     if frontier.size() > start_size {
         // The batch's leaves and nodes, in the same transaction as its events.
         trace::flush(&mut tx, &mut pending).await?;
+    }
+    // The projections, from each case's last state, in bulk and in the same transaction as the
+    // events (so they equal a rebuild at every commit); then the sealed documents.
+    let (plan, sealed) = cache.take_back(derived).await?;
+    cache.write_projections(&mut tx).await?;
+    crate::files::write_sealed(&mut tx, &cache.documents, &sealed).await?;
+    let loaded = plan.loaded;
+    if frontier.size() > start_size {
         trace::sign_checkpoint(&mut tx, &shared.ledger, trace::Log::Events, &frontier, shared.clock.now()).await?;
     }
     tx.commit().await.map_err(StoreError::db)?;
@@ -215,7 +227,9 @@ struct BatchCache {
     request_ids: HashMap<String, usize>,
     /// The legal documents the batch's decisions issued, sealed before it commits.
     documents: Vec<crate::files::IssuedDocument>,
-    /// The projection rows written for each case of `order` (by `flush`).
+    /// The projection rows derived for each case of `order` (by `derive`), until written.
+    rows: Vec<projection::Rows>,
+    /// The projection rows written for each case of `order` (by `write_projections`).
     children: Vec<projection::Children>,
 }
 
@@ -312,7 +326,7 @@ impl BatchCache {
         }
     }
 
-    async fn flush(&mut self, conn: &mut AnyConnection, shared: &Shared) -> Result<(), StoreError> {
+    async fn write_counters(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
         for (name, value) in &self.counters {
             sqlx::query("INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
                 .bind(name.clone())
@@ -321,15 +335,97 @@ impl BatchCache {
                 .await
                 .map_err(StoreError::db)?;
         }
-        let cal = shared.calendar.read().expect("calendar lock").clone();
+        Ok(())
+    }
+
+    /// Starts deriving the batch's projection rows and signing its documents on a blocking
+    /// thread; [`BatchCache::take_back`] does what that thread has not started yet on the writer's
+    /// own thread (a helper that waits for a core must not hold the batch up) and takes the
+    /// results.
+    fn derive(&mut self, shared: &Shared, plan: crate::files::SealPlan, dir: Arc<domain::Directory>) -> Derived {
+        let cases = std::mem::take(&mut self.cases);
+        let documents = std::mem::take(&mut self.documents);
+        let (nc, nd) = (self.order.len(), documents.len());
+        let work = Arc::new(DerivedWork {
+            cases,
+            order: self.order.clone(),
+            documents,
+            plan,
+            dir,
+            cal: shared.calendar.read().expect("calendar lock").clone(),
+            fields: shared.fields.clone(),
+            next: std::sync::atomic::AtomicUsize::new(0),
+            rows: (0..nc).map(|_| std::sync::OnceLock::new()).collect(),
+            sealed: (0..nd).map(|_| std::sync::OnceLock::new()).collect(),
+        });
+        let helper = work.clone();
+        let handle = tokio::task::spawn_blocking(move || helper.run());
+        Derived { work, handle }
+    }
+
+    /// The cases and documents back from [`BatchCache::derive`], with the rows and signatures.
+    async fn take_back(&mut self, derived: Derived) -> Result<(crate::files::SealPlan, Vec<crate::files::SealedRow>), StoreError> {
+        let Derived { work, handle } = derived;
+        work.run();
+        // The helper finishes the item it has in hand, if any.
+        handle.await.map_err(|e| StoreError::Database(format!("the writer's helper thread failed: {e}")))?;
+        let w = Arc::try_unwrap(work).unwrap_or_else(|_| unreachable!("the helper has finished"));
+        self.cases = w.cases;
+        self.documents = w.documents;
+        self.rows = w.rows.into_iter().map(|r| r.into_inner().expect("every case's rows derived")).collect::<Result<_, _>>()?;
+        let sealed = w.sealed.into_iter().map(|r| r.into_inner().expect("every document signed")).collect::<Result<_, _>>()?;
+        Ok((w.plan, sealed))
+    }
+
+    /// Writes the rows [`BatchCache::take_back`] brought back.
+    async fn write_projections(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
         let items: Vec<_> = self
             .order
             .iter()
             .map(|id| &self.cases[id])
             .map(|t| (&t.state, t.at, if t.fresh { Some(&projection::NO_ROWS) } else { t.prev.as_deref() }))
             .collect();
-        self.children = projection::write_cases(conn, &items, &cal, &shared.fields).await?;
+        self.children = projection::write_rows(conn, &items, std::mem::take(&mut self.rows)).await?;
         Ok(())
+    }
+}
+
+/// The work of [`BatchCache::derive`]: the helper and the writer take items from `next`, the
+/// cases' rows first, then the documents' signatures.
+struct Derived {
+    work: Arc<DerivedWork>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+struct DerivedWork {
+    cases: HashMap<String, Touched>,
+    order: Vec<String>,
+    documents: Vec<crate::files::IssuedDocument>,
+    plan: crate::files::SealPlan,
+    dir: Arc<domain::Directory>,
+    cal: Arc<domain::HolidayCalendar>,
+    fields: Arc<crate::accounts::FieldCipher>,
+    next: std::sync::atomic::AtomicUsize,
+    rows: Vec<std::sync::OnceLock<Result<projection::Rows, StoreError>>>,
+    sealed: Vec<std::sync::OnceLock<Result<crate::files::SealedRow, StoreError>>>,
+}
+
+impl DerivedWork {
+    /// Takes items until none is left.
+    fn run(&self) {
+        let nc = self.rows.len();
+        loop {
+            let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i < nc {
+                let t = &self.cases[&self.order[i]];
+                let _ = self.rows[i].set(projection::rows(&t.state, t.at, &self.cal, &self.fields));
+            } else if i - nc < self.sealed.len() {
+                let j = i - nc;
+                let _ = self.sealed[j].set(crate::files::sign_issued(&self.plan, &self.dir, &self.documents, j));
+            } else {
+                return;
+            }
+        }
     }
 }
 
