@@ -358,8 +358,11 @@ impl BatchCache {
             rows: (0..nc).map(|_| std::sync::OnceLock::new()).collect(),
             sealed: (0..nd).map(|_| std::sync::OnceLock::new()).collect(),
         });
-        let helper = work.clone();
-        let handle = tokio::task::spawn_blocking(move || helper.run());
+        // One item is not worth a hand-over (a batch of one command at light load).
+        let handle = (nc + nd > 1).then(|| {
+            let helper = work.clone();
+            tokio::task::spawn_blocking(move || helper.run())
+        });
         Derived { work, handle }
     }
 
@@ -368,7 +371,9 @@ impl BatchCache {
         let Derived { work, handle } = derived;
         work.run();
         // The helper finishes the item it has in hand, if any.
-        handle.await.map_err(|e| StoreError::Database(format!("the writer's helper thread failed: {e}")))?;
+        if let Some(handle) = handle {
+            handle.await.map_err(|e| StoreError::Database(format!("the writer's helper thread failed: {e}")))?;
+        }
         let w = Arc::try_unwrap(work).unwrap_or_else(|_| unreachable!("the helper has finished"));
         self.cases = w.cases;
         self.documents = w.documents;
@@ -394,7 +399,8 @@ impl BatchCache {
 /// cases' rows first, then the documents' signatures.
 struct Derived {
     work: Arc<DerivedWork>,
-    handle: tokio::task::JoinHandle<()>,
+    /// The helper's task; none for a single item.
+    handle: Option<tokio::task::JoinHandle<()>>,
 }
 
 struct DerivedWork {
