@@ -20,6 +20,9 @@
 //! * `charges-dev`: the charge model trained afresh on `train.jsonl` (with the weight overrides
 //!   of `env_weights`) and scored on `test.jsonl`: charge and article F1 as `eval` gives them
 //!   for the committed model.
+//! * `cv-all`: `K`-fold cross-validation (default 5) of the charge and term models over
+//!   `train.jsonl` and `test.jsonl` together, as `eval` prints it with `CV=K`, with the weight
+//!   overrides of `env_weights` and of the term (`TERM_K`, `BLEND`, `STATUTE_W`, `FLAG_W`, `TAU`).
 //! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
 //!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
 //!   how many sentences' entities change beyond the rewrite itself.
@@ -36,7 +39,8 @@ fn main() {
         }
         Some("eval") => {
             let models = args.get(3).map(PathBuf::from);
-            assist::evaluate(&data, models.as_deref(), &mut std::io::stdout()).expect("evaluate");
+            let folds = std::env::var("CV").ok().and_then(|v| v.parse().ok());
+            assist::evaluate(&data, models.as_deref(), folds, &mut std::io::stdout()).expect("evaluate");
         }
         Some("tune") => tune(&data),
         Some("tune-proof") => tune_proof(&data),
@@ -49,6 +53,7 @@ fn main() {
         Some("term-feat") => term_feat(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("term-cv") => term_cv(&data),
         Some("charges-cv") => charges_cv(&data),
+        Some("cv-all") => cv_all(&data),
         Some("charges-unseen") => charges_unseen(&data),
         Some("charges-dev") => charges_dev(&data),
         Some("term-multi") => term_multi(&data),
@@ -461,6 +466,27 @@ fn env_weights(w: &mut assist::charges::ChargeWeights) {
     w.cue = env("W_CUE", w.cue);
     w.second_ratio = env("SECOND_RATIO", w.second_ratio);
     w.cue_ratio = env("CUE_RATIO", w.cue_ratio);
+}
+
+/// Charges, articles and term: `K`-fold cross-validation over train.jsonl and test.jsonl
+/// together (`assist::data::cross_validate`; default 5 folds), with the charge weight overrides
+/// of `env_weights` and the term's `TERM_K`, `BLEND`, `STATUTE_W`, `FLAG_W`, `TAU`.
+#[allow(dead_code)]
+pub fn cv_all(data: &std::path::Path) {
+    let a = assist::Assistant::load(None).unwrap();
+    let k = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let adjust = |c: &mut assist::charges::ChargeModel, t: &mut assist::term::TermModel| {
+        env_weights(&mut c.weights);
+        let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        t.k = env("TERM_K", t.k as f32) as usize;
+        t.params.blend = env("BLEND", t.params.blend);
+        t.params.statute_w = env("STATUTE_W", t.params.statute_w);
+        t.params.flag_w = env("FLAG_W", t.params.flag_w);
+        t.params.tau = env("TAU", t.params.tau);
+    };
+    for r in assist::data::cross_validate_with(a, data, k, &adjust).unwrap() {
+        println!("{:.2}\t{}\t{}\t{}", r.score * 100.0, r.task, r.metric, r.set);
+    }
 }
 
 /// Term on the multi-charge training cases (out of sample: the neighbours are single-charge

@@ -139,7 +139,7 @@ pub struct ChargeWeights {
 
 impl Default for ChargeWeights {
     fn default() -> Self {
-        ChargeWeights { centroid: 0.2, profile: 1.0, name: 0.0, second_ratio: 0.9, cue: 0.2, cue_ratio: 0.85 }
+        ChargeWeights { centroid: 0.3, profile: 1.0, name: 0.0, second_ratio: 0.9, cue: 0.2, cue_ratio: 0.85 }
     }
 }
 
@@ -534,20 +534,21 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
     let idf: Vec<f32> = vocab.iter().map(|w| (ndocs / (1.0 + df[w] as f32)).ln() + 1.0).collect();
     let vz = Vectorizer::new(&vocab, &idf);
 
-    // charge → article co-occurrence
-    let mut co: HashMap<&str, BTreeMap<u32, u32>> = HashMap::new();
-    let mut centroids: HashMap<&str, (Vec<f32>, u32)> = HashMap::new();
+    // charge → article co-occurrence; both by plain name, as the cases write a label with its
+    // brackets (`[走私、贩卖、运输、制造]毒品`) and the label set without
+    let mut co: HashMap<String, BTreeMap<u32, u32>> = HashMap::new();
+    let mut centroids: HashMap<String, (Vec<f32>, u32)> = HashMap::new();
     for (c, w) in cases.iter().zip(&case_words) {
         let v = vz.vector(w);
         for ch in c.charges {
-            let e = centroids.entry(ch.as_str()).or_insert_with(|| (vec![0.0; vocab.len()], 0));
+            let e = centroids.entry(plain_name(ch)).or_insert_with(|| (vec![0.0; vocab.len()], 0));
             for (i, x) in &v {
                 e.0[*i as usize] += x;
             }
             e.1 += 1;
             if c.charges.len() == 1 {
                 for a in c.articles {
-                    *co.entry(ch.as_str()).or_default().entry(*a).or_default() += 1;
+                    *co.entry(plain_name(ch)).or_default().entry(*a).or_default() += 1;
                 }
             }
         }
@@ -575,7 +576,7 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
         .map(|label| {
             let name = plain_name(label);
             let vars = variants(label);
-            let articles_for = match (crate::statute::charge_articles(&name), co.get(label.as_str())) {
+            let articles_for = match (crate::statute::charge_articles(&name), co.get(&name)) {
                 (Some(a), _) => a.to_vec(),
                 (None, Some(m)) if !m.is_empty() => {
                     let mut v: Vec<(u32, u32)> = m.iter().map(|(a, n)| (*a, *n)).collect();
@@ -593,7 +594,7 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
         .enumerate()
         .map(|(i, (label, (name, vars, articles_for)))| {
             let (name, vars, articles_for) = (name.clone(), vars.clone(), articles_for.clone());
-            let (centroid, count) = match centroids.get(label.as_str()) {
+            let (centroid, count) = match centroids.get(&name) {
                 Some((v, n)) => {
                     // discriminative centroid: the charge's mean minus the mean of all cases
                     let s: Sparse = v

@@ -463,10 +463,14 @@ pub fn train(data_dir: &Path, models_out: &Path) -> Result<TrainReport, AssistEr
     Ok(TrainReport { files, ..built.report })
 }
 
-/// Score every task on the development sets and print a table.
-pub fn evaluate(data_dir: &Path, models: Option<&Path>, out: &mut dyn Write) -> Result<(), AssistError> {
-    let assistant = Assistant::load(models)?;
-    let rows = data::evaluate_all(&assistant, data_dir, None)?;
+/// Score every task on the development sets and print a table; with `folds`, also the
+/// cross-validation of the charge and term models over every labelled CAIL case
+/// ([`data::cross_validate`]).
+pub fn evaluate(data_dir: &Path, models: Option<&Path>, folds: Option<usize>, out: &mut dyn Write) -> Result<(), AssistError> {
+    let mut rows = data::evaluate_all(Assistant::load(models)?, data_dir, None)?;
+    if let Some(k) = folds {
+        rows.extend(data::cross_validate(Assistant::load(models)?, data_dir, k)?);
+    }
     writeln!(out, "| task | dev set | metric | score | ms/case |")?;
     writeln!(out, "|---|---|---|---|---|")?;
     for r in rows {

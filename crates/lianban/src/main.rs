@@ -134,12 +134,17 @@ enum AssistCmd {
         #[arg(long, default_value = "crates/assist/models")]
         out: PathBuf,
     },
-    /// Print each task's score on the development sets.
+    /// Print each task's score on the development sets (the CAIL test rows with charge and term
+    /// models learnt afresh without test.jsonl, which the shipped ones have learnt).
     Eval {
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
         #[arg(long)]
         models: Option<PathBuf>,
+        /// Also cross-validate the charge and term models over train.jsonl and test.jsonl
+        /// together, in this many folds.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(2..=20))]
+        cv: Option<u16>,
     },
     #[command(external_subcommand)]
     Task(Vec<String>),
@@ -297,10 +302,10 @@ async fn main() -> Result<()> {
                 println!("{report:?}");
                 Ok(())
             }
-            AssistCmd::Eval { data, models } => {
+            AssistCmd::Eval { data, models, cv } => {
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
-                assist::evaluate(&data, models.as_deref(), &mut out)?;
+                assist::evaluate(&data, models.as_deref(), cv.map(usize::from), &mut out)?;
                 Ok(())
             }
             AssistCmd::Task(args) => assist_task(&args),
