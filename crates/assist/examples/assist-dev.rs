@@ -265,7 +265,11 @@ pub fn term_dump(data: &std::path::Path, file: &str) {
 pub fn term_cv(data: &std::path::Path) {
     use assist::eval::{Term, log_distance_score};
     let a = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
-    let train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    let mut train = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    // ALL=1: train.jsonl and test.jsonl together (the shipped models' cases)
+    if std::env::var("ALL").is_ok() {
+        train.extend(assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap());
+    }
     // OLD_CV=1: the single-label cases only (the set of the earlier figures)
     let old = std::env::var("OLD_CV").is_ok();
     let cases: Vec<(String, &str, Term, &[u32])> = train
