@@ -465,9 +465,33 @@ impl ChargeModel {
         out
     }
 
-    /// Articles of a named charge (CAIL label or plain name).
-    pub fn articles_of(&self, charge: &str) -> Option<&[u32]> {
+    /// The model's name for a charge named in an input: a CAIL label with or without brackets
+    /// (`[走私、贩卖、运输、制造]毒品`), or one of the concrete offences a label covers, as a
+    /// judgment names it (`贩卖毒品`, `包庇`); any other name is returned as given (plain, without
+    /// a trailing 罪).
+    pub fn resolve(&self, charge: &str) -> String {
         let key = plain_name(charge.trim().trim_end_matches(['。', '罪']));
+        if self.charges.iter().any(|c| c.name == key) {
+            return key;
+        }
+        // the label set writes its labels without brackets (`走私、贩卖、运输、制造毒品`): a
+        // concrete offence is one of its alternatives in order with the ending they share, so
+        // its characters appear in the label in order and it ends as the label ends; the
+        // shortest such label is the most specific (`介绍卖淫`: 引诱、容留、介绍卖淫)
+        let chars: Vec<char> = key.chars().collect();
+        let covers = |name: &str| {
+            let mut rest = name.chars();
+            name.contains('、') && chars.len() >= 2 && chars.iter().all(|k| rest.any(|c| c == *k)) && name.chars().rev().take(2).eq(chars.iter().rev().take(2).copied())
+        };
+        match self.charges.iter().filter(|c| covers(&c.name)).min_by_key(|c| c.name.chars().count()) {
+            Some(c) => c.name.clone(),
+            None => key,
+        }
+    }
+
+    /// Articles of a named charge (CAIL label or plain name, or a concrete name it covers).
+    pub fn articles_of(&self, charge: &str) -> Option<&[u32]> {
+        let key = self.resolve(charge);
         if let Some(a) = crate::statute::charge_articles(&key) {
             return Some(a);
         }

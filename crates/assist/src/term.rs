@@ -952,7 +952,8 @@ pub fn case_features(facts: &str, charge: &str) -> TermCase {
 impl TermModel {
     /// The statutory estimate alone (development dumps).
     pub fn statute_only(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel) -> (f64, Option<Tier>) {
-        let charge = plain_name(charge.trim_end_matches(['。', '罪']));
+        // a concrete name (贩卖毒品) stands for the label that covers it
+        let charge = cm.resolve(charge);
         let found = circumstances(facts);
         let art = article.or_else(|| cm.articles_of(&charge).and_then(|a| a.first().copied()));
         let tier = self.charge_tiers.get(&charge).or_else(|| art.and_then(|a| self.tiers.get(&a))).copied();
@@ -1228,6 +1229,8 @@ impl TermModel {
                 let alone = if tier.fine_alone { "（可以单处罚金）" } else { "" };
                 reasons.push(Reason::statute(a, format!("刑法第{a}条第一档法定刑：{lo}至{hi}个月{alone}")));
             }
+        } else {
+            reasons.push(Reason::rule(format!("未能确定“{charge}”罪所依据的刑法条文，亦无该罪的训练案例：按一般刑期{lo}至{hi}个月估算")));
         }
         let surrender = found.iter().any(|(c, _)| c.name == "自首");
         let recidivist = found.iter().any(|(c, _)| c.name == "累犯");
@@ -1257,7 +1260,8 @@ impl TermModel {
     /// several offences, whose amounts and harms the text does not keep apart: then the
     /// statutory estimate does not pick the tier by amount or harm).
     pub fn predict_part(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel, single: bool) -> TermSuggestion {
-        let charge = plain_name(charge.trim_end_matches(['。', '罪']));
+        // a concrete name (贩卖毒品) stands for the label that covers it
+        let charge = cm.resolve(charge);
         let found = circumstances(facts);
         let q = quantity(facts, &charge);
         let lq = (q + 1.0).ln() as f32;

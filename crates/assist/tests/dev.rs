@@ -191,6 +191,36 @@ fn given_charge_and_article_lines_are_used() {
     assert!(two["reasons"].as_array().unwrap().iter().any(|r| r["article"] == 69));
 }
 
+/// A charge given as a judgment names it (the concrete offence of a label with alternatives, or
+/// the label with its brackets) is read as the label: its articles, its training cases.
+#[test]
+fn given_charges_are_read_as_the_labels_that_cover_them() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    for (given, label) in [
+        ("贩卖毒品", "走私、贩卖、运输、制造毒品"),
+        ("[走私、贩卖、运输、制造]毒品", "走私、贩卖、运输、制造毒品"),
+        ("运输毒品罪", "走私、贩卖、运输、制造毒品"),
+        ("包庇", "窝藏、包庇"),
+        ("介绍卖淫", "引诱、容留、介绍卖淫"),
+        ("盗窃", "盗窃"),
+        ("非法狩猎", "非法狩猎"),
+    ] {
+        assert_eq!(a.charges.resolve(given), label, "{given}");
+    }
+    // a name no label covers stays as given
+    assert_eq!(a.charges.resolve("不存在的罪名"), "不存在的罪名");
+    let facts = "事实:被告人王某某以300元的价格向吸毒人员李某贩卖甲基苯丙胺1.2克，被当场抓获。";
+    let v = a.run_one("articles", &format!("{facts}\n罪名:贩卖毒品。")).unwrap();
+    assert_eq!(v["articles"], serde_json::json!([347]), "{v}");
+    let by_label = a.run_one("term", &format!("{facts}\n罪名:走私、贩卖、运输、制造毒品。")).unwrap();
+    let concrete = a.run_one("term", &format!("{facts}\n罪名:贩卖毒品。")).unwrap();
+    assert_eq!(by_label["months"], concrete["months"], "{by_label} {concrete}");
+    assert_eq!(by_label["reasons"], concrete["reasons"]);
+    // an unknown charge still gets a term, and says what it rests on
+    let unknown = a.run_one("term", &format!("{facts}\n罪名:不存在的罪名。")).unwrap();
+    assert!(unknown["reasons"].as_array().unwrap().iter().any(|r| r["text"].as_str().unwrap().contains("未能确定")), "{unknown}");
+}
+
 /// Every reason a reader is shown is Chinese: over the first 300 dev inputs of each task, no
 /// run of four or more ASCII letters in a reason text unless the input itself has it (a quoted
 /// brand or model name, `OPPO`, `iPad`). No identifier is exempt: the statute is cited as
