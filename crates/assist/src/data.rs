@@ -515,25 +515,22 @@ pub fn cross_validate_with(
     let earlier = criminal_law_before_2021(dir)?;
     let all: Vec<&CailCase> = train.iter().chain(&test).collect();
     let mut a = a;
-    let mut answers: Vec<Option<CailAnswers>> = (0..folds).map(|_| None).collect();
-    for (f, slot) in answers.iter_mut().enumerate() {
+    // the cases' indices in `all`, in fold order, as the answers are made
+    let order: Vec<usize> = (0..folds).flat_map(|f| (f..all.len()).step_by(folds)).collect();
+    let ordered: Vec<&CailCase> = order.iter().map(|&i| all[i]).collect();
+    let mut total = CailAnswers::default();
+    for f in 0..folds {
         let learnt: Vec<&CailCase> = all.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| *c).collect();
-        let held: Vec<&CailCase> = all.iter().enumerate().filter(|(i, _)| i % folds == f).map(|(_, c)| *c).collect();
+        let held: Vec<&CailCase> = (f..all.len()).step_by(folds).map(|i| all[i]).collect();
         (a.charges, a.term) = learn(&labels, &learnt, &criminal, &earlier);
         adjust(&mut a.charges, &mut a.term);
-        *slot = Some(CailAnswers::of(&a, &held));
-    }
-    // in fold order, as the answers were made
-    let ordered: Vec<&CailCase> = (0..folds).flat_map(|f| all.iter().enumerate().filter(move |(i, _)| i % folds == f).map(|(_, c)| *c)).collect();
-    let mut total = CailAnswers::default();
-    for x in answers.into_iter().flatten() {
-        total.extend(x);
+        total.extend(CailAnswers::of(&a, &held));
     }
     let name = format!("cail2018-subset train+test, {folds}-fold cross-validation");
     let mut rows = total.rows(&ordered, &name);
-    // the same answers, split by the file each case came from
+    // the same answers, split by the file each case came from (`all` is train, then test)
     for (file, from_test) in [("train.jsonl", false), ("test.jsonl", true)] {
-        let keep: Vec<usize> = ordered.iter().enumerate().filter(|(_, c)| test.as_ptr_range().contains(&(**c as *const CailCase)) == from_test).map(|(i, _)| i).collect();
+        let keep: Vec<usize> = order.iter().enumerate().filter(|(_, i)| (**i >= train.len()) == from_test).map(|(k, _)| k).collect();
         let part = CailAnswers {
             charges: keep.iter().map(|&i| total.charges[i].clone()).collect(),
             term_given: keep.iter().map(|&i| total.term_given[i]).collect(),
