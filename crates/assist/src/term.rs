@@ -1047,9 +1047,6 @@ fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, Stri
     ChargeLadders { tier, amount, harm, condition, heavier }
 }
 
-/// `earlier`: the articles as they stood before the Eleventh Amendment
-/// ([`crate::data::criminal_law_before_2021`]); the charges they define get the tiers of that
-/// law too ([`TermModel::before_2021`]).
 impl TermModel {
     /// How many training cases the model keeps (cases sentenced for one charge).
     pub fn case_count(&self) -> usize {
@@ -1057,6 +1054,9 @@ impl TermModel {
     }
 }
 
+/// `earlier`: the articles as they stood before the Eleventh Amendment
+/// ([`crate::data::criminal_law_before_2021`]); the charges they define get the tiers of that
+/// law too ([`TermModel::before_2021`]).
 pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: &BTreeMap<u32, String>) -> TermModel {
     let mut by_charge: BTreeMap<String, Vec<TermCase>> = BTreeMap::new();
     for (charge, facts, t) in cases {
