@@ -595,11 +595,14 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
     }
     let nart = articles.len() as f32;
     // name, concrete names and articles of every label
+    // the cases write a label with its brackets, which tell its concrete offences apart
+    // (`[走私、贩卖、运输、制造]毒品` → 贩卖毒品 …); the label set has lost them
+    let bracketed: HashMap<String, &str> = cases.iter().flat_map(|c| c.charges.iter()).filter(|l| l.contains('[')).map(|l| (plain_name(l), l.as_str())).collect();
     let heads: Vec<(String, Vec<String>, Vec<u32>)> = labels
         .iter()
         .map(|label| {
             let name = plain_name(label);
-            let vars = variants(label);
+            let vars = variants(bracketed.get(&name).copied().unwrap_or(label));
             let articles_for = match (crate::statute::charge_articles(&name), co.get(&name)) {
                 (Some(a), _) => a.to_vec(),
                 (None, Some(m)) if !m.is_empty() => {

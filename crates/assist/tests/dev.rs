@@ -221,6 +221,22 @@ fn given_charges_are_read_as_the_labels_that_cover_them() {
     assert!(unknown["reasons"].as_array().unwrap().iter().any(|r| r["text"].as_str().unwrap().contains("未能确定")), "{unknown}");
 }
 
+/// "The facts name the charge" is said only of a whole offence name: the model learns the
+/// concrete offences of a label from the cases' bracketed labels, so a bare verb (贩卖) is not
+/// taken for 贩卖毒品.
+#[test]
+fn a_bare_verb_is_not_the_name_of_a_charge() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let drug = a.charges.charges.iter().find(|c| c.name == "走私、贩卖、运输、制造毒品").unwrap();
+    assert!(drug.variants.contains(&"贩卖毒品".to_string()) && !drug.variants.contains(&"贩卖".to_string()), "{:?}", drug.variants);
+    let v = a.run_one("charges", "被告人王某某以300元的价格向吸毒人员李某贩卖甲基苯丙胺1.2克，被当场抓获。").unwrap();
+    assert_eq!(v["charges"][0], "走私、贩卖、运输、制造毒品", "{v}");
+    let named = |v: &serde_json::Value| v["reasons"].as_array().unwrap().iter().any(|r| r["text"].as_str().unwrap().contains("案情中出现罪名"));
+    assert!(!named(&v), "{v}");
+    let v = a.run_one("charges", "被告人王某某贩卖毒品甲基苯丙胺1.2克。").unwrap();
+    assert!(named(&v), "{v}");
+}
+
 /// Every reason a reader is shown is Chinese: over the first 300 dev inputs of each task, no
 /// run of four or more ASCII letters in a reason text unless the input itself has it (a quoted
 /// brand or model name, `OPPO`, `iPad`). No identifier is exempt: the statute is cited as
