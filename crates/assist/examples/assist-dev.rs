@@ -22,7 +22,7 @@
 //!   for the committed model.
 //! * `cv-all`: `K`-fold cross-validation (default 5) of the charge and term models over
 //!   `train.jsonl` and `test.jsonl` together, as `eval` prints it with `CV=K`, with the weight
-//!   overrides of `env_weights` and of the term (`TERM_K`, `BLEND`, `STATUTE_W`, `FLAG_W`, `TAU`).
+//!   overrides of `env_weights` and of `env_term` (neighbours as `TERM_K`; `K` is the folds).
 //! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
 //!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
 //!   how many sentences' entities change beyond the rewrite itself.
@@ -286,15 +286,7 @@ pub fn term_cv(data: &std::path::Path) {
     for fold in 0..5 {
         let tr: Vec<(String, &str, Term)> = cases.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| (c.0.clone(), c.1, c.2)).collect();
         let mut m = assist::term::train_term(&tr, &a.charges, &earlier);
-        let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        m.k = env("K", m.k as f32) as usize;
-        m.params.flag_w = env("FLAG_W", m.params.flag_w);
-        m.params.harm_w = env("HARM_W", m.params.harm_w);
-        m.params.blend = env("BLEND", m.params.blend);
-        m.params.len_w = env("LEN_W", m.params.len_w);
-        m.params.statute_w = env("STATUTE_W", m.params.statute_w);
-        m.params.median = env("MEDIAN", if m.params.median { 1.0 } else { 0.0 }) > 0.5;
-        m.params.tau = env("TAU", m.params.tau);
+        env_term(&mut m, "K");
         let mut empty = m.clone();
         empty.by_charge.clear();
         for (i, c) in cases.iter().enumerate() {
@@ -462,6 +454,20 @@ pub fn charges_dev(data: &std::path::Path) {
 
 /// Overrides of the charge score weights from the environment (W_CENTROID, W_PROFILE, W_NAME,
 /// W_CUE, SECOND_RATIO, CUE_RATIO), for the measuring subcommands.
+/// Term parameter overrides from the environment: the neighbour count from `k_var`, and
+/// `FLAG_W`, `HARM_W`, `BLEND`, `LEN_W`, `STATUTE_W`, `MEDIAN` (0/1), `TAU`.
+fn env_term(m: &mut assist::term::TermModel, k_var: &str) {
+    let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    m.k = env(k_var, m.k as f32) as usize;
+    m.params.flag_w = env("FLAG_W", m.params.flag_w);
+    m.params.harm_w = env("HARM_W", m.params.harm_w);
+    m.params.blend = env("BLEND", m.params.blend);
+    m.params.len_w = env("LEN_W", m.params.len_w);
+    m.params.statute_w = env("STATUTE_W", m.params.statute_w);
+    m.params.median = env("MEDIAN", if m.params.median { 1.0 } else { 0.0 }) > 0.5;
+    m.params.tau = env("TAU", m.params.tau);
+}
+
 fn env_weights(w: &mut assist::charges::ChargeWeights) {
     let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
     w.centroid = env("W_CENTROID", w.centroid);
@@ -474,19 +480,14 @@ fn env_weights(w: &mut assist::charges::ChargeWeights) {
 
 /// Charges, articles and term: `K`-fold cross-validation over train.jsonl and test.jsonl
 /// together (`assist::data::cross_validate`; default 5 folds), with the charge weight overrides
-/// of `env_weights` and the term's `TERM_K`, `BLEND`, `STATUTE_W`, `FLAG_W`, `TAU`.
+/// of `env_weights` and `env_term` (the neighbour count as `TERM_K`).
 #[allow(dead_code)]
 pub fn cv_all(data: &std::path::Path) {
     let a = assist::Assistant::load(None).unwrap();
     let k = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let adjust = |c: &mut assist::charges::ChargeModel, t: &mut assist::term::TermModel| {
         env_weights(&mut c.weights);
-        let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        t.k = env("TERM_K", t.k as f32) as usize;
-        t.params.blend = env("BLEND", t.params.blend);
-        t.params.statute_w = env("STATUTE_W", t.params.statute_w);
-        t.params.flag_w = env("FLAG_W", t.params.flag_w);
-        t.params.tau = env("TAU", t.params.tau);
+        env_term(t, "TERM_K");
     };
     for r in assist::data::cross_validate_with(a, data, k, &adjust).unwrap() {
         println!("{:.2}\t{}\t{}\t{}", r.score * 100.0, r.task, r.metric, r.set);

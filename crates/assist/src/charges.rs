@@ -594,10 +594,10 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
         }
     }
     let nart = articles.len() as f32;
-    // name, concrete names and articles of every label
     // the cases write a label with its brackets, which tell its concrete offences apart
     // (`[走私、贩卖、运输、制造]毒品` → 贩卖毒品 …); the label set has lost them
     let bracketed: HashMap<String, &str> = cases.iter().flat_map(|c| c.charges.iter()).filter(|l| l.contains('[')).map(|l| (plain_name(l), l.as_str())).collect();
+    // name, concrete names and articles of every label
     let heads: Vec<(String, Vec<String>, Vec<u32>)> = labels
         .iter()
         .map(|label| {

@@ -286,13 +286,41 @@ pub struct Built {
     pub report: TrainReport,
 }
 
-/// The charge labels of the full CAIL2018 collection (`charges.txt`).
-fn charge_labels(dir: &Path) -> Result<Vec<String>, AssistError> {
-    Ok(std::fs::read_to_string(require(dir, "cail2018-subset/charges.txt")?)?
-        .lines()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect())
+/// What the charge and term models are learnt from.
+struct Sources {
+    /// The charge labels of the full CAIL2018 collection (`charges.txt`).
+    labels: Vec<String>,
+    train: Vec<CailCase>,
+    test: Vec<CailCase>,
+    /// Criminal Law articles by number, and every statute text ([`read_statutes`]).
+    criminal: BTreeMap<u32, String>,
+    statutes: Vec<String>,
+    /// The articles as before the Eleventh Amendment ([`criminal_law_before_2021`]).
+    earlier: BTreeMap<u32, String>,
+}
+
+impl Sources {
+    fn read(dir: &Path) -> Result<Sources, AssistError> {
+        let labels = std::fs::read_to_string(require(dir, "cail2018-subset/charges.txt")?)?
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let train = read_cail(&require(dir, "cail2018-subset/train.jsonl")?)?;
+        let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;
+        let (criminal, statutes) = read_statutes(dir)?;
+        let earlier = criminal_law_before_2021(dir)?;
+        Ok(Sources { labels, train, test, criminal, statutes, earlier })
+    }
+
+    /// Every labelled case: `train.jsonl`, then `test.jsonl`.
+    fn all(&self) -> Vec<&CailCase> {
+        self.train.iter().chain(&self.test).collect()
+    }
+
+    fn learn(&self, cases: &[&CailCase]) -> (crate::charges::ChargeModel, crate::term::TermModel) {
+        learn(&self.labels, cases, &self.criminal, &self.earlier)
+    }
 }
 
 /// The charge model and the term model learnt from labelled cases.
@@ -320,12 +348,8 @@ pub fn learn(
 /// what [`evaluate_all`] scores the CAIL test rows with (the shipped models have learnt both
 /// files, [`build_models`]).
 pub fn held_out_models(dir: &Path) -> Result<(crate::charges::ChargeModel, crate::term::TermModel), AssistError> {
-    let labels = charge_labels(dir)?;
-    let train = read_cail(&require(dir, "cail2018-subset/train.jsonl")?)?;
-    let (criminal, _) = read_statutes(dir)?;
-    let earlier = criminal_law_before_2021(dir)?;
-    let cases: Vec<&CailCase> = train.iter().collect();
-    Ok(learn(&labels, &cases, &criminal, &earlier))
+    let src = Sources::read(dir)?;
+    Ok(src.learn(&src.train.iter().collect::<Vec<_>>()))
 }
 
 /// Build every model from the shared data directory. The charge and term models learn from every
@@ -335,22 +359,18 @@ pub fn held_out_models(dir: &Path) -> Result<(crate::charges::ChargeModel, crate
 /// from models learnt without `test.jsonl` ([`held_out_models`]) and from cross-validation over
 /// both files ([`cross_validate`]).
 pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
-    let labels = charge_labels(dir)?;
-    let train = read_cail(&require(dir, "cail2018-subset/train.jsonl")?)?;
-    let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;
-    let (criminal, all_statutes) = read_statutes(dir)?;
-    let earlier = criminal_law_before_2021(dir)?;
-    let labelled: Vec<&CailCase> = train.iter().chain(&test).collect();
-    let (cm, tm) = learn(&labels, &labelled, &criminal, &earlier);
+    let src = Sources::read(dir)?;
+    let (cm, tm) = src.learn(&src.all());
     let term_cases = tm.case_count();
     // the language model reads clean legal text only: statutes, the CAIL facts (their text, not
     // their labels) and the drug-case paragraphs; never the proofreading sentences
     let drug_items = read_jsonl(&require(dir, "ner-drug/train.json")?)?;
-    let corpus = all_statutes
+    let corpus = src
+        .statutes
         .iter()
         .map(|s| s.as_str())
-        .chain(train.iter().map(|c| c.fact.as_str()))
-        .chain(test.iter().map(|c| c.fact.as_str()))
+        .chain(src.train.iter().map(|c| c.fact.as_str()))
+        .chain(src.test.iter().map(|c| c.fact.as_str()))
         .chain(drug_items.iter().filter_map(|v| v["sentText"].as_str()));
     let (lm, lm_bigrams) = crate::proofread::train_lm(corpus, 2);
     // drug names from the drug-case paragraphs
@@ -401,10 +421,11 @@ fn timed<T>(n: usize, f: impl FnOnce() -> T) -> (T, f64) {
 /// rows score the charge and term models learnt afresh from `train.jsonl` alone
 /// ([`held_out_models`]): `a`'s own have learnt `test.jsonl` too. The other rows score `a`.
 pub fn evaluate_all(a: Assistant, dir: &Path, limit: Option<usize>) -> Result<Vec<Row>, AssistError> {
-    let (charges, term) = held_out_models(dir)?;
+    let src = Sources::read(dir)?;
+    let (charges, term) = src.learn(&src.train.iter().collect::<Vec<_>>());
     let Assistant { charges: own_charges, term: own_term, proofreader, entities } = a;
     let held = Assistant { charges, term, proofreader, entities };
-    let mut rows = cail_rows(&held, &read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?, "cail2018-subset/test.jsonl", limit);
+    let mut rows = cail_rows(&held, &src.test, "cail2018-subset/test.jsonl", limit);
     let a = Assistant { charges: own_charges, term: own_term, proofreader: held.proofreader, entities: held.entities };
     rows.extend(judgment_rows(&a, dir, limit)?);
     Ok(rows)
@@ -508,12 +529,8 @@ pub fn cross_validate_with(
     adjust: &dyn Fn(&mut crate::charges::ChargeModel, &mut crate::term::TermModel),
 ) -> Result<Vec<Row>, AssistError> {
     let folds = folds.max(2);
-    let labels = charge_labels(dir)?;
-    let train = read_cail(&require(dir, "cail2018-subset/train.jsonl")?)?;
-    let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;
-    let (criminal, _) = read_statutes(dir)?;
-    let earlier = criminal_law_before_2021(dir)?;
-    let all: Vec<&CailCase> = train.iter().chain(&test).collect();
+    let src = Sources::read(dir)?;
+    let all = src.all();
     let mut a = a;
     // the cases' indices in `all`, in fold order, as the answers are made
     let order: Vec<usize> = (0..folds).flat_map(|f| (f..all.len()).step_by(folds)).collect();
@@ -522,7 +539,7 @@ pub fn cross_validate_with(
     for f in 0..folds {
         let learnt: Vec<&CailCase> = all.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| *c).collect();
         let held: Vec<&CailCase> = (f..all.len()).step_by(folds).map(|i| all[i]).collect();
-        (a.charges, a.term) = learn(&labels, &learnt, &criminal, &earlier);
+        (a.charges, a.term) = src.learn(&learnt);
         adjust(&mut a.charges, &mut a.term);
         total.extend(CailAnswers::of(&a, &held));
     }
@@ -530,7 +547,7 @@ pub fn cross_validate_with(
     let mut rows = total.rows(&ordered, &name);
     // the same answers, split by the file each case came from (`all` is train, then test)
     for (file, from_test) in [("train.jsonl", false), ("test.jsonl", true)] {
-        let keep: Vec<usize> = order.iter().enumerate().filter(|(_, i)| (**i >= train.len()) == from_test).map(|(k, _)| k).collect();
+        let keep: Vec<usize> = order.iter().enumerate().filter(|(_, i)| (**i >= src.train.len()) == from_test).map(|(k, _)| k).collect();
         let part = CailAnswers {
             charges: keep.iter().map(|&i| total.charges[i].clone()).collect(),
             term_given: keep.iter().map(|&i| total.term_given[i]).collect(),
