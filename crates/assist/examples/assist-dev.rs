@@ -298,7 +298,7 @@ pub fn term_cv(data: &std::path::Path) {
             fb.push((c.2, q));
             if std::env::var("TERM_DUMP").is_ok() {
                 let found: Vec<&str> = assist::term::circumstances(c.1).iter().map(|x| x.0.name).collect();
-                eprintln!("{i}\t{ch}\t{}\t{}\t{}\t{}", c.2.months_for_score(), p.months_for_score(), q.months_for_score(), found.join(","));
+                eprintln!("{i}\t{ch}\t{}\t{}\t{}\t{}\t{}", c.2.months_for_score(), p.months_for_score(), q.months_for_score(), found.join(","), c.1.replace(['\n', '\t'], " "));
             }
             let e = per.entry(ch).or_default();
             e.0 += log_distance_score(&[(c.2, p)]);

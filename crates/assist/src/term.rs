@@ -357,9 +357,9 @@ pub fn harm_level(facts: &str) -> u8 {
 /// which is what 刑法第347条 grades the penalty by (the money paid for the drugs is not).
 fn quantity(facts: &str, charge: &str) -> f64 {
     if charge.contains("毒品") {
-        let g = grams(facts);
+        let g = drug_grams(facts);
         if g > 0.0 {
-            return g * potency(facts);
+            return g;
         }
     }
     if charge.contains("林木") {
@@ -377,7 +377,7 @@ fn quantity(facts: &str, charge: &str) -> f64 {
     if let Some(a) = crate::amount::crime_amount(facts) {
         return a.amount;
     }
-    grams(facts)
+    drug_grams(facts)
 }
 
 /// 非法采伐、毁坏国家重点保护植物 (刑法第344条; 危害国家重点保护植物 since 2021): graded by the
@@ -413,21 +413,6 @@ fn is_vat_invoice(charge: &str) -> bool {
     charge.starts_with("虚开增值税专用发票") || charge == "走私普通货物、物品"
 }
 
-/// Grams of the drugs named in the facts as grams of heroin or methamphetamine, by the amounts
-/// the law puts in the same penalty tier: 刑法第347条 (鸦片一千克 ~ 海洛因、甲基苯丙胺五十克) and
-/// the 2016 interpretation on drug cases (法释〔2016〕8号, 氯胺酮一千克 for the same tier); 1
-/// when the heavier drugs are named too.
-fn potency(facts: &str) -> f64 {
-    let heavy = ["海洛因", "甲基苯丙胺", "冰毒", "麻古", "可卡因"].iter().any(|k| facts.contains(k));
-    if heavy {
-        1.0
-    } else if ["氯胺酮", "K粉", "鸦片", "大麻"].iter().any(|k| facts.contains(k)) {
-        0.05
-    } else {
-        1.0
-    }
-}
-
 /// Timber volume in the facts (`立木蓄积12.5立方米`): the largest figure (a total, or the standing
 /// volume beside the smaller sawn volume).
 fn cubic_metres(facts: &str) -> f64 {
@@ -441,19 +426,112 @@ fn cubic_metres(facts: &str) -> f64 {
     best
 }
 
-/// Weights in grams written in the facts (`0.5克`): their sum.
-fn grams(facts: &str) -> f64 {
-    let mut grams = 0.0;
-    let mut rest = facts;
-    while let Some(p) = rest.find('克') {
-        let before = &rest[..p];
-        let num: String = before.chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
-        if let Ok(v) = num.parse::<f64>() {
-            grams += v;
+/// How many grams of heroin or methamphetamine one gram of a drug counts as in the penalty tiers:
+/// the amounts 法释〔2016〕8号 第1条 puts at 数量大 beside 50 grams of heroin (吗啡 100 g, 哌替啶
+/// 250 g, 氯胺酮 500 g, 美沙酮 1 kg, 曲马多 2 kg, 大麻油 5 kg, 可待因 5 kg, 大麻脂 10 kg, 三唑仑
+/// 50 kg, 大麻叶 150 kg, 咖啡因 and 罂粟壳 200 kg, 安钠咖 250 kg) and 刑法第347条 itself (鸦片 1 kg).
+/// Longer names first where one contains another.
+const DRUG_POTENCY: &[(&str, f64)] = &[
+    ("海洛因", 1.0),
+    ("甲基苯丙胺", 1.0),
+    ("冰毒", 1.0),
+    ("麻古", 1.0),
+    ("可卡因", 1.0),
+    ("摇头丸", 0.5),
+    ("MDMA", 0.5),
+    ("亚甲二氧基", 0.5),
+    ("芬太尼", 0.4),
+    ("甲卡西酮", 0.25),
+    ("哌替啶", 0.2),
+    ("杜冷丁", 0.2),
+    ("氯胺酮", 0.1),
+    ("K粉", 0.1),
+    ("美沙酮", 0.05),
+    ("鸦片", 0.05),
+    ("曲马多", 0.025),
+    ("大麻油", 0.01),
+    ("可待因", 0.01),
+    ("大麻脂", 0.005),
+    ("三唑仑", 0.001),
+    ("大麻", 0.000_33),
+    ("咖啡因", 0.000_25),
+    ("罂粟壳", 0.000_25),
+    ("安钠咖", 0.000_2),
+];
+
+/// The heaviest drug named in `text` (吗啡 only on its own: 二乙酰吗啡 and 单乙酰吗啡 are how an
+/// appraisal names heroin).
+fn named_potency(text: &str) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for (name, p) in DRUG_POTENCY {
+        if text.contains(name) {
+            best = Some(best.map_or(*p, |b| b.max(*p)));
         }
-        rest = &rest[p + '克'.len_utf8()..];
     }
-    grams
+    let morphine = text.match_indices("吗啡").any(|(i, _)| !text[..i].ends_with("乙酰"));
+    if morphine {
+        best = Some(best.map_or(0.5, |b| b.max(0.5)));
+    }
+    best
+}
+
+/// The drugs in the facts as grams of heroin ([`DRUG_POTENCY`]): every weight written (`0.5克`,
+/// `7.88余克`, `1.2千克`, `3公斤`, `20毫克`) at the potency of the heaviest drug its sentence names (else of
+/// the whole facts; heroin when none is named). A gross weight (毛重) is left out when a net one
+/// is written, and a weight written again counts once; when totals are written (`共计净重5.2克`)
+/// they stand for the figures they add up.
+pub fn drug_grams(facts: &str) -> f64 {
+    let whole = named_potency(facts).unwrap_or(1.0);
+    let chars: Vec<char> = facts.chars().collect();
+    // (grams of heroin, is a total, is gross)
+    let mut figures: Vec<(f64, bool, bool)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !(chars[i].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+            i += 1;
+        }
+        let num: String = chars[start..i].iter().collect();
+        let Ok(v) = num.parse::<f64>() else { continue };
+        // `7.88余克`, `10多克`: at least the figure
+        let skip = usize::from(i < chars.len() && matches!(chars[i], '余' | '多'));
+        let rest: String = chars[i + skip..(i + skip + 2).min(chars.len())].iter().collect();
+        let scale = if rest.starts_with("千克") || rest.starts_with("公斤") {
+            1000.0
+        } else if rest.starts_with("毫克") {
+            0.001
+        } else if rest.starts_with('克') {
+            1.0
+        } else {
+            continue;
+        };
+        let before: String = chars[start.saturating_sub(8)..start].iter().collect();
+        let total = ["共计", "合计", "总计", "共重", "总重", "累计", "共约"].iter().any(|k| before.contains(k));
+        let gross = chars[start.saturating_sub(4)..start].iter().collect::<String>().contains("毛重");
+        // the sentence around the figure
+        let stop = |c: &char| matches!(c, '。' | '；' | ';');
+        let a = chars[..start].iter().rposition(stop).map_or(0, |p| p + 1);
+        let b = chars[i..].iter().position(stop).map_or(chars.len(), |p| i + p);
+        let sentence: String = chars[a..b].iter().collect();
+        let p = named_potency(&sentence).unwrap_or(whole);
+        // the same weight written again is the same drugs again (the appraisal restating the
+        // seizure: `净重0.16克 … 在该0.16克毒品可疑物内检出海洛因`)
+        let g = v * scale * p;
+        if figures.iter().any(|f| (f.0 - g).abs() < 1e-9) {
+            continue;
+        }
+        figures.push((g, total, gross));
+    }
+    if figures.iter().any(|f| !f.2) {
+        figures.retain(|f| !f.2);
+    }
+    let sum = |total: bool| figures.iter().filter(|f| f.1 == total).map(|f| f.0).sum::<f64>();
+    let max = figures.iter().map(|f| f.0).fold(0.0, f64::max);
+    if figures.iter().any(|f| f.1) { sum(true).max(max) } else { sum(false) }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -1138,7 +1216,7 @@ impl TermModel {
             // drug offences: grams, heroin-equivalent (the statute's own thresholds)
             // timber: cubic metres
             let amount = if charge.contains("毒品") {
-                grams(facts) * potency(facts)
+                drug_grams(facts)
             } else if charge.contains("林木") {
                 cubic_metres(facts)
             } else if is_protected_plants(charge) {
@@ -1413,9 +1491,42 @@ mod tests {
         assert_eq!(quantity(facts, "走私、贩卖、运输、制造毒品"), 0.5);
         // other offences: the money
         assert_eq!(quantity("被告人盗窃现金人民币200元。", "盗窃"), 200.0);
-        // ketamine: 1 kg is in the tier of 50 g of heroin (法释〔2016〕8号)
-        assert!((quantity("被告人贩卖氯胺酮100克。", "走私、贩卖、运输、制造毒品") - 5.0).abs() < 1e-9);
+        // ketamine: 500 g is in the tier of 50 g of heroin (法释〔2016〕8号 第1条)
+        assert!((quantity("被告人贩卖氯胺酮100克。", "走私、贩卖、运输、制造毒品") - 10.0).abs() < 1e-9);
+        // one sentence naming both: the heavier drug's measure
         assert_eq!(quantity("被告人贩卖氯胺酮100克、甲基苯丙胺2克。", "走私、贩卖、运输、制造毒品"), 102.0);
+    }
+
+    #[test]
+    fn drug_weights_are_read_as_the_facts_write_them() {
+        let close = |facts: &str, want: f64| {
+            let got = drug_grams(facts);
+            assert!((got - want).abs() < 1e-9, "{facts}: {got}, not {want}");
+        };
+        // kilograms and milligrams
+        close("查获海洛因1.2千克。", 1200.0);
+        close("查获甲基苯丙胺3公斤。", 3000.0);
+        close("查获海洛因20毫克。", 0.02);
+        // `余克`: at least the figure
+        close("共计7.88余克，均检出海洛因。", 7.88);
+        // each sentence's drug: ketamine in one, methamphetamine in the other
+        close("贩卖氯胺酮50克。另贩卖甲基苯丙胺2克。", 7.0);
+        // caffeine alone (安钠咖 tablets) weighs little; beside methamphetamine (麻古) it does not count
+        close("销售安钠咖一块，净重10克，检出咖啡因成分。", 10.0 * 0.000_25);
+        close("贩卖麻古2克，检出甲基苯丙胺和咖啡因成分。", 2.0);
+        // 二乙酰吗啡 is how an appraisal names heroin; morphine alone counts half
+        close("净重2克，检出海洛因的主要成分二乙酰吗啡。", 2.0);
+        close("贩卖吗啡10克。", 5.0);
+        // the appraisal restating the seizure's weight counts once
+        close("共计净重0.16克。经鉴定，在该0.16克毒品可疑物内检出海洛因。", 0.16);
+        // a gross weight beside a net one is left out
+        close("查获冰毒一包，毛重5.5克，净重5克。", 5.0);
+        // a total stands for its parts
+        close("三次贩卖冰毒0.3克、0.5克、0.4克，共计1.2克。", 1.2);
+        // without a total, the parts add up
+        close("三次贩卖冰毒0.3克、0.5克、0.4克。", 1.2);
+        // no weight at all
+        close("以200元的价格贩卖一小包海洛因。", 0.0);
     }
 
     #[test]
