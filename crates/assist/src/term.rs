@@ -430,7 +430,7 @@ fn cubic_metres(facts: &str) -> f64 {
 /// the amounts 法释〔2016〕8号 第1条 puts at 数量大 beside 50 grams of heroin (吗啡 100 g, 哌替啶
 /// 250 g, 氯胺酮 500 g, 美沙酮 1 kg, 曲马多 2 kg, 大麻油 5 kg, 可待因 5 kg, 大麻脂 10 kg, 三唑仑
 /// 50 kg, 大麻叶 150 kg, 咖啡因 and 罂粟壳 200 kg, 安钠咖 250 kg) and 刑法第347条 itself (鸦片 1 kg).
-/// Longer names first where one contains another.
+/// A name inside a longer one (大麻 in 大麻油) is outweighed by it: the heaviest name counts.
 const DRUG_POTENCY: &[(&str, f64)] = &[
     ("海洛因", 1.0),
     ("甲基苯丙胺", 1.0),
@@ -460,8 +460,9 @@ const DRUG_POTENCY: &[(&str, f64)] = &[
 ];
 
 /// The heaviest drug named in `text` (吗啡 only on its own: 二乙酰吗啡 and 单乙酰吗啡 are how an
-/// appraisal names heroin).
+/// appraisal names heroin; 甲基苯丙胺 not inside MDMA's chemical name).
 fn named_potency(text: &str) -> Option<f64> {
+    let text = &text.replace("亚甲二氧基甲基苯丙胺", "MDMA");
     let mut best: Option<f64> = None;
     for (name, p) in DRUG_POTENCY {
         if text.contains(name) {
@@ -1517,6 +1518,8 @@ mod tests {
         // 二乙酰吗啡 is how an appraisal names heroin; morphine alone counts half
         close("净重2克，检出海洛因的主要成分二乙酰吗啡。", 2.0);
         close("贩卖吗啡10克。", 5.0);
+        // MDMA's chemical name holds 甲基苯丙胺's, and MDMA counts half
+        close("贩卖摇头丸10克，检出3,4-亚甲二氧基甲基苯丙胺成分。", 5.0);
         // the appraisal restating the seizure's weight counts once
         close("共计净重0.16克。经鉴定，在该0.16克毒品可疑物内检出海洛因。", 0.16);
         // a gross weight beside a net one is left out
