@@ -354,7 +354,8 @@ pub fn harm_level(facts: &str) -> u8 {
 }
 
 /// The quantity that drives the sentence: money (元), or for drug offences the drug weight (克),
-/// which is what 刑法第347条 grades the penalty by (the money paid for the drugs is not).
+/// which is what 刑法第347条 grades the penalty by (the money paid for the drugs is not); failing
+/// money, any weight the facts write ([`drug_grams`]: grams, as heroin where drugs are named).
 fn quantity(facts: &str, charge: &str) -> f64 {
     if charge.contains("毒品") {
         let g = drug_grams(facts);
