@@ -52,6 +52,8 @@ fn main() {
         Some("run") => assist::run_task(&args[3], std::path::Path::new(&args[4]), None, &mut std::io::stdout()).unwrap(),
         Some("term-feat") => term_feat(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         Some("term-cv") => term_cv(&data),
+        Some("term-held") => term_held(&data),
+        Some("tier-zeros") => tier_zeros(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
         Some("charges-unseen") => charges_unseen(&data),
@@ -256,6 +258,39 @@ pub fn term_dump(data: &std::path::Path, file: &str) {
         let t = a.term(&input);
         let seen = a.term.by_charge.contains_key(&input.charges[0]);
         println!("{i}\t{}\t{}\t{}\t{}", input.charges.join("+"), seen, c.term.months_for_score(), t.term.months_for_score());
+    }
+}
+
+/// Term on `test.jsonl` from models learnt on `train.jsonl` alone (as `eval` scores it), one line
+/// a case: index, charges, gold months, months with the charges given, months from the facts
+/// alone, circumstances found, facts.
+pub fn term_held(data: &std::path::Path) {
+    let own = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    let (charges, term) = assist::data::held_out_models(data).unwrap();
+    let a = assist::Assistant { charges, term, ..own };
+    let test = assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap();
+    for (i, c) in test.iter().enumerate() {
+        let names: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let given = a.term(&assist::CaseInput { facts: c.fact.clone(), charges: names.clone(), articles: c.articles.clone() }).term;
+        let facts = a.term(&assist::CaseInput { facts: c.fact.clone(), ..Default::default() }).term;
+        let found: Vec<&str> = assist::term::circumstances(&c.fact).iter().map(|x| x.0.name).collect();
+        println!("{i}\t{}\t{}\t{}\t{}\t{}\t{}", names.join("+"), c.term.months_for_score(), given.months_for_score(), facts.months_for_score(), found.join(","), c.fact.replace(['\n', '\t'], " "));
+    }
+}
+
+/// Each single-charge case of both CAIL files: file, charge, its first tier (lo, hi, fine alone),
+/// gold months, and whether its facts ask for exemption.
+pub fn tier_zeros(data: &std::path::Path) {
+    let own = assist::Assistant::load(Some(std::path::Path::new("crates/assist/models"))).unwrap();
+    for file in ["train", "test"] {
+        for c in assist::data::read_cail(&data.join(format!("cail2018-subset/{file}.jsonl"))).unwrap() {
+            let names = assist::statute::sentenced_charges(&c.charges);
+            if names.len() != 1 { continue; }
+            let ch = own.charges.resolve(&assist::charges::plain_name(&names[0]));
+            let t = own.term.charge_tiers.get(&ch).or_else(|| c.articles.first().and_then(|a| own.term.tiers.get(a)));
+            let (lo, hi, fa) = t.map_or((0, 0, false), |t| (t.lo, t.hi, t.fine_alone));
+            println!("{file}\t{ch}\t{lo}\t{hi}\t{fa}\t{}\t{}", c.term.months_for_score(), assist::term::exemption_asked(&c.fact).is_some());
+        }
     }
 }
 

@@ -362,6 +362,10 @@ impl Assistant {
     }
 
     pub fn term(&self, input: &CaseInput) -> term::TermSuggestion {
+        // weights, amounts and terms written in full-width digits (`１２．５克`) read as any others
+        if let std::borrow::Cow::Owned(facts) = numerals::half_width_digits(&input.facts) {
+            return self.term(&CaseInput { facts, ..input.clone() });
+        }
         let predicted = if input.charges.is_empty() { self.charges.predict(&input.facts) } else { Vec::new() };
         self.term_for(input, &predicted)
     }

@@ -27,6 +27,29 @@ fn cn_unit(c: char) -> Option<u64> {
     })
 }
 
+/// The text with full-width digits (`１２．５克`) written as ASCII ones (`12.5克`), and a
+/// full-width point between two digits as `.`; other characters, full-width punctuation
+/// included, unchanged. Borrowed when there is nothing to change.
+pub fn half_width_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    let full = |c: char| ('０'..='９').contains(&c);
+    if !text.chars().any(full) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: char| c.is_ascii_digit() || full(c);
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if full(c) {
+            out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8));
+        } else if c == '．' && i > 0 && digit(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| digit(n)) {
+            out.push('.');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub fn is_cn_numeral_char(c: char) -> bool {
     cn_digit(c).is_some() || cn_unit(c).is_some() || c == '万' || c == '亿'
 }
@@ -237,6 +260,14 @@ pub fn find_money(text: &str) -> Vec<Money> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_digits_become_ascii() {
+        assert_eq!(half_width_digits("甲基苯丙胺１２．５克，价值３０００元。"), "甲基苯丙胺12.5克，价值3000元。");
+        // a full-width point elsewhere, and full-width punctuation, stay as written
+        assert_eq!(half_width_digits("第１条．其余，照旧"), "第1条．其余，照旧");
+        assert!(matches!(half_width_digits("12.5克，照旧"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn chinese_numerals() {

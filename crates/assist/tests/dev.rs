@@ -191,6 +191,18 @@ fn given_charge_and_article_lines_are_used() {
     assert!(two["reasons"].as_array().unwrap().iter().any(|r| r["article"] == 69));
 }
 
+/// Weights written in full-width digits weigh what the same weights in ASCII digits do.
+#[test]
+fn full_width_weights_are_read_as_ascii_ones() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.run_one("term", &format!("{facts}\n罪名:走私、贩卖、运输、制造毒品。")).unwrap();
+    let ascii = term("经审理查明，被告人王某贩卖甲基苯丙胺12.5克给吸毒人员。");
+    let full = term("经审理查明，被告人王某贩卖甲基苯丙胺１２．５克给吸毒人员。");
+    let none = term("经审理查明，被告人王某贩卖甲基苯丙胺给吸毒人员。");
+    assert_eq!(full["months"], ascii["months"], "{full} {ascii}");
+    assert_ne!(ascii["months"], none["months"], "the weight must count: {ascii} {none}");
+}
+
 /// A charge given as a judgment names it (the concrete offence of a label with alternatives, or
 /// the label with its brackets) is read as the label: its articles, its training cases.
 #[test]
