@@ -528,9 +528,14 @@ pub fn cross_validate_with(
     folds: usize,
     adjust: &dyn Fn(&mut crate::charges::ChargeModel, &mut crate::term::TermModel),
 ) -> Result<Vec<Row>, AssistError> {
-    let folds = folds.max(2);
     let src = Sources::read(dir)?;
     let all = src.all();
+    if folds < 2 || folds > all.len() {
+        return Err(AssistError::Argument {
+            name: "folds",
+            rule: format!("cross-validation needs between 2 and {} folds (one case at least in each), got {folds}", all.len()),
+        });
+    }
     let mut a = a;
     // the cases' indices in `all`, in fold order, as the answers are made
     let order: Vec<usize> = (0..folds).flat_map(|f| (f..all.len()).step_by(folds)).collect();

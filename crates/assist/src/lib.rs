@@ -40,6 +40,9 @@ pub enum AssistError {
     MissingData(String),
     #[error("model: {0}")]
     Model(String),
+    /// An argument outside what the operation can do, and the rule it breaks.
+    #[error("{name}: {rule}")]
+    Argument { name: &'static str, rule: String },
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -191,6 +191,17 @@ fn given_charge_and_article_lines_are_used() {
     assert!(two["reasons"].as_array().unwrap().iter().any(|r| r["article"] == 69));
 }
 
+/// Cross-validation refuses fold counts it cannot make, naming the argument.
+#[test]
+fn cross_validation_names_an_impossible_fold_count() {
+    for folds in [0, 1, 1_000_000] {
+        let a = assist::Assistant::load(None).expect("embedded models");
+        let e = assist::data::cross_validate(a, &data_dir(), folds).err().expect("refused");
+        assert!(matches!(e, assist::AssistError::Argument { name: "folds", .. }), "{e}");
+        assert!(e.to_string().contains(&folds.to_string()), "{e}");
+    }
+}
+
 /// Weights written in full-width digits weigh what the same weights in ASCII digits do.
 #[test]
 fn full_width_weights_are_read_as_ascii_ones() {
