@@ -320,6 +320,10 @@ impl Assistant {
     /// The term for the given charges (else the predicted ones, [`Self::term_of_predicted`]). Several given charges are
     /// sentenced together (数罪并罚, 刑法第69条): the heaviest term plus half of the others.
     pub fn term_for(&self, input: &CaseInput, predicted: &[charges::ChargeSuggestion]) -> term::TermSuggestion {
+        // weights, amounts and terms written in full-width digits (`１２．５克`) read as any others
+        if let std::borrow::Cow::Owned(facts) = numerals::half_width_digits(&input.facts) {
+            return self.term_for(&CaseInput { facts, ..input.clone() }, predicted);
+        }
         // a merged CAIL label adds nothing when the specific charge it covers is given
         let names = statute::sentenced_charges(&input.charges);
         if names.is_empty() && predicted.len() > 1 {
@@ -365,10 +369,6 @@ impl Assistant {
     }
 
     pub fn term(&self, input: &CaseInput) -> term::TermSuggestion {
-        // weights, amounts and terms written in full-width digits (`１２．５克`) read as any others
-        if let std::borrow::Cow::Owned(facts) = numerals::half_width_digits(&input.facts) {
-            return self.term(&CaseInput { facts, ..input.clone() });
-        }
         let predicted = if input.charges.is_empty() { self.charges.predict(&input.facts) } else { Vec::new() };
         self.term_for(input, &predicted)
     }
