@@ -487,8 +487,6 @@ pub fn charges_dev(data: &std::path::Path) {
     println!("dev ({} cases): charges F1 {:.4}  articles F1 {:.4}", test.len(), f1 / test.len() as f64, af1 / test.len() as f64);
 }
 
-/// Overrides of the charge score weights from the environment (W_CENTROID, W_PROFILE, W_NAME,
-/// W_CUE, SECOND_RATIO, CUE_RATIO), for the measuring subcommands.
 /// Term parameter overrides from the environment: the neighbour count from `k_var`, and
 /// `FLAG_W`, `HARM_W`, `BLEND`, `LEN_W`, `STATUTE_W`, `MEDIAN` (0/1), `TAU`.
 fn env_term(m: &mut assist::term::TermModel, k_var: &str) {
@@ -503,6 +501,8 @@ fn env_term(m: &mut assist::term::TermModel, k_var: &str) {
     m.params.tau = env("TAU", m.params.tau);
 }
 
+/// Overrides of the charge score weights from the environment (W_CENTROID, W_PROFILE, W_NAME,
+/// W_CUE, SECOND_RATIO, CUE_RATIO), for the measuring subcommands.
 fn env_weights(w: &mut assist::charges::ChargeWeights) {
     let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
     w.centroid = env("W_CENTROID", w.centroid);

@@ -1024,8 +1024,10 @@ pub fn offence_before_2021(facts: &str) -> bool {
         .is_some_and(|y| y <= 2020)
 }
 
-/// The neighbour features of one case (development dumps).
+/// A case's features for the neighbour search (months 0: the caller sets them). Full-width digits
+/// are read as `Assistant::term_for` reads those of the facts it predicts for.
 pub fn case_features(facts: &str, charge: &str) -> TermCase {
+    let facts = &crate::numerals::half_width_digits(facts);
     TermCase { months: 0, log_q: (quantity(facts, charge) + 1.0).ln() as f32, flags: flags(facts), harm: harm_level(facts), log_len: log_len(facts) }
 }
 
@@ -1140,13 +1142,9 @@ impl TermModel {
 pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: &BTreeMap<u32, String>) -> TermModel {
     let mut by_charge: BTreeMap<String, Vec<TermCase>> = BTreeMap::new();
     for (charge, facts, t) in cases {
-        by_charge.entry(plain_name(charge)).or_default().push(TermCase {
-            months: to_months(*t),
-            log_q: (quantity(facts, &plain_name(charge)) + 1.0).ln() as f32,
-            flags: flags(facts),
-            harm: harm_level(facts),
-            log_len: log_len(facts),
-        });
+        let name = plain_name(charge);
+        let features = case_features(facts, &name);
+        by_charge.entry(name).or_default().push(TermCase { months: to_months(*t), ..features });
     }
     let tiers = model.articles.iter().filter_map(|(n, t)| parse_tier(first_paragraph(t)).map(|r| (*n, r))).collect();
     let now: Vec<(String, ChargeLadders)> = model.charges.iter().map(|c| (c.name.clone(), charge_ladders(c, &model.articles, &model.charges))).collect();
