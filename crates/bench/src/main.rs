@@ -576,7 +576,18 @@ async fn main() -> Result<()> {
     }
     let secs = start.elapsed().as_secs_f64();
     let server_cpu = cpu_seconds(server.0.id()) - server_cpu0;
-    let chain = writer_chain(&threads0, &thread_cpu(server.0.id()), all.commands.len(), secs);
+    let threads1 = thread_cpu(server.0.id());
+    let chain = writer_chain(&threads0, &threads1, all.commands.len(), secs).map(|line| {
+        // Where the writer's thread was allowed to run (`lianban serve --writer-cpu`).
+        let cores = threads1.iter().find(|(_, n, _)| n == "lianban-writer").and_then(|(tid, _, _)| {
+            let status = std::fs::read_to_string(format!("/proc/{}/task/{tid}/status", server.0.id())).ok()?;
+            status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).map(|c| c.trim().to_string())
+        });
+        match cores {
+            Some(c) => format!("{line}; the writer's thread on cores {c}"),
+            None => line,
+        }
+    });
     let client_cpu = cpu_seconds(std::process::id()) - client_cpu0;
     drop(server);
     let (nc, nr) = (all.commands.len(), all.reads.len());

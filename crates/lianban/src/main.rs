@@ -51,6 +51,12 @@ enum Cmd {
         /// (split-view detection; each accepted cosignature also triggers one).
         #[arg(long, env = "LIANBAN_WITNESS_CHECK_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         witness_check_secs: u64,
+        /// On SQLite, the core that the writer's thread and its connection's thread share:
+        /// `auto` (the last core the process may use, when it may use two or more), `off`, or a
+        /// core number. The two threads hand each statement to each other; on one core a
+        /// hand-over does not wait for a slice on the other (BENCHMARKS.md, session 12).
+        #[arg(long, env = "LIANBAN_WRITER_CPU", default_value = "auto")]
+        writer_cpu: store::WriterCpu,
     },
     /// Create a data folder with a platform administrator.
     Init {
@@ -191,10 +197,14 @@ fn with_blobs(store: Store, data: &Path, blobs: Option<&str>) -> Result<Store> {
 }
 
 async fn serve(store: Store, listen: &str) -> Result<()> {
-    serve_with(store, listen, std::time::Duration::from_secs(60)).await
+    serve_with(store, listen, std::time::Duration::from_secs(60), store::WriterCpu::Auto).await
 }
 
-async fn serve_with(store: Store, listen: &str, witness_check: std::time::Duration) -> Result<()> {
+async fn serve_with(store: Store, listen: &str, witness_check: std::time::Duration, writer_cpu: store::WriterCpu) -> Result<()> {
+    match store.pin_writer(writer_cpu).map_err(|e| anyhow::anyhow!("--writer-cpu: {e}"))? {
+        Some(p) => tracing::info!(cpu = p.cpu, threads = ?p.threads, "the writer's threads share one core"),
+        None => tracing::debug!("the writer's threads are not pinned"),
+    }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listen, "serving");
     // Supervision: deadline warnings, alarms and irregularity findings are also swept every five
@@ -238,7 +248,7 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { data, database, blobs, listen, nats, witness_check_secs } => {
+        Cmd::Serve { data, database, blobs, listen, nats, witness_check_secs, writer_cpu } => {
             let store = match &database {
                 Some(url) => open_url(&data, url, Durability::Full).await?,
                 None => {
@@ -257,7 +267,7 @@ async fn main() -> Result<()> {
                 }
                 None => None,
             };
-            let served = serve_with(store, &listen, std::time::Duration::from_secs(witness_check_secs)).await;
+            let served = serve_with(store, &listen, std::time::Duration::from_secs(witness_check_secs), writer_cpu).await;
             if let Some(p) = publisher {
                 p.abort();
             }

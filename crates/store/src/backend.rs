@@ -174,8 +174,9 @@ pub(crate) fn sqlite_path(url: &str) -> Result<std::path::PathBuf, StoreError> {
     Ok(opts.get_filename().to_path_buf())
 }
 
-/// The writer's pool (one connection) and the readers' pool.
-pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability) -> Result<(AnyPool, AnyPool), StoreError> {
+/// The writer's pool (one connection), the readers' pool, and on SQLite the ids of the threads
+/// the writer's connection was given (see `affinity.rs`).
+pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability) -> Result<(AnyPool, AnyPool, Vec<i32>), StoreError> {
     sqlx::any::install_default_drivers();
     match backend {
         Backend::Sqlite => {
@@ -186,8 +187,16 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                 Durability::Full => "PRAGMA synchronous = FULL",
                 Durability::Bulk => "PRAGMA synchronous = OFF",
             };
+            // The writer's connection thread is the one that appears while its pool connects
+            // (another store opened at the same moment in this process could add its own; pinning
+            // that one too would be harmless).
+            let threads_before = crate::affinity::threads_named(crate::affinity::SQLITE_THREADS);
             let write = AnyPoolOptions::new()
                 .max_connections(1)
+                // One connection for the life of the store (sqlx would replace an idle one after
+                // 10 minutes and any after 30, on a new thread that `Store::pin_writer` never saw).
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
@@ -212,6 +221,7 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                 .map_err(StoreError::db)?;
             // The file (and its WAL mode) exists once the writer is open; readers are read-only.
             write.acquire().await.map_err(StoreError::db)?;
+            let writer_threads = crate::affinity::threads_named(crate::affinity::SQLITE_THREADS).difference(&threads_before).copied().collect();
             let read = AnyPoolOptions::new()
                 .max_connections(8)
                 .after_connect(|conn, _| {
@@ -225,7 +235,7 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                     })
                 })
                 .connect_lazy_with(read_opts);
-            Ok((write, read))
+            Ok((write, read, writer_threads))
         }
         Backend::Postgres => {
             let opts = AnyConnectOptions::from_str(url).map_err(StoreError::db)?;
@@ -245,7 +255,7 @@ pub(crate) async fn connect(backend: Backend, url: &str, durability: Durability)
                 .await
                 .map_err(|e| StoreError::Database(format!("无法连接PostgreSQL数据库：{e}")))?;
             let read = AnyPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(30)).connect_lazy_with(opts);
-            Ok((write, read))
+            Ok((write, read, Vec::new()))
         }
     }
 }

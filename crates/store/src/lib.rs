@@ -15,6 +15,7 @@
 
 pub mod accounts;
 mod access;
+mod affinity;
 pub mod blobcrypt;
 pub mod blobs;
 mod backend;
@@ -35,6 +36,7 @@ mod writer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use accounts::{ApiTokenRecord, AuditRecord, SealRecord, TotpRecord};
+pub use affinity::{PinnedWriter, WriterCpu};
 pub use backend::Backend;
 pub use cache::CaseRef;
 pub use error::StoreError;
@@ -137,6 +139,8 @@ pub(crate) struct Shared {
     pub sealed: tokio::sync::OnceCell<RwLock<std::collections::HashSet<String>>>,
     /// `DATA/keys/`: the organizations' seal keys, for documents sealed by the writer.
     pub keys: PathBuf,
+    /// On SQLite: the writer's thread and its connection's thread (`Store::pin_writer`).
+    pub chain_threads: std::sync::Mutex<Vec<i32>>,
 }
 
 /// How long a session looked up in the database is trusted without asking again. Logging out
@@ -192,7 +196,7 @@ impl Store {
         durability: Durability,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
-        let (write, read) = backend::connect(backend, url, durability).await?;
+        let (write, read, writer_threads) = backend::connect(backend, url, durability).await?;
         backend.migrator().run(&write).await.map_err(|e| StoreError::Migration(e.to_string()))?;
         let directory = sql::load_directory(&write).await?;
         let calendar = match sql::meta(&write, "calendar").await? {
@@ -221,6 +225,7 @@ impl Store {
             sessions: Default::default(),
             sealed: Default::default(),
             keys,
+            chain_threads: std::sync::Mutex::new(writer_threads),
         });
         let (tx, rx) = mpsc::channel(4096);
         writer::start(shared.clone(), rx);
@@ -232,6 +237,23 @@ impl Store {
             accounts::mark_sealed(&store.shared.write).await?;
         }
         Ok(store)
+    }
+
+    /// Keeps the writer's thread and its SQLite connection's thread on one core (`affinity.rs`;
+    /// BENCHMARKS.md, "Session 12"). Returns the core and the threads, or `None` when nothing was
+    /// pinned: `Off`, `Auto` with one core, PostgreSQL (whose writer is a task of the server's
+    /// runtime), or a system other than Linux. A core the process may not run on is refused
+    /// (`writer_cpu`), and nothing is pinned then.
+    pub fn pin_writer(&self, choice: WriterCpu) -> Result<Option<PinnedWriter>, StoreError> {
+        let threads = self.shared.chain_threads.lock().expect("chain threads lock").clone();
+        if self.shared.backend != Backend::Sqlite || threads.is_empty() {
+            return Ok(None);
+        }
+        let Some(cpu) = affinity::choose(choice, &affinity::allowed_cpus())? else { return Ok(None) };
+        for &tid in &threads {
+            affinity::pin(tid, &[cpu]).map_err(|e| StoreError::Database(format!("无法把写入线程{tid}固定到{cpu}号处理器：{e}")))?;
+        }
+        Ok(Some(PinnedWriter { cpu, threads }))
     }
 
     /// Waits for the writer to finish what it has and closes the database cleanly.

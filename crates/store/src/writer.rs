@@ -27,11 +27,29 @@ const MAX_BATCH: usize = 256;
 /// connection's socket belongs to the runtime that opened it: there the writer stays a task.)
 pub(crate) fn start(shared: Arc<Shared>, rx: mpsc::Receiver<Job>) {
     if shared.backend == crate::Backend::Sqlite {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("the writer's runtime");
+        // The helper threads of `DerivedWork` run beside the writer, on every core the process
+        // may use, even when the writer itself is kept on one (`Store::pin_writer`).
+        let cores = crate::affinity::allowed_cpus();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .thread_name("lianban-derive")
+            .on_thread_start(move || {
+                let _ = crate::affinity::pin(0, &cores);
+            })
+            .build()
+            .expect("the writer's runtime");
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let chain = shared.clone();
         std::thread::Builder::new()
             .name("lianban-writer".into())
-            .spawn(move || rt.block_on(run(shared, rx)))
+            .spawn(move || {
+                let _ = tid_tx.send(crate::affinity::current_thread());
+                rt.block_on(run(shared, rx))
+            })
             .expect("the writer's thread");
+        if let Ok(Some(tid)) = tid_rx.recv() {
+            chain.chain_threads.lock().expect("chain threads lock").push(tid);
+        }
     } else {
         tokio::spawn(run(shared, rx));
     }
@@ -63,12 +81,22 @@ async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
         let mut reads: Vec<Option<crate::ReadAudit>> = commands.iter_mut().map(|((_, _, a), _)| a.take()).collect();
         let cmds: Vec<(&Command, Option<chrono::DateTime<chrono::Utc>>)> = commands.iter().map(|((c, at, _), _)| (c, *at)).collect();
         let recs: Vec<&AuditRecord> = audits.iter().map(|(r, _)| r).collect();
+        let started = std::time::Instant::now();
         let results = run_batch(&shared, &cmds, &mut reads, &recs, &mut frontier, &mut secrets).await;
+        // Each batch's size and time, for diagnosing the writer under load
+        // (`LIANBAN_LOG=store::writer=debug`; BENCHMARKS.md, session 12).
+        tracing::debug!(
+            jobs = cmds.len() + recs.len(),
+            commands = cmds.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            commit_ms = results.as_ref().map(|r| r.2.as_secs_f64() * 1e3).unwrap_or_default(),
+            "batch"
+        );
         if results.is_err() {
             frontier = None;
         }
         match results {
-            Ok((results, ids)) => {
+            Ok((results, ids, _)) => {
                 for ((_, reply), r) in commands.into_iter().zip(results) {
                     let _ = reply.send(r);
                 }
@@ -88,8 +116,8 @@ async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// The batch's results and the ids of its audit records.
-type BatchResults = (Vec<Result<Outcome, StoreError>>, Vec<i64>);
+/// The batch's results, the ids of its audit records, and how long its commit took.
+type BatchResults = (Vec<Result<Outcome, StoreError>>, Vec<i64>, std::time::Duration);
 
 async fn run_batch(
     shared: &Shared,
@@ -105,9 +133,11 @@ async fn run_batch(
         let ids = crate::accounts::insert_audits(&mut tx, shared.backend, audits).await?;
         // The records' leaves in the access log, same transaction.
         let access = crate::access::append(&mut tx, shared, audits, &ids).await?;
+        let committing = std::time::Instant::now();
         tx.commit().await.map_err(StoreError::db)?;
+        let commit_time = committing.elapsed();
         crate::access::committed(shared, access);
-        return Ok((Vec::new(), ids));
+        return Ok((Vec::new(), ids, commit_time));
     }
     let mut out = Vec::with_capacity(batch.len());
     // Asked on the writer's own connection (a reader could lag, and the read pool is busy).
@@ -204,13 +234,15 @@ async fn run_batch(
     if frontier.size() > start_size {
         trace::sign_checkpoint(&mut tx, &shared.ledger, trace::Log::Events, &frontier, shared.clock.now()).await?;
     }
+    let committing = std::time::Instant::now();
     tx.commit().await.map_err(StoreError::db)?;
+    let commit_time = committing.elapsed();
     crate::access::committed(shared, access);
     *frontier_slot = Some(frontier);
     secrets.extend(loaded);
     // Committed: the batch's states are now the latest, for readers and the next batches.
     cache.publish(shared);
-    Ok((out, ids))
+    Ok((out, ids, commit_time))
 }
 
 /// What the batch has done so far, kept in memory: the current state and events of every case it

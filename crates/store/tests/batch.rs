@@ -201,3 +201,77 @@ async fn concurrent_workflows_with_repeated_request_ids(b: Backend) {
 }
 
 both!(concurrent_workflows_with_repeated_request_ids);
+
+/// The cores this process (`None`) or one of its threads may run on, from
+/// `/proc/self/[task/TID/]status` (`Cpus_allowed_list: 0-1,4`).
+#[cfg(target_os = "linux")]
+fn allowed(task: Option<i32>) -> Vec<usize> {
+    let path = match task {
+        Some(t) => format!("/proc/self/task/{t}/status"),
+        None => "/proc/self/status".to_string(),
+    };
+    let status = std::fs::read_to_string(path).unwrap();
+    let list = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).unwrap().trim().to_string();
+    let mut out = Vec::new();
+    for part in list.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => out.extend(a.parse::<usize>().unwrap()..=b.parse::<usize>().unwrap()),
+            None => out.push(part.parse().unwrap()),
+        }
+    }
+    out
+}
+
+/// `Store::pin_writer`: on SQLite the writer's thread and its connection's thread end up on the
+/// one core chosen, and the store goes on writing; a core the process may not use is refused
+/// naming `writer_cpu`; PostgreSQL's writer (a task) is left alone.
+#[cfg(target_os = "linux")]
+async fn the_writer_chain_is_kept_on_one_core(b: Backend) {
+    use store::WriterCpu;
+    let tmp = TestDb::new(b).await;
+    let store = open(&tmp, Arc::new(ManualClock::new(at("2025-09-01 09:00")))).await;
+    let cores = allowed(None);
+    match store.pin_writer(WriterCpu::Cpu(usize::MAX)) {
+        Err(store::StoreError::Invalid { field, .. }) if b == Backend::Sqlite => assert_eq!(field, "writer_cpu"),
+        Ok(None) if b == Backend::Postgres => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.pin_writer(WriterCpu::Off).unwrap(), None);
+    let pinned = store.pin_writer(WriterCpu::Auto).unwrap();
+    if b == Backend::Postgres || cores.len() < 2 {
+        assert_eq!(pinned, None);
+    } else {
+        let p = pinned.expect("pinned");
+        assert_eq!(p.cpu, *cores.last().unwrap());
+        let names: Vec<String> = p.threads.iter().map(|t| std::fs::read_to_string(format!("/proc/self/task/{t}/comm")).unwrap().trim().to_string()).collect();
+        assert!(names.iter().any(|n| n == "lianban-writer"), "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("sqlx-sqlite-wor")), "{names:?}");
+        for t in &p.threads {
+            assert_eq!(allowed(Some(*t)), vec![p.cpu], "thread {t}");
+        }
+        // The core of one's own choice.
+        let first = cores[0];
+        assert_eq!(store.pin_writer(WriterCpu::Cpu(first)).unwrap().map(|p| p.cpu), Some(first));
+        assert_eq!(allowed(Some(p.threads[0])), vec![first]);
+    }
+    // Still writing, documents sealed beside the batch included: the registration's row and
+    // document are derived on a helper thread the pinned writer starts, which runs on every core.
+    let out = store.submit(Command::new("officer", None, register(1))).await.unwrap();
+    assert_eq!(out.state.version, 1);
+    store.check_projections().await.unwrap();
+    if b == Backend::Sqlite && cores.len() >= 2 {
+        let helpers: Vec<i32> = std::fs::read_dir("/proc/self/task")
+            .unwrap()
+            .flatten()
+            .filter(|e| std::fs::read_to_string(e.path().join("comm")).is_ok_and(|c| c.trim() == "lianban-derive"))
+            .filter_map(|e| e.file_name().to_str()?.parse().ok())
+            .collect();
+        assert!(!helpers.is_empty());
+        for t in helpers {
+            assert_eq!(allowed(Some(t)), cores, "helper thread {t}");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+both!(the_writer_chain_is_kept_on_one_core);
