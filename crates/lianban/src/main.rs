@@ -203,6 +203,9 @@ async fn serve(store: Store, listen: &str) -> Result<()> {
 async fn serve_with(store: Store, listen: &str, witness_check: std::time::Duration, writer_cpu: store::WriterCpu) -> Result<()> {
     match store.pin_writer(writer_cpu).map_err(|e| anyhow::anyhow!("--writer-cpu: {e}"))? {
         Some(p) => tracing::info!(cpu = p.cpu, threads = ?p.threads, "the writer's threads share one core"),
+        None if matches!(writer_cpu, store::WriterCpu::Cpu(_)) => {
+            tracing::warn!("--writer-cpu: only the SQLite writer on Linux is kept on a core; not pinned")
+        }
         None => tracing::debug!("the writer's threads are not pinned"),
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
