@@ -21,7 +21,7 @@ use std::str::FromStr;
 pub enum WriterCpu {
     /// The last core the process may run on, when it may run on two or more; else not pinned.
     Auto,
-    /// Not pinned: wherever the scheduler puts each thread.
+    /// Not pinned: wherever the scheduler puts each thread (on every core the process may use).
     Off,
     /// This core (its number as the kernel counts, from 0).
     Cpu(usize),

@@ -240,20 +240,22 @@ impl Store {
     }
 
     /// Keeps the writer's thread and its SQLite connection's thread on one core (`affinity.rs`;
-    /// BENCHMARKS.md, "Session 12"). Returns the core and the threads, or `None` when nothing was
-    /// pinned: `Off`, `Auto` with one core, PostgreSQL (whose writer is a task of the server's
-    /// runtime), or a system other than Linux. A core the process may not run on is refused
-    /// (`writer_cpu`), and nothing is pinned then.
+    /// BENCHMARKS.md, "Session 12"). Returns the core and the threads, or `None` when they are not
+    /// pinned: `Off` (which gives them back every core the caller may use), `Auto` with one core,
+    /// PostgreSQL (whose writer is a task of the server's runtime), or a system other than Linux.
+    /// A core the process may not run on is refused (`writer_cpu`), and nothing changes then.
     pub fn pin_writer(&self, choice: WriterCpu) -> Result<Option<PinnedWriter>, StoreError> {
         let threads = self.shared.chain_threads.lock().expect("chain threads lock").clone();
         if self.shared.backend != Backend::Sqlite || threads.is_empty() {
             return Ok(None);
         }
-        let Some(cpu) = affinity::choose(choice, &affinity::allowed_cpus())? else { return Ok(None) };
+        let allowed = affinity::allowed_cpus();
+        let cpu = affinity::choose(choice, &allowed)?;
+        let cores = cpu.map_or(allowed, |c| vec![c]);
         for &tid in &threads {
-            affinity::pin(tid, &[cpu]).map_err(|e| StoreError::Database(format!("无法把写入线程{tid}固定到{cpu}号处理器：{e}")))?;
+            affinity::pin(tid, &cores).map_err(|e| StoreError::Database(format!("无法设置写入线程{tid}可用的处理器{cores:?}：{e}")))?;
         }
-        Ok(Some(PinnedWriter { cpu, threads }))
+        Ok(cpu.map(|cpu| PinnedWriter { cpu, threads }))
     }
 
     /// Waits for the writer to finish what it has and closes the database cleanly.

@@ -249,10 +249,15 @@ async fn the_writer_chain_is_kept_on_one_core(b: Backend) {
         for t in &p.threads {
             assert_eq!(allowed(Some(*t)), vec![p.cpu], "thread {t}");
         }
-        // The core of one's own choice.
+        // The core of one's own choice; then every core again.
         let first = cores[0];
         assert_eq!(store.pin_writer(WriterCpu::Cpu(first)).unwrap().map(|p| p.cpu), Some(first));
         assert_eq!(allowed(Some(p.threads[0])), vec![first]);
+        assert_eq!(store.pin_writer(WriterCpu::Off).unwrap(), None);
+        for t in &p.threads {
+            assert_eq!(allowed(Some(*t)), cores, "thread {t}");
+        }
+        assert!(store.pin_writer(WriterCpu::Auto).unwrap().is_some());
     }
     // Still writing, documents sealed beside the batch included: the registration's row and
     // document are derived on a helper thread the pinned writer starts, which runs on every core.
