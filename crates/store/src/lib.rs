@@ -141,6 +141,8 @@ pub(crate) struct Shared {
     pub keys: PathBuf,
     /// On SQLite: the writer's thread and its connection's thread (`Store::pin_writer`).
     pub chain_threads: std::sync::Mutex<Vec<i32>>,
+    /// The most jobs the writer takes into one batch (`writer::max_batch`).
+    pub max_batch: usize,
 }
 
 /// How long a session looked up in the database is trusted without asking again. Logging out
@@ -226,6 +228,7 @@ impl Store {
             sealed: Default::default(),
             keys,
             chain_threads: std::sync::Mutex::new(writer_threads),
+            max_batch: writer::max_batch(backend, durability),
         });
         let (tx, rx) = mpsc::channel(4096);
         writer::start(shared.clone(), rx);

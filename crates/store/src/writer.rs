@@ -19,7 +19,19 @@ pub(crate) enum Job {
     Audit { rec: AuditRecord, reply: oneshot::Sender<Result<i64, StoreError>> },
 }
 
-const MAX_BATCH: usize = 256;
+/// The most jobs one batch takes. On SQLite with durable commits a batch takes at most
+/// [`MAX_BATCH_DURABLE`]: at 3,100 commands/s offered over HTTP, 64 gave a lower p99 than 256 in
+/// five of six alternated runs (median 44.3 against 51.2 ms), because a backlog no longer turns
+/// into one long batch that every request behind it waits for (BENCHMARKS.md, session 12).
+/// Bulk loads (demo, imports) and PostgreSQL keep 256: their commits are cheap or unmeasured.
+pub(crate) const MAX_BATCH: usize = 256;
+/// See [`MAX_BATCH`].
+pub(crate) const MAX_BATCH_DURABLE: usize = 64;
+
+/// The batch cap for a store (see [`MAX_BATCH`]).
+pub(crate) fn max_batch(backend: crate::Backend, durability: crate::Durability) -> usize {
+    if backend == crate::Backend::Sqlite && durability == crate::Durability::Full { MAX_BATCH_DURABLE } else { MAX_BATCH }
+}
 
 /// Starts the writer. On SQLite it gets a thread and a single-threaded runtime of its own: every
 /// statement of a batch is a round trip to SQLite's connection thread, and a writer task sharing
@@ -64,7 +76,7 @@ async fn run(shared: Arc<Shared>, mut rx: mpsc::Receiver<Job>) {
     let mut secrets = crate::files::SealSecrets::new();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        while batch.len() < shared.max_batch {
             match rx.try_recv() {
                 Ok(j) => batch.push(j),
                 Err(_) => break,

@@ -280,3 +280,26 @@ async fn the_writer_chain_is_kept_on_one_core(b: Backend) {
 
 #[cfg(target_os = "linux")]
 both!(the_writer_chain_is_kept_on_one_core);
+
+/// A backlog of durable commands on SQLite is written in batches of at most 64 (a long batch
+/// holds up every request queued behind it: BENCHMARKS.md, session 12), elsewhere of at most 256.
+/// Each batch that appends events signs one checkpoint, so the checkpoints' sizes show the
+/// batches.
+async fn a_backlog_is_written_in_bounded_batches(b: Backend) {
+    let tmp = TestDb::new(b).await;
+    let store = open(&tmp, Arc::new(ManualClock::new(at("2025-09-01 09:00")))).await;
+    let regs: Vec<_> = (0..300).map(|i| store.submit(Command::new("officer", None, register(i)))).collect();
+    let out = futures_join(regs).await;
+    assert!(out.iter().all(|r| r.is_ok()));
+    let mut sizes: Vec<u64> = tmp.strings("SELECT CAST(size AS TEXT) FROM ledger_checkpoints").await.iter().map(|s| s.parse().unwrap()).collect();
+    sizes.sort();
+    assert_eq!(sizes.last(), Some(&300));
+    let largest = sizes.iter().scan(0, |prev, &s| Some(s - std::mem::replace(prev, s))).max().unwrap();
+    let cap = if b == Backend::Sqlite { 64 } else { 256 };
+    assert!(largest <= cap, "a batch of {largest} events, more than {cap}: {sizes:?}");
+    // The backlog was batched at all (several commands to a commit).
+    assert!(sizes.len() < 300, "{} checkpoints for 300 events", sizes.len());
+    store.verify().await.unwrap().expect("the trace verifies");
+}
+
+both!(a_backlog_is_written_in_bounded_batches);
