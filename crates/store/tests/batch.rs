@@ -295,6 +295,8 @@ async fn a_backlog_is_written_in_bounded_batches(b: Backend) {
     sizes.sort();
     assert_eq!(sizes.last(), Some(&300));
     let largest = sizes.iter().scan(0, |prev, &s| Some(s - std::mem::replace(prev, s))).max().unwrap();
+    // On PostgreSQL the cap of 256 is not reached here (tokio's cooperative budget lets about 127
+    // commands into the queue at once), so only the SQLite half tests a cap; both test batching.
     let cap = if b == Backend::Sqlite { 64 } else { 256 };
     assert!(largest <= cap, "a batch of {largest} events, more than {cap}: {sizes:?}");
     // The backlog was batched at all (several commands to a commit).
