@@ -56,6 +56,8 @@ fn main() {
         Some("tier-zeros") => tier_zeros(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
+        Some("judged-cv") => judged_cv(&data),
+        Some("charges-held") => charges_held(&data),
         Some("charges-unseen") => charges_unseen(&data),
         Some("charges-dev") => charges_dev(&data),
         Some("term-multi") => term_multi(&data),
@@ -527,6 +529,39 @@ pub fn cv_all(data: &std::path::Path) {
     for r in assist::data::cross_validate_with(a, data, k, &adjust).unwrap() {
         println!("{:.2}\t{}\t{}\t{}", r.score * 100.0, r.task, r.metric, r.set);
     }
+}
+
+/// Charges on `test.jsonl` from the models `eval` scores it with (`held_out_models`), one line a
+/// case whose charges differ: index, gold, suggested.
+pub fn charges_held(data: &std::path::Path) {
+    let (charges, _) = assist::data::held_out_models(data).unwrap();
+    for (i, c) in assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap().iter().enumerate() {
+        let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let pred: Vec<String> = charges.predict(&c.fact).into_iter().map(|s| s.charge).collect();
+        if assist::eval::set_f1(&gold, &pred) < 1.0 {
+            println!("{i}\t{}\t{}", gold.join("+"), pred.join("+"));
+        }
+    }
+}
+
+/// Charges on `article_prediction.jsonl` by 5-fold cross-validation (as `eval` scores them), with
+/// the weight overrides of `env_weights`: the F1 and, with `SHOW=1`, every item whose charges
+/// differ (index, gold, suggested).
+pub fn judged_cv(data: &std::path::Path) {
+    let mut a = assist::Assistant::load(None).unwrap();
+    let k = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let ans = assist::data::judged_answers(&mut a, data, k, None, &|c| env_weights(&mut c.weights)).unwrap();
+    let n = ans.items.len() as f64;
+    if std::env::var("SHOW").is_ok() {
+        for (i, (g, p, _, _)) in ans.items.iter().enumerate() {
+            if assist::eval::set_f1(g, p) < 1.0 {
+                println!("{i}\t{}\t{}", g.join("+"), p.join("+"));
+            }
+        }
+    }
+    let f1 = ans.items.iter().map(|x| assist::eval::set_f1(&x.0, &x.1)).sum::<f64>() / n;
+    let af1 = ans.items.iter().map(|x| assist::eval::set_f1(&x.2, &x.3)).sum::<f64>() / n;
+    println!("charges F1 {:.2}  articles F1 {:.2}", f1 * 100.0, af1 * 100.0);
 }
 
 /// Term on the multi-charge training cases (out of sample: the neighbours are single-charge

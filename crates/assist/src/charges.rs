@@ -340,6 +340,7 @@ impl ChargeModel {
         let child = crate::cues::child_victim(&text);
         // company staff taking money: 非国家工作人员受贿 (刑法第163条), not the state bribery charges
         let company_bribe = crate::cues::company_staff(&text).is_some() && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费");
+        let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
             let name = c.name.as_str();
@@ -352,6 +353,7 @@ impl ChargeModel {
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
             {
                 r.1 *= 0.6;
+                demoted.push(r.0);
             }
         }
         ranked.sort_by(|p, q| q.1.partial_cmp(&p.1).unwrap().then(p.0.cmp(&q.0)));
@@ -437,8 +439,11 @@ impl ChargeModel {
                     "第二阶段判别模型（以{}罪或{}罪的{}件训练案例训练）：两罪同时认定的概率为{:.2}",
                     pm.first, pm.second, pm.train_cases, p
                 ));
+                // the model adds the other charge only when the facts tell its own elements (a
+                // cue of it) and no rule above ruled it out
+                let own = ranked.iter().find(|r| &self.charges[r.0].name == other).is_some_and(|r| r.4 > 0.0 && !demoted.contains(&r.0));
                 if p >= 0.5 {
-                    if !out.iter().any(|o| &o.charge == other) {
+                    if !out.iter().any(|o| &o.charge == other) && own {
                         if let Some(c) = self.charges.iter().find(|c| &c.name == other) {
                             out.push(ChargeSuggestion { charge: c.name.clone(), score: top * p, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
                         }

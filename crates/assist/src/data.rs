@@ -88,6 +88,33 @@ pub fn read_cail(p: &Path) -> Result<Vec<CailCase>, AssistError> {
         .collect())
 }
 
+/// A judgment of `judgments-dev/article_prediction.jsonl` as the charge model learns it: the
+/// facts, the charges its input names (`罪名:受贿。`) and the articles of its answer. The file
+/// covers 149 charge sets, most of them common charges the CAIL subset lacks (受贿, 职务侵占,
+/// 掩饰、隐瞒犯罪所得…); it has no prison terms.
+pub struct ChargeItem {
+    pub fact: String,
+    pub charges: Vec<String>,
+    pub articles: Vec<u32>,
+}
+
+/// The file of judgments the charge model learns beside the CAIL cases.
+pub const CHARGE_ITEMS_FILE: &str = "judgments-dev/article_prediction.jsonl";
+
+pub fn read_charge_items(p: &Path) -> Result<Vec<ChargeItem>, AssistError> {
+    read_jsonl(p)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let input = crate::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+            if input.charges.is_empty() {
+                return Err(AssistError::Input { line: i + 1, message: format!("{}: the input names no charge (罪名:)", p.display()) });
+            }
+            Ok(ChargeItem { fact: input.facts, charges: input.charges, articles: article_numbers(v["answer"].as_str().unwrap_or("")) })
+        })
+        .collect()
+}
+
 /// Criminal Law article texts by number (之一/之二 variants joined), and all statute texts.
 pub fn read_statutes(dir: &Path) -> Result<(BTreeMap<u32, String>, Vec<String>), AssistError> {
     let p = require(dir, "statutes/laws.db")?;
@@ -292,6 +319,8 @@ struct Sources {
     labels: Vec<String>,
     train: Vec<CailCase>,
     test: Vec<CailCase>,
+    /// The judgments with charges and articles but no terms ([`CHARGE_ITEMS_FILE`]).
+    judged: Vec<ChargeItem>,
     /// Criminal Law articles by number, and every statute text ([`read_statutes`]).
     criminal: BTreeMap<u32, String>,
     statutes: Vec<String>,
@@ -308,9 +337,10 @@ impl Sources {
             .collect();
         let train = read_cail(&require(dir, "cail2018-subset/train.jsonl")?)?;
         let test = read_cail(&require(dir, "cail2018-subset/test.jsonl")?)?;
+        let judged = read_charge_items(&require(dir, CHARGE_ITEMS_FILE)?)?;
         let (criminal, statutes) = read_statutes(dir)?;
         let earlier = criminal_law_before_2021(dir)?;
-        Ok(Sources { labels, train, test, criminal, statutes, earlier })
+        Ok(Sources { labels, train, test, judged, criminal, statutes, earlier })
     }
 
     /// Every labelled case: `train.jsonl`, then `test.jsonl`.
@@ -318,19 +348,30 @@ impl Sources {
         self.train.iter().chain(&self.test).collect()
     }
 
-    fn learn(&self, cases: &[&CailCase]) -> (crate::charges::ChargeModel, crate::term::TermModel) {
-        learn(&self.labels, cases, &self.criminal, &self.earlier)
+    /// Every judgment with charges but no term.
+    fn judged(&self) -> Vec<&ChargeItem> {
+        self.judged.iter().collect()
+    }
+
+    fn learn(&self, cases: &[&CailCase], judged: &[&ChargeItem]) -> (crate::charges::ChargeModel, crate::term::TermModel) {
+        learn(&self.labels, cases, judged, &self.criminal, &self.earlier)
     }
 }
 
-/// The charge model and the term model learnt from labelled cases.
+/// The charge model and the term model learnt from labelled cases: the charge model from the CAIL
+/// cases and the judgments with charges only (`judged`), the term model from the CAIL cases.
 pub fn learn(
     labels: &[String],
     cases: &[&CailCase],
+    judged: &[&ChargeItem],
     criminal: &BTreeMap<u32, String>,
     earlier: &BTreeMap<u32, String>,
 ) -> (crate::charges::ChargeModel, crate::term::TermModel) {
-    let charge_cases: Vec<ChargeCase> = cases.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }).collect();
+    let charge_cases: Vec<ChargeCase> = cases
+        .iter()
+        .map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles })
+        .chain(judged.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }))
+        .collect();
     let cm = train_charges(labels, &charge_cases, criminal);
     // cases sentenced for one charge (a merged label beside its specific charge counts as one)
     let term_cases: Vec<(String, &str, Term)> = cases
@@ -349,7 +390,7 @@ pub fn learn(
 /// files, [`build_models`]).
 pub fn held_out_models(dir: &Path) -> Result<(crate::charges::ChargeModel, crate::term::TermModel), AssistError> {
     let src = Sources::read(dir)?;
-    Ok(src.learn(&src.train.iter().collect::<Vec<_>>()))
+    Ok(src.learn(&src.train.iter().collect::<Vec<_>>(), &src.judged()))
 }
 
 /// Build every model from the shared data directory. The charge and term models learn from every
@@ -360,7 +401,7 @@ pub fn held_out_models(dir: &Path) -> Result<(crate::charges::ChargeModel, crate
 /// both files ([`cross_validate`]).
 pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
     let src = Sources::read(dir)?;
-    let (cm, tm) = src.learn(&src.all());
+    let (cm, tm) = src.learn(&src.all(), &src.judged());
     let term_cases = tm.case_count();
     // the language model reads clean legal text only: statutes, the CAIL facts (their text, not
     // their labels) and the drug-case paragraphs; never the proofreading sentences
@@ -422,13 +463,81 @@ fn timed<T>(n: usize, f: impl FnOnce() -> T) -> (T, f64) {
 /// ([`held_out_models`]): `a`'s own have learnt `test.jsonl` too. The other rows score `a`.
 pub fn evaluate_all(a: Assistant, dir: &Path, limit: Option<usize>) -> Result<Vec<Row>, AssistError> {
     let src = Sources::read(dir)?;
-    let (charges, term) = src.learn(&src.train.iter().collect::<Vec<_>>());
+    let (charges, term) = src.learn(&src.train.iter().collect::<Vec<_>>(), &src.judged());
     let Assistant { charges: own_charges, term: own_term, proofreader, entities } = a;
     let held = Assistant { charges, term, proofreader, entities };
     let mut rows = cail_rows(&held, &src.test, "cail2018-subset/test.jsonl", limit);
-    let a = Assistant { charges: own_charges, term: own_term, proofreader: held.proofreader, entities: held.entities };
+    let mut a = Assistant { charges: own_charges, term: own_term, proofreader: held.proofreader, entities: held.entities };
+    rows.extend(judged_rows(&mut a, &src, JUDGED_FOLDS, limit));
     rows.extend(judgment_rows(&a, dir, limit)?);
     Ok(rows)
+}
+
+/// Folds of the cross-validation over [`CHARGE_ITEMS_FILE`] in [`evaluate_all`].
+pub const JUDGED_FOLDS: usize = 5;
+
+/// What the charge model answers for the judgments of [`CHARGE_ITEMS_FILE`] under
+/// cross-validation ([`judged_answers`]).
+pub struct JudgedAnswers {
+    /// Per item: gold charges (the model's names), charges suggested from the facts, gold
+    /// articles, articles suggested from the facts and the gold charges.
+    pub items: Vec<(Vec<String>, Vec<String>, Vec<u32>, Vec<u32>)>,
+    pub ms_charges: f64,
+    pub ms_articles: f64,
+}
+
+/// Charges from the facts, and articles from facts and charge, on the judgments of
+/// [`CHARGE_ITEMS_FILE`] by `folds`-fold cross-validation (item `i` in fold `i % folds`; the first
+/// `limit` items): each fold is answered by a charge model learnt from every CAIL case and the
+/// other folds, as the shipped model, which learnt them all, answers a new judgment. `a`'s charge
+/// model is replaced; `adjust` is applied to each fold's model before it answers.
+pub fn judged_answers(a: &mut Assistant, dir: &Path, folds: usize, limit: Option<usize>, adjust: &dyn Fn(&mut crate::charges::ChargeModel)) -> Result<JudgedAnswers, AssistError> {
+    let src = Sources::read(dir)?;
+    Ok(judged_answers_of(a, &src, folds, limit, adjust))
+}
+
+fn judged_answers_of(a: &mut Assistant, src: &Sources, folds: usize, limit: Option<usize>, adjust: &dyn Fn(&mut crate::charges::ChargeModel)) -> JudgedAnswers {
+    let items: Vec<&ChargeItem> = src.judged.iter().take(limit.unwrap_or(usize::MAX)).collect();
+    let cases = src.all();
+    let mut out = JudgedAnswers { items: vec![Default::default(); items.len()], ms_charges: 0.0, ms_articles: 0.0 };
+    for f in 0..folds.min(items.len()) {
+        let learnt: Vec<&ChargeItem> = src.judged.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| c).collect();
+        let charge_cases: Vec<ChargeCase> = cases
+            .iter()
+            .map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles })
+            .chain(learnt.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }))
+            .collect();
+        a.charges = train_charges(&src.labels, &charge_cases, &src.criminal);
+        adjust(&mut a.charges);
+        for i in (f..items.len()).step_by(folds) {
+            let it = items[i];
+            let t = Instant::now();
+            let charges = a.charges.predict(&it.fact).into_iter().map(|s| s.charge).collect();
+            let t1 = t.elapsed().as_secs_f64();
+            let articles = a.articles_for(&crate::CaseInput { facts: it.fact.clone(), charges: it.charges.clone(), articles: Vec::new() }).0;
+            out.ms_charges += t1 * 1e3;
+            out.ms_articles += (t.elapsed().as_secs_f64() - t1) * 1e3;
+            out.items[i] = (it.charges.iter().map(|x| a.charges.resolve(x)).collect(), charges, it.articles.clone(), articles);
+        }
+    }
+    out
+}
+
+/// The rows of [`judged_answers`].
+fn judged_rows(a: &mut Assistant, src: &Sources, folds: usize, limit: Option<usize>) -> Vec<Row> {
+    let ans = judged_answers_of(a, src, folds, limit, &|_| {});
+    let items = &ans.items;
+    let n = items.len().max(1) as f64;
+    let set = |how: &str| format!("{CHARGE_ITEMS_FILE}, {how}, {folds}-fold cross-validation ({})", items.len());
+    let pairs: Vec<(Vec<String>, Vec<String>)> = items.iter().map(|x| (x.0.clone(), x.1.clone())).collect();
+    let f1 = pairs.iter().map(|(g, p)| eval::set_f1(g, p)).sum::<f64>() / n;
+    let af1 = items.iter().map(|x| eval::set_f1(&x.2, &x.3)).sum::<f64>() / n;
+    let (mc, ma) = (ans.ms_charges / n, ans.ms_articles / n);
+    vec![
+        Row { task: "charges", set: set("facts only"), metric: "F1 (LawBench: per-case, averaged)", score: f1, ms_per_case: mc },
+        Row { task: "charges", set: set("facts only"), metric: "micro F1", score: eval::micro_f1(&pairs), ms_per_case: mc },
+        Row { task: "articles", set: set("facts and charge"), metric: "F1 (LawBench: per-case, averaged)", score: af1, ms_per_case: ma },
+    ]
 }
 
 /// What the charge and term models answer for labelled CAIL cases.
@@ -544,7 +653,7 @@ pub fn cross_validate_with(
     for f in 0..folds {
         let learnt: Vec<&CailCase> = all.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| *c).collect();
         let held: Vec<&CailCase> = (f..all.len()).step_by(folds).map(|i| all[i]).collect();
-        (a.charges, a.term) = src.learn(&learnt);
+        (a.charges, a.term) = src.learn(&learnt, &src.judged());
         adjust(&mut a.charges, &mut a.term);
         total.extend(CailAnswers::of(&a, &held));
     }
@@ -565,18 +674,11 @@ pub fn cross_validate_with(
     Ok(rows)
 }
 
-/// Scores of `a` on the LawBench development files of `judgments-dev/`.
+/// Scores of `a` on the LawBench development files of `judgments-dev/` other than the one the
+/// charge model learns ([`judged_rows`] scores that one).
 fn judgment_rows(a: &Assistant, dir: &Path, limit: Option<usize>) -> Result<Vec<Row>, AssistError> {
     let lim = |n: usize| limit.unwrap_or(usize::MAX).min(n);
     let mut rows = Vec::new();
-
-    // articles given facts and charge
-    let ap = read_jsonl(&require(dir, "judgments-dev/article_prediction.jsonl")?)?;
-    let ap = &ap[..lim(ap.len())];
-    let (preds, ms) = timed(ap.len(), || ap.iter().map(|v| a.articles_for(&crate::CaseInput::parse(v["input"].as_str().unwrap_or(""))).0).collect::<Vec<_>>());
-    let pairs: Vec<(Vec<u32>, Vec<u32>)> = ap.iter().zip(preds).map(|(v, p)| (article_numbers(v["answer"].as_str().unwrap_or("")), p)).collect();
-    let f1 = pairs.iter().map(|(g, p)| eval::set_f1(g, p)).sum::<f64>() / pairs.len().max(1) as f64;
-    rows.push(Row { task: "articles", set: format!("judgments-dev/article_prediction.jsonl ({})", ap.len()), metric: "F1 (LawBench: per-case, averaged)", score: f1, ms_per_case: ms });
 
     // crime amount
     let ca = read_jsonl(&require(dir, "judgments-dev/crime_amount.jsonl")?)?;

@@ -141,7 +141,9 @@ enum AssistCmd {
         out: PathBuf,
     },
     /// Print each task's score on the development sets (the CAIL test rows with charge and term
-    /// models learnt afresh without test.jsonl, which the shipped ones have learnt).
+    /// models learnt afresh without test.jsonl, which the shipped ones have learnt; the
+    /// judgments of article_prediction.jsonl, which the charge model learns, by 5-fold
+    /// cross-validation).
     Eval {
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
