@@ -255,6 +255,20 @@ mod tests {
     }
 
     #[test]
+    fn absorbing_charges_read_their_conditions() {
+        let cond = |w: &str, l: &str| DOMINATES.iter().find(|d| d.0 == w && d.1 == l).map(|d| d.2).unwrap();
+        // 销售假冒注册商标的商品 (第214条): bought knowing they were fakes, not made
+        let sell = cond("销售假冒注册商标的商品", "假冒注册商标");
+        assert!(matches("被告人明知是假冒注册商标的运动鞋，仍从他人处购进后在网店销售。", sell));
+        assert!(!matches("被告人明知未经许可，仍组织工人生产运动鞋并贴上耐克注册商标后销售。", sell));
+        assert!(!matches("被告人从他人处购进运动鞋后在网店销售。", sell));
+        // 职务侵占 (第271条): taken by one's post
+        let post = cond("职务侵占", "侵占");
+        assert!(matches("被告人利用担任出纳的职务便利，将货款侵占。", post));
+        assert!(!matches("被告人将他人委托其保管的手机侵占，拒不退还。", post));
+    }
+
+    #[test]
     fn pattern_syntax() {
         assert!(matches("甲醉酒后驾驶", "醉驾|醉酒+驾驶"));
         assert!(matches("盗走手机", "(溜门|盗走)+(手机|钱包)"));

@@ -358,6 +358,15 @@ impl Sources {
     }
 }
 
+/// What the charge model learns: the CAIL cases, then the judgments with charges only.
+fn charge_cases<'a>(cases: &[&'a CailCase], judged: &[&'a ChargeItem]) -> Vec<ChargeCase<'a>> {
+    cases
+        .iter()
+        .map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles })
+        .chain(judged.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }))
+        .collect()
+}
+
 /// The charge model and the term model learnt from labelled cases: the charge model from the CAIL
 /// cases and the judgments with charges only (`judged`), the term model from the CAIL cases.
 pub fn learn(
@@ -367,12 +376,7 @@ pub fn learn(
     criminal: &BTreeMap<u32, String>,
     earlier: &BTreeMap<u32, String>,
 ) -> (crate::charges::ChargeModel, crate::term::TermModel) {
-    let charge_cases: Vec<ChargeCase> = cases
-        .iter()
-        .map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles })
-        .chain(judged.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }))
-        .collect();
-    let cm = train_charges(labels, &charge_cases, criminal);
+    let cm = train_charges(labels, &charge_cases(cases, judged), criminal);
     // cases sentenced for one charge (a merged label beside its specific charge counts as one)
     let term_cases: Vec<(String, &str, Term)> = cases
         .iter()
@@ -385,9 +389,9 @@ pub fn learn(
     (cm, tm)
 }
 
-/// The charge and term models learnt from `train.jsonl` alone, so that `test.jsonl` is held out:
-/// what [`evaluate_all`] scores the CAIL test rows with (the shipped models have learnt both
-/// files, [`build_models`]).
+/// The charge and term models learnt from `train.jsonl` (the charge model also from the judgments
+/// of [`CHARGE_ITEMS_FILE`]), so that `test.jsonl` is held out: what [`evaluate_all`] scores the
+/// CAIL test rows with (the shipped models have learnt both CAIL files, [`build_models`]).
 pub fn held_out_models(dir: &Path) -> Result<(crate::charges::ChargeModel, crate::term::TermModel), AssistError> {
     let src = Sources::read(dir)?;
     Ok(src.learn(&src.train.iter().collect::<Vec<_>>(), &src.judged()))
@@ -396,9 +400,10 @@ pub fn held_out_models(dir: &Path) -> Result<(crate::charges::ChargeModel, crate
 /// Build every model from the shared data directory. The charge and term models learn from every
 /// labelled CAIL case, `train.jsonl` and `test.jsonl` together: the two files share few charges
 /// (48 and 102 of them, 19 in common), and a charge the models have seen cases of is predicted
-/// and sentenced far better than one known from the statute alone. Their held-out figures come
-/// from models learnt without `test.jsonl` ([`held_out_models`]) and from cross-validation over
-/// both files ([`cross_validate`]).
+/// and sentenced far better than one known from the statute alone. The charge model also learns
+/// the judgments of [`CHARGE_ITEMS_FILE`]. Their held-out figures come from models learnt without
+/// `test.jsonl` ([`held_out_models`]), from cross-validation over both CAIL files
+/// ([`cross_validate`]) and over the judgments ([`judged_answers`]).
 pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
     let src = Sources::read(dir)?;
     let (cm, tm) = src.learn(&src.all(), &src.judged());
@@ -459,8 +464,10 @@ fn timed<T>(n: usize, f: impl FnOnce() -> T) -> (T, f64) {
 }
 
 /// Score every task on its development set; `limit` takes the first N items of each. The CAIL
-/// rows score the charge and term models learnt afresh from `train.jsonl` alone
-/// ([`held_out_models`]): `a`'s own have learnt `test.jsonl` too. The other rows score `a`.
+/// rows score the charge and term models learnt afresh without `test.jsonl`
+/// ([`held_out_models`]): `a`'s own have learnt `test.jsonl` too. The rows of
+/// [`CHARGE_ITEMS_FILE`], which `a`'s charge model has learnt, come from cross-validation
+/// ([`judged_answers`]). The other rows score `a`.
 pub fn evaluate_all(a: Assistant, dir: &Path, limit: Option<usize>) -> Result<Vec<Row>, AssistError> {
     let src = Sources::read(dir)?;
     let (charges, term) = src.learn(&src.train.iter().collect::<Vec<_>>(), &src.judged());
@@ -493,6 +500,13 @@ pub struct JudgedAnswers {
 /// model is replaced; `adjust` is applied to each fold's model before it answers.
 pub fn judged_answers(a: &mut Assistant, dir: &Path, folds: usize, limit: Option<usize>, adjust: &dyn Fn(&mut crate::charges::ChargeModel)) -> Result<JudgedAnswers, AssistError> {
     let src = Sources::read(dir)?;
+    let n = src.judged.len().min(limit.unwrap_or(usize::MAX));
+    if folds < 2 || folds > n {
+        return Err(AssistError::Argument {
+            name: "folds",
+            rule: format!("cross-validation needs between 2 and {n} folds (one judgment at least in each), got {folds}"),
+        });
+    }
     Ok(judged_answers_of(a, &src, folds, limit, adjust))
 }
 
@@ -502,12 +516,7 @@ fn judged_answers_of(a: &mut Assistant, src: &Sources, folds: usize, limit: Opti
     let mut out = JudgedAnswers { items: vec![Default::default(); items.len()], ms_charges: 0.0, ms_articles: 0.0 };
     for f in 0..folds.min(items.len()) {
         let learnt: Vec<&ChargeItem> = src.judged.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| c).collect();
-        let charge_cases: Vec<ChargeCase> = cases
-            .iter()
-            .map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles })
-            .chain(learnt.iter().map(|c| ChargeCase { facts: &c.fact, charges: &c.charges, articles: &c.articles }))
-            .collect();
-        a.charges = train_charges(&src.labels, &charge_cases, &src.criminal);
+        a.charges = train_charges(&src.labels, &charge_cases(&cases, &learnt), &src.criminal);
         adjust(&mut a.charges);
         for i in (f..items.len()).step_by(folds) {
             let it = items[i];
