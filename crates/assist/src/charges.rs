@@ -340,6 +340,8 @@ impl ChargeModel {
         let child = crate::cues::child_victim(&text);
         // company staff taking money: 非国家工作人员受贿 (刑法第163条), not the state bribery charges
         let company_bribe = crate::cues::company_staff(&text).is_some() && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费");
+        // a protected status the facts deny (`不属于国家重点保护植物`) is an element missing
+        let unprotected = crate::cues::protection_denied(facts);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -351,6 +353,7 @@ impl ChargeModel {
                 || child && name == "强制猥亵、侮辱妇女"
                 || company_bribe && crate::cues::STATE_BRIBERY.contains(&name)
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
+                || unprotected && crate::cues::PROTECTED_STATUS.contains(&name)
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);
@@ -399,6 +402,9 @@ impl ChargeModel {
             if let Some(art) = c.articles.first() {
                 let kw = shared_words(self, &x, &c.profile, 6).join("、");
                 reasons.push(Reason::statute(*art, format!("刑法第{art}条条文与案情相符（余弦相似度{b:.2}；共有词：{kw}）")));
+            }
+            if out.is_empty() && unprotected && demoted.iter().any(|d| crate::cues::PROTECTED_STATUS.contains(&self.charges[*d].name.as_str())) {
+                reasons.push(Reason::statute(344, "案情载明对象不属于国家重点保护植物或珍贵、濒危野生动物，刑法第341条第1款、第344条之罪缺少犯罪对象要件，不予建议".to_string()));
             }
             out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
         }

@@ -89,7 +89,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("失火", &[("失火|用火不慎|烧荒|野外用火|上坟+烧纸|焚烧+引发|引发火灾|不慎+引燃|不慎+起火|电焊+引燃|燃放+引燃", 1.0)]),
     ("敲诈勒索", &[("敲诈|勒索|要挟", 1.0), ("威胁+索要|以+曝光+相威胁|索要+钱财|裸照+索要", 0.8)]),
     ("妨害公务", &[("妨害公务|执行公务|依法执行职务|暴力抗法|袭警|执法过程", 1.0), ("(民警|警察|协警|城管|交警)+(阻碍|撕扯|推搡|抓伤|咬伤|阻挠|抗拒|袭击)", 0.6), ("(执法人员|执法民警|执法队员|执勤民警|巡逻民警|执法过程|查处过程|依法+(扣押|检查|查处|传唤))+(殴打|打伤|推搡|阻拦|撕扯|抓伤|咬伤|袭击|拉扯|挣脱)", 0.8)]),
-    ("聚众斗殴", &[("聚众斗殴|约架|械斗|结伙斗殴|双方+斗殴", 1.0), ("斗殴|互殴", 0.5)]),
+    ("聚众斗殴", &[("聚众斗殴|约架|械斗|结伙斗殴|双方+斗殴|约定+打架|纠集+对打", 1.0), ("斗殴|互殴", 0.5)]),
     ("非法持有、私藏枪支、弹药", &[("枪支+(持有|私藏|藏匿|存放|收缴|家中)", 1.0), ("火药枪|气枪|仿真枪|猎枪|枪支", 0.6)]),
     ("非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", &[("(枪支|弹药|爆炸物|炸药|雷管|导火索|导爆管|子弹)+(制造|买卖|出售|购买|运输|储存|邮寄|贩卖|组装)", 1.0)]),
     ("非法携带枪支、弹药、管制刀具、危险物品危及公共安全", &[("携带+(管制刀具|枪支|危险物品)+(公共场所|公共交通工具|车站|广场)", 1.0)]),
@@ -114,7 +114,10 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("组织、领导传销活动", &[("传销|发展下线|下线|层级|拉人头", 1.0)]),
     ("非法获取公民个人信息", &[("公民个人信息", 1.0), ("个人信息+(出售|购买|获取|窃取|提供|贩卖)", 0.9)]),
     ("重大责任事故", &[("重大责任事故|安全事故|违反+安全管理|生产安全|作业+死亡|施工+死亡|工地+死亡|生产+事故|坍塌|触电+死亡|安全生产", 1.0)]),
-    ("重大劳动安全事故", &[("劳动安全设施|安全生产条件|安全设施+不符合", 1.0)]),
+    // 刑法第135条: the employer's safety installations or conditions (安全生产设施或者安全生产
+    // 条件) fall short, as when workers are given no protective gear; 第134条 is a breach of the
+    // rules in the work itself
+    ("重大劳动安全事故", &[("劳动安全设施|安全生产条件|安全设施+不符合|安全生产设施|劳动防护用品|(未|没有)+(提供|配备|配发|发放)+(安全帽|安全绳|安全带|防护用品)|未采取任何安全", 1.0)]),
     ("拐卖妇女、儿童", &[("拐卖", 1.0), ("贩卖+妇女|贩卖+儿童|卖给+婴|出卖+儿童|出卖+婴|出卖+女儿|出卖+儿子|卖+孩子", 1.0)]),
     ("收买被拐卖的妇女、儿童", &[("收买+被拐卖|收买+儿童|收买+妇女|收买+婴|买来+妇女|买来+孩|买来+婴", 1.0)]),
     ("拐骗儿童", &[("拐骗", 1.0)]),
@@ -238,6 +241,7 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("脱逃", "破坏监管秩序", "越狱|翻越+围墙|爬出+围墙|网上追逃|上网追逃|不备之机"),
     ("非法采伐、毁坏国家重点保护植物", "滥伐林木", "重点保护"),
     ("非法采伐、毁坏国家重点保护植物", "盗伐林木", "重点保护"),
+    ("重大劳动安全事故", "重大责任事故", "劳动安全设施|安全生产条件|安全设施+不符合|安全生产设施|劳动防护用品|(未|没有)+(提供|配备|配发|发放)+(安全帽|安全绳|安全带|防护用品)|未采取任何安全"),
 ];
 
 /// Strength of the cue evidence for every charge in `facts` (0 when none matches): the largest
@@ -252,6 +256,16 @@ mod tests {
         assert_eq!(describe("盗走手机", "(溜门|盗走)+(手机|钱包)"), "“盗走”“手机”");
         assert_eq!(describe("私刻公章", "私刻+公章+!(骗取|诈骗)"), "“私刻”“公章”，且无“骗取”“诈骗”等字样");
         assert_eq!(describe("无关", "被害人出生日期+不满十四周岁+猥亵"), "被害人出生日期、不满十四周岁、猥亵");
+    }
+
+    #[test]
+    fn a_denied_protected_status_is_no_element() {
+        let denied = "经鉴定，所砍伐的树种为栎类，不属于国家重点保护树种。";
+        assert!(protection_denied(denied));
+        assert!(!matches(&strip_record(denied), "重点保护"));
+        // denied for one tree, asserted for another: the status stands
+        assert!(!protection_denied("砍伐的杉木不属于国家重点保护植物，另砍伐的红豆杉系国家一级重点保护植物。"));
+        assert!(!protection_denied("被告人采伐国家重点保护植物香樟树一株。"));
     }
 
     #[test]
@@ -608,8 +622,41 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
     out
 }
 
-/// The facts without sentences about earlier convictions.
+/// Appraisals that deny a protected status (`树种…不属于国家重点保护树种`): the words of the status
+/// are dropped, so that they do not read as the element of 刑法第344条 (国家重点保护植物) or
+/// 第341条 (珍贵、濒危野生动物).
+const DENIED_PROTECTION: &[&str] = &["不属于国家重点保护", "不属于国家级重点保护", "不属于重点保护", "不是国家重点保护", "不属于珍贵", "非国家重点保护", "非重点保护"];
+
+/// The charges whose element is a protected status (刑法第341条第1款, 第344条): not suggested
+/// when the facts deny that status ([`protection_denied`]).
+pub const PROTECTED_STATUS: &[&str] = &[
+    "非法采伐、毁坏国家重点保护植物",
+    "非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品",
+    "非法猎捕、杀害珍贵、濒危野生动物",
+    "非法收购、运输、出售珍贵、濒危野生动物、珍贵、濒危野生动物制品",
+];
+
+/// Whether the facts deny a protected status (an appraisal: `不属于国家重点保护树种`) and never
+/// assert one elsewhere.
+pub fn protection_denied(facts: &str) -> bool {
+    DENIED_PROTECTION.iter().any(|d| facts.contains(d)) && !matches(&strip_denied_protection(facts), "重点保护|珍贵|濒危|国家一级保护|国家二级保护")
+}
+
+fn strip_denied_protection(facts: &str) -> std::borrow::Cow<'_, str> {
+    if !DENIED_PROTECTION.iter().any(|d| facts.contains(d)) {
+        return std::borrow::Cow::Borrowed(facts);
+    }
+    let mut out = facts.to_string();
+    for d in DENIED_PROTECTION {
+        out = out.replace(d, "不属于");
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The facts without sentences about earlier convictions, and without the words of a protected
+/// status the facts deny ([`DENIED_PROTECTION`]).
 pub fn strip_record(facts: &str) -> String {
+    let facts = &strip_denied_protection(facts);
     let mut out = String::with_capacity(facts.len());
     for sent in facts.split_inclusive(['。', '；', ';']) {
         // an earlier conviction (`因犯盗伐林木罪被…判处`), not the judgment under appeal (原判)

@@ -357,11 +357,10 @@ pub fn harm_level(facts: &str) -> u8 {
 /// which is what 刑法第347条 grades the penalty by (the money paid for the drugs is not); failing
 /// money, any weight the facts write ([`drug_grams`]: grams, as heroin where drugs are named).
 fn quantity(facts: &str, charge: &str) -> f64 {
-    if charge.contains("毒品") {
-        let g = drug_grams(facts);
-        if g > 0.0 {
-            return g;
-        }
+    if charge.contains("毒品") && !charge.contains("原植物") {
+        // 刑法第347条、第348条 grade by the drugs' weight; money paid for them (`得款200元`) is
+        // no weight, so facts that write none weigh nothing rather than their money
+        return drug_grams(facts);
     }
     if charge.contains("林木") {
         let v = cubic_metres(facts);
@@ -1495,6 +1494,9 @@ mod tests {
         assert!((quantity("被告人贩卖氯胺酮100克。", "走私、贩卖、运输、制造毒品") - 10.0).abs() < 1e-9);
         // one sentence naming both: the heavier drug's measure
         assert_eq!(quantity("被告人贩卖氯胺酮100克、甲基苯丙胺2克。", "走私、贩卖、运输、制造毒品"), 102.0);
+        // no weight written: the money paid is no measure of the drugs
+        assert_eq!(quantity("被告人以300元的价格向吸毒人员王某贩卖一小包海洛因。", "走私、贩卖、运输、制造毒品"), 0.0);
+        assert_eq!(quantity("被告人以300元的价格向吸毒人员王某贩卖一小包海洛因。", "非法持有毒品"), 0.0);
     }
 
     #[test]

@@ -168,6 +168,14 @@ fn element_rules_keep_charges_apart() {
     // law-enforcement officers beaten at work: 妨害公务 (刑法第277条)
     let c = names("公诉机关指控：2017年6月，某县城市管理行政执法局执法人员在依法查处被告人郑某占道经营行为时，被告人郑某拒不配合，用拳头殴打执法人员刘某，致其轻微伤。");
     assert_eq!(c[0], "妨害公务", "{c:?}");
+    // an appraisal that denies protected status: the felling is 滥伐林木 (刑法第345条第2款), not
+    // the protected-plant offence of 第344条
+    let c = names("经审理查明：2016年3月，被告人杨某在未办理林木采伐许可证的情况下，雇人在其承包的山林内砍伐杉木。经鉴定，所砍伐树种为杉木，不属于国家重点保护植物，林木蓄积为18.6立方米。");
+    assert_eq!(c, vec!["滥伐林木"]);
+    // workers given no protective gear, one killed: the employer's safety conditions fall short,
+    // 重大劳动安全事故 (刑法第135条), not the breach at work of 第134条
+    let c = names("公诉机关指控：2016年7月，被告人吴某承接某厂房屋顶维修工程后，雇请工人郑某施工，未向郑某配备安全帽、安全带等劳动防护用品，郑某在屋顶作业时踩破采光板坠落死亡。");
+    assert_eq!(c[0], "重大劳动安全事故", "{c:?}");
 }
 
 #[test]
