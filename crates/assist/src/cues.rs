@@ -241,6 +241,9 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("脱逃", "破坏监管秩序", "越狱|翻越+围墙|爬出+围墙|网上追逃|上网追逃|不备之机"),
     ("非法采伐、毁坏国家重点保护植物", "滥伐林木", "重点保护"),
     ("非法采伐、毁坏国家重点保护植物", "盗伐林木", "重点保护"),
+    // food made with toxic or harmful non-food matter is 刑法第144条, which then covers its
+    // falling short of the food-safety standard (第143条)
+    ("生产、销售有毒、有害食品", "生产、销售不符合安全标准的食品", "有毒、有害|有毒有害|非食品原料|瘦肉精|盐酸克伦特罗|地沟油|罂粟|西地那非|西布曲明|他达拉非|工业松香|甲醛|硼砂|敌敌畏|孔雀石绿"),
     ("重大劳动安全事故", "重大责任事故", "劳动安全设施|安全生产条件|安全设施+不符合|安全生产设施|劳动防护用品|(未|没有)+(提供|配备|配发|发放)+(安全帽|安全绳|安全带|防护用品)|未采取任何安全"),
 ];
 
@@ -280,6 +283,14 @@ mod tests {
         let post = cond("职务侵占", "侵占");
         assert!(matches("被告人利用担任出纳的职务便利，将货款侵占。", post));
         assert!(!matches("被告人将他人委托其保管的手机侵占，拒不退还。", post));
+        // 生产、销售有毒、有害食品 (第144条): toxic non-food matter in the food
+        let toxic = cond("生产、销售有毒、有害食品", "生产、销售不符合安全标准的食品");
+        assert!(matches("被告人在卤肉中添加罂粟壳后对外销售。", toxic));
+        assert!(!matches("被告人将病死猪肉加工后对外销售。", toxic));
+        // 重大劳动安全事故 (第135条): the employer's safety conditions
+        let gear = cond("重大劳动安全事故", "重大责任事故");
+        assert!(matches("被告人未为工人配备安全带等劳动防护用品。", gear));
+        assert!(!matches("被告人违反操作规程，擅自启动吊车，致工人死亡。", gear));
     }
 
     #[test]

@@ -525,7 +525,9 @@ fn taken_objects(ch: &[char], from: usize) -> Vec<(usize, usize)> {
             }
         }
         let text = s(ch, a, b);
-        if b > a && !text.contains('元') && !text.contains("财物") {
+        // money is no item, coins are (`340余枚一元面额硬币`)
+        let money = text.contains('元') && !text.contains("硬币") && !text.contains("面额");
+        if b > a && !money && !text.contains("财物") {
             out.push((a, b));
         }
     }
@@ -683,7 +685,14 @@ impl EntityModel {
         for (i, _) in ch.iter().enumerate() {
             for v in STEAL_VERBS {
                 if starts_with(&ch, i, v) {
-                    let from = i + v.chars().count();
+                    let mut from = i + v.chars().count();
+                    // `盗窃价值人民币1000元的黄鹤楼牌香烟1条`: the goods after their value
+                    if starts_with(&ch, from, "价值") {
+                        let end = clause_end(&ch, from, 24);
+                        if let Some(p) = s(&ch, from, end).find("元的") {
+                            from += s(&ch, from, end)[..p].chars().count() + 2;
+                        }
+                    }
                     let end = clause_end(&ch, from, 30);
                     let phrase = s(&ch, from, end);
                     let not_item = ["之", "罪", "行为", "作案", "的", "念", "意", "财物", "他人", "来的", "所得", "完成", "事实", "数额", "既遂", "共计", "后", "次", "得手", "成功"].iter().any(|w| phrase.starts_with(w));
@@ -798,7 +807,9 @@ impl EntityModel {
                 let phrase = s(&ch, phrase_start, k);
                 // (`经价格认证中心认定价值…`: the appraiser, not the goods)
                 let appraiser = ["认定", "认证", "评估", "估价", "物价", "价格"].iter().any(|w| phrase.contains(w));
-                if phrase.chars().count() >= 2 && !appraiser && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
+                // `…盗窃价值1000元的香烟`: the value of goods named after it, not the clause before
+                let act = STEAL_VERBS.iter().any(|v| phrase.ends_with(v));
+                if phrase.chars().count() >= 2 && !appraiser && !act && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
                     let ps = phrase.find("涉案").map(|p| phrase_start + phrase[..p].chars().count() + 2).unwrap_or(phrase_start);
                     found.push(("被盗物品", ps, k));
                 }
@@ -1037,6 +1048,11 @@ mod tests {
         // the objects of 将…盗走 past a remark, without the victim's placing
         let e = m.extract("被告人柴某某将被害人邵某乙停放在家中车库内的1辆利捷牌二轮电动车（经鉴定价值人民币350元）和1辆爱玛牌二轮电动车盗走。");
         assert_eq!(e.by_type["被盗物品"], ["1辆利捷牌二轮电动车", "1辆爱玛牌二轮电动车"]);
+        // the goods after their value, not the clause before it; coins are goods, not money
+        let e = m.extract("被告人刘某某在被害人家中卧室内盗窃价值人民币800元的中华牌香烟2条。");
+        assert_eq!(e.by_type["被盗物品"], ["中华牌香烟2条"]);
+        let e = m.extract("被告人陈某某将售货机内的120枚一元面额硬币全部盗走。");
+        assert_eq!(e.by_type["被盗物品"], ["120枚一元面额硬币"]);
         // a charge masked as ×× is no name, `50万某` no surname
         let e = m.extract("被告人王某构成××罪，骗取被害人赵某50万某。");
         assert_eq!(e.by_type["犯罪嫌疑人"], ["王某"]);
