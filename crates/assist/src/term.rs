@@ -518,6 +518,11 @@ pub fn drug_grams(facts: &str) -> f64 {
         let a = chars[..start].iter().rposition(stop).map_or(0, |p| p + 1);
         let b = chars[i..].iter().position(stop).map_or(chars.len(), |p| i + p);
         let sentence: String = chars[a..b].iter().collect();
+        // the drugs of another's case the defendant informed on (立功, 刑法第68条: `提供线索，
+        // 使公安机关侦破他人贩卖41克毒品案`) are not his
+        if crate::cues::matches(&sentence, "(线索|检举|揭发|立功)+(他人|其他)") {
+            continue;
+        }
         let p = named_potency(&sentence).unwrap_or(whole);
         // the same weight written again is the same drugs again (the appraisal restating the
         // seizure: `净重0.16克 … 在该0.16克毒品可疑物内检出海洛因`)
@@ -1497,6 +1502,8 @@ mod tests {
         // no weight written: the money paid is no measure of the drugs
         assert_eq!(quantity("被告人以300元的价格向吸毒人员王某贩卖一小包海洛因。", "走私、贩卖、运输、制造毒品"), 0.0);
         assert_eq!(quantity("被告人以300元的价格向吸毒人员王某贩卖一小包海洛因。", "非法持有毒品"), 0.0);
+        // the drugs of a case he informed on are not his
+        assert_eq!(quantity("被告人贩卖海洛因0.3克。被告人到案后提供线索，协助公安机关抓获他人并查获海洛因52克。", "走私、贩卖、运输、制造毒品"), 0.3);
     }
 
     #[test]
