@@ -658,6 +658,10 @@ impl EntityModel {
             let pre: String = ch[start.saturating_sub(8)..start].iter().collect();
             let wide: String = ch[start.saturating_sub(14)..start].iter().collect();
             let post: String = ch[b..(b + 4).min(ch.len())].iter().collect();
+            // a denomination (`一元面额硬币`, `五十元纸币`), not a sum of money
+            if ["面额", "面值", "硬币", "纸币", "钞票"].iter().any(|w| post.starts_with(w)) {
+                continue;
+            }
             let sold = ["销赃", "卖给", "出售", "的价格", "价格", "卖掉", "变卖"].iter().any(|w| post.starts_with(w));
             if sold {
                 found.push(("盗窃获利", start, b));
@@ -834,25 +838,40 @@ impl EntityModel {
                             if let Some(d) = ch[from..e].iter().rposition(|c| *c == '的') {
                                 st = from + d + 1;
                             }
-                            // further tools of a list
+                            // further tools of a list; the boundaries of `A和B` (two tools,
+                            // unless a summary `等工具` makes the list one)
+                            let mut joints = Vec::new();
                             loop {
                                 if e < ch.len() && (ch[e] == '、' || ch[e] == '和') {
                                     let seg_end = clause_end(&ch, e + 1, 8);
                                     let seg = s(&ch, e + 1, seg_end);
                                     if let Some(t2) = self.tools.iter().find(|t2| seg.contains(t2.as_str())) {
+                                        if ch[e] == '和' {
+                                            joints.push(e);
+                                        }
                                         e = e + 1 + seg[..seg.find(t2.as_str()).unwrap()].chars().count() + t2.chars().count();
                                         continue;
                                     }
                                 }
                                 break;
                             }
-                            if starts_with(&ch, e, "等工具") {
-                                e += 3;
+                            let summary = if starts_with(&ch, e, "等工具") {
+                                3
                             } else if starts_with(&ch, e, "等作案工具") {
-                                e += 5;
+                                5
+                            } else {
+                                0
+                            };
+                            if summary > 0 {
+                                e += summary;
+                                joints.clear();
                             }
-                            if e > st {
-                                found.push(("作案工具", st, e));
+                            let mut a = st;
+                            for j in joints.into_iter().chain(std::iter::once(e)) {
+                                if j > a {
+                                    found.push(("作案工具", a, j));
+                                }
+                                a = j + 1;
                             }
                             break;
                         }
@@ -1053,6 +1072,12 @@ mod tests {
         assert_eq!(e.by_type["被盗物品"], ["中华牌香烟2条"]);
         let e = m.extract("被告人陈某某将售货机内的120枚一元面额硬币全部盗走。");
         assert_eq!(e.by_type["被盗物品"], ["120枚一元面额硬币"]);
+        assert!(e.by_type["被盗货币"].is_empty(), "a denomination is no sum: {:?}", e.by_type);
+        // two tools joined by 和 are two; a list summed up by 等工具 is one
+        let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
+        assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
+        let e = m.extract("被告人王某某携带扳手、铁棍等工具来到仓库。");
+        assert_eq!(e.by_type["作案工具"], ["扳手、铁棍等工具"]);
         // a charge masked as ×× is no name, `50万某` no surname
         let e = m.extract("被告人王某构成××罪，骗取被害人赵某50万某。");
         assert_eq!(e.by_type["犯罪嫌疑人"], ["王某"]);
