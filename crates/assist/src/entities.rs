@@ -947,7 +947,10 @@ impl EntityModel {
                         || ["关于", "对于", "任", "担任", "明知"].iter().any(|w| starts_with(&ch, from, w));
                     // only generic position words (`受到刑罚处罚` → `刑罚处`): too short to be a place
                     let generic = PLACE_WORDS.iter().filter(|w| phrase.contains(*w)).all(|w| ["处", "内", "上", "旁", "家", "号", "道", "场", "田"].contains(w));
-                    if phrase.chars().count() >= 3 && !circumstance && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    // a place named again (`该房间`, `上述公司内`) unless it adds its own detail
+                    // (`该小区7号楼…`)
+                    let anaphor = ["该", "上述", "此"].iter().any(|w| phrase.starts_with(w)) && !phrase.chars().any(|c| c.is_ascii_digit() || c == '*' || c == '号');
+                    if phrase.chars().count() >= 3 && !circumstance && !anaphor && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
@@ -1076,6 +1079,11 @@ mod tests {
         // two tools joined by 和 are two; a list summed up by 等工具 is one
         let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
         assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
+        // a place named again is no new place; one that adds its detail is
+        let e = m.extract("被告人张某某再次窜至上述公司内，盗得电脑主板2块。");
+        assert!(e.by_type["地点"].is_empty(), "{:?}", e.by_type["地点"]);
+        let e = m.extract("被告人张某某来到该小区3号楼车棚下，盗得电动车一辆。");
+        assert_eq!(e.by_type["地点"], ["该小区3号楼车棚下"]);
         let e = m.extract("被告人王某某携带扳手、铁棍等工具来到仓库。");
         assert_eq!(e.by_type["作案工具"], ["扳手、铁棍等工具"]);
         // a charge masked as ×× is no name, `50万某` no surname
