@@ -63,7 +63,23 @@ fn could_be_surname(ch: &[char], k: usize) -> bool {
 fn loot_before(ch: &[char], a: usize) -> bool {
     let start = (0..a).rev().find(|&k| "。；\n".contains(ch[k])).map_or(0, |k| k + 1);
     let sent: String = ch[start..a].iter().collect();
-    ["盗", "窃", "赃", "偷", "骗"].iter().any(|w| sent.contains(w))
+    ["盗", "窃", "赃", "偷", "骗", "骑走", "拿走", "推走", "搬走", "开走", "抱走", "扛走"].iter().any(|w| sent.contains(w))
+}
+
+/// Whether the person at `a` is who bought goods: `卖给了X`, `销售给该市场内…公司的X` (a sale
+/// verb earlier in the clause, the name after a 的), `收购钢材的X`.
+fn buyer_at(ch: &[char], a: usize) -> bool {
+    const SALE: &[&str] = &["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了"];
+    let pre: String = ch[a.saturating_sub(5)..a].iter().collect();
+    if SALE.iter().any(|v| pre.ends_with(v)) {
+        return loot_before(ch, a);
+    }
+    let clause_start = (0..a).rev().find(|&k| "，。；,;\n".contains(ch[k])).map_or(0, |k| k + 1);
+    let clause: String = ch[clause_start.max(a.saturating_sub(30))..a].iter().collect();
+    if !pre.ends_with('的') {
+        return false;
+    }
+    clause.contains("收购") || (SALE.iter().any(|v| clause.contains(v)) && loot_before(ch, a))
 }
 
 /// Common Chinese surnames (the usual 百家姓 frequency lists), for names written in full.
@@ -601,10 +617,7 @@ impl EntityModel {
                 "犯罪嫌疑人"
             } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
-            } else if ["民警", "证人"].iter().any(|v| pre.ends_with(v))
-                || (loot_before(&ch, a) && (["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了"].iter().any(|v| pre.ends_with(v))
-                    || (ch[a.saturating_sub(12)..a].iter().collect::<String>().contains("收购") && pre.ends_with('的'))))
-            {
+            } else if ["民警", "证人"].iter().any(|v| pre.ends_with(v)) || buyer_at(&ch, a) {
                 // the buyer of the loot, a police officer, a witness: neither offender nor victim
                 g = h + 1;
                 continue;
@@ -663,7 +676,9 @@ impl EntityModel {
                 continue;
             }
             let sold = ["销赃", "卖给", "出售", "的价格", "价格", "卖掉", "变卖"].iter().any(|w| post.starts_with(w));
-            if sold {
+            // `获得赃款共计32400元`, `退出赃款人民币3.7万元`: the proceeds
+            let proceeds = pre.contains("赃款") && !pre.contains("价值");
+            if sold || proceeds {
                 found.push(("盗窃获利", start, b));
             } else if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") || (wide.contains("价值") && pre.contains('）')) {
                 // value: keep text after 价值 (e.g. 人民币（以下同币种）50元)
@@ -1079,6 +1094,15 @@ mod tests {
         // two tools joined by 和 are two; a list summed up by 等工具 is one
         let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
         assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
+        // proceeds told as 赃款 are the gain, not a value
+        let e = m.extract("被告人王某某通过网络销赃，将获得赃款共计3200元予以挥霍。");
+        assert_eq!(e.by_type["盗窃获利"], ["3200元"]);
+        assert!(e.by_type["物品价值"].is_empty());
+        // who bought the goods is no victim
+        let e = m.extract("被告人杨某某看见被害人曾某某停放的一辆电动车没有拔钥匙，遂将该电动车骑走，后以500元的价格卖给了徐某某。");
+        assert_eq!(e.by_type["受害人"], ["曾某某"]);
+        let e = m.extract("案发后，被告人李某某家属及收购钢材的兰某某退出赃款人民币3.7万元。");
+        assert!(e.by_type["受害人"].is_empty(), "{:?}", e.by_type["受害人"]);
         // a place named again is no new place; one that adds its detail is
         let e = m.extract("被告人张某某再次窜至上述公司内，盗得电脑主板2块。");
         assert!(e.by_type["地点"].is_empty(), "{:?}", e.by_type["地点"]);
