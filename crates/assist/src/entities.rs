@@ -343,7 +343,7 @@ fn item_list(ch: &[char], from: usize) -> Vec<(usize, usize)> {
             // a remark (`（经鉴定价值人民币2550元）`) ends the item; a model name continues it
             let close = (j..ch.len().min(j + 40)).find(|&k| ch[k] == '）' || ch[k] == ')').unwrap_or(j);
             let inner: String = ch[j..close].iter().collect();
-            let remark = close == j || ["元", "价值", "鉴定", "经", "已"].iter().any(|w| inner.contains(w));
+            let remark = close == j || ["元", "价值", "鉴定", "经", "已", "估价", "价格"].iter().any(|w| inner.contains(w));
             if !remark && depth == 0 {
                 j = close + 1;
                 continue;
@@ -723,14 +723,11 @@ impl EntityModel {
                     break;
                 }
             }
-            for cue in ["放有", "装有", "内有"] {
-                // not `服装有限公司`
+            for cue in ["放有", "装有", "内有", "内装"] {
+                // not `服装有限公司`; each item of the list (`内有黄金项链1条（价值…）、银项链1条`)
                 if starts_with(&ch, i, cue) && ch.get(i + 2) != Some(&'限') {
-                    let from = i + 2;
-                    let end = clause_end(&ch, from, 30);
-                    let phrase = s(&ch, from, end);
-                    if end > from + 1 && !phrase.contains('元') {
-                        found.push(("被盗物品", from, end));
+                    for (a, b) in item_list(&ch, i + 2) {
+                        found.push(("被盗物品", a, b));
                     }
                 }
             }
@@ -1094,6 +1091,9 @@ mod tests {
         // two tools joined by 和 are two; a list summed up by 等工具 is one
         let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
         assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
+        // what a stolen bag held, item by item past the remarks
+        let e = m.extract("被告人汪某某窃得被害人任某某的黑色挎包1只（无法估价），内有黄金项链1条（价值人民币3000元）、银手镯1个。");
+        assert_eq!(e.by_type["被盗物品"], ["任某某的黑色挎包1只", "黄金项链1条", "银手镯1个"]);
         // proceeds told as 赃款 are the gain, not a value
         let e = m.extract("被告人王某某通过网络销赃，将获得赃款共计3200元予以挥霍。");
         assert_eq!(e.by_type["盗窃获利"], ["3200元"]);
