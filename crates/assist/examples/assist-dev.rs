@@ -26,6 +26,7 @@
 //! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
 //!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
 //!   how many sentences' entities change beyond the rewrite itself.
+#![allow(clippy::type_complexity)] // tuning tables of tuples, local to this driver
 use std::path::PathBuf;
 
 fn main() {
@@ -181,9 +182,8 @@ pub fn cue_report(data: &std::path::Path, file: &str) {
             }
         }
         for g in &gold {
-            if !cues.iter().any(|q| q.0 == g && q.1 >= 0.7) {
-                if let Some((n, _)) = assist::cues::CUES.iter().find(|q| q.0 == g) { st.entry(n).or_default().2 += 1; }
-            }
+            if !cues.iter().any(|q| q.0 == g && q.1 >= 0.7)
+                && let Some((n, _)) = assist::cues::CUES.iter().find(|q| q.0 == g) { st.entry(n).or_default().2 += 1; }
         }
     }
     let mut v: Vec<_> = st.into_iter().collect();
@@ -243,7 +243,13 @@ pub fn entity_errors(data: &std::path::Path) {
             let p = pred.get(t).map(|x| x.join("、")).unwrap_or_default();
             let e = per.entry(t.clone()).or_default();
             let f = if g.is_empty() || p.is_empty() { 0.0 } else { assist::eval::char_f1(&g, &p) };
-            e.0 += f; if !g.is_empty() { e.1 += 1 } if !p.is_empty() { e.2 += 1 }
+            e.0 += f;
+            if !g.is_empty() {
+                e.1 += 1
+            }
+            if !p.is_empty() {
+                e.2 += 1
+            }
             if show.as_deref() == Some(t.as_str()) && f < 0.99 { println!("[{t}] gold {g:?} pred {p:?} | {}", input.facts.chars().take(150).collect::<String>()); }
         }
     }
@@ -816,13 +822,12 @@ pub fn amount_formats(data: &std::path::Path) {
                     j += 1;
                 }
                 let digits: String = ch[i..j].iter().collect();
-                if j - i >= 2 && ch.get(j) == Some(&'元') {
-                    if let Some(r) = digits.parse().ok().and_then(|n| f(n)) {
+                if j - i >= 2 && ch.get(j) == Some(&'元')
+                    && let Some(r) = digits.parse().ok().and_then(f) {
                         out.push_str(&r);
                         i = j;
                         continue;
                     }
-                }
                 out.push_str(&digits);
                 i = j;
                 continue;
@@ -840,7 +845,7 @@ pub fn amount_formats(data: &std::path::Path) {
         let s = n.to_string();
         let mut g = String::new();
         for (k, c) in s.chars().enumerate() {
-            if k > 0 && (s.len() - k) % 3 == 0 {
+            if k > 0 && (s.len() - k).is_multiple_of(3) {
                 g.push(',');
             }
             g.push(c);

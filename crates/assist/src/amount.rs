@@ -173,7 +173,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
                 Some(q) => {
                     let q = sent_start + q;
                     // the sum before 其中, and every sum after it in this sentence
-                    let whole = mentions.iter().filter(|x| x.end <= q && x.start >= sent_start).last();
+                    let whole = mentions.iter().rfind(|x| x.end <= q && x.start >= sent_start);
                     let sent_end = facts[q..].find(['。', '；', ';', '\n']).map_or(facts.len(), |e| q + e);
                     let after_sum: f64 = mentions.iter().filter(|x| x.start > q && x.start < sent_end).map(|x| x.value).sum();
                     whole.is_some_and(|w| after_sum <= w.value + 0.005)

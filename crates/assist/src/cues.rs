@@ -249,113 +249,6 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
 
 /// Strength of the cue evidence for every charge in `facts` (0 when none matches): the largest
 /// weight among the patterns that match. Text about earlier convictions (曾因…罪被判处) is skipped.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns_described_for_reasons() {
-        assert_eq!(describe("甲醉酒后驾驶", "醉驾|醉酒+驾驶"), "“醉酒”“驾驶”");
-        assert_eq!(describe("盗走手机", "(溜门|盗走)+(手机|钱包)"), "“盗走”“手机”");
-        assert_eq!(describe("私刻公章", "私刻+公章+!(骗取|诈骗)"), "“私刻”“公章”，且无“骗取”“诈骗”等字样");
-        assert_eq!(describe("无关", "被害人出生日期+不满十四周岁+猥亵"), "被害人出生日期、不满十四周岁、猥亵");
-    }
-
-    #[test]
-    fn a_denied_protected_status_is_no_element() {
-        let denied = "经鉴定，所砍伐的树种为栎类，不属于国家重点保护树种。";
-        assert!(protection_denied(denied));
-        assert!(!matches(&strip_record(denied), "重点保护"));
-        // denied for one tree, asserted for another: the status stands
-        assert!(!protection_denied("砍伐的杉木不属于国家重点保护植物，另砍伐的红豆杉系国家一级重点保护植物。"));
-        assert!(!protection_denied("被告人采伐国家重点保护植物香樟树一株。"));
-    }
-
-    #[test]
-    fn absorbing_charges_read_their_conditions() {
-        let cond = |w: &str, l: &str| DOMINATES.iter().find(|d| d.0 == w && d.1 == l).map(|d| d.2).unwrap();
-        // 销售假冒注册商标的商品 (第214条): bought knowing they were fakes, not made
-        let sell = cond("销售假冒注册商标的商品", "假冒注册商标");
-        assert!(matches("被告人明知是假冒注册商标的运动鞋，仍从他人处购进后在网店销售。", sell));
-        assert!(!matches("被告人明知未经许可，仍组织工人生产运动鞋并贴上耐克注册商标后销售。", sell));
-        assert!(!matches("被告人从他人处购进运动鞋后在网店销售。", sell));
-        // 职务侵占 (第271条): taken by one's post
-        let post = cond("职务侵占", "侵占");
-        assert!(matches("被告人利用担任出纳的职务便利，将货款侵占。", post));
-        assert!(!matches("被告人将他人委托其保管的手机侵占，拒不退还。", post));
-        // 生产、销售有毒、有害食品 (第144条): toxic non-food matter in the food
-        let toxic = cond("生产、销售有毒、有害食品", "生产、销售不符合安全标准的食品");
-        assert!(matches("被告人在卤肉中添加罂粟壳后对外销售。", toxic));
-        assert!(!matches("被告人将病死猪肉加工后对外销售。", toxic));
-        // 重大劳动安全事故 (第135条): the employer's safety conditions
-        let gear = cond("重大劳动安全事故", "重大责任事故");
-        assert!(matches("被告人未为工人配备安全带等劳动防护用品。", gear));
-        assert!(!matches("被告人违反操作规程，擅自启动吊车，致工人死亡。", gear));
-    }
-
-    #[test]
-    fn pattern_syntax() {
-        assert!(matches("甲醉酒后驾驶", "醉驾|醉酒+驾驶"));
-        assert!(matches("盗走手机", "(溜门|盗走)+(手机|钱包)"));
-        assert!(!matches("非国家工作人员收受", "国家工作人员+收受+!非国家工作人员"));
-        assert!(!matches("撬开门", "(溜门|撬开)+(盗|偷)"));
-    }
-
-    #[test]
-    fn earlier_convictions_are_not_the_offence() {
-        let t = strip_record("被告人王某于1995年因犯盗伐林木罪被磐石市人民法院判处有期徒刑五年。1996年6月22日在外出劳动过程中，趁看守人员不备之机逃走，后被上网追逃。");
-        assert!(!t.contains("盗伐林木"), "{t}");
-        let c = cue_scores("1995年因犯盗伐林木罪被判处有期徒刑五年。在监狱服刑期间，趁看守人员不备之机逃走，后被上网追逃。");
-        assert!(c.iter().any(|q| q.0 == "脱逃" && q.1 >= 1.0), "{c:?}");
-        assert!(!c.iter().any(|q| q.0 == "盗伐林木"), "{c:?}");
-        // the judgment under appeal is the offence
-        let a = strip_record("原判认定被告人因犯盗窃罪，判处有期徒刑一年。");
-        assert!(a.contains("盗窃"), "{a}");
-    }
-
-    #[test]
-    fn company_staff_is_the_defendants_post() {
-        assert!(company_staff("被告人杨某在宁夏某酒店有限公司担任总经理，利用职务便利向他人索要贿赂共计37万元。").is_some());
-        // state-owned: a state functionary (刑法第93条第2款)
-        assert!(company_staff("某公司属于国有控股公司，被告人梁某被聘任为该公司下属三公司经理，收受他人财物。").is_none());
-        // the company's manager who gave the money is not the defendant's post
-        assert!(company_staff("某公司经理王某为感谢被告人关照，送给被告人现金2万元。").is_none());
-        let c = cue_scores("被告人黄某在某公司北京分公司工作期间，利用其担任客服经理的职务便利，非法收受王某的黄金项链。");
-        assert!(c.iter().any(|q| q.0 == "非国家工作人员受贿" && q.1 >= 1.0), "{c:?}");
-    }
-
-    #[test]
-    fn child_victims_by_birth_date() {
-        assert!(child_victim("2016年5月7日7时许，被告人徐某见被害人巩某(女，2010年1月9日生)独自上楼"));
-        assert!(child_victim("2014年8月中旬某日，被告人王某抱住被害人朱某（女，2008年6月1日出生）"));
-        assert!(!child_victim("2016年5月7日，被告人徐某见被害人巩某(女，1990年1月9日生)独自上楼"));
-        assert!(!child_victim("2016年5月7日，被告人徐某（1950年1月9日生）见被害人巩某独自上楼"));
-        assert!(!child_victim("被害人巩某(女，2010年1月9日生)"), "no date of the events");
-        assert!(!child_victim("2016年5月7日，被告人徐某（2003年1月9日生）殴打他人"), "the defendant's birth date");
-    }
-
-    #[test]
-    fn state_functionary_is_the_defendants_office() {
-        let s = "公诉机关指控，2011年，时任某县国土资源局局长的被告人张某违反规定审批土地，造成国家损失。";
-        assert!(state_functionary(s).is_some_and(|c| c.contains("局长")));
-        assert_eq!(duty_crime(s).map(|d| d.0), Some("滥用职权"));
-        // the same office with money for himself: bribery or embezzlement, not this cue
-        assert_eq!(duty_crime("时任某县国土资源局局长的被告人张某违反规定审批土地，收受好处费5万元。"), None);
-        // neglect
-        let n = "被告人李某在担任某镇财政所所长期间，严重不负责任，致使公款被骗。";
-        assert_eq!(duty_crime(n).map(|d| d.0), Some("玩忽职守"));
-        // an official's own traffic offence is not a duty crime
-        assert_eq!(duty_crime("被告人王某系某县林业局干部，违反交通运输管理法规，驾车将行人撞伤。"), None);
-        // the police who caught a drunk driver are not the defendant's office
-        assert!(state_functionary("被告人醉酒后驾驶小型轿车，被交警大队执勤民警当场查获，违反道路交通安全法。").is_none());
-        // a company manager is not a state functionary
-        assert!(state_functionary("被告人王某在担任某有限公司采购部经理期间收受回扣。").is_none());
-        // a village committee office counts for duty crimes but marks village affairs
-        let v = state_functionary("被告人张某在担任某镇某村村委会主任期间，违规虚报危房改造户。").unwrap();
-        assert!(is_village_office(v));
-    }
-}
-
 pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     let text = strip_record(facts);
     let mut out = Vec::new();
@@ -679,4 +572,111 @@ pub fn strip_record(facts: &str) -> String {
         out.push_str(sent);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_described_for_reasons() {
+        assert_eq!(describe("甲醉酒后驾驶", "醉驾|醉酒+驾驶"), "“醉酒”“驾驶”");
+        assert_eq!(describe("盗走手机", "(溜门|盗走)+(手机|钱包)"), "“盗走”“手机”");
+        assert_eq!(describe("私刻公章", "私刻+公章+!(骗取|诈骗)"), "“私刻”“公章”，且无“骗取”“诈骗”等字样");
+        assert_eq!(describe("无关", "被害人出生日期+不满十四周岁+猥亵"), "被害人出生日期、不满十四周岁、猥亵");
+    }
+
+    #[test]
+    fn a_denied_protected_status_is_no_element() {
+        let denied = "经鉴定，所砍伐的树种为栎类，不属于国家重点保护树种。";
+        assert!(protection_denied(denied));
+        assert!(!matches(&strip_record(denied), "重点保护"));
+        // denied for one tree, asserted for another: the status stands
+        assert!(!protection_denied("砍伐的杉木不属于国家重点保护植物，另砍伐的红豆杉系国家一级重点保护植物。"));
+        assert!(!protection_denied("被告人采伐国家重点保护植物香樟树一株。"));
+    }
+
+    #[test]
+    fn absorbing_charges_read_their_conditions() {
+        let cond = |w: &str, l: &str| DOMINATES.iter().find(|d| d.0 == w && d.1 == l).map(|d| d.2).unwrap();
+        // 销售假冒注册商标的商品 (第214条): bought knowing they were fakes, not made
+        let sell = cond("销售假冒注册商标的商品", "假冒注册商标");
+        assert!(matches("被告人明知是假冒注册商标的运动鞋，仍从他人处购进后在网店销售。", sell));
+        assert!(!matches("被告人明知未经许可，仍组织工人生产运动鞋并贴上耐克注册商标后销售。", sell));
+        assert!(!matches("被告人从他人处购进运动鞋后在网店销售。", sell));
+        // 职务侵占 (第271条): taken by one's post
+        let post = cond("职务侵占", "侵占");
+        assert!(matches("被告人利用担任出纳的职务便利，将货款侵占。", post));
+        assert!(!matches("被告人将他人委托其保管的手机侵占，拒不退还。", post));
+        // 生产、销售有毒、有害食品 (第144条): toxic non-food matter in the food
+        let toxic = cond("生产、销售有毒、有害食品", "生产、销售不符合安全标准的食品");
+        assert!(matches("被告人在卤肉中添加罂粟壳后对外销售。", toxic));
+        assert!(!matches("被告人将病死猪肉加工后对外销售。", toxic));
+        // 重大劳动安全事故 (第135条): the employer's safety conditions
+        let gear = cond("重大劳动安全事故", "重大责任事故");
+        assert!(matches("被告人未为工人配备安全带等劳动防护用品。", gear));
+        assert!(!matches("被告人违反操作规程，擅自启动吊车，致工人死亡。", gear));
+    }
+
+    #[test]
+    fn pattern_syntax() {
+        assert!(matches("甲醉酒后驾驶", "醉驾|醉酒+驾驶"));
+        assert!(matches("盗走手机", "(溜门|盗走)+(手机|钱包)"));
+        assert!(!matches("非国家工作人员收受", "国家工作人员+收受+!非国家工作人员"));
+        assert!(!matches("撬开门", "(溜门|撬开)+(盗|偷)"));
+    }
+
+    #[test]
+    fn earlier_convictions_are_not_the_offence() {
+        let t = strip_record("被告人王某于1995年因犯盗伐林木罪被磐石市人民法院判处有期徒刑五年。1996年6月22日在外出劳动过程中，趁看守人员不备之机逃走，后被上网追逃。");
+        assert!(!t.contains("盗伐林木"), "{t}");
+        let c = cue_scores("1995年因犯盗伐林木罪被判处有期徒刑五年。在监狱服刑期间，趁看守人员不备之机逃走，后被上网追逃。");
+        assert!(c.iter().any(|q| q.0 == "脱逃" && q.1 >= 1.0), "{c:?}");
+        assert!(!c.iter().any(|q| q.0 == "盗伐林木"), "{c:?}");
+        // the judgment under appeal is the offence
+        let a = strip_record("原判认定被告人因犯盗窃罪，判处有期徒刑一年。");
+        assert!(a.contains("盗窃"), "{a}");
+    }
+
+    #[test]
+    fn company_staff_is_the_defendants_post() {
+        assert!(company_staff("被告人杨某在宁夏某酒店有限公司担任总经理，利用职务便利向他人索要贿赂共计37万元。").is_some());
+        // state-owned: a state functionary (刑法第93条第2款)
+        assert!(company_staff("某公司属于国有控股公司，被告人梁某被聘任为该公司下属三公司经理，收受他人财物。").is_none());
+        // the company's manager who gave the money is not the defendant's post
+        assert!(company_staff("某公司经理王某为感谢被告人关照，送给被告人现金2万元。").is_none());
+        let c = cue_scores("被告人黄某在某公司北京分公司工作期间，利用其担任客服经理的职务便利，非法收受王某的黄金项链。");
+        assert!(c.iter().any(|q| q.0 == "非国家工作人员受贿" && q.1 >= 1.0), "{c:?}");
+    }
+
+    #[test]
+    fn child_victims_by_birth_date() {
+        assert!(child_victim("2016年5月7日7时许，被告人徐某见被害人巩某(女，2010年1月9日生)独自上楼"));
+        assert!(child_victim("2014年8月中旬某日，被告人王某抱住被害人朱某（女，2008年6月1日出生）"));
+        assert!(!child_victim("2016年5月7日，被告人徐某见被害人巩某(女，1990年1月9日生)独自上楼"));
+        assert!(!child_victim("2016年5月7日，被告人徐某（1950年1月9日生）见被害人巩某独自上楼"));
+        assert!(!child_victim("被害人巩某(女，2010年1月9日生)"), "no date of the events");
+        assert!(!child_victim("2016年5月7日，被告人徐某（2003年1月9日生）殴打他人"), "the defendant's birth date");
+    }
+
+    #[test]
+    fn state_functionary_is_the_defendants_office() {
+        let s = "公诉机关指控，2011年，时任某县国土资源局局长的被告人张某违反规定审批土地，造成国家损失。";
+        assert!(state_functionary(s).is_some_and(|c| c.contains("局长")));
+        assert_eq!(duty_crime(s).map(|d| d.0), Some("滥用职权"));
+        // the same office with money for himself: bribery or embezzlement, not this cue
+        assert_eq!(duty_crime("时任某县国土资源局局长的被告人张某违反规定审批土地，收受好处费5万元。"), None);
+        // neglect
+        let n = "被告人李某在担任某镇财政所所长期间，严重不负责任，致使公款被骗。";
+        assert_eq!(duty_crime(n).map(|d| d.0), Some("玩忽职守"));
+        // an official's own traffic offence is not a duty crime
+        assert_eq!(duty_crime("被告人王某系某县林业局干部，违反交通运输管理法规，驾车将行人撞伤。"), None);
+        // the police who caught a drunk driver are not the defendant's office
+        assert!(state_functionary("被告人醉酒后驾驶小型轿车，被交警大队执勤民警当场查获，违反道路交通安全法。").is_none());
+        // a company manager is not a state functionary
+        assert!(state_functionary("被告人王某在担任某有限公司采购部经理期间收受回扣。").is_none());
+        // a village committee office counts for duty crimes but marks village affairs
+        let v = state_functionary("被告人张某在担任某镇某村村委会主任期间，违规虚报危房改造户。").unwrap();
+        assert!(is_village_office(v));
+    }
 }

@@ -31,11 +31,10 @@ pub fn article_numbers(s: &str) -> Vec<u32> {
         let end = after.find('条').unwrap_or(0);
         for num in after[..end].split(['、', ',', '，']) {
             let v = num.trim().parse::<u32>().ok().or_else(|| crate::numerals::parse_cn_integer(num.trim()).map(|x| x as u32));
-            if let Some(v) = v {
-                if !out.contains(&v) {
+            if let Some(v) = v
+                && !out.contains(&v) {
                     out.push(v);
                 }
-            }
         }
         rest = after;
     }
@@ -129,15 +128,14 @@ pub fn read_statutes(dir: &Path) -> Result<(BTreeMap<u32, String>, Vec<String>),
     for (_, r) in rows {
         let law = r.get(2).and_then(|v| v.as_text()).unwrap_or("");
         let text = r.get(10).and_then(|v| v.as_text()).unwrap_or("").to_string();
-        if law == "中华人民共和国刑法" {
-            if let Some(n) = r.get(9).and_then(|v| v.as_int()) {
+        if law == "中华人民共和国刑法"
+            && let Some(n) = r.get(9).and_then(|v| v.as_int()) {
                 let e = criminal.entry(n as u32).or_default();
                 if !e.is_empty() {
                     e.push('\n');
                 }
                 e.push_str(&text);
             }
-        }
         all.push(text);
     }
     if criminal.is_empty() {
@@ -423,11 +421,10 @@ pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
     let mut drugs = Vec::new();
     for it in &drug_items {
         for m in it["entityMentions"].as_array().into_iter().flatten() {
-            if m["label"] == "NDR" {
-                if let Some(t) = m["text"].as_str() {
+            if m["label"] == "NDR"
+                && let Some(t) = m["text"].as_str() {
                     drugs.push(t.to_string());
                 }
-            }
         }
     }
     let em = crate::entities::train_entities(drugs);
@@ -483,12 +480,15 @@ pub fn evaluate_all(a: Assistant, dir: &Path, limit: Option<usize>) -> Result<Ve
 /// Folds of the cross-validation over [`CHARGE_ITEMS_FILE`] in [`evaluate_all`].
 pub const JUDGED_FOLDS: usize = 5;
 
+/// One judgment's gold charges (the model's names), charges suggested from the facts, gold
+/// articles, articles suggested from the facts and the gold charges.
+pub type JudgedItem = (Vec<String>, Vec<String>, Vec<u32>, Vec<u32>);
+
 /// What the charge model answers for the judgments of [`CHARGE_ITEMS_FILE`] under
 /// cross-validation ([`judged_answers`]).
 pub struct JudgedAnswers {
-    /// Per item: gold charges (the model's names), charges suggested from the facts, gold
-    /// articles, articles suggested from the facts and the gold charges.
-    pub items: Vec<(Vec<String>, Vec<String>, Vec<u32>, Vec<u32>)>,
+    /// Per item, in file order.
+    pub items: Vec<JudgedItem>,
     pub ms_charges: f64,
     pub ms_articles: f64,
 }

@@ -113,11 +113,10 @@ fn given_name_char(ch: &[char], j: usize) -> bool {
         return false;
     }
     let j2 = crate::jieba();
-    if let Some(n) = ch.get(j + 1) {
-        if j2.has_word(&format!("{c}{n}")) {
+    if let Some(n) = ch.get(j + 1)
+        && j2.has_word(&format!("{c}{n}")) {
             return false;
         }
-    }
     let w = c.to_string();
     let tag = j2.tag(&w, false).first().map(|t| t.tag.to_string()).unwrap_or_default();
     !["v", "d", "p", "c", "u", "r", "m", "q", "f", "vd", "ad", "a"].contains(&tag.as_str())
@@ -395,11 +394,10 @@ fn strip_location(ch: &[char], a: usize, b: usize) -> usize {
 fn strip_location_words(ch: &[char], a: usize, b: usize) -> usize {
     let ph = &ch[a..b];
     // `该套房配电箱内电线三根`
-    if let Some(d) = ph.iter().rposition(|c| *c == '内') {
-        if d >= 2 && d + 3 < ph.len() && !ph[..d].contains(&'的') && ph[d + 1] != '有' {
+    if let Some(d) = ph.iter().rposition(|c| *c == '内')
+        && d >= 2 && d + 3 < ph.len() && !ph[..d].contains(&'的') && ph[d + 1] != '有' {
             return a + d + 1;
         }
-    }
     if let Some(d) = ph.iter().rposition(|c| *c == '的') {
         let head: String = ph[..d].iter().collect();
         if d + 2 < ph.len() && (head.contains('在') || ["上", "内", "里", "中", "处", "村", "区", "组", "店", "楼", "房", "室"].iter().any(|w| head.ends_with(w))) {
@@ -613,9 +611,8 @@ impl EntityModel {
                 "受害人"
             } else if ["伙同", "结伙", "同案犯", "违法行为人", "指使"].iter().any(|v| pre.ends_with(v))
                 || ["（已判决", "（另案", "（均已", "（已", "(已", "(另案", "等人", "共同", "结伙", "经预谋", "预谋", "先后", "独自", "驾车", "遂"].iter().any(|v| post.starts_with(v))
+                || suspects.contains(&name)
             {
-                "犯罪嫌疑人"
-            } else if suspects.contains(&name) {
                 "犯罪嫌疑人"
             } else if ["民警", "证人"].iter().any(|v| pre.ends_with(v)) || buyer_at(&ch, a) {
                 // the buyer of the loot, a police officer, a witness: neither offender nor victim
@@ -843,8 +840,8 @@ impl EntityModel {
                     let phrase = s(&ch, from, end);
                     // the tool named first, in its longest form (`刀具`, not `刀`)
                     let first = self.tools.iter().filter_map(|t| phrase.find(t.as_str()).map(|p| (p, std::cmp::Reverse(t.len()), t))).min().map(|x| x.2);
-                    if let Some(t) = first {
-                        if let Some(p) = phrase.find(t.as_str()) {
+                    if let Some(t) = first
+                        && let Some(p) = phrase.find(t.as_str()) {
                             let mut e = from + phrase[..p].chars().count() + t.chars().count();
                             let mut st = from;
                             if let Some(d) = ch[from..e].iter().rposition(|c| *c == '的') {
@@ -887,7 +884,6 @@ impl EntityModel {
                             }
                             break;
                         }
-                    }
                     break;
                 }
             }

@@ -94,12 +94,11 @@ pub fn char_f1(gold: &str, pred: &str) -> f64 {
     }
     let mut common = 0;
     for c in &p {
-        if let Some(n) = counts.get_mut(c) {
-            if *n > 0 {
+        if let Some(n) = counts.get_mut(c)
+            && *n > 0 {
                 *n -= 1;
                 common += 1;
             }
-        }
     }
     if common == 0 {
         return 0.0;
@@ -148,11 +147,11 @@ pub fn char_edits(src: &str, tgt: &str) -> Vec<Edit> {
     let b2 = &b[pre..b.len() - suf];
     let (n, m) = (a2.len(), b2.len());
     let mut dp = vec![vec![0u32; m + 1]; n + 1];
-    for i in 0..=n {
-        dp[i][0] = i as u32;
+    for (i, row) in dp.iter_mut().enumerate() {
+        row[0] = i as u32;
     }
-    for j in 0..=m {
-        dp[0][j] = j as u32;
+    for (j, cell) in dp[0].iter_mut().enumerate() {
+        *cell = j as u32;
     }
     for i in 1..=n {
         for j in 1..=m {

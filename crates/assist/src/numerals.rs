@@ -216,8 +216,8 @@ pub fn find_money(text: &str) -> Vec<Money> {
         let c = text[i..].chars().next().unwrap();
         let starts_number = c.is_ascii_digit() || ('０'..='９').contains(&c) || (is_cn_numeral_char(c) && c != '万' && c != '亿');
         let prev_is_digit = text[..i].chars().next_back().is_some_and(|p| p.is_ascii_digit() || p == '.' || is_cn_numeral_char(p));
-        if starts_number && !prev_is_digit {
-            if let Some((v, n)) = parse_number_prefix(&text[i..]) {
+        if starts_number && !prev_is_digit
+            && let Some((v, n)) = parse_number_prefix(&text[i..]) {
                 let mut j = i + n;
                 let rest = &text[j..];
                 let mut k = 0;
@@ -251,7 +251,6 @@ pub fn find_money(text: &str) -> Vec<Money> {
                 i += n.max(c.len_utf8());
                 continue;
             }
-        }
         i += c.len_utf8();
     }
     out

@@ -111,11 +111,10 @@ impl Proofreader {
         // homophone sets (toneless pinyin) among reasonably frequent characters
         let mut groups: HashMap<&'static str, Vec<(u32, char)>> = HashMap::new();
         for (&c, &n) in &uni {
-            if is_cjk(c) && n >= 20 {
-                if let Some(py) = c.to_pinyin() {
+            if is_cjk(c) && n >= 20
+                && let Some(py) = c.to_pinyin() {
                     groups.entry(py.plain()).or_default().push((n, c));
                 }
-            }
         }
         let mut homophones: HashMap<char, Vec<char>> = HashMap::new();
         for g in groups.values_mut() {

@@ -236,7 +236,7 @@ fn given_charge_and_article_lines_are_used() {
 fn cross_validation_names_an_impossible_fold_count() {
     for folds in [0, 1, 1_000_000] {
         let a = assist::Assistant::load(None).expect("embedded models");
-        let e = assist::data::cross_validate(a, &data_dir(), folds).err().expect("refused");
+        let e = assist::data::cross_validate(a, &data_dir(), folds).expect_err("refused");
         assert!(matches!(e, assist::AssistError::Argument { name: "folds", .. }), "{e}");
         assert!(e.to_string().contains(&folds.to_string()), "{e}");
     }
