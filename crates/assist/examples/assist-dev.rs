@@ -823,11 +823,12 @@ pub fn amount_formats(data: &std::path::Path) {
                 }
                 let digits: String = ch[i..j].iter().collect();
                 if j - i >= 2 && ch.get(j) == Some(&'元')
-                    && let Some(r) = digits.parse().ok().and_then(f) {
-                        out.push_str(&r);
-                        i = j;
-                        continue;
-                    }
+                    && let Some(r) = digits.parse().ok().and_then(f)
+                {
+                    out.push_str(&r);
+                    i = j;
+                    continue;
+                }
                 out.push_str(&digits);
                 i = j;
                 continue;

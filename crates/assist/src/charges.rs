@@ -378,15 +378,17 @@ impl ChargeModel {
                 reasons.push(Reason::fact(format!("案情中出现罪名“{}”：{}", c.name, matched)));
             }
             if n > 0.0
-                && let Some(q) = crate::cues::cue_scores(facts).into_iter().find(|q| q.0 == c.name) {
-                    reasons.push(Reason::fact(format!("案情含有{}（{}罪的证据权重{:.1}）", crate::cues::describe(&text, q.2), c.name, q.1)));
-                }
+                && let Some(q) = crate::cues::cue_scores(facts).into_iter().find(|q| q.0 == c.name)
+            {
+                reasons.push(Reason::fact(format!("案情含有{}（{}罪的证据权重{:.1}）", crate::cues::describe(&text, q.2), c.name, q.1)));
+            }
             if duty && c.name.as_str() == crate::cues::duty_crime(&text).map_or("", |d| d.0)
-                && let Some(office) = crate::cues::state_functionary(&text) {
-                    reasons.push(Reason::fact(format!(
-                        "被告人系国家机关工作人员（刑法第93条）：{office}；案情所述其他犯罪行为系其职务上放任发生的后果"
-                    )));
-                }
+                && let Some(office) = crate::cues::state_functionary(&text)
+            {
+                reasons.push(Reason::fact(format!(
+                    "被告人系国家机关工作人员（刑法第93条）：{office}；案情所述其他犯罪行为系其职务上放任发生的后果"
+                )));
+            }
             if let Some((_, art, _)) = accessory_rule.filter(|r| r.0 == c.name.as_str()) {
                 reasons.push(Reason::statute(
                     *art,
@@ -448,9 +450,10 @@ impl ChargeModel {
                 let own = ranked.iter().find(|r| &self.charges[r.0].name == other).is_some_and(|r| r.4 > 0.0 && !demoted.contains(&r.0));
                 if p >= 0.5 {
                     if !out.iter().any(|o| &o.charge == other) && own
-                        && let Some(c) = self.charges.iter().find(|c| &c.name == other) {
-                            out.push(ChargeSuggestion { charge: c.name.clone(), score: top * p, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
-                        }
+                        && let Some(c) = self.charges.iter().find(|c| &c.name == other)
+                    {
+                        out.push(ChargeSuggestion { charge: c.name.clone(), score: top * p, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
+                    }
                 } else {
                     out.retain(|o| &o.charge != other);
                     if let Some(o) = out.first_mut() {
@@ -463,11 +466,12 @@ impl ChargeModel {
         // the merged CAIL label that judgments carry together with the specific charge
         for (spec, merged) in crate::statute::COMPANIONS {
             if out.iter().any(|o| o.charge == *spec) && !out.iter().any(|o| o.charge == *merged)
-                && let Some(c) = self.charges.iter().find(|c| c.name == *merged) {
-                    let score = out.iter().find(|o| o.charge == *spec).map(|o| o.score).unwrap_or(0.0);
-                    let reasons = vec![Reason::rule(format!("{merged}为涵盖{spec}的选择性罪名，裁判文书通常一并列出"))];
-                    out.push(ChargeSuggestion { charge: c.name.clone(), score, articles: Vec::new(), reasons });
-                }
+                && let Some(c) = self.charges.iter().find(|c| c.name == *merged)
+            {
+                let score = out.iter().find(|o| o.charge == *spec).map(|o| o.score).unwrap_or(0.0);
+                let reasons = vec![Reason::rule(format!("{merged}为涵盖{spec}的选择性罪名，裁判文书通常一并列出"))];
+                out.push(ChargeSuggestion { charge: c.name.clone(), score, articles: Vec::new(), reasons });
+            }
         }
         out
     }
@@ -518,9 +522,10 @@ pub fn adjust_articles(name: &str, base: &[u32], facts: &str) -> Vec<u32> {
     }
     // a unit among the defendants: the section's article on unit offences
     if let Some(u) = v.first().and_then(|a| crate::statute::unit_article(*a))
-        && facts.contains("被告单位") && !v.contains(&u) {
-            v.push(u);
-        }
+        && facts.contains("被告单位") && !v.contains(&u)
+    {
+        v.push(u);
+    }
     // a stolen credit card used: theft (刑法第196条第3款), both articles cited
     if name == "盗窃" && crate::cues::matches(facts, STOLEN_CARD_USED) {
         v.push(196);

@@ -32,9 +32,10 @@ pub fn article_numbers(s: &str) -> Vec<u32> {
         for num in after[..end].split(['、', ',', '，']) {
             let v = num.trim().parse::<u32>().ok().or_else(|| crate::numerals::parse_cn_integer(num.trim()).map(|x| x as u32));
             if let Some(v) = v
-                && !out.contains(&v) {
-                    out.push(v);
-                }
+                && !out.contains(&v)
+            {
+                out.push(v);
+            }
         }
         rest = after;
     }
@@ -129,13 +130,14 @@ pub fn read_statutes(dir: &Path) -> Result<(BTreeMap<u32, String>, Vec<String>),
         let law = r.get(2).and_then(|v| v.as_text()).unwrap_or("");
         let text = r.get(10).and_then(|v| v.as_text()).unwrap_or("").to_string();
         if law == "中华人民共和国刑法"
-            && let Some(n) = r.get(9).and_then(|v| v.as_int()) {
-                let e = criminal.entry(n as u32).or_default();
-                if !e.is_empty() {
-                    e.push('\n');
-                }
-                e.push_str(&text);
+            && let Some(n) = r.get(9).and_then(|v| v.as_int())
+        {
+            let e = criminal.entry(n as u32).or_default();
+            if !e.is_empty() {
+                e.push('\n');
             }
+            e.push_str(&text);
+        }
         all.push(text);
     }
     if criminal.is_empty() {
@@ -422,9 +424,10 @@ pub fn build_models(dir: &Path) -> Result<Built, AssistError> {
     for it in &drug_items {
         for m in it["entityMentions"].as_array().into_iter().flatten() {
             if m["label"] == "NDR"
-                && let Some(t) = m["text"].as_str() {
-                    drugs.push(t.to_string());
-                }
+                && let Some(t) = m["text"].as_str()
+            {
+                drugs.push(t.to_string());
+            }
         }
     }
     let em = crate::entities::train_entities(drugs);

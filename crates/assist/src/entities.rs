@@ -114,9 +114,10 @@ fn given_name_char(ch: &[char], j: usize) -> bool {
     }
     let j2 = crate::jieba();
     if let Some(n) = ch.get(j + 1)
-        && j2.has_word(&format!("{c}{n}")) {
-            return false;
-        }
+        && j2.has_word(&format!("{c}{n}"))
+    {
+        return false;
+    }
     let w = c.to_string();
     let tag = j2.tag(&w, false).first().map(|t| t.tag.to_string()).unwrap_or_default();
     !["v", "d", "p", "c", "u", "r", "m", "q", "f", "vd", "ad", "a"].contains(&tag.as_str())
@@ -395,9 +396,10 @@ fn strip_location_words(ch: &[char], a: usize, b: usize) -> usize {
     let ph = &ch[a..b];
     // `该套房配电箱内电线三根`
     if let Some(d) = ph.iter().rposition(|c| *c == '内')
-        && d >= 2 && d + 3 < ph.len() && !ph[..d].contains(&'的') && ph[d + 1] != '有' {
-            return a + d + 1;
-        }
+        && d >= 2 && d + 3 < ph.len() && !ph[..d].contains(&'的') && ph[d + 1] != '有'
+    {
+        return a + d + 1;
+    }
     if let Some(d) = ph.iter().rposition(|c| *c == '的') {
         let head: String = ph[..d].iter().collect();
         if d + 2 < ph.len() && (head.contains('在') || ["上", "内", "里", "中", "处", "村", "区", "组", "店", "楼", "房", "室"].iter().any(|w| head.ends_with(w))) {
@@ -841,49 +843,50 @@ impl EntityModel {
                     // the tool named first, in its longest form (`刀具`, not `刀`)
                     let first = self.tools.iter().filter_map(|t| phrase.find(t.as_str()).map(|p| (p, std::cmp::Reverse(t.len()), t))).min().map(|x| x.2);
                     if let Some(t) = first
-                        && let Some(p) = phrase.find(t.as_str()) {
-                            let mut e = from + phrase[..p].chars().count() + t.chars().count();
-                            let mut st = from;
-                            if let Some(d) = ch[from..e].iter().rposition(|c| *c == '的') {
-                                st = from + d + 1;
-                            }
-                            // further tools of a list; the boundaries of `A和B` (two tools,
-                            // unless a summary `等工具` makes the list one)
-                            let mut joints = Vec::new();
-                            loop {
-                                if e < ch.len() && (ch[e] == '、' || ch[e] == '和') {
-                                    let seg_end = clause_end(&ch, e + 1, 8);
-                                    let seg = s(&ch, e + 1, seg_end);
-                                    if let Some(t2) = self.tools.iter().find(|t2| seg.contains(t2.as_str())) {
-                                        if ch[e] == '和' {
-                                            joints.push(e);
-                                        }
-                                        e = e + 1 + seg[..seg.find(t2.as_str()).unwrap()].chars().count() + t2.chars().count();
-                                        continue;
+                        && let Some(p) = phrase.find(t.as_str())
+                    {
+                        let mut e = from + phrase[..p].chars().count() + t.chars().count();
+                        let mut st = from;
+                        if let Some(d) = ch[from..e].iter().rposition(|c| *c == '的') {
+                            st = from + d + 1;
+                        }
+                        // further tools of a list; the boundaries of `A和B` (two tools,
+                        // unless a summary `等工具` makes the list one)
+                        let mut joints = Vec::new();
+                        loop {
+                            if e < ch.len() && (ch[e] == '、' || ch[e] == '和') {
+                                let seg_end = clause_end(&ch, e + 1, 8);
+                                let seg = s(&ch, e + 1, seg_end);
+                                if let Some(t2) = self.tools.iter().find(|t2| seg.contains(t2.as_str())) {
+                                    if ch[e] == '和' {
+                                        joints.push(e);
                                     }
+                                    e = e + 1 + seg[..seg.find(t2.as_str()).unwrap()].chars().count() + t2.chars().count();
+                                    continue;
                                 }
-                                break;
-                            }
-                            let summary = if starts_with(&ch, e, "等工具") {
-                                3
-                            } else if starts_with(&ch, e, "等作案工具") {
-                                5
-                            } else {
-                                0
-                            };
-                            if summary > 0 {
-                                e += summary;
-                                joints.clear();
-                            }
-                            let mut a = st;
-                            for j in joints.into_iter().chain(std::iter::once(e)) {
-                                if j > a {
-                                    found.push(("作案工具", a, j));
-                                }
-                                a = j + 1;
                             }
                             break;
                         }
+                        let summary = if starts_with(&ch, e, "等工具") {
+                            3
+                        } else if starts_with(&ch, e, "等作案工具") {
+                            5
+                        } else {
+                            0
+                        };
+                        if summary > 0 {
+                            e += summary;
+                            joints.clear();
+                        }
+                        let mut a = st;
+                        for j in joints.into_iter().chain(std::iter::once(e)) {
+                            if j > a {
+                                found.push(("作案工具", a, j));
+                            }
+                            a = j + 1;
+                        }
+                        break;
+                    }
                     break;
                 }
             }

@@ -95,10 +95,11 @@ pub fn char_f1(gold: &str, pred: &str) -> f64 {
     let mut common = 0;
     for c in &p {
         if let Some(n) = counts.get_mut(c)
-            && *n > 0 {
-                *n -= 1;
-                common += 1;
-            }
+            && *n > 0
+        {
+            *n -= 1;
+            common += 1;
+        }
     }
     if common == 0 {
         return 0.0;

@@ -217,40 +217,41 @@ pub fn find_money(text: &str) -> Vec<Money> {
         let starts_number = c.is_ascii_digit() || ('０'..='９').contains(&c) || (is_cn_numeral_char(c) && c != '万' && c != '亿');
         let prev_is_digit = text[..i].chars().next_back().is_some_and(|p| p.is_ascii_digit() || p == '.' || is_cn_numeral_char(p));
         if starts_number && !prev_is_digit
-            && let Some((v, n)) = parse_number_prefix(&text[i..]) {
-                let mut j = i + n;
-                let rest = &text[j..];
-                let mut k = 0;
-                for suffix in ["余", "多", "左右"] {
-                    if rest.starts_with(suffix) {
-                        k = suffix.len();
+            && let Some((v, n)) = parse_number_prefix(&text[i..])
+        {
+            let mut j = i + n;
+            let rest = &text[j..];
+            let mut k = 0;
+            for suffix in ["余", "多", "左右"] {
+                if rest.starts_with(suffix) {
+                    k = suffix.len();
+                    break;
+                }
+            }
+            let mut after = &rest[k..];
+            let mut v = v;
+            // `100余万元`: the approximation before the unit
+            if k > 0 {
+                for (unit, mul) in [("万", 10_000.0), ("千", 1_000.0), ("亿", 100_000_000.0)] {
+                    if after.starts_with(unit) && after[unit.len()..].starts_with('元') {
+                        v *= mul;
+                        k += unit.len();
+                        after = &rest[k..];
                         break;
                     }
                 }
-                let mut after = &rest[k..];
-                let mut v = v;
-                // `100余万元`: the approximation before the unit
-                if k > 0 {
-                    for (unit, mul) in [("万", 10_000.0), ("千", 1_000.0), ("亿", 100_000_000.0)] {
-                        if after.starts_with(unit) && after[unit.len()..].starts_with('元') {
-                            v *= mul;
-                            k += unit.len();
-                            after = &rest[k..];
-                            break;
-                        }
-                    }
-                }
-                // `6.3万某`: the anonymised CAIL texts turned 万元 into 万某 (万 read as a surname)
-                let anonymised = text[i..i + n].ends_with('万') && after.starts_with('某');
-                if (after.starts_with('元') && !after.starts_with("元旦")) || anonymised {
-                    j += k + '元'.len_utf8();
-                    out.push(Money { start: i, end: j, value: round2(v) });
-                    i = j;
-                    continue;
-                }
-                i += n.max(c.len_utf8());
+            }
+            // `6.3万某`: the anonymised CAIL texts turned 万元 into 万某 (万 read as a surname)
+            let anonymised = text[i..i + n].ends_with('万') && after.starts_with('某');
+            if (after.starts_with('元') && !after.starts_with("元旦")) || anonymised {
+                j += k + '元'.len_utf8();
+                out.push(Money { start: i, end: j, value: round2(v) });
+                i = j;
                 continue;
             }
+            i += n.max(c.len_utf8());
+            continue;
+        }
         i += c.len_utf8();
     }
     out

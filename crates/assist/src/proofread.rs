@@ -112,9 +112,10 @@ impl Proofreader {
         let mut groups: HashMap<&'static str, Vec<(u32, char)>> = HashMap::new();
         for (&c, &n) in &uni {
             if is_cjk(c) && n >= 20
-                && let Some(py) = c.to_pinyin() {
-                    groups.entry(py.plain()).or_default().push((n, c));
-                }
+                && let Some(py) = c.to_pinyin()
+            {
+                groups.entry(py.plain()).or_default().push((n, c));
+            }
         }
         let mut homophones: HashMap<char, Vec<char>> = HashMap::new();
         for g in groups.values_mut() {

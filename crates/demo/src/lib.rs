@@ -100,7 +100,7 @@ pub fn plan(opts: &Options, cal: &HolidayCalendar) -> Vec<Step> {
         let r = rng.fork();
         steps.extend(script::case_script(&r, i, &roster, t, cal));
     }
-    steps.sort_by(|a, b| (a.at, a.case, a.seq).cmp(&(b.at, b.case, b.seq)));
+    steps.sort_by_key(|a| (a.at, a.case, a.seq));
     steps
 }
 

@@ -256,10 +256,10 @@ impl Script<'_> {
         let mut out = Vec::with_capacity(self.steps.len());
         let mut prev: Option<NaiveDateTime> = None;
         for (i, (mut at, actor, action)) in self.steps.into_iter().enumerate() {
-            if let Some(p) = prev {
-                if at <= p {
-                    at = p + Duration::minutes(7);
-                }
+            if let Some(p) = prev
+                && at <= p
+            {
+                at = p + Duration::minutes(7);
             }
             prev = Some(at);
             out.push(Step { at: utc(at), case: self.case, seq: i, actor, action });

@@ -82,16 +82,16 @@ pub fn authorize(state: Option<&CaseState>, action: &Action, actor: &Actor, dir:
         _ => None,
     };
     // Custody extensions are approved by the higher procuratorate (CPL 156, 158, 159).
-    if let Action::ExtendCustody { basis, .. } = action {
-        if let Some(p) = &s.procuratorate_org {
-            let approver = dir.parent(p).map(|o| o.id.as_str()).unwrap_or(p.as_str());
-            if actor.org != approver {
-                return Err(Refusal::new(
-                    RefusalKind::WrongAgency,
-                    "延长侦查羁押期限须经上一级人民检察院批准，本单位无权批准",
-                )
-                .cite(basis.citation()));
-            }
+    if let Action::ExtendCustody { basis, .. } = action
+        && let Some(p) = &s.procuratorate_org
+    {
+        let approver = dir.parent(p).map(|o| o.id.as_str()).unwrap_or(p.as_str());
+        if actor.org != approver {
+            return Err(Refusal::new(
+                RefusalKind::WrongAgency,
+                "延长侦查羁押期限须经上一级人民检察院批准，本单位无权批准",
+            )
+            .cite(basis.citation()));
         }
     }
     if let Action::AcceptTrial { judge: Some(j), .. } = action {
@@ -310,10 +310,10 @@ fn require_agency(actor: &Actor, kind: AgencyKind, org: Option<&str>, cite: Cita
         )
         .cite(DIVISION_OF_POWERS));
     }
-    if let Some(o) = org {
-        if actor.org != o {
-            return Err(Refusal::new(RefusalKind::WrongAgency, format!("该操作只能由本案承办的{}办理", kind.label())).cite(cite));
-        }
+    if let Some(o) = org
+        && actor.org != o
+    {
+        return Err(Refusal::new(RefusalKind::WrongAgency, format!("该操作只能由本案承办的{}办理", kind.label())).cite(cite));
     }
     Ok(())
 }
@@ -338,7 +338,7 @@ fn require_stage(s: &CaseState, stages: &[Stage], what: &str, cite: Citation) ->
     }
 }
 
-fn person_mut<'a>(s: &'a mut CaseState, no: u32) -> Result<&'a mut Person, Refusal> {
+fn person_mut(s: &mut CaseState, no: u32) -> Result<&mut Person, Refusal> {
     s.persons
         .iter_mut()
         .find(|p| p.no == no)
@@ -359,7 +359,7 @@ fn start(s: &mut CaseState, kind: DeadlineKind, person: Option<u32>, org: &str, 
     });
 }
 
-fn running_mut<'a>(s: &'a mut CaseState, kind: DeadlineKind, person: Option<u32>) -> Option<&'a mut Clock> {
+fn running_mut(s: &mut CaseState, kind: DeadlineKind, person: Option<u32>) -> Option<&mut Clock> {
     s.clocks
         .iter_mut()
         .rev()
@@ -1076,14 +1076,14 @@ fn set_verdicts(s: &mut CaseState, verdicts: &[PersonVerdict]) -> Result<(), Ref
                 Sentence::Probation { months, .. } => Some((*months, 1, 36)),
                 _ => None,
             };
-            if let Some((m, lo, hi)) = months {
-                if m < lo || m > hi {
-                    return Err(Refusal::invalid(
-                        &format!("action.verdicts[{i}].verdict.sentence.months"),
-                        format!("刑期{m}个月超出法定范围（{lo}至{hi}个月）"),
-                    )
-                    .cite(Citation { law: crate::cite::Law::CriminalLaw, article: 45 }));
-                }
+            if let Some((m, lo, hi)) = months
+                && (m < lo || m > hi)
+            {
+                return Err(Refusal::invalid(
+                    &format!("action.verdicts[{i}].verdict.sentence.months"),
+                    format!("刑期{m}个月超出法定范围（{lo}至{hi}个月）"),
+                )
+                .cite(Citation { law: crate::cite::Law::CriminalLaw, article: 45 }));
             }
         }
     }

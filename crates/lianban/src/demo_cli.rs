@@ -80,7 +80,7 @@ fn print_accounts(listen: &str) {
     println!();
     println!("联办演示平台：http://{listen}/   （API：http://{listen}/api/v1/）");
     println!("所有演示账号的密码：{}", demo::PASSWORD);
-    println!("{:<28} {:<8} {:<10} {}", "登录名", "姓名", "角色", "单位");
+    println!("{:<28} {:<8} {:<10} 单位", "登录名", "姓名", "角色");
     let mut shown: BTreeMap<(String, domain::Role), usize> = BTreeMap::new();
     for u in &world.users {
         let org = orgs.get(u.user.org.as_str()).map(|o| o.name.as_str()).unwrap_or("");

@@ -34,7 +34,7 @@ fn free_addr() -> String {
 }
 
 fn start(data: &Path, addr: &str) -> Child {
-    let child = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .args(["serve", "--data", data.to_str().unwrap(), "--listen", addr])
         .env("LIANBAN_LOG", "warn")
         .stdout(Stdio::null())
@@ -48,6 +48,8 @@ fn start(data: &Path, addr: &str) -> Child {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("lianban serve did not answer /healthz within 20 s");
 }
 

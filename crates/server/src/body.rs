@@ -34,10 +34,10 @@ fn deserialize<'de, T: DeserializeOwned, D: serde::Deserializer<'de, Error = ser
             // Internally tagged enums (`{"type": ...}`) hide the path inside the variant; serde
             // still names the field in "missing field `x`" and "unknown field `x`".
             let msg = inner.to_string();
-            if let Some(name) = msg.split('`').nth(1).filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field")) {
-                if !field.ends_with(name) {
-                    field = format!("{field}.{name}");
-                }
+            if let Some(name) = msg.split('`').nth(1).filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
+                && !field.ends_with(name)
+            {
+                field = format!("{field}.{name}");
             }
             ApiError::invalid(field.clone(), format!("字段 {field} 无效：{inner}"))
         }

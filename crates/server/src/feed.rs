@@ -224,7 +224,7 @@ pub struct ConsumerParams {
 /// `GET /api/v1/feed/consumers`: the caller's organization's consumers (an administrator sees all).
 pub async fn consumers(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ConsumerParams>) -> Result<Json<Value>, ApiError> {
     let threshold = p.threshold.unwrap_or(LAG_THRESHOLD);
-    let org = (u.user.role != Role::Admin).then(|| u.org.id.as_str());
+    let org = (u.user.role != Role::Admin).then_some(u.org.id.as_str());
     let list = st.store.feed_consumers(org).await?;
     let head = st.store.event_count().await?;
     let out: Vec<Value> = list.iter().map(|c| consumer_json(c, head, threshold)).collect();

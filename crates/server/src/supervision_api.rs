@@ -84,10 +84,10 @@ fn next_cursor(ids: impl Iterator<Item = i64>) -> Option<i64> {
 
 /// `GET /api/v1/supervision/alerts`: warnings and alarms as raised (cursor `after`).
 pub async fn alerts(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<Value>, ApiError> {
-    if let Some(k) = &p.kind {
-        if AlertLevel::parse(k).is_none() {
-            return Err(ApiError::invalid("kind", "kind 应为 warning 或 alarm"));
-        }
+    if let Some(k) = &p.kind
+        && AlertLevel::parse(k).is_none()
+    {
+        return Err(ApiError::invalid("kind", "kind 应为 warning 或 alarm"));
     }
     let rows = st.store.supervision_alerts(&query(&u, p)?).await?;
     let cursor = next_cursor(rows.iter().map(|r| r.id));
@@ -96,10 +96,10 @@ pub async fn alerts(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): Api
 
 /// `GET /api/v1/supervision/findings`: irregularities, acknowledged ones included.
 pub async fn findings(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<Value>, ApiError> {
-    if let Some(k) = &p.kind {
-        if Rule::parse(k).is_none() {
-            return Err(ApiError::invalid("kind", format!("没有名为“{k}”的督办规则")));
-        }
+    if let Some(k) = &p.kind
+        && Rule::parse(k).is_none()
+    {
+        return Err(ApiError::invalid("kind", format!("没有名为“{k}”的督办规则")));
     }
     let rows = st.store.supervision_findings(&query(&u, p)?).await?;
     let cursor = next_cursor(rows.iter().map(|r| r.id));
@@ -142,10 +142,10 @@ pub async fn acknowledge_notification(State(st): State<AppState>, u: CurrentUser
     let Some(n) = n.filter(|n| n.org == u.org.id) else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("通知{id}不存在或不是发给本单位的")));
     };
-    if let Some(to) = &n.user {
-        if *to != u.user.id && u.user.role != Role::Leader {
-            return Err(ApiError::forbidden("该通知发给承办人本人，应由本人或单位领导签收"));
-        }
+    if let Some(to) = &n.user
+        && *to != u.user.id && u.user.role != Role::Leader
+    {
+        return Err(ApiError::forbidden("该通知发给承办人本人，应由本人或单位领导签收"));
     }
     let rec = st.store.acknowledge_notification(n.id, &u.user.id).await?;
     Ok(Json(json!({ "notification": rec })))
@@ -223,10 +223,10 @@ pub async fn report(State(st): State<AppState>, u: CurrentUser, ApiQuery(p): Api
         return Err(ApiError::invalid("to", "报表期间不能超过十年"));
     }
     let org = scope(&u, p.org);
-    if let Some(o) = &org {
-        if st.store.directory().org(o).is_none() {
-            return Err(ApiError::invalid("org", format!("单位“{o}”不存在")));
-        }
+    if let Some(o) = &org
+        && st.store.directory().org(o).is_none()
+    {
+        return Err(ApiError::invalid("org", format!("单位“{o}”不存在")));
     }
     let to = domain::period::end_of_local_day(p.to);
     let hidden = gate::hidden_cases(&st, &u).await?;

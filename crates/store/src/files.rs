@@ -689,15 +689,15 @@ impl Store {
     pub async fn add_file(&self, case_id: &str, actor: &FileActor, meta: NewFile, content: StagedContent, corrects: Option<(&str, &str)>) -> Result<CaseFile, StoreError> {
         let title = check_title(&meta.title)?;
         let state = self.case(case_id).await?.ok_or_else(|| StoreError::NotFound(format!("案件 {case_id}")))?;
-        if let Some(p) = meta.person {
-            if state.person(p).is_none() {
-                return Err(invalid("person", format!("案件中没有第{p}号人员")));
-            }
+        if let Some(p) = meta.person
+            && state.person(p).is_none()
+        {
+            return Err(invalid("person", format!("案件中没有第{p}号人员")));
         }
-        if let Some(e) = &meta.evidence {
-            if e.trim().is_empty() || e.chars().count() > 100 {
-                return Err(invalid("evidence", "证据编号应为1至100字"));
-            }
+        if let Some(e) = &meta.evidence
+            && (e.trim().is_empty() || e.chars().count() > 100)
+        {
+            return Err(invalid("evidence", "证据编号应为1至100字"));
         }
         if meta.pages == Some(0) || meta.pages.is_some_and(|p| p > 100_000) {
             return Err(invalid("pages", "页数应在1至100000之间"));
@@ -808,7 +808,7 @@ impl Store {
         blobs.commit(&content.path, &h.sha256, new_blob).await?;
         tx.commit().await.map_err(db)?;
         drop(content);
-        self.file(&id).await?.ok_or_else(|| StoreError::NotFound(id))
+        self.file(&id).await?.ok_or(StoreError::NotFound(id))
     }
 
     /// One item of a case file.
@@ -958,10 +958,10 @@ impl Store {
         if let Some(f) = &st.completed_file {
             return self.file(f).await?.ok_or_else(|| StoreError::NotFound(f.clone()));
         }
-        if let Some(e) = st.expected_size {
-            if e != st.received {
-                return Err(invalid("size", format!("已接收{}字节，应为{e}字节", st.received)));
-            }
+        if let Some(e) = st.expected_size
+            && e != st.received
+        {
+            return Err(invalid("size", format!("已接收{}字节，应为{e}字节", st.received)));
         }
         let meta_json: String = sqlx::query_scalar("SELECT meta FROM uploads WHERE id = $1").bind(id).fetch_one(&self.shared().write).await.map_err(db)?;
         let meta: NewFile = serde_json::from_str(&meta_json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -981,10 +981,10 @@ impl Store {
         }
         drop(f);
         let staged = writer.finish().await?;
-        if let Some(want) = expected_sha256 {
-            if !want.eq_ignore_ascii_case(&staged.hashes.sha256) {
-                return Err(invalid("sha256", format!("内容的SHA-256为{}，与声明的{want}不符", staged.hashes.sha256)));
-            }
+        if let Some(want) = expected_sha256
+            && !want.eq_ignore_ascii_case(&staged.hashes.sha256)
+        {
+            return Err(invalid("sha256", format!("内容的SHA-256为{}，与声明的{want}不符", staged.hashes.sha256)));
         }
         let file = self.add_file(&st.case_id, actor, meta, staged, None).await?;
         sqlx::query("UPDATE uploads SET completed_file = $1 WHERE id = $2").bind(&file.id).bind(id).execute(&self.shared().write).await.map_err(db)?;
@@ -1053,7 +1053,7 @@ impl Store {
         log(&mut tx, now, case_id, actor, "volume_created", &id, serde_json::json!({ "title": title, "items": items })).await?;
         tx.commit().await.map_err(db)?;
         drop(conn);
-        self.volume(&id).await?.ok_or_else(|| StoreError::NotFound(id))
+        self.volume(&id).await?.ok_or(StoreError::NotFound(id))
     }
 
     /// Replaces a volume's catalogue (the order of its items). Logged; the items themselves never

@@ -135,10 +135,10 @@ pub fn access_leaf_bytes_in(suite: Suite, position: u64, rec: &AccessEntry, salt
     record.insert("reason".into(), Value::String(rec.reason.clone()));
     record.insert("decision".into(), Value::String(rec.decision.clone()));
     for (k, v) in record.iter_mut() {
-        if let Value::String(text) = v {
-            if SENSITIVE_ACCESS_FIELDS.contains(&k.as_str()) {
-                *v = Value::String(field_hash_in(suite, salt, text));
-            }
+        if let Value::String(text) = v
+            && SENSITIVE_ACCESS_FIELDS.contains(&k.as_str())
+        {
+            *v = Value::String(field_hash_in(suite, salt, text));
         }
     }
     let mut wrapper = serde_json::Map::new();

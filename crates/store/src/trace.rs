@@ -299,13 +299,13 @@ pub fn create_key(keys_dir: &Path, suite: Option<Suite>) -> Result<Suite, StoreE
     if private.exists() {
         let text = std::fs::read_to_string(&private).map_err(|e| io(&private, e))?;
         let (have, _, _) = parse_private_key(text.trim()).map_err(|e| StoreError::Corrupt(format!("{}: {e}", private.display())))?;
-        if let Some(want) = suite {
-            if want != have {
-                return Err(StoreError::Invalid {
-                    field: "crypto_suite".into(),
-                    message: format!("账本密钥已按“{have}”套件创建，套件在初始化时确定，不能改为“{want}”"),
-                });
-            }
+        if let Some(want) = suite
+            && want != have
+        {
+            return Err(StoreError::Invalid {
+                field: "crypto_suite".into(),
+                message: format!("账本密钥已按“{have}”套件创建，套件在初始化时确定，不能改为“{want}”"),
+            });
         }
         return Ok(have);
     }

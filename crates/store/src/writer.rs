@@ -568,10 +568,10 @@ async fn process(
             (id.clone(), Some(st))
         }
     };
-    if let (Some(expected), Some(st)) = (cmd.expected_version, &state) {
-        if expected != st.version {
-            return Err(StoreError::VersionConflict { case_id, expected, actual: st.version }.into());
-        }
+    if let (Some(expected), Some(st)) = (cmd.expected_version, &state)
+        && expected != st.version
+    {
+        return Err(StoreError::VersionConflict { case_id, expected, actual: st.version }.into());
     }
     let (event, next) = machine::decide(&case_id, state.as_ref(), cmd.action.clone(), actor, now, cmd.claimed_at, &dir, &cal)
         .map_err(StoreError::Refused)?;

@@ -355,7 +355,7 @@ async fn court_ordered_removal_deletes_content_and_keeps_the_record(b: Env) {
     let f2 = store.purge_content(&f.id, &judge, "（2026）临刑封1号").await.unwrap();
     assert!(!f2.content_available);
     assert_eq!(f2.sha256, f.sha256);
-    assert!(!store.blobs().read_stored(&f.sha256).await.unwrap().is_some());
+    assert!(store.blobs().read_stored(&f.sha256).await.unwrap().is_none());
     assert!(matches!(store.read_file(&f2, 0, 1).await, Err(StoreError::NotFound(_))));
     assert!(upload(&store, &case, &officer(), meta("again"), b"sensitive").await.is_err(), "removed content cannot come back");
     assert!(store.file_seal(&f.id).await.unwrap().unwrap().verify().is_ok());

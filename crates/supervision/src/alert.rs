@@ -130,10 +130,10 @@ pub struct Recipient {
 /// The handler of a case in `org`: the assigned judge for the court, otherwise the last person of
 /// `org` who acted on the case.
 pub fn handler_of(s: &CaseState, events: &[Event], org: &str) -> Option<String> {
-    if s.court_org.as_deref() == Some(org) {
-        if let Some(j) = &s.judge {
-            return Some(j.clone());
-        }
+    if s.court_org.as_deref() == Some(org)
+        && let Some(j) = &s.judge
+    {
+        return Some(j.clone());
     }
     events.iter().rev().find(|e| e.actor.org == org).map(|e| e.actor.user.clone())
 }

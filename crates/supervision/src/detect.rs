@@ -190,42 +190,42 @@ pub fn borrowing_time(events: &[Event], cfg: &Config) -> Vec<Finding> {
             }
             Action::ReturnForInvestigation { .. } => last_return = Some(e),
             Action::TransferForProsecution { .. } => {
-                if let Some(r) = last_return.take() {
-                    if e.at - r.at < window {
-                        let hours = (e.at - r.at).num_hours();
-                        let mut f = finding(
-                            Rule::BorrowingTime,
-                            &e.case_id,
-                            format!("seq:{}", e.seq),
-                            &r.actor.org,
-                            e.at,
-                            format!("第{}步退回补充侦查，仅{}小时后即重新移送审查起诉，审查起诉期限重新计算", r.seq, hours),
-                        );
-                        f.basis = basis_of(&[cpl(175), cpl(172)], "");
-                        f.event_seq = Some(e.seq);
-                        out.push(f);
-                    }
+                if let Some(r) = last_return.take()
+                    && e.at - r.at < window
+                {
+                    let hours = (e.at - r.at).num_hours();
+                    let mut f = finding(
+                        Rule::BorrowingTime,
+                        &e.case_id,
+                        format!("seq:{}", e.seq),
+                        &r.actor.org,
+                        e.at,
+                        format!("第{}步退回补充侦查，仅{}小时后即重新移送审查起诉，审查起诉期限重新计算", r.seq, hours),
+                    );
+                    f.basis = basis_of(&[cpl(175), cpl(172)], "");
+                    f.event_seq = Some(e.seq);
+                    out.push(f);
                 }
             }
             Action::Release { person, .. } => {
                 last_release.insert(*person, e);
             }
             Action::Detain { person } => {
-                if let Some(r) = last_release.remove(person) {
-                    if e.at - r.at < window {
-                        let mut f = finding(
-                            Rule::BorrowingTime,
-                            &e.case_id,
-                            format!("seq:{}", e.seq),
-                            &e.actor.org,
-                            e.at,
-                            format!("第{}步释放后{}小时内再次刑事拘留，提请批准逮捕期限重新计算", r.seq, (e.at - r.at).num_hours()),
-                        );
-                        f.basis = basis_of(&[cpl(91)], "");
-                        f.event_seq = Some(e.seq);
-                        f.person = Some(*person);
-                        out.push(f);
-                    }
+                if let Some(r) = last_release.remove(person)
+                    && e.at - r.at < window
+                {
+                    let mut f = finding(
+                        Rule::BorrowingTime,
+                        &e.case_id,
+                        format!("seq:{}", e.seq),
+                        &e.actor.org,
+                        e.at,
+                        format!("第{}步释放后{}小时内再次刑事拘留，提请批准逮捕期限重新计算", r.seq, (e.at - r.at).num_hours()),
+                    );
+                    f.basis = basis_of(&[cpl(91)], "");
+                    f.event_seq = Some(e.seq);
+                    f.person = Some(*person);
+                    out.push(f);
                 }
             }
             _ => {}
