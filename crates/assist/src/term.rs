@@ -1410,8 +1410,10 @@ impl TermModel {
                     "{}罪的{}件相似训练案例（按{}及量刑情节比对），刑期（月）：{}",
                     k,
                     k_n,
-                    if charge.contains("毒品") {
+                    if charge.contains("毒品") && q > 0.0 {
                         format!("折合海洛因的毒品数量{}克", crate::num((q * 10.0).round() / 10.0))
+                    } else if charge.contains("毒品") && amount_w > 0.0 {
+                        "毒品数量（案情未写明重量，按少量计）".to_string()
                     } else if amount_w > 0.0 {
                         format!("金额{}元", crate::num(q.round()))
                     } else {

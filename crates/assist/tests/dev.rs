@@ -252,6 +252,12 @@ fn full_width_weights_are_read_as_ascii_ones() {
     let none = term("经审理查明，被告人王某贩卖甲基苯丙胺给吸毒人员。");
     assert_eq!(full["months"], ascii["months"], "{full} {ascii}");
     assert_ne!(ascii["months"], none["months"], "the weight must count: {ascii} {none}");
+    // no weight written: the money paid is no weight (刑法第347条 grades by weight), and the
+    // reasons say the weight is unknown
+    let paid = term("经审理查明，被告人王某以300元的价格向吸毒人员贩卖一小包甲基苯丙胺。");
+    let small = term("经审理查明，被告人王某向吸毒人员贩卖一小包甲基苯丙胺。");
+    assert_eq!(paid["months"], small["months"], "{paid} {small}");
+    assert!(paid.to_string().contains("未写明重量"), "{paid}");
 }
 
 /// A charge given as a judgment names it (the concrete offence of a label with alternatives, or
