@@ -423,7 +423,7 @@ fn strip_location_words(ch: &[char], a: usize, b: usize) -> usize {
 
 /// Words that begin the act after a place (`在…门口看到…`, `到…房间要求…`, `在…路边以…元卖给`).
 const PLACE_STOP: &[&str] = &[
-    "盗窃", "窃得", "窃取", "盗取", "趁", "见", "看到", "看见", "发现", "将", "把", "从", "采用", "采取", "用", "扒", "撬", "拿", "偷", "时", "的机会", "之机", "以", "向", "被", "要求", "并",
+    "盗窃", "窃得", "窃取", "盗取", "盗得", "盗走", "趁", "见", "看到", "看见", "发现", "将", "把", "从", "采用", "采取", "用", "扒", "撬", "拿", "偷", "时", "的机会", "之机", "以", "向", "被", "要求", "并",
     "布置", "查看", "实施", "作案", "物色", "寻找", "伺机", "准备", "进行", "上班", "工作", "打工", "玩", "吃饭", "休息", "睡觉", "购物", "贩卖", "出售", "购买", "吸食", "交易", "容留", "卖", "对", "因", "与", "持", "携带", "驾驶", "骑", "翻", "攀爬", "剪", "割", "拆", "等候", "等待", "先后", "多次", "然后",
 ];
 
@@ -907,10 +907,13 @@ impl EntityModel {
         }
 
         // places
+        let possession = ["毒品", "海洛因", "甲基苯丙胺", "冰毒", "枪支"].iter().any(|w| text.contains(w));
         for (i, _) in ch.iter().enumerate() {
             for cue in PLACE_CUE {
                 // 放在/停放在/拿到 introduce where an object lies or went, not the scene
-                let object_verb = i > 0 && "放装藏存挂锁留丢停拿送卖带交".contains(ch[i - 1]);
+                // (a person taken somewhere, `将被害人曹某某带到…房间`, is taken to the scene)
+                let person_taken = i > 0 && ch[i - 1] == '带' && s(&ch, i.saturating_sub(16), i).rsplit('将').next().is_some_and(|t| t.starts_with("被害人"));
+                let object_verb = i > 0 && "放装藏存挂锁留丢停拿送卖带交运".contains(ch[i - 1]) && !person_taken;
                 // `于` of a place (`于惠州市…铁皮房内盗窃`), not of a date, a cause or a purpose
                 // (`于2018年`, `由于`, `用于`, `属于`)
                 let not_place_yu = *cue == "于"
@@ -958,10 +961,16 @@ impl EntityModel {
                         || ["关于", "对于", "任", "担任", "明知"].iter().any(|w| starts_with(&ch, from, w));
                     // only generic position words (`受到刑罚处罚` → `刑罚处`): too short to be a place
                     let generic = PLACE_WORDS.iter().filter(|w| phrase.contains(*w)).all(|w| ["处", "内", "上", "旁", "家", "号", "道", "场", "田"].contains(w));
+                    // where the defendant was caught (`在…广场被民警抓获`) or sold the loot
+                    // (`在中山市路边以900元卖给…`) is not the scene of a theft (it is of a
+                    // possession: drugs found on him where he was caught)
+                    let rest = s(&ch, end, clause_end(&ch, end, 30));
+                    let caught = rest.starts_with('被') && !rest.starts_with("被害人") && !possession;
+                    let not_scene = caught || (rest.starts_with('以') && ["卖给", "卖掉", "卖与", "销赃", "出售"].iter().any(|w| rest.contains(w)));
                     // a place named again (`该房间`, `上述公司内`) unless it adds its own detail
                     // (`该小区7号楼…`)
                     let anaphor = ["该", "上述", "此"].iter().any(|w| phrase.starts_with(w)) && !phrase.chars().any(|c| c.is_ascii_digit() || c == '*' || c == '号');
-                    if phrase.chars().count() >= 3 && !circumstance && !anaphor && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    if phrase.chars().count() >= 3 && !circumstance && !anaphor && !not_scene && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
@@ -1107,6 +1116,15 @@ mod tests {
         assert!(e.by_type["地点"].is_empty(), "{:?}", e.by_type["地点"]);
         let e = m.extract("被告人张某某来到该小区3号楼车棚下，盗得电动车一辆。");
         assert_eq!(e.by_type["地点"], ["该小区3号楼车棚下"]);
+        // the scene: where a victim was taken, not where the thief was caught, sold or carried the loot
+        let e = m.extract("被告人肖某某将被害人曹某某带到某市某区格林豪泰酒店8213号房间，趁曹某某洗澡之机，将其现金700元盗走。");
+        assert_eq!(e.by_type["地点"], ["某市某区格林豪泰酒店8213号房间"]);
+        let e = m.extract("2018年1月26日，被告人徐某某在南昌县昌南新城演武广场被民警抓获。");
+        assert!(e.by_type["地点"].is_empty(), "{:?}", e.by_type["地点"]);
+        let e = m.extract("被告人李某某在武汉市某工地盗窃钢筋，由胡某某运至武汉市江夏区某钢材市场内。");
+        assert_eq!(e.by_type["地点"], ["武汉市某工地"]);
+        let e = m.extract("被告人王某在某县某村被害人张某家中盗窃现金500元。");
+        assert_eq!(e.by_type["地点"], ["某县某村被害人张某家中"]);
         let e = m.extract("被告人王某某携带扳手、铁棍等工具来到仓库。");
         assert_eq!(e.by_type["作案工具"], ["扳手、铁棍等工具"]);
         // a charge masked as ×× is no name, `50万某` no surname
