@@ -473,7 +473,32 @@ impl ChargeModel {
                 out.push(ChargeSuggestion { charge: c.name.clone(), score, articles: Vec::new(), reasons });
             }
         }
+        self.add_count_charges(facts, &mut out);
         out
+    }
+
+    /// An indictment of several counts (`（一）故意伤害犯罪事实…（二）非法持有枪支犯罪事实…`,
+    /// `一、…二、…`): each count is an offence of its own (数罪, 刑法第69条), so the charge a
+    /// count tells decisively (its cue, a score near the whole text's best) is added when the
+    /// whole text's ranking left it out.
+    fn add_count_charges(&self, facts: &str, out: &mut Vec<ChargeSuggestion>) {
+        let counts = count_segments(facts);
+        if counts.len() < 2 {
+            return;
+        }
+        for (k, seg) in counts.iter().enumerate() {
+            if out.len() >= 3 {
+                break;
+            }
+            let ranked = self.rank(seg);
+            let Some(&(i, s, _, _, n)) = ranked.first() else { continue };
+            let c = &self.charges[i];
+            if n < 0.9 || out.iter().any(|o| o.charge == c.name) || ranked.get(1).is_some_and(|r| r.1 > s * 0.9) {
+                continue;
+            }
+            let reasons = vec![Reason::rule(format!("起诉书分项指控数罪（刑法第69条），第{}项事实所述为{}罪", k + 1, c.name))];
+            out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
+        }
     }
 
     /// The model's name for a charge named in an input: a CAIL label with or without brackets
@@ -777,6 +802,41 @@ fn match_article(vars: &[String], articles: &BTreeMap<u32, String>, bigram_df: &
     best.1
 }
 
+/// The counts of an indictment: the text after each count marker (`（一）`, `（二）` …, or `一、`,
+/// `二、` … at the start of a line or after `。`/`：`), when there are two or more.
+pub fn count_segments(facts: &str) -> Vec<&str> {
+    const NUMS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+    let mut starts: Vec<usize> = Vec::new();
+    for (k, n) in NUMS.iter().enumerate() {
+        let marks = [format!("（{n}）"), format!("({n})"), format!("{n}、")];
+        let found = marks.iter().find_map(|m| {
+            facts.match_indices(m.as_str()).map(|(p, _)| p).find(|&p| {
+                let before = facts[..p].chars().next_back();
+                m.starts_with('（') || m.starts_with('(') || before.is_none_or(|c| matches!(c, '。' | '：' | ':' | '\n' | ' ' | '　' | '，'))
+            })
+        });
+        match found {
+            Some(p) if starts.last().is_none_or(|&l| p > l) => starts.push(p),
+            _ if k < 2 => return Vec::new(),
+            _ => break,
+        }
+    }
+    let mut out = Vec::new();
+    for (j, &a) in starts.iter().enumerate() {
+        let b = starts.get(j + 1).copied().unwrap_or(facts.len());
+        out.push(&facts[a..b]);
+    }
+    // a list of the evidence (`（一）书证…（二）证人证言…`) is no list of counts
+    let evidence = |seg: &str| {
+        let head: String = seg.chars().take(10).collect();
+        ["书证", "证人", "物证", "供述", "鉴定", "勘验", "视听", "证据", "辨认", "被害人陈述"].iter().any(|w| head.contains(w))
+    };
+    if out.iter().any(|seg| evidence(seg)) {
+        return Vec::new();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -802,6 +862,21 @@ mod tests {
         assert!(!w.contains_key("身份证"), "{w:?}");
         // the unit paragraph defines no offence of its own: kept at the lower weight
         assert!(w.values().any(|v| *v == REST_OF_ARTICLE), "{w:?}");
+    }
+
+    #[test]
+    fn an_indictment_s_counts() {
+        let two = "公诉机关指控：（一）故意伤害犯罪事实。被告人持刀将被害人捅伤。（二）非法持有枪支犯罪事实。民警查获手枪一支。";
+        let c = count_segments(two);
+        assert_eq!(c.len(), 2);
+        assert!(c[0].contains("捅伤") && !c[0].contains("手枪") && c[1].contains("手枪"), "{c:?}");
+        // `一、` counts only where a sentence or line starts
+        let plain = "公诉机关指控：\n一、被告人盗窃电动车一辆。\n二、被告人盗窃手机一部。";
+        assert_eq!(count_segments(plain).len(), 2);
+        assert!(count_segments("被告人犯罪事实之一、之二均已查明。").is_empty());
+        // one count is no list of counts; a list of the evidence neither
+        assert!(count_segments("公诉机关指控：（一）被告人盗窃电动车一辆。").is_empty());
+        assert!(count_segments("被告人盗窃电动车一辆。上述事实有下列证据证实：（一）书证；（二）证人证言。").is_empty());
     }
 
     #[test]

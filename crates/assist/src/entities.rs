@@ -970,7 +970,8 @@ impl EntityModel {
                     // a place named again (`该房间`, `上述公司内`) unless it adds its own detail
                     // (`该小区7号楼…`)
                     let anaphor = ["该", "上述", "此"].iter().any(|w| phrase.starts_with(w)) && !phrase.chars().any(|c| c.is_ascii_digit() || c == '*' || c == '号');
-                    if phrase.chars().count() >= 3 && !circumstance && !anaphor && !not_scene && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    let no_place = circumstance || anaphor || not_scene;
+                    if phrase.chars().count() >= 3 && !no_place && PLACE_WORDS.iter().any(|w| phrase.contains(w)) && !(generic && phrase.chars().count() < 4) && (*cue != "于" || admin) && (!further || admin) && !phrase.contains("被告人") && !phrase.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         // further places of a list: `兴化市长途车站、国际商城等地`
                         let mut end = end;
                         while end < ch.len() && ch[end] == '、' {
