@@ -812,7 +812,8 @@ pub fn count_segments(facts: &str) -> Vec<&str> {
         let found = marks.iter().find_map(|m| {
             facts.match_indices(m.as_str()).map(|(p, _)| p).find(|&p| {
                 let before = facts[..p].chars().next_back();
-                m.starts_with('（') || m.starts_with('(') || before.is_none_or(|c| matches!(c, '。' | '：' | ':' | '\n' | ' ' | '　' | '，'))
+                // (not an item of an article: `第二百六十四条第（一）项`)
+                if m.starts_with('（') || m.starts_with('(') { before != Some('第') } else { before.is_none_or(|c| matches!(c, '。' | '：' | ':' | '\n' | ' ' | '　' | '，')) }
             })
         });
         match found {
@@ -874,6 +875,7 @@ mod tests {
         let plain = "公诉机关指控：\n一、被告人盗窃电动车一辆。\n二、被告人盗窃手机一部。";
         assert_eq!(count_segments(plain).len(), 2);
         assert!(count_segments("被告人犯罪事实之一、之二均已查明。").is_empty());
+        assert!(count_segments("其行为触犯了《中华人民共和国刑法》第二百九十三条第（一）项、第（二）项之规定。").is_empty());
         // one count is no list of counts; a list of the evidence neither
         assert!(count_segments("公诉机关指控：（一）被告人盗窃电动车一辆。").is_empty());
         assert!(count_segments("被告人盗窃电动车一辆。上述事实有下列证据证实：（一）书证；（二）证人证言。").is_empty());
