@@ -541,13 +541,33 @@ fn taken_objects(ch: &[char], from: usize) -> Vec<(usize, usize)> {
             }
         }
         let text = s(ch, a, b);
-        // money is no item, coins are (`340余枚一元面额硬币`)
-        let money = text.contains('元') && !text.contains("硬币") && !text.contains("面额");
+        // money is no item, counted coins are (`340余枚一元面额硬币`)
+        let money = text.contains('元') && !text.contains("面额") && !text.contains("面值") && !text.contains('枚');
         if b > a && !money && !text.contains("财物") {
             out.push((a, b));
         }
     }
     out
+}
+
+/// The object of `将该电动车骑走` as the sentence first named it (`看见被害人…停放的一辆白色雅迪
+/// 二轮电动车…将该电动车骑走`): the earlier, longer mention that ends with the same noun, from
+/// its count or after its 的.
+fn earlier_mention(ch: &[char], a: usize, b: usize) -> Option<(usize, usize)> {
+    let a0 = if ch[a] == '该' { a + 1 } else { a };
+    let noun: String = ch[a0..b].iter().collect();
+    if noun.chars().count() < 2 || noun.chars().any(|c| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(c)) {
+        return None;
+    }
+    let start = (0..a).rev().find(|&k| "。；;\n".contains(ch[k])).map_or(0, |k| k + 1);
+    let before: String = ch[start..a].iter().collect();
+    let q = before.rfind(noun.as_str())?;
+    let end = start + before[..q].chars().count() + noun.chars().count();
+    let mut from = end - noun.chars().count();
+    while from > start && end - from < 16 && !"的，,、（）()：:".contains(ch[from - 1]) {
+        from -= 1;
+    }
+    (end - from > noun.chars().count() && ch[from] != '该').then_some((from, end))
 }
 
 /// Drop the victim's placing of an object: `被害人邱某某停放的一辆电瓶车` → `一辆电瓶车`.
@@ -670,9 +690,19 @@ impl EntityModel {
             let pre: String = ch[start.saturating_sub(8)..start].iter().collect();
             let wide: String = ch[start.saturating_sub(14)..start].iter().collect();
             let post: String = ch[b..(b + 4).min(ch.len())].iter().collect();
-            // a denomination (`一元面额硬币`, `五十元纸币`), not a sum of money
-            if ["面额", "面值", "硬币", "纸币", "钞票"].iter().any(|w| post.starts_with(w)) {
+            // a denomination (`一元面额硬币`, `340余枚一元硬币`), not a sum of money (`约10元硬币`
+            // is one)
+            let counted = ch[..start].last().is_some_and(|c| "枚张".contains(*c));
+            if ["面额", "面值"].iter().any(|w| post.starts_with(w)) || (counted && ["硬币", "纸币", "钞票"].iter().any(|w| post.starts_with(w))) {
                 continue;
+            }
+            // a sum in coins or notes (`约10元硬币`) is stolen money
+            let coins = ["硬币", "纸币"].iter().any(|w| post.starts_with(w));
+            if coins {
+                b += 2;
+                if ends_with(&ch, start, "约") {
+                    start -= 1;
+                }
             }
             let sold = ["销赃", "卖给", "出售", "的价格", "价格", "卖掉", "变卖"].iter().any(|w| post.starts_with(w));
             // `获得赃款共计32400元`, `退出赃款人民币3.7万元`: the proceeds
@@ -693,7 +723,7 @@ impl EntityModel {
                 found.push(("物品价值", vs.min(start), b));
             } else if pre.contains("获利") || pre.contains("销赃") || pre.contains("卖得") || pre.contains("得款") || pre.contains("变卖") {
                 found.push(("盗窃获利", start, b));
-            } else if pre.contains("现金") || s(&ch, start, a).contains("现金") || STEAL_VERBS.iter().any(|v| pre.contains(v)) || pre.contains("内") {
+            } else if coins || pre.contains("现金") || s(&ch, start, a).contains("现金") || STEAL_VERBS.iter().any(|v| pre.contains(v)) || pre.contains("内") {
                 found.push(("被盗货币", start, b));
             }
         }
@@ -732,6 +762,7 @@ impl EntityModel {
             }
             if ch[i] == '将' {
                 for (a, b) in taken_objects(&ch, i + 1) {
+                    let (a, b) = earlier_mention(&ch, a, b).unwrap_or((a, b));
                     found.push(("被盗物品", a, b));
                 }
             }
@@ -1097,12 +1128,19 @@ mod tests {
         let e = m.extract("被告人陈某某将售货机内的120枚一元面额硬币全部盗走。");
         assert_eq!(e.by_type["被盗物品"], ["120枚一元面额硬币"]);
         assert!(e.by_type["被盗货币"].is_empty(), "a denomination is no sum: {:?}", e.by_type);
+        // a sum in coins is stolen money
+        let e = m.extract("被告人石某某将被害人王某某放在抽屉内的一包香烟、约10元硬币盗走。");
+        assert_eq!(e.by_type["被盗货币"], ["约10元硬币"]);
+        assert_eq!(e.by_type["被盗物品"], ["一包香烟"]);
         // two tools joined by 和 are two; a list summed up by 等工具 is one
         let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
         assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
         // what a stolen bag held, item by item past the remarks
         let e = m.extract("被告人汪某某窃得被害人任某某的黑色挎包1只（无法估价），内有黄金项链1条（价值人民币3000元）、银手镯1个。");
         assert_eq!(e.by_type["被盗物品"], ["任某某的黑色挎包1只", "黄金项链1条", "银手镯1个"]);
+        // the goods as the sentence first named them, not as `该电动车`
+        let e = m.extract("被告人杨某某看见被害人曾某某停放的一辆白色雅迪二轮电动车没有拔钥匙，遂将该电动车骑走。");
+        assert_eq!(e.by_type["被盗物品"], ["一辆白色雅迪二轮电动车"]);
         // proceeds told as 赃款 are the gain, not a value
         let e = m.extract("被告人王某某通过网络销赃，将获得赃款共计3200元予以挥霍。");
         assert_eq!(e.by_type["盗窃获利"], ["3200元"]);
