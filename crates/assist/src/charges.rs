@@ -496,7 +496,12 @@ impl ChargeModel {
             if n < 0.9 || out.iter().any(|o| o.charge == c.name) || ranked.get(1).is_some_and(|r| r.1 > s * 0.9) {
                 continue;
             }
-            let reasons = vec![Reason::rule(format!("起诉书分项指控数罪（刑法第69条），第{}项事实所述为{}罪", k + 1, c.name))];
+            let mut reasons = vec![Reason::rule(format!("起诉书分项指控数罪（刑法第69条），第{}项事实所述为{}罪", k + 1, c.name))];
+            // the words of that count that carry the charge, as the whole text's suggestions cite theirs
+            if let Some(q) = crate::cues::cue_scores(seg).into_iter().find(|q| q.0 == c.name) {
+                let text = crate::cues::strip_record(seg);
+                reasons.push(Reason::fact(format!("第{}项含有{}（{}罪的证据权重{:.1}）", k + 1, crate::cues::describe(&text, q.2), c.name, q.1)));
+            }
             out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
         }
     }

@@ -180,8 +180,13 @@ fn element_rules_keep_charges_apart() {
         "（二）2015年至2017年间，被告人宋某在其经营的某县某棋牌室内以营利为目的开设赌场，组织他人以麻将方式赌博，从中抽头渔利共计人民币6万余元。",
         "（二）2017年3月，被告人宋某在某县一游戏厅内被公安机关抓获，民警在其轿车内查获自制手枪一支，经鉴定能够认定为枪支。",
     ] {
-        let c = names(&format!("公诉机关指控：（一）2016年5月，被告人宋某在某县某网吧内因琐事与被害人窦某发生争吵并厮打，被告人宋某持刀将窦某捅伤。经鉴定，窦某之损伤构成轻伤一级。{second}"));
+        let facts = format!("公诉机关指控：（一）2016年5月，被告人宋某在某县某网吧内因琐事与被害人窦某发生争吵并厮打，被告人宋某持刀将窦某捅伤。经鉴定，窦某之损伤构成轻伤一级。{second}");
+        let c = names(&facts);
         assert!(c.len() == 2 && c.iter().any(|x| x == "故意伤害"), "{c:?}");
+        // the count and its words are the reasons
+        let s = a.charges.predict(&facts).into_iter().find(|s| s.charge == "故意伤害").unwrap();
+        let why: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert!(why.iter().any(|t| t.contains("第1项") && t.contains("轻伤")), "{why:?}");
     }
     let c = names("公诉机关指控：2016年7月，被告人吴某承接某厂房屋顶维修工程后，雇请工人郑某施工，未向郑某配备安全帽、安全带等劳动防护用品，郑某在屋顶作业时踩破采光板坠落死亡。");
     assert_eq!(c[0], "重大劳动安全事故", "{c:?}");
