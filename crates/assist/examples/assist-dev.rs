@@ -556,14 +556,55 @@ pub fn charges_held(data: &std::path::Path) {
 pub fn judged_cv(data: &std::path::Path) {
     let mut a = assist::Assistant::load(None).unwrap();
     let k = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-    let ans = assist::data::judged_answers(&mut a, data, k, None, &|c| env_weights(&mut c.weights)).unwrap();
+    let models = std::cell::RefCell::new(Vec::new());
+    let ans = assist::data::judged_answers(&mut a, data, k, None, &|c| {
+        env_weights(&mut c.weights);
+        models.borrow_mut().push(c.clone());
+    })
+    .unwrap();
     let n = ans.items.len() as f64;
+    if let Ok(only) = std::env::var("WHY") {
+        // the reasons of the fold's model for the listed items
+        let rows: Vec<serde_json::Value> = std::fs::read_to_string(data.join("judgments-dev/article_prediction.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        for i in only.split(',').filter_map(|x| x.parse::<usize>().ok()) {
+            let input = assist::CaseInput::parse(rows[i]["input"].as_str().unwrap());
+            println!("#{i} gold {}", ans.items[i].0.join("+"));
+            for s in models.borrow()[i % k].predict(&input.facts) {
+                println!("  {} {:.3}", s.charge, s.score);
+                for r in &s.reasons {
+                    println!("      {}", r.text.chars().take(140).collect::<String>());
+                }
+            }
+        }
+    }
     if std::env::var("SHOW").is_ok() {
         for (i, (g, p, _, _)) in ans.items.iter().enumerate() {
             if assist::eval::set_f1(g, p) < 1.0 {
                 println!("{i}\t{}\t{}", g.join("+"), p.join("+"));
             }
         }
+    }
+    if std::env::var("BY_SEEN").is_ok() {
+        // split by whether every gold charge has CAIL training cases (train.jsonl or test.jsonl)
+        let mut seen = std::collections::BTreeSet::new();
+        for f in ["cail2018-subset/train.jsonl", "cail2018-subset/test.jsonl"] {
+            for c in assist::data::read_cail(&data.join(f)).unwrap() {
+                seen.extend(c.charges.iter().map(|x| assist::charges::plain_name(x)));
+            }
+        }
+        let (mut s, mut sn, mut u, mut un) = (0.0, 0, 0.0, 0);
+        for (i, (g, p, _, _)) in ans.items.iter().enumerate() {
+            let f = assist::eval::set_f1(g, p);
+            if g.iter().all(|x| seen.contains(x)) {
+                s += f;
+                sn += 1;
+            } else {
+                u += f;
+                un += 1;
+                println!("unseen {i}\t{:.2}\t{}\t{}", f, g.join("+"), p.join("+"));
+            }
+        }
+        println!("seen charges {sn}: {:.2}  unseen {un}: {:.2}", s / sn as f64 * 100.0, u / un.max(1) as f64 * 100.0);
     }
     let f1 = ans.items.iter().map(|x| assist::eval::set_f1(&x.0, &x.1)).sum::<f64>() / n;
     let af1 = ans.items.iter().map(|x| assist::eval::set_f1(&x.2, &x.3)).sum::<f64>() / n;

@@ -31,7 +31,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法狩猎", &[("狩猎|猎捕|禁猎|猎枪|捕猎|猎杀|鸟网|捕鸟|野兔|野鸡|斑鸠|猎套|铁夹|电猎|捕杀+野生动物|野猪", 1.0), ("三有|青蛙|黑斑蛙|金线蛙|捕捉+野生|省级重点保护动物|有重要经济、科学研究价值|黑水鸡|刺猬|野鸭", 1.0), ("野生动物|麻雀|鸟", 0.5)]),
     ("非法采伐、毁坏国家重点保护植物", &[("(国家重点保护|红豆杉|香樟|樟树|楠木|银杏|珍贵树木|国家一级保护|国家二级保护|古树)+(采伐|砍伐|挖掘|毁坏|采挖|移植|盗挖|挖走|锯)", 1.0), ("红豆杉|香樟|樟树|楠木|国家一级保护植物|国家二级保护植物|重点保护植物|珍贵树木", 0.7)]),
     ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", &[("(重点保护植物|红豆杉|樟树|楠木|珍贵树木|国家二级保护|国家一级保护)+(收购|运输|出售|加工|销售|贩卖)", 0.9)]),
-    ("窝藏、包庇", &[("窝藏|包庇|提供住处|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
+    ("窝藏、包庇", &[("窝藏|包庇|提供住处|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|顶罪|冒充驾驶人|冒充肇事|作假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
     ("非国家工作人员受贿", &[("非国家工作人员", 1.0), ("利用职务+便利+(收受|索取|好处费|回扣|感谢费)", 0.9), ("(公司|企业|医院|学校|经理|采购)+(收受|收取|索要)+(好处费|回扣|感谢费|红包)", 0.8)]),
     ("受贿", &[("(受贿|收受贿赂)+!非国家工作人员", 0.8), ("国家工作人员+(收受|索取)+!非国家工作人员", 0.8)]),
     ("行贿", &[("行贿", 1.0), ("请托|谋取不正当利益", 0.4)]),
@@ -86,19 +86,22 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法拘禁", &[("非法拘禁|限制+人身自由|拘禁", 1.0), ("看管+讨债|(索要债务|讨要债务|讨债|索债)+(控制|看管|关在|限制)", 0.8)]),
     ("故意毁坏财物", &[("故意毁坏", 1.0), ("毁坏|砸坏|损坏|砸毁|划伤|划坏|损毁|砸碎", 0.6)]),
     ("放火", &[("放火|纵火|泼洒汽油", 1.0), ("点燃|引燃|打火机+烧", 0.7)]),
-    ("失火", &[("失火|用火不慎|烧荒|野外用火|上坟+烧纸|焚烧+引发|引发火灾|不慎+引燃|不慎+起火|电焊+引燃|燃放+引燃", 1.0)]),
+    ("失火", &[("失火|过失+火灾|过失引发|引发森林火灾|引起森林火灾|用火不慎|烧荒|野外用火|上坟+烧纸|焚烧+引发|引发火灾|不慎+引燃|不慎+起火|电焊+引燃|燃放+引燃", 1.0)]),
     ("敲诈勒索", &[("敲诈|勒索|要挟", 1.0), ("威胁+索要|以+曝光+相威胁|索要+钱财|裸照+索要", 0.8)]),
     ("妨害公务", &[("妨害公务|执行公务|依法执行职务|暴力抗法|袭警|执法过程", 1.0), ("(民警|警察|协警|城管|交警)+(阻碍|撕扯|推搡|抓伤|咬伤|阻挠|抗拒|袭击)", 0.6), ("(执法人员|执法民警|执法队员|执勤民警|巡逻民警|执法过程|查处过程|依法+(扣押|检查|查处|传唤))+(殴打|打伤|推搡|阻拦|撕扯|抓伤|咬伤|袭击|拉扯|挣脱)", 0.8)]),
     ("聚众斗殴", &[("聚众斗殴|约架|械斗|结伙斗殴|双方+斗殴|约定+打架|纠集+对打", 1.0), ("斗殴|互殴", 0.5)]),
     ("非法持有、私藏枪支、弹药", &[("枪支+(持有|私藏|藏匿|存放|收缴|家中)", 1.0), ("火药枪|气枪|仿真枪|猎枪|枪支", 0.6)]),
     ("非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", &[("(枪支|弹药|爆炸物|炸药|雷管|导火索|导爆管|子弹)+(制造|买卖|出售|购买|运输|储存|邮寄|贩卖|组装)", 1.0)]),
-    ("非法携带枪支、弹药、管制刀具、危险物品危及公共安全", &[("携带+(管制刀具|枪支|危险物品)+(公共场所|公共交通工具|车站|广场)", 1.0)]),
-    ("过失致人死亡", &[("过失致人死亡", 1.0), ("(过失|不慎|疏忽|应当预见|没有预见|未预见)+死亡", 1.0)]),
+    // 刑法第130条: carried into a public place or onto public transport
+    ("非法携带枪支、弹药、管制刀具、危险物品危及公共安全", &[("携带+(管制刀具|枪支|危险物品)+(公共场所|公共交通工具|车站|广场)", 1.0), ("携带+(管制刀具|枪支)+(棋牌室|商场|超市|医院|学校|酒吧|KTV|歌厅|网吧|公交车|列车|火车|地铁|机场|候车|码头|集市)", 0.8)]),
+    // 刑法第133条 is the road's offence: a death by a vehicle off the public roads (非道路, the
+    // 2000 interpretation's art. 8) is 过失致人死亡 (第233条)
+    ("过失致人死亡", &[("过失致人死亡|非道路+(死亡|撞倒|轧)", 1.0), ("(过失|不慎|疏忽|应当预见|没有预见|未预见)+死亡", 1.0)]),
     ("过失致人重伤", &[("过失致人重伤", 1.0), ("(过失|不慎|疏忽|应当预见)+重伤", 1.0)]),
     ("虚开增值税专用发票、用于骗取出口退税、抵扣税款发票", &[("增值税专用发票|抵扣税款|出口退税", 1.0)]),
     ("虚开发票", &[("虚开+发票+!增值税专用发票", 0.8)]),
     ("生产、销售有毒、有害食品", &[("有毒、有害|有毒有害|非食品原料|瘦肉精|盐酸克伦特罗|地沟油|罂粟壳|西地那非|西布曲明|他达拉非|工业松香|甲醛|硼砂|敌敌畏|氯霉素|孔雀石绿|禁用+药物|国家禁止+食品|罂粟+火锅|罂粟+卤|万艾可|伟哥|保健品+检出", 1.0)]),
-    ("生产、销售不符合安全标准的食品", &[("安全标准|病死|死因不明|超范围|超限量|不符合+食品安全|食源性疾病|食物中毒", 1.0)]),
+    ("生产、销售不符合安全标准的食品", &[("安全标准|病死|死因不明|超范围|超限量|不符合+食品安全|食源性疾病|食物中毒|国家标准限量|未检出碘|无碘盐|不含碘", 1.0)]),
     ("生产、销售假药", &[("假药|按假药论处", 1.0)]),
     ("生产、销售伪劣产品", &[("伪劣产品|以假充真|以次充好|不合格产品冒充|伪劣|掺杂|掺假", 1.0)]),
     ("非法经营", &[("非法经营|烟草专卖|专卖许可|无证+经营|未经许可+经营|未取得+许可+经营|私彩|外汇|套现|非法买卖外汇|传销+经营|卷烟+销售|食盐", 1.0)]),
@@ -129,10 +132,10 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("伪证", &[("伪证", 1.0), ("虚假+证言|作虚假+陈述", 0.6)]),
     ("诽谤", &[("诽谤", 1.0), ("捏造+事实+散布|捏造+发布|散布+虚假", 0.8)]),
     ("侮辱", &[("侮辱", 0.7)]),
-    ("破坏生产经营", &[("破坏生产经营|残害耕畜|毁坏机器", 1.0), ("泄愤+(毁坏|破坏|损坏|剪断)", 0.6)]),
-    ("编造、故意传播虚假恐怖信息", &[("虚假恐怖信息|放置炸弹|有炸弹|虚假+爆炸|编造+恐怖|劫机", 1.0)]),
+    ("破坏生产经营", &[("破坏生产经营|破坏他人生产经营|破坏其生产经营|破坏+的生产经营|残害耕畜|毁坏机器|毁坏生产设备|破坏生产设备", 1.0), ("泄愤+(毁坏|破坏|损坏|剪断)", 0.6)]),
+    ("编造、故意传播虚假恐怖信息", &[("虚假恐怖信息|放置炸弹|有炸弹|虚假+爆炸|编造+恐怖|劫机|谎称+(炸药|炸弹|爆炸物|放置了)", 1.0)]),
     ("以危险方法危害公共安全", &[("危害公共安全|冲撞+人群|私拉电网|抢夺+方向盘|撞向+人群|驾车+冲撞|冲向+人群", 1.0)]),
-    ("投放危险物质", &[("投毒|毒鼠强|投放+毒|投放+农药|投放+危险", 1.0)]),
+    ("投放危险物质", &[("投毒|毒鼠强|投放+毒|投放+农药|投放+危险|(农药|鼠药|毒药)+(药死|毒死)+(羊|牛|猪|鸭|鹅|鱼塘)", 1.0)]),
     ("高利转贷", &[("高利转贷|转贷", 1.0), ("套取+贷款+高利|借给+高利|贷款+高利+借", 0.8)]),
     ("洗钱", &[("洗钱", 1.0)]),
     ("扰乱无线电通讯管理秩序", &[("无线电|伪基站|黑广播|基站+短信|发射+信号", 1.0)]),
@@ -160,7 +163,9 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("对非国家工作人员行贿", &[("对非国家工作人员行贿", 1.0), ("送给+经理|送给+采购|送给+公司|给予+公司+工作人员|回扣+送|好处费+送给|好处费+给", 0.7)]),
     ("单位受贿", &[("单位受贿", 1.0), ("以单位名义+收受|单位+账外+收取", 0.7)]),
     ("利用影响力受贿", &[("利用影响力", 1.0), ("斡旋|近亲属+国家工作人员+收受|关系密切+收受|通过+国家工作人员+职务+收受", 0.8)]),
-    ("巨额财产来源不明", &[("来源不明|巨额财产|不能说明来源", 1.0)]),
+    // 刑法第395条: a functionary's property beyond his lawful income, its source unexplained
+    // (goods of unknown origin, `来源不明的食盐`, are no such property)
+    ("巨额财产来源不明", &[("巨额财产|不能说明来源|(财产|支出|差额)+(来源不明|无法说明+来源|不能说明+来源)|明显超过合法收入", 1.0)]),
     ("徇私枉法", &[("徇私枉法|枉法", 1.0), ("司法工作人员+徇私|包庇+立案|不立案+徇私|故意+不追诉", 0.8)]),
     ("徇私舞弊不移交刑事案件", &[("不移交|应当移交+司法机关|以罚代刑|不移交刑事案件", 1.0)]),
     ("招收公务员、学生徇私舞弊", &[("招收+学生+徇私|招收+公务员|录取+舞弊|招生+徇私|学籍+舞弊|招生+违规", 1.0)]),
@@ -186,7 +191,8 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法制造、销售非法制造的注册商标标识", &[("商标标识|商标+标识|商标+标签|印制+商标|商标+包装盒|防伪标", 1.0)]),
     ("侵犯著作权", &[("著作权|盗版|复制发行|侵权复制品|私服|未经+著作权人|未经+权利人+复制", 1.0)]),
     ("生产、销售伪劣农药、兽药、化肥、种子", &[("伪劣+农药|伪劣+种子|伪劣+化肥|假种子|假农药|假化肥|兽药|劣质+种子|不合格+种子|不合格+化肥|不合格+农药", 1.0)]),
-    ("聚众扰乱社会秩序", &[("聚众扰乱|扰乱+社会秩序|围堵+政府|围堵+大门|堵塞+大门|致使+工作+无法进行|致使+无法正常|致使+生产+无法|无法正常+经营", 1.0)]),
+    // 刑法第290条 needs a crowd gathered (聚众): disorder alone is the wording of other offences
+    ("聚众扰乱社会秩序", &[("扰乱+社会秩序", 0.5), ("聚众扰乱|聚集+扰乱+社会秩序|纠集+扰乱+社会秩序|(纠集|聚集|召集)+(村民|群众|几十人|数十人)+(阻碍施工|阻止施工|阻挠施工|封堵|围堵)|围堵+政府|围堵+大门|堵塞+大门|致使+工作+无法进行|致使+无法正常|致使+生产+无法|无法正常+经营", 1.0)]),
     ("聚众冲击国家机关", &[("冲击+国家机关|冲击+政府|冲击+法院|冲击+派出所|冲击+机关", 1.0)]),
     ("聚众扰乱公共场所秩序、交通秩序", &[("扰乱+公共场所秩序|扰乱+交通秩序|堵塞+交通|阻断+交通|堵塞+道路|阻断+道路|拦截+车辆", 1.0)]),
     ("聚众哄抢", &[("哄抢", 1.0)]),
@@ -218,6 +224,13 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
 /// (winner, loser, condition): when the winner's decisive cue and the condition are present, the
 /// loser is usually not charged separately (the winner's definition absorbs it).
 pub const DOMINATES: &[(&str, &str, &str)] = &[
+    ("过失致人死亡", "交通肇事", "非道路"),
+    // 刑法第341条: hunting animals under state protection is 第1款, not the hunting of 第2款
+    ("非法猎捕、杀害珍贵、濒危野生动物", "非法狩猎", "重点保护野生动物|国家一级保护|国家二级保护|国家重点保护|珍贵、濒危|濒危野生动物"),
+    // 刑法第384条: public money (or a state functionary of 第272条第2款) makes 挪用资金 挪用公款
+    ("挪用公款", "挪用资金", "公款|国有|国家工作人员|国家出资"),
+    // 刑法第115条第2款: a fire started by negligence is 失火, not 放火 (第114条)
+    ("失火", "放火", "(过失|不慎|用火不慎)+!(故意放火|纵火|报复|泄愤)"),
     ("寻衅滋事", "故意伤害", "寻衅滋事|随意殴打|无事生非|借故生非|逞强耍横|肆意挑衅|无故+殴打|随意+殴打"),
     ("寻衅滋事", "故意毁坏财物", "寻衅滋事|任意损毁|无事生非|借故生非|逞强耍横|肆意挑衅"),
     ("合同诈骗", "诈骗", "合同+(骗取|骗|非法占有)|签订+(合同|协议)|租赁|租车|货款|购销"),
@@ -234,7 +247,7 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("非国家工作人员受贿", "受贿", "公司|企业|非国家工作人员"),
     // 销售假冒注册商标的商品 (刑法第214条): goods known (明知) to bear another's mark, bought and
     // sold; putting the mark on goods (第213条) is told by making them
-    ("销售假冒注册商标的商品", "假冒注册商标", "明知+!(生产|制造|加工|印制|灌装|组装|贴上|粘贴|贴附|包装成)"),
+    ("销售假冒注册商标的商品", "假冒注册商标", "(明知|销售)+!(生产|制造|加工|印制|灌装|组装|贴上|粘贴|贴附|包装成|同一种商品上使用|翻新|套换|喷涂|钉贴|张贴|改装|换成)"),
     // 职务侵占 (刑法第271条) is the taking by one's post: 侵占 (第270条) then is no separate charge
     ("职务侵占", "侵占", "职务|工作之便|工作便利"),
     ("滥用职权", "玩忽职守", "滥用职权|超越职权|擅自|违反规定"),
@@ -292,6 +305,17 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             None => out.push(("受贿", 1.0, STATE_BRIBE_CUE)),
         }
     }
+    // 行贿 (刑法第389条): money given to someone in public office, the defendant taking none
+    if bribe_giver(&text) {
+        raise(&mut out, "行贿", 1.0, BRIBE_GIVER_CUE);
+    }
+    // 侵占 (刑法第270条) is prosecuted only on the victim's complaint (第3款, 告诉的才处理): in a
+    // private prosecution (自诉人) the taking is 侵占, not 职务侵占 (第271条), which the
+    // procuratorate prosecutes
+    if text.contains("自诉人") && matches(&text, "侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出") {
+        raise(&mut out, "侵占", 1.0, PRIVATE_TAKING_CUE);
+        out.retain(|q| q.0 != "职务侵占");
+    }
     if let Some((charge, why)) = duty_crime(&text) {
         match out.iter_mut().find(|q| q.0 == charge) {
             Some(q) if q.1 >= DUTY_WEIGHT => {}
@@ -300,6 +324,47 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         }
     }
     out
+}
+
+/// Set `charge`'s cue weight to at least `weight`.
+fn raise(out: &mut Vec<(&'static str, f32, &'static str)>, charge: &'static str, weight: f32, why: &'static str) {
+    match out.iter_mut().find(|q| q.0 == charge) {
+        Some(q) if q.1 >= weight => {}
+        Some(q) => *q = (charge, weight, why),
+        None => out.push((charge, weight, why)),
+    }
+}
+
+const BRIBE_GIVER_CUE: &str = "给予国家工作人员财物+被告人未收受";
+const PRIVATE_TAKING_CUE: &str = "自诉人+侵占";
+/// Public offices of the one who takes a bribe (刑法第389条: 国家工作人员); the police who
+/// arrest the defendant are no such recipient.
+const PUBLIC_TITLES: &[&str] = &[
+    "县长", "市长", "镇长", "乡长", "区长", "省长", "局长", "处长", "科长", "厅长", "书记", "营长", "连长", "团长", "政委", "检察长", "院长",
+    "庭长", "法官", "检察官", "国家工作人员", "部队", "政府",
+];
+const GIFT: &str = "(送给|给予|贿送|送予|送去|送上|贿赂)+(现金|人民币|回扣|好处费|财物|购物卡|红包|感谢费|万元)";
+const TAKING: &[&str] = &["收受", "索取", "索要", "收取", "非法占有", "据为己有"];
+/// A gift told from the side of the one who got it (`收受某某送给的`).
+const RECEIVED: &[&str] = &["送给的", "给予的", "送来的", "所送", "送的"];
+
+/// Whether the facts tell of the defendant giving money to someone in public office (刑法第389条,
+/// 行贿): a gift of money (`送给郭某现金`, `给予陈某回扣`), a public office named (`时任县长`,
+/// `部队营长`), and no clause where the defendant (被告人) takes money. `text` as returned by
+/// [`strip_record`].
+pub fn bribe_giver(text: &str) -> bool {
+    let clauses: Vec<&str> = text.split(['，', '。', '；', '：', ',', ';']).collect();
+    let received = |cl: &str| RECEIVED.iter().any(|r| cl.contains(r));
+    let gives = clauses.iter().any(|cl| matches(cl, GIFT) && !TAKING.iter().any(|t| cl.contains(t)) && !received(cl));
+    let office = clauses.iter().any(|cl| PUBLIC_TITLES.iter().any(|t| cl.contains(t)) && !POLICE_ACTING.iter().any(|k| cl.contains(k)));
+    // the defendant, or someone the facts name as taking (`陆某两次共计收受现金`), not the
+    // official's acceptance after the gift (`郭某均予以收取`); `收受多人给予的人民币`: a gift told
+    // as received is the taker's
+    let takes = clauses.iter().any(|cl| {
+        let taking = TAKING.iter().any(|t| cl.contains(t));
+        (taking && (cl.contains("被告人") || received(cl))) || (["收受", "索取", "索要"].iter().any(|t| cl.contains(t)) && !cl.contains("予以收"))
+    });
+    gives && office && !takes
 }
 
 /// The duty crime (charge, cue text) suggested by the defendant's office in a state organ
@@ -454,7 +519,7 @@ pub const NON_STATE_SUBJECT: &[&str] = &["非国家工作人员受贿", "职务�
 /// when the defendant knew (明知) of someone else's offence, or took the blame for him (谎称,
 /// 顶替投案), or hid him, that offence is not the defendant's. (charge, condition on the text).
 pub const ACCESSORY: &[(&str, u32, &str)] = &[
-    ("窝藏、包庇", 310, "明知|谎称|顶替+投案|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处"),
+    ("窝藏、包庇", 310, "明知|谎称|顶替+投案|顶罪|冒充驾驶人|冒充肇事|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处"),
     // 妨害作证 (刑法第307条): the testimony concerns another's case
     ("妨害作证", 307, "另案处理|已判刑|已判决|已起诉|涉嫌+(侦查|立案|调查)|逃避法律制裁"),
 ];
@@ -543,16 +608,23 @@ pub const PROTECTED_STATUS: &[&str] = &[
 /// Whether the facts deny a protected status (an appraisal: `不属于国家重点保护树种`) and never
 /// assert one elsewhere.
 pub fn protection_denied(facts: &str) -> bool {
-    DENIED_PROTECTION.iter().any(|d| facts.contains(d)) && !matches(&strip_denied_protection(facts), "重点保护|珍贵|濒危|国家一级保护|国家二级保护")
+    DENIED_PROTECTION.iter().chain(LOCAL_PROTECTION).any(|d| facts.contains(d)) && !matches(&strip_denied_protection(facts), "重点保护|珍贵|濒危|国家一级保护|国家二级保护")
 }
 
+/// Protection by a province or city (`吉林省重点保护野生动物`): not the state's protection that
+/// 刑法第341条第1款 and 第344条 require; hunting such animals unlawfully is 非法狩猎 (第341条第2款).
+const LOCAL_PROTECTION: &[&str] = &["省重点保护", "省级重点保护", "自治区重点保护", "市重点保护", "市级重点保护", "地方重点保护"];
+
 fn strip_denied_protection(facts: &str) -> std::borrow::Cow<'_, str> {
-    if !DENIED_PROTECTION.iter().any(|d| facts.contains(d)) {
+    if !DENIED_PROTECTION.iter().chain(LOCAL_PROTECTION).any(|d| facts.contains(d)) {
         return std::borrow::Cow::Borrowed(facts);
     }
     let mut out = facts.to_string();
     for d in DENIED_PROTECTION {
         out = out.replace(d, "不属于");
+    }
+    for d in LOCAL_PROTECTION {
+        out = out.replace(d, "地方保护");
     }
     std::borrow::Cow::Owned(out)
 }
@@ -599,11 +671,27 @@ mod tests {
     #[test]
     fn absorbing_charges_read_their_conditions() {
         let cond = |w: &str, l: &str| DOMINATES.iter().find(|d| d.0 == w && d.1 == l).map(|d| d.2).unwrap();
-        // 销售假冒注册商标的商品 (第214条): bought knowing they were fakes, not made
+        // 销售假冒注册商标的商品 (第214条): fakes bought and sold, not made (putting the mark on
+        // the goods, 第213条)
         let sell = cond("销售假冒注册商标的商品", "假冒注册商标");
         assert!(matches("被告人明知是假冒注册商标的运动鞋，仍从他人处购进后在网店销售。", sell));
+        assert!(matches("被告人租赁档口，用于销售假冒“UGG”注册商标的鞋子。", sell));
         assert!(!matches("被告人明知未经许可，仍组织工人生产运动鞋并贴上耐克注册商标后销售。", sell));
-        assert!(!matches("被告人从他人处购进运动鞋后在网店销售。", sell));
+        assert!(!matches("被告人将收购的二手手机翻新成假冒苹果手机后出售。", sell));
+        assert!(!matches("被告人未经注册商标所有人许可，在同一种商品上使用与其注册商标相同的商标并销售。", sell));
+        assert!(!matches("被告人从他人处购进运动鞋。", sell));
+        // 刑法第341条第1款: animals under the state's protection
+        let hunted = cond("非法猎捕、杀害珍贵、濒危野生动物", "非法狩猎");
+        assert!(matches("猎捕的猫头鹰系国家二级保护野生动物。", hunted));
+        assert!(!matches(&strip_record("猎捕的斑鸠均为吉林省重点保护野生动物。"), hunted));
+        // 失火 (第115条第2款): a fire by negligence
+        let fire = cond("失火", "放火");
+        assert!(matches("被告人烧荒时用火不慎，引发森林火灾。", fire));
+        assert!(!matches("被告人为泄愤，点燃柴草，不慎烧伤自己。", fire));
+        // 挪用公款 (第384条): public money
+        let public = cond("挪用公款", "挪用资金");
+        assert!(matches("被告人利用担任国有公司出纳的职务便利，挪用公司资金。", public));
+        assert!(!matches("被告人利用担任某有限公司出纳的职务便利，挪用公司资金。", public));
         // 职务侵占 (第271条): taken by one's post
         let post = cond("职务侵占", "侵占");
         assert!(matches("被告人利用担任出纳的职务便利，将货款侵占。", post));

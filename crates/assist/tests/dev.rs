@@ -193,6 +193,39 @@ fn element_rules_keep_charges_apart() {
 }
 
 #[test]
+fn statutory_elements_of_charges_rare_in_training() {
+    let a = assist::Assistant::load(None).unwrap();
+    let names = |facts: &str| a.charges.predict(facts).into_iter().map(|c| c.charge).collect::<Vec<_>>();
+    // 行贿 (刑法第389条): the defendant gave the money to someone in public office
+    let c = names("公诉机关指控：2012年至2014年，被告人赵某为承揽某镇道路工程，请时任某镇镇长的钱某关照，先后三次送给钱某现金共计人民币8万元，钱某均予以收受。");
+    assert_eq!(c[0], "行贿", "{c:?}");
+    assert!(!c.iter().any(|x| x == "受贿"), "{c:?}");
+    // 侵占 (刑法第270条) is prosecuted on the victim's complaint: a private prosecution's taking
+    // is not 职务侵占
+    let c = names("自诉人李某诉称并经审理查明：2016年，被告人王某在为自诉人开设的饭店采购货物期间，让供货商虚开单据，侵吞自诉人货款2万余元，经自诉人多次催要拒不退还。");
+    assert_eq!(c[0], "侵占", "{c:?}");
+    assert!(!c.iter().any(|x| x == "职务侵占"), "{c:?}");
+    // 刑法第133条 is the road's offence: a death off the public roads is 过失致人死亡
+    let c = names("公诉机关指控：2016年5月，被告人刘某驾驶装载机在某砂石厂场内倒车时，疏于观察，将被害人张某撞倒致其死亡。经认定，该事故为非道路交通事故。");
+    assert_eq!(c[0], "过失致人死亡", "{c:?}");
+    assert!(!c.iter().any(|x| x == "交通肇事"), "{c:?}");
+    // standing in for the driver (顶罪): 包庇 (刑法第310条), the accident is another's
+    let c = names("公诉机关指控：2015年3月，张某甲驾驶货车撞死一名行人后，授意被告人张某乙冒充驾驶人向公安机关作虚假陈述替其顶罪，被告人张某乙遂到公安机关称自己系肇事者。");
+    assert_eq!(c[0], "窝藏、包庇", "{c:?}");
+    assert!(!c.iter().any(|x| x == "交通肇事"), "{c:?}");
+    // a province's protection is not the state's (刑法第341条第1款): the hunting is 第2款's
+    let c = names("经审理查明：2016年11月，被告人陈某在禁猎期内使用捕鸟网在某山林捕获野生鸟类32只。经鉴定，上述鸟类均为湖南省重点保护野生动物。");
+    assert_eq!(c, vec!["非法狩猎"]);
+    // a bomb falsely announced (刑法第291条之一); no crowd, so not 第290条
+    let c = names("公诉机关指控：2014年4月，被告人王某酒后拨打110报警电话，谎称在火车站放置了炸药，公安机关出动大批警力排查，严重扰乱了社会秩序。");
+    assert_eq!(c[0], "编造、故意传播虚假恐怖信息", "{c:?}");
+    assert!(!c.iter().any(|x| x == "聚众扰乱社会秩序"), "{c:?}");
+    // salt without iodine in food for an iodine-deficient area (刑法第143条)
+    let c = names("经审理查明：被告人卢某在其经营的饭店内使用来源不明的食盐制作菜品对外销售。经检测，所查扣的食盐中未检出碘，该地区属于碘缺乏地区。");
+    assert_eq!(c, vec!["生产、销售不符合安全标准的食品"]);
+}
+
+#[test]
 fn suggestions_carry_reasons() {
     let a = assist::Assistant::load(None).unwrap();
     let s = a.suggest("经审理查明，2018年3月14日，被告人李某在遂溪县城月镇市场盗窃被害人庄某现金420元。被告人到案后如实供述。");
