@@ -317,6 +317,12 @@ impl ChargeModel {
 
     pub fn predict(&self, facts: &str) -> Vec<ChargeSuggestion> {
         let mut ranked = self.rank(facts);
+        // facts that match no cue and share next to no word with any charge's cases or statute
+        // (empty, or a name alone) suggest nothing
+        let hanzi = facts.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+        if ranked.first().is_none_or(|r| r.4 <= 0.0 && (hanzi < MIN_FACTS || r.1 <= 0.0)) {
+            return Vec::new();
+        }
         // a charge that absorbs another (寻衅滋事 the beating, 合同诈骗 the fraud) pushes it down
         // when its decisive cue is present
         let text = crate::cues::strip_record(facts);
@@ -725,6 +731,10 @@ pub fn train_charges(labels: &[String], cases: &[ChargeCase], articles: &BTreeMa
 /// (chosen by `assist-dev charges-unseen`: 0 → 0.6 raised the leave-charges-out F1 74.5 → 76.0
 /// and 5-fold CV 82.0 → 82.9; 1.0, the whole article, no better and dev lower).
 const REST_OF_ARTICLE: f32 = 0.6;
+
+/// Facts of fewer Chinese characters than this that match no cue suggest nothing: a name alone
+/// (`被告人张某`) shares only the words every judgment has.
+const MIN_FACTS: usize = 8;
 
 /// Statute words of charge `i`: the paragraph of each of its articles that defines it, and at
 /// weight `rest` the article's other paragraphs (aggravated forms, definitions, the unit as

@@ -129,13 +129,15 @@ impl CaseInput {
         let mut facts = String::new();
         let mut charges = Vec::new();
         let mut articles = Vec::new();
+        let text = &marker_lines(text);
         for line in text.split('\n') {
             let l = line.trim_matches(['\r', ' ']);
             if let Some(c) = l.strip_prefix("罪名:").or_else(|| l.strip_prefix("罪名：")) {
-                for part in c.trim_end_matches('。').split([';', '；']) {
-                    let p = part.trim().trim_end_matches('罪');
-                    if !p.is_empty() {
-                        charges.push(p.to_string());
+                for part in c.trim_end_matches('。').split([';', '；', '，', ',', ' ']) {
+                    for p in charge_list(part.trim()) {
+                        if !charges.contains(&p) {
+                            charges.push(p);
+                        }
                     }
                 }
             } else if let Some(a) = l.strip_prefix("法条:").or_else(|| l.strip_prefix("法条：")) {
@@ -150,6 +152,64 @@ impl CaseInput {
         }
         CaseInput { facts, charges, articles }
     }
+}
+
+const MARKERS: [&str; 4] = ["罪名:", "罪名：", "法条:", "法条："];
+
+/// The input with each `罪名:` / `法条:` marker starting a line of its own: some inputs write them
+/// after the facts on the same line (`…如实供述。罪名:盗窃`). A marker is only taken as one when
+/// the rest of its line is short (a list of charges or articles, at most 80 characters), so that
+/// the facts' own words are never cut.
+fn marker_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    let inline = |i: usize| {
+        i > 0 && !text[..i].ends_with('\n') && text[i..].split('\n').next().is_some_and(|rest| rest.chars().count() <= 80)
+    };
+    let mut cuts: Vec<usize> = MARKERS.iter().flat_map(|m| text.match_indices(m).map(|(i, _)| i)).filter(|&i| inline(i)).collect();
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(text.len() + cuts.len());
+    let mut last = 0;
+    for i in cuts {
+        out.push_str(&text[last..i]);
+        out.push('\n');
+        last = i;
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The charges of one item of a `罪名:` list, without `罪`: a name the statute table knows
+/// (`走私、贩卖、运输、制造毒品`, `盗窃、侮辱尸体`) stays whole; otherwise a list joined by 、
+/// (`盗窃罪、诈骗罪`) is split into the longest known names it is made of, and what no known name
+/// covers is kept as written.
+fn charge_list(part: &str) -> Vec<String> {
+    let bare = |s: &str| charges::plain_name(s.trim().trim_end_matches('。').trim_end_matches('罪'));
+    let whole = bare(part);
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    if statute::charge_articles(&whole).is_some() || !part.contains('、') {
+        return vec![whole];
+    }
+    let pieces: Vec<String> = part.split('、').map(bare).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let known = (i + 1..=pieces.len()).rev().find(|&j| statute::charge_articles(&pieces[i..j].join("、")).is_some());
+        let j = known.unwrap_or(i + 1);
+        let name = pieces[i..j].join("、");
+        if !name.is_empty() {
+            out.push(name);
+        }
+        i = j;
+    }
+    // nothing known in it: keep the name as written, the charge model resolves it
+    if out.iter().all(|n| statute::charge_articles(n).is_none()) {
+        return vec![whole];
+    }
+    out
 }
 
 /// Everything suggested for one case.
@@ -338,6 +398,9 @@ impl Assistant {
             }
             return self.term_for(input, &own);
         }
+        if names.is_empty() && predicted.is_empty() {
+            return self.term.without_charge();
+        }
         if names.len() <= 1 {
             let charge = names.first().cloned().or_else(|| predicted.first().map(|c| c.charge.clone())).unwrap_or_default();
             let article = input.articles.first().copied().or_else(|| self.charges.articles_of(&charge).and_then(|a| a.first().copied()));
@@ -397,11 +460,17 @@ impl Assistant {
             "charges" => {
                 let s = self.charges_for(&input);
                 let names: Vec<&str> = s.iter().map(|c| c.charge.as_str()).collect();
-                let reasons: Vec<&Reason> = s.iter().flat_map(|c| c.reasons.iter()).collect();
+                let mut reasons: Vec<Reason> = s.iter().flat_map(|c| c.reasons.iter().cloned()).collect();
+                if s.is_empty() {
+                    reasons.push(Reason::rule(NOTHING_TO_READ));
+                }
                 json!({"charges": names, "reasons": reasons})
             }
             "articles" => {
-                let (a, r) = self.articles_for(&input);
+                let (a, mut r) = self.articles_for(&input);
+                if a.is_empty() {
+                    r.push(Reason::rule(NOTHING_TO_READ));
+                }
                 json!({"articles": a, "reasons": r})
             }
             "term" => {
@@ -420,6 +489,9 @@ impl Assistant {
         })
     }
 }
+
+/// The reason given when the facts hold nothing to suggest a charge from.
+const NOTHING_TO_READ: &str = "案情中没有可据以判断罪名的内容（案情为空或过短），不作建议";
 
 const TASKS: [&str; 6] = ["entities", "amount", "charges", "articles", "term", "proofread"];
 
@@ -488,6 +560,27 @@ pub fn evaluate(data_dir: &Path, models: Option<&Path>, folds: Option<usize>, ou
 
 #[cfg(test)]
 mod tests {
+    use super::CaseInput;
+
+    #[test]
+    fn inputs_read_their_charge_and_article_lines() {
+        let a = CaseInput::parse("事实:被告人王某盗窃手机一部。\r\n罪名:盗窃。\r\n法条:刑法第264条");
+        assert_eq!((a.facts.as_str(), a.charges.as_slice(), a.articles.as_slice()), ("被告人王某盗窃手机一部。", &["盗窃".to_string()][..], &[264][..]));
+        // markers after the facts on the same line, a list joined by 、, names ending in 罪
+        let b = CaseInput::parse("被告人王某盗窃手机一部。罪名：盗窃罪、诈骗罪 法条:刑法第264条、第266条");
+        assert_eq!(b.facts, "被告人王某盗窃手机一部。");
+        assert_eq!(b.charges, vec!["盗窃", "诈骗"]);
+        assert_eq!(b.articles, vec![264, 266]);
+        // a name with 、 of its own stays whole; lists split on ；，
+        let c = CaseInput::parse("案情。\n罪名:走私、贩卖、运输、制造毒品，盗窃、侮辱尸体；窝藏、包庇");
+        assert_eq!(c.charges, vec!["走私、贩卖、运输、制造毒品", "盗窃、侮辱尸体", "窝藏、包庇"]);
+        // 、 between a known name and one the table does not know: the known one split off
+        assert_eq!(CaseInput::parse("案情。\n罪名:盗窃、某某").charges, vec!["盗窃", "某某"]);
+        // the facts' own words are never cut: a marker followed by a long line is text
+        let long = format!("被告人称其罪名:{}", "甲".repeat(100));
+        assert_eq!(CaseInput::parse(&long).facts, long);
+    }
+
     #[test]
     fn numbers_for_reasons() {
         assert_eq!(super::num(77500.0), "77,500");

@@ -1332,6 +1332,18 @@ impl TermModel {
         (m, reasons)
     }
 
+    /// The term when neither a charge is given nor one can be read from the facts (empty facts,
+    /// a name alone): the median of every training case, saying so.
+    pub fn without_charge(&self) -> TermSuggestion {
+        let mut all: Vec<u16> = self.by_charge.values().flatten().map(|c| c.months).collect();
+        all.sort_unstable();
+        let m = all.get(all.len() / 2).copied().unwrap_or(0);
+        TermSuggestion {
+            term: Term::Months(m as u32),
+            reasons: vec![Reason::rule(format!("未给出罪名，案情中也没有可据以判断罪名的内容：取全部{}件训练案例刑期的中位数{m}个月，仅供参考", all.len()))],
+        }
+    }
+
     pub fn predict(&self, facts: &str, charge: &str, article: Option<u32>, cm: &ChargeModel) -> TermSuggestion {
         let mut s = self.predict_part(facts, charge, article, cm, true);
         s.term = follow_recommendation(s.term, facts, &mut s.reasons);

@@ -135,6 +135,27 @@ fn run_task_prints_one_line_per_input_and_names_bad_lines() {
 }
 
 #[test]
+fn facts_with_nothing_to_read_suggest_no_charge() {
+    let a = assist::Assistant::load(None).unwrap();
+    for text in ["", "   ", "被告人张某", "The defendant stole a phone."] {
+        let c = a.run_one("charges", text).unwrap();
+        assert_eq!(c["charges"], serde_json::json!([]), "{text:?}: {c}");
+        assert!(c["reasons"][0]["text"].as_str().unwrap().contains("没有可据以判断罪名"), "{c}");
+        let r = a.run_one("articles", text).unwrap();
+        assert_eq!(r["articles"], serde_json::json!([]), "{r}");
+        // the term still answers, and says on what
+        let t = a.run_one("term", text).unwrap();
+        assert!(t["months"].as_u64().is_some(), "{t}");
+        assert!(t["reasons"][0]["text"].as_str().unwrap().contains("未给出罪名"), "{t}");
+    }
+    // a short text with a decisive cue is read
+    assert_eq!(a.run_one("charges", "被告人醉酒驾驶").unwrap()["charges"], serde_json::json!(["危险驾驶"]));
+    // the charge given on the same line as the facts
+    let t = a.run_one("term", "被告人王某在超市盗窃手机一部，价值3200元。罪名:盗窃").unwrap();
+    assert!(t["reasons"].as_array().unwrap().iter().any(|r| r["text"].as_str().unwrap().contains("盗窃罪")), "{t}");
+}
+
+#[test]
 fn the_defendants_own_offence_is_suggested_not_the_one_he_helped_hide() {
     let a = assist::Assistant::load(None).unwrap();
     // 窝藏 (刑法第310条): the injury is the principal's, told in the facts
