@@ -57,6 +57,7 @@ fn main() {
         Some("tier-zeros") => tier_zeros(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
+        Some("cv-confusion") => cv_confusion(&data),
         Some("judged-cv") => judged_cv(&data),
         Some("charges-held") => charges_held(&data),
         Some("charges-unseen") => charges_unseen(&data),
@@ -534,6 +535,43 @@ pub fn cv_all(data: &std::path::Path) {
     };
     for r in assist::data::cross_validate_with(a, data, k, &adjust).unwrap() {
         println!("{:.2}\t{}\t{}\t{}", r.score * 100.0, r.task, r.metric, r.set);
+    }
+}
+
+/// The charge confusions of the CAIL cross-validation (train.jsonl then test.jsonl, case `i` in
+/// fold `i % K`), as `confusion` prints them; with `SHOW=gold>pred`, those cases' indices and
+/// first 300 characters.
+pub fn cv_confusion(data: &std::path::Path) {
+    use std::collections::BTreeMap;
+    let a = assist::Assistant::load(None).unwrap();
+    let k = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let models = std::cell::RefCell::new(Vec::new());
+    assist::data::cross_validate_with(a, data, k, &|c, _| models.borrow_mut().push(c.clone())).unwrap();
+    let mut all = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    all.extend(assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap());
+    let show = std::env::var("SHOW").ok();
+    let mut m: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for (i, c) in all.iter().enumerate() {
+        let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let pred: Vec<String> = models.borrow()[i % k].predict(&c.fact).into_iter().map(|s| s.charge).collect();
+        for g in &gold {
+            if !pred.contains(g) {
+                *m.entry((g.clone(), pred.join("+"))).or_default() += 1;
+            }
+        }
+        for p in &pred {
+            if !gold.contains(p) {
+                *m.entry((format!("[fp] {}", gold.join("+")), p.clone())).or_default() += 1;
+            }
+        }
+        if show.as_deref() == Some(&format!("{}>{}", gold.join("+"), pred.join("+"))) {
+            println!("#{i}\t{}", c.fact.chars().take(300).collect::<String>());
+        }
+    }
+    let mut v: Vec<_> = m.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
+    for ((g, p), n) in v.iter().take(50) {
+        println!("{n}\t{g}\t-> {p}");
     }
 }
 

@@ -209,6 +209,12 @@ fn element_rules_keep_charges_apart() {
         let why: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
         assert!(why.iter().any(|t| t.contains("第1项") && t.contains("轻伤")), "{why:?}");
     }
+    // a robbery told beside thefts (刑法第263条): the bag taken by force, or the prosecutor's
+    // words with the charge masked
+    for robbery in ["上前掐住被害人王某的脖子并将其推倒，抢走其手提包一个，内有现金800元", "以暴力方法××他人财物，抢得被害人王某手提包一个，内有现金800元"] {
+        let c = names(&format!("公诉机关指控：1、2015年3月2日晚，被告人李某在某县某小区楼道内，{robbery}。2、2015年4月8日，被告人李某窜至某县某商店，趁店主不备盗走柜台内现金1200元。3、2015年4月20日，被告人李某在某县菜市场盗走被害人赵某手机一部，价值1500元。"));
+        assert!(c.iter().any(|x| x == "抢劫") && c.iter().any(|x| x == "盗窃"), "{c:?}");
+    }
     let c = names("公诉机关指控：2016年7月，被告人吴某承接某厂房屋顶维修工程后，雇请工人郑某施工，未向郑某配备安全帽、安全带等劳动防护用品，郑某在屋顶作业时踩破采光板坠落死亡。");
     assert_eq!(c[0], "重大劳动安全事故", "{c:?}");
 }
