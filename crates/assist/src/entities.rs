@@ -831,6 +831,27 @@ impl EntityModel {
             }
         }
 
+        // the loot as the subject of its return: `钢筋已追回并发还被害单位。` (a noun phrase that
+        // opens the sentence; not money)
+        for cue in ["已追回", "已发还", "已返还", "均已追回", "均已发还"] {
+            for (p, _) in text.match_indices(cue) {
+                let k = text[..p].chars().count();
+                let mut a = k;
+                while a > 0 && !"。；;\n，,".contains(ch[a - 1]) && k - a < 12 {
+                    a -= 1;
+                }
+                let subject = s(&ch, a, k);
+                let opens = a == 0 || "。；;\n".contains(ch[a - 1]);
+                let plain = subject.chars().all(|c| is_cjk(c) || c.is_ascii_alphanumeric()) && subject.chars().count() >= 2;
+                let not_goods = ["赃款", "款", "钱", "现金", "财物", "物品", "赃物", "损失", "上述", "部分", "被告人", "被害人"].iter().any(|w| subject.contains(w))
+                    || STEAL_VERBS.iter().any(|v| subject.contains(v));
+                // (`被盗摩托车`, `所盗赃物` are read by the rules of the loot named again)
+                if opens && plain && !not_goods && !subject.contains("盗") && !subject.starts_with('现') {
+                    found.push(("被盗物品", a, k));
+                }
+            }
+        }
+
         // "经鉴定，被盗手机价值…" / "该手机价值…"
         let mut k = 0;
         while k + 1 < ch.len() {
@@ -856,8 +877,27 @@ impl EntityModel {
                 // `…盗窃价值1000元的香烟`: the value of goods named after it, not the clause before
                 let act = STEAL_VERBS.iter().any(|v| phrase.ends_with(v));
                 if phrase.chars().count() >= 2 && !appraiser && !act && !phrase.contains("鉴定") && !phrase.contains("计") && !phrase.contains("共") {
-                    let ps = phrase.find("涉案").map(|p| phrase_start + phrase[..p].chars().count() + 2).unwrap_or(phrase_start);
+                    // `涉案手机` → `手机`; `涉案的物品` stays as written
+                    let ps = phrase.find("涉案").filter(|p| !phrase[p + "涉案".len()..].starts_with('的')).map(|p| phrase_start + phrase[..p].chars().count() + 2).unwrap_or(phrase_start);
                     found.push(("被盗物品", ps, k));
+                } else if phrase.is_empty() && a > 0 && ch[a - 1] == '，' {
+                    // a line of a list of the loot: `智日金电动三轮车电瓶2只，价值人民币1080元；`,
+                    // the goods a clause of their own that opens the sentence, ending in a count
+                    let mut c = a - 1;
+                    while c > 0 && !"。；;\n".contains(ch[c - 1]) && a - 1 - c < 30 {
+                        c -= 1;
+                    }
+                    let mut start = c;
+                    // a list number (`1、`, `（2）`)
+                    while start < a - 1 && (ch[start].is_ascii_digit() || "、.．（）()".contains(ch[start])) {
+                        start += 1;
+                    }
+                    let clause = s(&ch, start, a - 1);
+                    let counted = ch[a - 2].is_ascii_digit() || "只个台部辆件条根块把双套张箱瓶袋包".contains(ch[a - 2]) && (a - 3 >= start && (ch[a - 3].is_ascii_digit() || crate::numerals::is_cn_numeral_char(ch[a - 3])));
+                    let verb = STEAL_VERBS.iter().chain(["将", "在", "于", "被", "把", "的", "，"].iter()).any(|w| clause.contains(w));
+                    if (c == 0 || "。；;\n".contains(ch[c - 1])) && counted && !verb && clause.chars().count() >= 3 {
+                        found.push(("被盗物品", start, a - 1));
+                    }
                 }
             }
             k += 1;
@@ -1132,6 +1172,16 @@ mod tests {
         let e = m.extract("被告人石某某将被害人王某某放在抽屉内的一包香烟、约10元硬币盗走。");
         assert_eq!(e.by_type["被盗货币"], ["约10元硬币"]);
         assert_eq!(e.by_type["被盗物品"], ["一包香烟"]);
+        // a line of a list of the loot, its value in the next clause; the loot as the subject
+        // of its return; `涉案的物品` as written
+        let e = m.extract("2、智日金电动三轮车电瓶2只，价值人民币1080元；");
+        assert_eq!(e.by_type["被盗物品"], ["智日金电动三轮车电瓶2只"]);
+        let e = m.extract("钢筋已追回并发还被害单位。");
+        assert_eq!(e.by_type["被盗物品"], ["钢筋"]);
+        let e = m.extract("赃款已追回并发还被害人。");
+        assert!(e.by_type["被盗物品"].is_empty(), "{:?}", e.by_type);
+        let e = m.extract("经鉴定，涉案的物品价值人民币14300元。");
+        assert_eq!(e.by_type["被盗物品"], ["涉案的物品"]);
         // two tools joined by 和 are two; a list summed up by 等工具 is one
         let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
         assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
