@@ -745,7 +745,20 @@ impl EntityModel {
                     let phrase = s(&ch, from, end);
                     let not_item = ["之", "罪", "行为", "作案", "的", "念", "意", "财物", "他人", "来的", "所得", "完成", "事实", "数额", "既遂", "共计", "后", "次", "得手", "成功"].iter().any(|w| phrase.starts_with(w));
                     if end > from && !phrase.contains('元') && !not_item {
-                        for (a, b) in item_list(&ch, from) {
+                        let items = item_list(&ch, from);
+                        // `盗窃眉山市东坡区**镇**村的联通基站蓄电池12个`: the place the goods were
+                        // taken from, when it names an administrative area
+                        if let Some(&(first, _)) = items.first() {
+                            let mut e = first;
+                            if e > from && ch[e - 1] == '的' {
+                                e -= 1;
+                            }
+                            let place = s(&ch, from, e);
+                            if e >= from + 4 && ["市", "县", "区", "镇", "乡", "村"].iter().any(|w| place.contains(w)) && !place.contains("被害人") && !place.contains('该') {
+                                found.push(("地点", from, e));
+                            }
+                        }
+                        for (a, b) in items {
                             found.push(("被盗物品", a, b));
                         }
                     }
@@ -828,6 +841,23 @@ impl EntityModel {
                     found.push(("被盗物品", if keep { i } else { from }, e));
                 }
                 break;
+            }
+        }
+
+        // where the victim had parked the vehicle (`停放在家中车库内的`), not an anaphor (`停放在此`)
+        // nor a bare spot (`停车处`)
+        for cue in ["停放在", "停放于"] {
+            for (p, _) in text.match_indices(cue) {
+                let from = text[..p].chars().count() + 3;
+                let mut e = from;
+                while e < ch.len() && is_cjk(ch[e]) && ch[e] != '的' && e - from < 16 {
+                    e += 1;
+                }
+                let place = s(&ch, from, e);
+                let anaphor = ["此", "该", "上述", "那", "这"].iter().any(|w| place.starts_with(w));
+                if e >= from + 4 && !anaphor && ["内", "下", "里", "院"].iter().any(|w| place.ends_with(w)) {
+                    found.push(("地点", from, e));
+                }
             }
         }
 
@@ -984,7 +1014,11 @@ impl EntityModel {
                 // 放在/停放在/拿到 introduce where an object lies or went, not the scene
                 // (a person taken somewhere, `将被害人曹某某带到…房间`, is taken to the scene)
                 let person_taken = i > 0 && ch[i - 1] == '带' && s(&ch, i.saturating_sub(16), i).rsplit('将').next().is_some_and(|t| t.starts_with("被害人"));
-                let object_verb = i > 0 && "放装藏存挂锁留丢停拿送卖带交运".contains(ch[i - 1]) && !person_taken;
+                // (`卖至位于…的废品收购站`: where the loot was sold, however the place is introduced)
+                let j = if i > 0 && ch[i - 1] == '位' { i - 1 } else { i };
+                let object_verb = (i > 0 && "放装藏存挂锁留丢停拿送卖带交运".contains(ch[i - 1])
+                    || j > 1 && "至到往".contains(ch[j - 1]) && "放装藏存送卖带交运".contains(ch[j - 2]))
+                    && !person_taken;
                 // `于` of a place (`于惠州市…铁皮房内盗窃`), not of a date, a cause or a purpose
                 // (`于2018年`, `由于`, `用于`, `属于`)
                 let not_place_yu = *cue == "于"
@@ -1182,6 +1216,17 @@ mod tests {
         assert!(e.by_type["被盗物品"].is_empty(), "{:?}", e.by_type);
         let e = m.extract("经鉴定，涉案的物品价值人民币14300元。");
         assert_eq!(e.by_type["被盗物品"], ["涉案的物品"]);
+        // the place after the theft verb, before the goods; where the victim had parked; not
+        // where the loot was sold (`卖至位于…`)
+        let e = m.extract("盗窃眉山市东坡区某镇某村的联通基站蓄电池12个；");
+        assert_eq!(e.by_type["地点"], ["眉山市东坡区某镇某村"]);
+        assert_eq!(e.by_type["被盗物品"], ["联通基站蓄电池12个"]);
+        let e = m.extract("被告人柴某某来到万年县某镇某村，将被害人邵某停放在家中车库内的1辆电动车盗走。");
+        assert_eq!(e.by_type["地点"], ["万年县某镇某村", "家中车库内"]);
+        let e = m.extract("被告人黄某某将被害人王某某停放在此的电动车盗走。");
+        assert!(e.by_type["地点"].is_empty(), "{:?}", e.by_type);
+        let e = m.extract("程某某至长丰县某电缆厂盗窃电缆约20米，后将盗窃来的电缆卖至位于阜阳路与金川路交口附近废品收购站的解某处。");
+        assert_eq!(e.by_type["地点"], ["长丰县某电缆厂"]);
         // two tools joined by 和 are two; a list summed up by 等工具 is one
         let e = m.extract("被告人王某某用扳手和铁棍撬开仓库大门。");
         assert_eq!(e.by_type["作案工具"], ["扳手", "铁棍"]);
