@@ -386,7 +386,9 @@ impl ChargeModel {
             if n > 0.0
                 && let Some(q) = crate::cues::cue_scores(facts).into_iter().find(|q| q.0 == c.name)
             {
-                reasons.push(Reason::fact(format!("案情含有{}（{}罪的证据权重{:.1}）", crate::cues::describe(&text, q.2), c.name, q.1)));
+                // a rule's own summary (not words of the facts) is said as what the facts show
+                let how = if crate::cues::matches(&text, q.2) { "案情含有" } else { "案情显示：" };
+                reasons.push(Reason::fact(format!("{how}{}（{}罪的证据权重{:.1}）", crate::cues::describe(&text, q.2), c.name, q.1)));
             }
             if duty && c.name.as_str() == crate::cues::duty_crime(&text).map_or("", |d| d.0)
                 && let Some(office) = crate::cues::state_functionary(&text)
@@ -407,7 +409,12 @@ impl ChargeModel {
             }
             if let Some(art) = c.articles.first() {
                 let kw = shared_words(self, &x, &c.profile, 6).join("、");
-                reasons.push(Reason::statute(*art, format!("刑法第{art}条条文与案情相符（余弦相似度{b:.2}；共有词：{kw}）")));
+                // the article is cited either way; its words only when the facts share some
+                if kw.is_empty() || b < 0.005 {
+                    reasons.push(Reason::statute(*art, format!("{}罪规定于刑法第{art}条", c.name)));
+                } else {
+                    reasons.push(Reason::statute(*art, format!("刑法第{art}条条文与案情相符（余弦相似度{b:.2}；共有词：{kw}）")));
+                }
             }
             if out.is_empty() && unprotected && demoted.iter().any(|d| crate::cues::PROTECTED_STATUS.contains(&self.charges[*d].name.as_str())) {
                 reasons.push(Reason::statute(344, "案情载明对象不属于国家重点保护植物或珍贵、濒危野生动物，刑法第341条第1款、第344条之罪缺少犯罪对象要件，不予建议".to_string()));

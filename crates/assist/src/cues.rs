@@ -313,7 +313,7 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // 侵占 (刑法第270条) is prosecuted only on the victim's complaint (第3款, 告诉的才处理): in a
     // private prosecution (自诉人) the taking is 侵占, not 职务侵占 (第271条), which the
     // procuratorate prosecutes
-    if text.contains("自诉人") && matches(&text, "侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出") {
+    if matches(&text, PRIVATE_TAKING_CUE) {
         raise(&mut out, "侵占", 1.0, PRIVATE_TAKING_CUE);
         out.retain(|q| q.0 != "职务侵占");
     }
@@ -337,7 +337,7 @@ fn raise(out: &mut Vec<(&'static str, f32, &'static str)>, charge: &'static str,
 }
 
 const BRIBE_GIVER_CUE: &str = "给予国家工作人员财物+被告人未收受";
-const PRIVATE_TAKING_CUE: &str = "自诉人+侵占";
+const PRIVATE_TAKING_CUE: &str = "自诉人+(侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出)";
 /// Public offices of the one who takes a bribe (刑法第389条: 国家工作人员); the police who
 /// arrest the defendant are no such recipient.
 const PUBLIC_TITLES: &[&str] = &[

@@ -227,6 +227,10 @@ fn statutory_elements_of_charges_rare_in_training() {
     let c = names("公诉机关指控：2012年至2014年，被告人赵某为承揽某镇道路工程，请时任某镇镇长的钱某关照，先后三次送给钱某现金共计人民币8万元，钱某均予以收受。");
     assert_eq!(c[0], "行贿", "{c:?}");
     assert!(!c.iter().any(|x| x == "受贿"), "{c:?}");
+    // the reasons say what the facts show and cite the article without an empty word list
+    let why: Vec<String> = a.charges.predict("公诉机关指控：2012年至2014年，被告人赵某为承揽某镇道路工程，请时任某镇镇长的钱某关照，先后三次送给钱某现金共计人民币8万元，钱某均予以收受。")[0].reasons.iter().map(|r| r.text.clone()).collect();
+    assert!(why.iter().any(|t| t.contains("刑法第389条")), "{why:?}");
+    assert!(!why.iter().any(|t| t.contains("共有词：）") || t.contains("案情含有给予")), "{why:?}");
     // 侵占 (刑法第270条) is prosecuted on the victim's complaint: a private prosecution's taking
     // is not 职务侵占
     let c = names("自诉人李某诉称并经审理查明：2016年，被告人王某在为自诉人开设的饭店采购货物期间，让供货商虚开单据，侵吞自诉人货款2万余元，经自诉人多次催要拒不退还。");
