@@ -143,7 +143,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     let mut included: Vec<(f64, Total, String, usize)> = Vec::new();
     let mut excluded = Vec::new();
     // what the offender got by selling the goods: the amount only when nothing else is stated
-    let mut proceeds: Vec<(f64, String)> = Vec::new();
+    let mut proceeds: Vec<(f64, String, usize)> = Vec::new();
     let mut last_excluded: Option<usize> = None;
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
@@ -202,8 +202,10 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             || ctx.contains("分得")
             || cl.contains("其中")
         {
-            if PROCEEDS.iter().any(|k| near.contains(k)) && !proceeds.iter().any(|p: &(f64, String)| (p.0 - m.value).abs() < 0.005) {
-                proceeds.push((m.value, format!("{ctx}{span}")));
+            // (`以人民币600元的价格卖给周某`: a sale price is proceeds too)
+            let sale = price && ["卖给", "卖与", "卖掉", "出售", "销赃", "变卖"].iter().any(|k| rest_clause.contains(k));
+            if (PROCEEDS.iter().any(|k| near.contains(k)) || sale) && !proceeds.iter().any(|p: &(f64, String, usize)| (p.0 - m.value).abs() < 0.005 && sentence(facts, p.2) == sentence(facts, m.start)) {
+                proceeds.push((m.value, format!("{ctx}{span}"), m.start));
             }
             excluded.push(span.to_string());
             last_excluded = Some(m.end);
@@ -382,6 +384,24 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             stack.retain(|s| s.pos <= p);
         }
     }
+    // an item of a numbered list of offences whose goods were never valued: what they were sold
+    // for (法释〔2013〕8号第4条), when the other items carry values, no total covers them all and
+    // the facts do not say the value could not be established
+    let items = numbered_items(facts);
+    if items.len() >= 2 && !stack.iter().any(|s| s.total) {
+        for (a, b) in items {
+            // (an item the facts say could not be valued, `因材料不全无法认定价格`, is left out)
+            let unvalued = ["无法认定", "无法估价", "无法鉴定", "不能认定", "未能认定", "无法确定"].iter().any(|w| facts[a..b].contains(w));
+            let valued = unvalued || stack.iter().any(|s| s.pos >= a && s.pos < b);
+            let sold: Vec<&(f64, String, usize)> = proceeds.iter().filter(|p| p.2 >= a && p.2 < b).collect();
+            if !valued && !sold.is_empty() {
+                for p in sold {
+                    reasons.push(Reason::rule(format!("该笔未认定赃物价值，以销赃所得{}元计算（法释〔2013〕8号第4条）：{}", crate::num(p.0), p.1)));
+                    stack.push(Counted { value: p.0, ctx: p.1.clone(), pos: p.2, total: false });
+                }
+            }
+        }
+    }
     let amount: f64 = stack.iter().map(|s| s.value).sum();
     let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), s.ctx))).collect();
     out.extend(reasons);
@@ -389,6 +409,34 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         out.push(Reason::fact(format!("不计入（退还、分得、价款或赔偿）：{e}")));
     }
     Some(AmountSuggestion { amount: round2(amount), reasons: out })
+}
+
+/// The items of a numbered list of offences, one a line (`1、…`, `（2）…`): byte ranges from
+/// each number to the next, the last to the end of its line. Empty without two numbers.
+fn numbered_items(facts: &str) -> Vec<(usize, usize)> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut line_start = 0;
+    for line in facts.split_inclusive('\n') {
+        let body = line.trim_start_matches([' ', '　']);
+        let offset = line_start + line.len() - body.len();
+        let digits = body.chars().take_while(|c| c.is_ascii_digit()).count();
+        let paren = body.starts_with(['（', '(']) && body.chars().skip(1).take_while(|c| c.is_ascii_digit()).count() > 0;
+        if (digits > 0 && digits < 3 && body[digits..].starts_with('、')) || paren {
+            starts.push(offset);
+        }
+        line_start += line.len();
+    }
+    if starts.len() < 2 {
+        return Vec::new();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(j, &a)| {
+            let b = starts.get(j + 1).copied().unwrap_or_else(|| facts[a..].find('\n').map_or(facts.len(), |e| a + e));
+            (a, b)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -443,6 +491,19 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
+    }
+
+    #[test]
+    fn items_never_valued_count_at_their_sale_price() {
+        let list = "1、被告人陈某窃取一部助力车，后将该车以人民币600元的价格卖给周某。\n2、被告人陈某窃取被害人钟某一部电动车，以人民币500元的价格卖给王某。经鉴定，被盗的电动车价值人民币2156元。\n3、被告人陈某窃取被害人陈某一部电动车。经鉴定，被盗的电动车价值人民币1690元。";
+        let a = crime_amount(list).unwrap();
+        assert_eq!(a.amount, 600.0 + 2156.0 + 1690.0, "{:?}", a.reasons);
+        assert!(a.reasons.iter().any(|r| r.text.contains("以销赃所得600元计算")), "{:?}", a.reasons);
+        // an item the facts say could not be valued stays out
+        let unvalued = list.replacen("卖给周某。", "卖给周某（因材料不全无法认定价格）。", 1);
+        assert_eq!(crime_amount(&unvalued).unwrap().amount, 2156.0 + 1690.0);
+        // without a numbered list the sale price is no value beside the appraised ones
+        assert_eq!(crime_amount(&list.replace("1、", "").replace("2、", "").replace("3、", "")).unwrap().amount, 2156.0 + 1690.0);
     }
 
     #[test]
