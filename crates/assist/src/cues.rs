@@ -277,34 +277,19 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             out.push((*charge, best.0, best.1));
         }
     }
-    // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
-    // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
-    // 受贿/贪污 instead)
     // 猥亵儿童 (刑法第237条第3款): the victim under fourteen by the birth date the facts give
     if child_victim(&text) && matches(&text, "猥亵|抚摸|摸+(胸|阴部|生殖器|臀部|隐私)|抠摸|亲吻") {
-        match out.iter_mut().find(|q| q.0 == "猥亵儿童") {
-            Some(q) if q.1 >= 1.0 => {}
-            Some(q) => *q = ("猥亵儿童", 1.0, CHILD_CUE),
-            None => out.push(("猥亵儿童", 1.0, CHILD_CUE)),
-        }
+        raise(&mut out, "猥亵儿童", 1.0, CHILD_CUE);
     }
     // 非国家工作人员受贿 (刑法第163条): staff of a company or other non-state unit taking money
     // for their position
     if company_staff(&text).is_some() && matches(&text, COMPANY_BRIBE) {
-        match out.iter_mut().find(|q| q.0 == "非国家工作人员受贿") {
-            Some(q) if q.1 >= 1.0 => {}
-            Some(q) => *q = ("非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE),
-            None => out.push(("非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE)),
-        }
+        raise(&mut out, "非国家工作人员受贿", 1.0, COMPANY_BRIBE_CUE);
     }
     // 受贿 (刑法第385条): a state functionary (刑法第93条; not a village office in the village's
     // own affairs) taking money for his position
     if state_functionary(&text).is_some_and(|cl| !is_village_office(cl)) && matches(&text, COMPANY_BRIBE) && matches(&text, "职务|职权|职责|便利") {
-        match out.iter_mut().find(|q| q.0 == "受贿") {
-            Some(q) if q.1 >= 1.0 => {}
-            Some(q) => *q = ("受贿", 1.0, STATE_BRIBE_CUE),
-            None => out.push(("受贿", 1.0, STATE_BRIBE_CUE)),
-        }
+        raise(&mut out, "受贿", 1.0, STATE_BRIBE_CUE);
     }
     // 行贿 (刑法第389条): money given to someone in public office, the defendant taking none
     if bribe_giver(&text) {
@@ -317,12 +302,11 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "侵占", 1.0, PRIVATE_TAKING_CUE);
         out.retain(|q| q.0 != "职务侵占");
     }
+    // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
+    // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
+    // 受贿/贪污 instead)
     if let Some((charge, why)) = duty_crime(&text) {
-        match out.iter_mut().find(|q| q.0 == charge) {
-            Some(q) if q.1 >= DUTY_WEIGHT => {}
-            Some(q) => *q = (charge, DUTY_WEIGHT, why),
-            None => out.push((charge, DUTY_WEIGHT, why)),
-        }
+        raise(&mut out, charge, DUTY_WEIGHT, why);
     }
     out
 }
