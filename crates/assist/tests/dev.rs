@@ -215,6 +215,12 @@ fn element_rules_keep_charges_apart() {
         let c = names(&format!("公诉机关指控：1、2015年3月2日晚，被告人李某在某县某小区楼道内，{robbery}。2、2015年4月8日，被告人李某窜至某县某商店，趁店主不备盗走柜台内现金1200元。3、2015年4月20日，被告人李某在某县菜市场盗走被害人赵某手机一部，价值1500元。"));
         assert!(c.iter().any(|x| x == "抢劫") && c.iter().any(|x| x == "盗窃"), "{c:?}");
     }
+    // posing as a bank's staff to cheat is 诈骗; 招摇撞骗 (刑法第279条) needs a state organ's
+    // functionary, not the police who later arrested him
+    let c = names("公诉机关指控：2015年3月，被告人沈某冒充某银行信贷部工作人员，以帮助办理低息贷款需缴纳保证金为由，骗取被害人成某人民币2万元。同年5月，被告人沈某被民警抓获。");
+    assert!(!c.iter().any(|x| x == "招摇撞骗"), "{c:?}");
+    let c = names("公诉机关指控：2015年3月，被告人沈某冒充民警，以查处赌博为名，在某村棋牌室内扣押村民现金，并以交罚款可免于处罚为由收取村民钱款共计3000元。");
+    assert!(c.iter().any(|x| x == "招摇撞骗"), "{c:?}");
     // drunk driving that caused a fatal accident, the driver wholly responsible: 交通肇事 alone
     // (刑法第133条之一第3款)
     let c = names("公诉机关指控：2014年3月27日19时40分许，被告人袁某醉酒后驾驶小型轿车，沿某市某路由北向南行驶至某路口处，将行人汪某撞倒，致汪某当场死亡。经认定，袁某承担此次事故的全部责任。经鉴定，袁某血液中乙醇含量为182mg/100ml。");
