@@ -348,6 +348,10 @@ impl ChargeModel {
         let company_bribe = crate::cues::company_staff(&text).is_some() && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费");
         // a protected status the facts deny (`不属于国家重点保护植物`) is an element missing
         let unprotected = crate::cues::protection_denied(facts);
+        // a bribe under 5,000 yuan (the 1997 刑法第383条 left it to administrative sanction unless
+        // the circumstances were serious; 法释〔2016〕9号 puts it under its lowest threshold): no
+        // bribery offence suggested, the office's other acts stand
+        let petty_bribe = crate::cues::bribe_total(&text).is_some_and(|t| t < 5000.0);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -360,6 +364,7 @@ impl ChargeModel {
                 || company_bribe && crate::cues::STATE_BRIBERY.contains(&name)
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
                 || unprotected && crate::cues::PROTECTED_STATUS.contains(&name)
+                || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);

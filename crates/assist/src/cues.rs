@@ -363,7 +363,11 @@ pub fn bribe_giver(text: &str) -> bool {
 /// when nothing tells of a gain of his own. `text` as returned by [`strip_record`].
 pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
     // the acts must concern the office (an official's drunk driving is not a duty crime)
-    if state_functionary(text).is_none() || matches(text, PERSONAL_GAIN) || !matches(text, IN_OFFICE) {
+    // (a bribe under 5,000 yuan is no gain that makes it 受贿: the 1997 刑法第383条 left it to
+    // administrative sanction unless the circumstances were serious, and 法释〔2016〕9号 puts it
+    // under its lowest threshold; the office's acts are then judged as they are)
+    let petty_bribe = bribe_total(text).is_some_and(|t| t < 5000.0) && !matches(text, EMBEZZLING);
+    if state_functionary(text).is_none() || (matches(text, PERSONAL_GAIN) && !petty_bribe) || !matches(text, IN_OFFICE) {
         return None;
     }
     if matches(text, ABUSE_OF_OFFICE) {
@@ -415,6 +419,7 @@ const DUTY_WEIGHT: f32 = 0.9;
 const ABUSE_OF_OFFICE: &str = "违反|违规|擅自|未经|不符合|虚报|超越职权|滥用职权|授意|指使|违背|违法|越权|无法律依据|没有按照|未按|虚假|伪造|截留|私自";
 const NEGLECT_OF_DUTY: &str = "严重不负责任|不认真|未认真|疏于|未履行|不正确履行|失职|玩忽职守|未尽到|没有认真|未按规定";
 const IN_OFFICE: &str = "职务|职权|职责|审批|审核|监管|履行|公务|负责|工作期间|任职|担任+期间";
+const EMBEZZLING: &str = "据为己有|占为己有|侵吞|非法占有|归个人|个人使用|挥霍";
 const PERSONAL_GAIN: &str = "收受|贿赂|好处费|索取|据为己有|占为己有|侵吞|非法占有|归个人|个人使用|挥霍";
 const ABUSE_CUE: &str = "国家机关工作人员的职务+违反规定|擅自|越权";
 const NEGLECT_CUE: &str = "国家机关工作人员的职务+严重不负责任|疏于履职";
@@ -495,6 +500,26 @@ pub fn company_staff(text: &str) -> Option<&str> {
                 && !STATE_ORGANS[..14].iter().any(|k| cl.contains(k))
         })
         .map(|i| clauses[i])
+}
+
+/// The charges of taking a bribe, graded by its amount (刑法第163条, 第383条, 第385条, 第388条之一).
+pub const BRIBE_TAKING: &[&str] = &["受贿", "非国家工作人员受贿", "利用影响力受贿"];
+
+/// The sum of the money told as taken for a post (the amounts in clauses of 收受, 索要, 好处费,
+/// 回扣…), if the facts state any.
+pub fn bribe_total(text: &str) -> Option<f64> {
+    let mut total = 0.0;
+    let mut any = false;
+    for cl in text.split(['，', '。', '；', ';', ',']) {
+        if !matches(cl, COMPANY_BRIBE) {
+            continue;
+        }
+        for m in crate::numerals::find_money(cl) {
+            total += m.value;
+            any = true;
+        }
+    }
+    any.then_some(total)
 }
 
 /// Bribery charges that need a state functionary or an intermediary (刑法第385条, 第388条之一,
