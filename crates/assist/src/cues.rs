@@ -231,6 +231,8 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
 /// (winner, loser, condition): when the winner's decisive cue and the condition are present, the
 /// loser is usually not charged separately (the winner's definition absorbs it).
 pub const DOMINATES: &[(&str, &str, &str)] = &[
+    // 刑法第236条第2款: the intercourse told, the girl's age makes it rape, not 猥亵儿童 (第237条)
+    ("强奸", "猥亵儿童", "发生性关系|奸淫"),
     ("过失致人死亡", "交通肇事", "非道路"),
     // 刑法第341条: hunting animals under state protection is 第1款, not the hunting of 第2款
     ("非法猎捕、杀害珍贵、濒危野生动物", "非法狩猎", "重点保护野生动物|国家一级保护|国家二级保护|国家重点保护|珍贵、濒危|濒危野生动物"),
@@ -288,6 +290,10 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // 猥亵儿童 (刑法第237条第3款): the victim under fourteen by the birth date the facts give
     if child_victim(&text) && matches(&text, "猥亵|抚摸|摸+(胸|阴部|生殖器|臀部|隐私)|抠摸|亲吻") {
         raise(&mut out, "猥亵儿童", 1.0, CHILD_CUE);
+    }
+    // 强奸 (刑法第236条第2款): intercourse with a girl under fourteen is rape whatever she said
+    if matches(&text, "发生性关系|奸淫") && (child_victim(&text) || matches(&text, CHILD_WORDS)) {
+        raise(&mut out, "强奸", 1.0, CHILD_RAPE_CUE);
     }
     // 非国家工作人员受贿 (刑法第163条): staff of a company or other non-state unit taking money
     // for their position
@@ -382,6 +388,8 @@ pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
 }
 
 const CHILD_CUE: &str = "被害人出生日期+不满十四周岁+猥亵";
+const CHILD_RAPE_CUE: &str = "被害人不满十四周岁+发生性关系";
+const CHILD_WORDS: &str = "幼女|女童|不满十四周岁|未满十四周岁|不满14周岁|未满14周岁";
 
 /// Whether the facts give a victim's (被害人) birth year (`2010年1月9日生`, `2005年出生`) less than
 /// fourteen years before the first year of the events (the age limit of 刑法第236条第2款 and

@@ -215,6 +215,9 @@ fn element_rules_keep_charges_apart() {
         let c = names(&format!("公诉机关指控：1、2015年3月2日晚，被告人李某在某县某小区楼道内，{robbery}。2、2015年4月8日，被告人李某窜至某县某商店，趁店主不备盗走柜台内现金1200元。3、2015年4月20日，被告人李某在某县菜市场盗走被害人赵某手机一部，价值1500元。"));
         assert!(c.iter().any(|x| x == "抢劫") && c.iter().any(|x| x == "盗窃"), "{c:?}");
     }
+    // intercourse with a girl under fourteen is rape (刑法第236条第2款), not 猥亵儿童
+    let c = names("公诉机关指控：2016年，被告人陈某多次在其家中对邻居家女童张某（时年9岁）实施猥亵，并与其发生性关系。");
+    assert_eq!(c[0], "强奸", "{c:?}");
     // an official who broke the rules of his office and took 2,000 yuan for it: the bribe is
     // under every threshold, the abuse of office stands (刑法第397条)
     let c = names("公诉机关指控：2014年7月至8月期间，被告人王某在担任某县民政局社会救助股股长期间，违反规定，擅自为不符合条件的12户村民办理低保手续，致使国家低保资金损失人民币8万余元，并利用职务上的便利，2次收受村民送给的现金人民币共计2000元。");
