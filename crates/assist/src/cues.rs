@@ -697,39 +697,44 @@ mod tests {
     #[test]
     fn absorbing_charges_read_their_conditions() {
         let cond = |w: &str, l: &str| DOMINATES.iter().find(|d| d.0 == w && d.1 == l).map(|d| d.2).unwrap();
-        // 销售假冒注册商标的商品 (第214条): fakes bought and sold, not made (putting the mark on
-        // the goods, 第213条)
-        let sell = cond("销售假冒注册商标的商品", "假冒注册商标");
-        assert!(matches("被告人明知是假冒注册商标的运动鞋，仍从他人处购进后在网店销售。", sell));
-        assert!(matches("被告人租赁档口，用于销售假冒“UGG”注册商标的鞋子。", sell));
-        assert!(!matches("被告人明知未经许可，仍组织工人生产运动鞋并贴上耐克注册商标后销售。", sell));
-        assert!(!matches("被告人将收购的二手手机翻新成假冒苹果手机后出售。", sell));
-        assert!(!matches("被告人未经注册商标所有人许可，在同一种商品上使用与其注册商标相同的商标并销售。", sell));
-        assert!(!matches("被告人从他人处购进运动鞋。", sell));
-        // 刑法第341条第1款: animals under the state's protection
-        let hunted = cond("非法猎捕、杀害珍贵、濒危野生动物", "非法狩猎");
-        assert!(matches("猎捕的猫头鹰系国家二级保护野生动物。", hunted));
-        assert!(!matches(&strip_record("猎捕的斑鸠均为吉林省重点保护野生动物。"), hunted));
-        // 失火 (第115条第2款): a fire by negligence
-        let fire = cond("失火", "放火");
-        assert!(matches("被告人烧荒时用火不慎，引发森林火灾。", fire));
-        assert!(!matches("被告人为泄愤，点燃柴草，不慎烧伤自己。", fire));
-        // 挪用公款 (第384条): public money
-        let public = cond("挪用公款", "挪用资金");
-        assert!(matches("被告人利用担任国有公司出纳的职务便利，挪用公司资金。", public));
-        assert!(!matches("被告人利用担任某有限公司出纳的职务便利，挪用公司资金。", public));
-        // 职务侵占 (第271条): taken by one's post
-        let post = cond("职务侵占", "侵占");
-        assert!(matches("被告人利用担任出纳的职务便利，将货款侵占。", post));
-        assert!(!matches("被告人将他人委托其保管的手机侵占，拒不退还。", post));
-        // 生产、销售有毒、有害食品 (第144条): toxic non-food matter in the food
-        let toxic = cond("生产、销售有毒、有害食品", "生产、销售不符合安全标准的食品");
-        assert!(matches("被告人在卤肉中添加罂粟壳后对外销售。", toxic));
-        assert!(!matches("被告人将病死猪肉加工后对外销售。", toxic));
-        // 重大劳动安全事故 (第135条): the employer's safety conditions
-        let gear = cond("重大劳动安全事故", "重大责任事故");
-        assert!(matches("被告人未为工人配备安全带等劳动防护用品。", gear));
-        assert!(!matches("被告人违反操作规程，擅自启动吊车，致工人死亡。", gear));
+        // (winner, loser, facts that meet the condition, facts that do not); texts go through
+        // `strip_record` as the predictor's do
+        let cases: &[(&str, &str, &[&str], &[&str])] = &[
+            // 销售假冒注册商标的商品 (第214条): fakes bought and sold, not made (putting the mark
+            // on the goods, 第213条)
+            (
+                "销售假冒注册商标的商品",
+                "假冒注册商标",
+                &["被告人明知是假冒注册商标的运动鞋，仍从他人处购进后在网店销售。", "被告人租赁档口，用于销售假冒“UGG”注册商标的鞋子。"],
+                &[
+                    "被告人明知未经许可，仍组织工人生产运动鞋并贴上耐克注册商标后销售。",
+                    "被告人将收购的二手手机翻新成假冒苹果手机后出售。",
+                    "被告人未经注册商标所有人许可，在同一种商品上使用与其注册商标相同的商标并销售。",
+                    "被告人从他人处购进运动鞋。",
+                ],
+            ),
+            // 刑法第341条第1款: animals under the state's protection, not a province's
+            ("非法猎捕、杀害珍贵、濒危野生动物", "非法狩猎", &["猎捕的猫头鹰系国家二级保护野生动物。"], &["猎捕的斑鸠均为吉林省重点保护野生动物。"]),
+            // 失火 (第115条第2款): a fire by negligence
+            ("失火", "放火", &["被告人烧荒时用火不慎，引发森林火灾。"], &["被告人为泄愤，点燃柴草，不慎烧伤自己。"]),
+            // 挪用公款 (第384条): public money
+            ("挪用公款", "挪用资金", &["被告人利用担任国有公司出纳的职务便利，挪用公司资金。"], &["被告人利用担任某有限公司出纳的职务便利，挪用公司资金。"]),
+            // 职务侵占 (第271条): taken by one's post
+            ("职务侵占", "侵占", &["被告人利用担任出纳的职务便利，将货款侵占。"], &["被告人将他人委托其保管的手机侵占，拒不退还。"]),
+            // 生产、销售有毒、有害食品 (第144条): toxic non-food matter in the food
+            ("生产、销售有毒、有害食品", "生产、销售不符合安全标准的食品", &["被告人在卤肉中添加罂粟壳后对外销售。"], &["被告人将病死猪肉加工后对外销售。"]),
+            // 重大劳动安全事故 (第135条): the employer's safety conditions
+            ("重大劳动安全事故", "重大责任事故", &["被告人未为工人配备安全带等劳动防护用品。"], &["被告人违反操作规程，擅自启动吊车，致工人死亡。"]),
+        ];
+        for (winner, loser, yes, no) in cases {
+            let c = cond(winner, loser);
+            for t in *yes {
+                assert!(matches(&strip_record(t), c), "{winner} over {loser}: {t}");
+            }
+            for t in *no {
+                assert!(!matches(&strip_record(t), c), "{winner} over {loser} wrongly: {t}");
+            }
+        }
     }
 
     #[test]
