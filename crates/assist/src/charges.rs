@@ -317,8 +317,8 @@ impl ChargeModel {
 
     pub fn predict(&self, facts: &str) -> Vec<ChargeSuggestion> {
         let mut ranked = self.rank(facts);
-        // facts that match no cue and share next to no word with any charge's cases or statute
-        // (empty, or a name alone) suggest nothing
+        // facts that match no cue and are too short to read (a name alone, `被告人张某`) or share
+        // no word with any charge's cases or statute (empty) suggest nothing
         let hanzi = facts.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
         if ranked.first().is_none_or(|r| r.4 <= 0.0 && (hanzi < MIN_FACTS || r.1 <= 0.0)) {
             return Vec::new();
