@@ -476,6 +476,27 @@ fn named_potency(text: &str) -> Option<f64> {
     best
 }
 
+/// The drug a weight figure weighs, from the words around it in its sentence: a name written
+/// right after its unit (`0.5克冰毒`, `3克的毒品海洛因`); else the heaviest name between the
+/// previous weight and this one (`甲基苯丙胺0.95克和氯胺酮19.54克`); else the heaviest before the
+/// next figure (`净重48.85克，检出氯胺酮成份`). `before` and `after` are char ranges of the
+/// sentence: from the end of the words about the previous weight (or the sentence's start) to the
+/// figure, and from the end of the unit to the sentence's end.
+fn figure_potency(chars: &[char], before: (usize, usize), after: (usize, usize)) -> Option<f64> {
+    let text = |r: (usize, usize)| -> String { chars[r.0.min(r.1)..r.1].iter().collect() };
+    let following = text(after);
+    let named = following.trim_start_matches('的').trim_start_matches("毒品");
+    let head: String = named.chars().take_while(|c| !matches!(c, '，' | ',' | '、' | '和' | '及' | '（' | '(' | '）' | ')')).collect();
+    if let Some(p) = DRUG_POTENCY.iter().filter(|(n, _)| head.starts_with(n)).map(|(_, p)| *p).reduce(f64::max) {
+        return Some(p);
+    }
+    if let Some(p) = named_potency(&text(before)) {
+        return Some(p);
+    }
+    let next = following.find(|c: char| c.is_ascii_digit()).unwrap_or(following.len());
+    named_potency(&following[..next])
+}
+
 /// The drugs in the facts as grams of heroin ([`DRUG_POTENCY`]): every weight written (`0.5克`,
 /// `7.88余克`, `1.2千克`, `3公斤`, `20毫克`) at the potency of the heaviest drug its sentence names (else of
 /// the whole facts; heroin when none is named). A gross weight (毛重) is left out when a net one
@@ -486,6 +507,8 @@ pub fn drug_grams(facts: &str) -> f64 {
     let chars: Vec<char> = facts.chars().collect();
     // (grams of heroin, is a total, is gross)
     let mut figures: Vec<(f64, bool, bool)> = Vec::new();
+    // where the last weight read ends: the words between it and the next weight name that one
+    let mut prev_end = 0;
     let mut i = 0;
     while i < chars.len() {
         if !(chars[i].is_ascii_digit()) {
@@ -523,7 +546,16 @@ pub fn drug_grams(facts: &str) -> f64 {
         if crate::cues::matches(&sentence, "(线索|检举|揭发|立功)+(他人|其他)") {
             continue;
         }
-        let p = named_potency(&sentence).unwrap_or(whole);
+        let unit_end = i + skip + if scale == 1.0 { 1 } else { 2 };
+        // after an earlier weight of the sentence, the words about it (`净重48.85克，检出氯胺酮成份）、`)
+        // end at its closing bracket or the next 、
+        let from = if prev_end > a {
+            chars[prev_end..start].iter().rposition(|c| matches!(c, '、' | '）' | ')' | '］' | ']')).map_or(prev_end, |p| prev_end + p + 1)
+        } else {
+            a
+        };
+        let p = figure_potency(&chars, (from, start), (unit_end, b)).or_else(|| named_potency(&sentence)).unwrap_or(whole);
+        prev_end = unit_end;
         // the same weight written again is the same drugs again (the appraisal restating the
         // seizure: `净重0.16克 … 在该0.16克毒品可疑物内检出海洛因`)
         let g = v * scale * p;
@@ -1511,8 +1543,8 @@ mod tests {
         assert_eq!(quantity("被告人盗窃现金人民币200元。", "盗窃"), 200.0);
         // ketamine: 500 g is in the tier of 50 g of heroin (法释〔2016〕8号 第1条)
         assert!((quantity("被告人贩卖氯胺酮100克。", "走私、贩卖、运输、制造毒品") - 10.0).abs() < 1e-9);
-        // one sentence naming both: the heavier drug's measure
-        assert_eq!(quantity("被告人贩卖氯胺酮100克、甲基苯丙胺2克。", "走私、贩卖、运输、制造毒品"), 102.0);
+        // one sentence naming both: each weight at its own drug's measure
+        assert!((quantity("被告人贩卖氯胺酮100克、甲基苯丙胺2克。", "走私、贩卖、运输、制造毒品") - 12.0).abs() < 1e-9);
         // no weight written: the money paid is no measure of the drugs
         assert_eq!(quantity("被告人以300元的价格向吸毒人员王某贩卖一小包海洛因。", "走私、贩卖、运输、制造毒品"), 0.0);
         assert_eq!(quantity("被告人以300元的价格向吸毒人员王某贩卖一小包海洛因。", "非法持有毒品"), 0.0);
@@ -1535,8 +1567,14 @@ mod tests {
         // each sentence's drug: ketamine in one, methamphetamine in the other
         close("贩卖氯胺酮50克。另贩卖甲基苯丙胺2克。", 7.0);
         // caffeine alone (安钠咖 tablets) weighs little; beside methamphetamine (麻古) it does not count
-        close("销售安钠咖一块，净重10克，检出咖啡因成分。", 10.0 * 0.000_25);
+        close("销售安钠咖一块，净重10克，检出咖啡因成分。", 10.0 * 0.000_2);
         close("贩卖麻古2克，检出甲基苯丙胺和咖啡因成分。", 2.0);
+        // several drugs in one sentence: each weight at the drug written beside it, before the
+        // figure, after its unit, or in the words that follow it
+        close("经鉴定，上述物品系甲基苯丙胺0.95克和氯胺酮19.54克。", 0.95 + 1.954);
+        close("查获鸦片1564克、甲基苯丙胺1.3克。", 1564.0 * 0.05 + 1.3);
+        close("贩卖0.5克冰毒和3克K粉。", 0.5 + 0.3);
+        close("搜出白色粉末1包（净重48.85克，检出氯胺酮成份）、褐色固体1包（净重5.07克，检出甲基苯丙胺成份）。", 4.885 + 5.07);
         // 二乙酰吗啡 is how an appraisal names heroin; morphine alone counts half
         close("净重2克，检出海洛因的主要成分二乙酰吗啡。", 2.0);
         close("贩卖吗啡10克。", 5.0);
