@@ -269,10 +269,10 @@ fn shared_words(model: &ChargeModel, a: &Sparse, b: &Sparse, k: usize) -> Vec<St
 
 /// Share of the charge name found in the facts: best variant, by character pairs, with a bonus
 /// for the whole name occurring verbatim. Returns (score, matched text).
-fn name_match(entry: &ChargeEntry, facts: &str) -> (f32, String) {
+fn name_match(entry: &ChargeEntry, facts: &str, spans: &std::cell::OnceCell<Vec<(usize, usize)>>) -> (f32, String) {
     let mut best = (0.0f32, String::new());
     for v in &entry.variants {
-        let s = if facts.contains(v.as_str()) {
+        let s = if facts.contains(v.as_str()) && names_as_words(facts, v, spans.get_or_init(|| word_spans(facts))) {
             1.0
         } else {
             let bg = bigrams(v);
@@ -287,6 +287,25 @@ fn name_match(entry: &ChargeEntry, facts: &str) -> (f32, String) {
         }
     }
     best
+}
+
+/// The byte spans (start, end) of every dictionary word jieba finds in `text` (all cuts, words of
+/// two or more characters), to tell whether a charge's name is written as words of its own.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    crate::jieba().cut_all(text).into_iter().filter(|w| w.word.chars().count() >= 2).map(|w| (w.byte_start, w.byte_end)).collect()
+}
+
+/// Whether `text` writes `name` as words of its own: an occurrence that dictionary words do not
+/// straddle on both sides, one beginning before it and ending inside, one beginning inside and
+/// ending after it (`引爆炸鱼`: 引爆 and 炸鱼 do; it does not name 爆炸). A word running on into
+/// `罪` or `案` does not count (`犯贷款诈骗罪` names 贷款诈骗).
+fn names_as_words(text: &str, name: &str, spans: &[(usize, usize)]) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let end = i + name.len();
+        let left = spans.iter().any(|&(s, e)| s < i && e > i && e < end);
+        let right = !text[end..].starts_with(['罪', '案']) && spans.iter().any(|&(s, e)| s > i && s < end && e > end);
+        !(left && right)
+    })
 }
 
 impl ChargeModel {
@@ -375,6 +394,8 @@ impl ChargeModel {
         let x = vz.vector(&words(facts));
         let mut out: Vec<ChargeSuggestion> = Vec::new();
         let top = ranked[0].1;
+        // the words of the facts, cut only when a name is written in them
+        let spans = std::cell::OnceCell::new();
         for (k, &(i, s, a, b, n)) in ranked.iter().enumerate() {
             if k > 0 && (out.len() > 2 || s < top * self.weights.cue_ratio) {
                 break;
@@ -384,7 +405,7 @@ impl ChargeModel {
             }
             let c = &self.charges[i];
             let mut reasons = Vec::new();
-            let (nm, matched) = name_match(c, facts);
+            let (nm, matched) = name_match(c, facts, &spans);
             if nm >= 1.0 {
                 reasons.push(Reason::fact(format!("案情中出现罪名“{}”：{}", c.name, matched)));
             }
@@ -906,6 +927,20 @@ mod tests {
         // one count is no list of counts; a list of the evidence neither
         assert!(count_segments("公诉机关指控：（一）被告人盗窃电动车一辆。").is_empty());
         assert!(count_segments("被告人盗窃电动车一辆。上述事实有下列证据证实：（一）书证；（二）证人证言。").is_empty());
+    }
+
+    #[test]
+    fn a_charge_is_named_only_by_words_of_its_own() {
+        let named = |text: &str, name: &str| names_as_words(text, name, &word_spans(text));
+        // blast fishing sets nothing off: 引爆 / 炸鱼
+        assert!(!named("被告人李某在某河段用雷管引爆炸鱼，捕获鱼类20公斤。", "爆炸"));
+        assert!(named("被告人李某在张某家门口实施爆炸，致房屋损毁。", "爆炸"));
+        // the name followed by 罪 or 案 still names it
+        assert!(named("被告人曾因犯盗窃罪被判处有期徒刑一年。", "盗窃"));
+        assert!(named("公安机关对被盗窃案立案侦查。", "盗窃"));
+        assert!(named("被告人屈某犯贷款诈骗罪，诈骗本息共计10万元。", "贷款诈骗"));
+        // a word overlapping one side only (进行 / 行包 / 包庇) leaves the name whole
+        assert!(named("对他人滥伐林木的行为进行包庇。", "包庇"));
     }
 
     #[test]
