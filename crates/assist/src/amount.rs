@@ -15,6 +15,21 @@ const EXCLUDE_BEFORE: &[&str] = &[
     "单价", "每克", "每斤", "每公斤", "每只", "每个", "每台", "保证金", "押金", "扣押", "退出", "退款", "赃款人民币共",
     "取保", "罚款", "悬赏", "违约金", "利息", "手续费", "支付了", "花费", "挥霍", "还给", "归还了", "余款", "得赃款", "销赃得款", "卖得", "获利", "获得赃款", "得款",
 ];
+/// Why a sum after a word of [`EXCLUDE_BEFORE`] is not part of the crime amount, as a reason says it.
+fn exclusion_kind(word: &str) -> &'static str {
+    match word {
+        "分得" | "分给" | "各分" | "分赃" | "平分" => "分赃数额",
+        "冻结" | "查获" | "缴获" | "追缴" | "追回" | "扣押" | "退出" => "查获、追缴或扣押的款项",
+        "罚金" | "罚款" | "取保" | "保证金" | "押金" | "违约金" | "利息" | "手续费" | "悬赏" => "罚金、保证金或费用",
+        "工资" | "月薪" | "好处费" | "报酬" | "每月" => "报酬或工资",
+        "单价" | "每克" | "每斤" | "每公斤" | "每只" | "每个" | "每台" => "单价",
+        "获利" | "卖得" | "销赃得款" | "得赃款" | "获得赃款" | "得款" | "赃款人民币共" => "销赃所得",
+        "款中的" | "元中的" | "余款" | "除去" => "前述金额的一部分",
+        "包车费" | "路费" | "准备用于" | "花费" | "挥霍" | "支付了" => "花销",
+        _ => "退还或赔偿的款项",
+    }
+}
+
 /// Contexts of the proceeds of selling stolen or cheated goods (销赃): not the value of the goods,
 /// but the only measure of it when the facts state no other.
 const PROCEEDS: &[&str] = &["获利", "卖得", "销赃得款", "得赃款", "获得赃款", "得款"];
@@ -60,6 +75,19 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
         b = i;
     }
     &text[b..start]
+}
+
+/// The words a reason quotes for a sum: its own clause (after the last comma of the context),
+/// unless that leaves the sum alone.
+fn shown_clause(ctx: &str) -> &str {
+    match ctx.rfind(['，', ',']) {
+        Some(i) => {
+            let rest = &ctx[i + ctx[i..].chars().next().map_or(1, char::len_utf8)..];
+            let words = rest.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) && !matches!(c, '元' | '万' | '千' | '百'));
+            if words { rest } else { ctx }
+        }
+        None => ctx,
+    }
 }
 
 /// Contexts just after an amount that mark it as not part of the crime total (sale prices of
@@ -145,6 +173,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
     // what the offender got by selling the goods: the amount only when nothing else is stated
     let mut proceeds: Vec<(f64, String, usize)> = Vec::new();
     let mut last_excluded: Option<usize> = None;
+    let mut last_why = "";
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
         let near = clause_before(facts, m.start, 6);
@@ -207,8 +236,42 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             if (PROCEEDS.iter().any(|k| near.contains(k)) || sale) && !proceeds.iter().any(|p: &(f64, String, usize)| (p.0 - m.value).abs() < 0.005 && sentence(facts, p.2) == sentence(facts, m.start)) {
                 proceeds.push((m.value, format!("{ctx}{span}"), m.start));
             }
-            excluded.push(span.to_string());
+            let why = if same_list {
+                last_why
+            } else if unit_price {
+                "单价"
+            } else if range_end {
+                "价格区间"
+            } else if pretext {
+                "借口所称的数额，并未取得"
+            } else if denomination {
+                "面额"
+            } else if parts || cl.contains("其中") {
+                "前述金额的组成部分"
+            } else if sale {
+                "销赃的价款"
+            } else if price {
+                "约定的价格"
+            } else if returned {
+                "退还、发还、追缴或赔偿的款项"
+            } else {
+                EXCLUDE_BEFORE.iter().find(|k| near.contains(**k) || cl.contains(**k)).map_or_else(
+                    || match EXCLUDE_AFTER.iter().find(|k| after.starts_with(**k)) {
+                        Some(k) if k.contains("条") => "借据所载的数额",
+                        Some(k) if ["价", "好处费", "报酬", "工资"].iter().any(|w| k.contains(w)) => {
+                            let sold = ["卖", "售", "销赃"].iter().any(|w| rest_clause.contains(w));
+                            if !k.contains('价') { "报酬或工资" } else if sold { "销赃的价款" } else { "约定的价格" }
+                        }
+                        Some(_) => "销赃的价款",
+                        None if ctx.contains("分得") => "分赃数额",
+                        None => "退还或赔偿的款项",
+                    },
+                    |k| exclusion_kind(k),
+                )
+            };
+            excluded.push(format!("不计入{}元（{why}）：{}", crate::num(m.value), shown_clause(&format!("{ctx}{span}"))));
             last_excluded = Some(m.end);
+            last_why = why;
             continue;
         }
         last_excluded = None;
@@ -403,11 +466,9 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         }
     }
     let amount: f64 = stack.iter().map(|s| s.value).sum();
-    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), s.ctx))).collect();
+    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), shown_clause(&s.ctx)))).collect();
     out.extend(reasons);
-    for e in excluded {
-        out.push(Reason::fact(format!("不计入（退还、分得、价款或赔偿）：{e}")));
-    }
+    out.extend(excluded.into_iter().map(Reason::fact));
     Some(AmountSuggestion { amount: round2(amount), reasons: out })
 }
 
@@ -490,6 +551,15 @@ mod tests {
         ];
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn reasons_say_why_a_sum_is_left_out() {
+        let a = crime_amount("被告人盗窃现金1500元，宋某分得750元。后被告人将盗得的摩托车以300元卖给他人，并处罚金人民币2000元。被告人向被害人退赔了1000元。").unwrap();
+        let texts: Vec<&str> = a.reasons.iter().map(|r| r.text.as_str()).collect();
+        for want in ["计入1,500元：被告人盗窃现金1500元", "不计入750元（分赃数额）：宋某分得750元", "不计入300元（销赃的价款）", "不计入2,000元（罚金、保证金或费用）：并处罚金人民币2000元", "不计入1,000元（退还或赔偿的款项）：被告人向被害人退赔了1000元"] {
+            assert!(texts.iter().any(|t| t.starts_with(want)), "{want}: {texts:?}");
         }
     }
 
