@@ -264,7 +264,14 @@ fn shared_words(model: &ChargeModel, a: &Sparse, b: &Sparse, k: usize) -> Vec<St
     let bm: HashMap<u32, f32> = b.iter().copied().collect();
     let mut s: Vec<(f32, u32)> = a.iter().filter_map(|(i, w)| bm.get(i).map(|x| (x * w, *i))).collect();
     s.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap().then(x.1.cmp(&y.1)));
-    s.into_iter().take(k).map(|(_, i)| model.vocab[i as usize].clone()).collect()
+    s.into_iter().map(|(_, i)| &model.vocab[i as usize]).filter(|w| !no_reason_word(w)).take(k).cloned().collect()
+}
+
+/// A word no reason should show: a place or a masked person (`贵阳市`, `东风镇`, `王某`), shared by
+/// a case and its neighbours by chance, or the statute's own connectives (`或者`, `以下`, `规定`).
+fn no_reason_word(w: &str) -> bool {
+    const CONNECTIVES: &[&str] = &["或者", "以下", "以上", "规定", "处罚", "依照", "本法", "其他", "行为", "造成", "进行", "有关", "处以"];
+    w.contains('某') || CONNECTIVES.contains(&w) || (w.chars().count() >= 3 && w.ends_with(['省', '市', '县', '区', '镇', '乡', '村', '路', '街', '州']))
 }
 
 /// Share of the charge name found in the facts: best variant, by character pairs, with a bonus
@@ -941,6 +948,16 @@ mod tests {
         assert!(named("被告人屈某犯贷款诈骗罪，诈骗本息共计10万元。", "贷款诈骗"));
         // a word overlapping one side only (进行 / 行包 / 包庇) leaves the name whole
         assert!(named("对他人滥伐林木的行为进行包庇。", "包庇"));
+    }
+
+    #[test]
+    fn places_names_and_connectives_are_no_shared_words() {
+        for w in ["贵阳市", "东风镇", "王某", "乌当区", "或者", "规定"] {
+            assert!(no_reason_word(w), "{w}");
+        }
+        for w in ["超市", "罂粟", "盗窃", "城市", "情节严重"] {
+            assert!(!no_reason_word(w), "{w}");
+        }
     }
 
     #[test]
