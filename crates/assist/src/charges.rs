@@ -438,7 +438,8 @@ impl ChargeModel {
             }
             if a > 0.0 {
                 let kw = shared_words(self, &x, &c.centroid, 6).join("、");
-                reasons.push(Reason::similar(format!("与{}罪的{}件训练案例相似（余弦相似度{:.2}；共有词：{}）", c.name, c.train_count, a, kw)));
+                let shared = if kw.is_empty() { String::new() } else { format!("；共有词：{kw}") };
+                reasons.push(Reason::similar(format!("与{}罪的{}件训练案例相似（余弦相似度{:.2}{shared}）", c.name, c.train_count, a)));
             }
             if let Some(art) = c.articles.first() {
                 let kw = shared_words(self, &x, &c.profile, 6).join("、");
