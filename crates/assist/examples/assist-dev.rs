@@ -20,6 +20,8 @@
 //! * `charges-dev`: the charge model trained afresh on `train.jsonl` (with the weight overrides
 //!   of `env_weights`) and scored on `test.jsonl`: charge and article F1 as `eval` gives them
 //!   for the committed model.
+//! * `cv-confusion`: the confusion table of the CAIL cross-validation (gold charge → predicted);
+//!   `SHOW=gold>pred` prints those cases, `DUMP=1` every case's gold and predicted charges on stderr.
 //! * `cv-all`: `K`-fold cross-validation (default 5) of the charge and term models over
 //!   `train.jsonl` and `test.jsonl` together, as `eval` prints it with `CV=K`, with the weight
 //!   overrides of `env_weights` and of `env_term` (neighbours as `TERM_K`; `K` is the folds).
@@ -566,6 +568,9 @@ pub fn cv_confusion(data: &std::path::Path) {
         }
         if show.as_deref() == Some(&format!("{}>{}", gold.join("+"), pred.join("+"))) {
             println!("#{i}\t{}", c.fact.chars().take(300).collect::<String>());
+        }
+        if std::env::var("DUMP").is_ok() {
+            eprintln!("{i}\t{}\t{}", gold.join("+"), pred.join("+"));
         }
     }
     let mut v: Vec<_> = m.into_iter().collect();

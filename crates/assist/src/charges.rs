@@ -378,6 +378,8 @@ impl ChargeModel {
         // the circumstances were serious; 法释〔2016〕9号 puts it under its lowest threshold): no
         // bribery offence suggested, the office's other acts stand
         let petty_bribe = crate::cues::bribe_total(&text).is_some_and(|t| t < 5000.0);
+        // no injury beyond 轻微伤: not 故意伤害 (刑法第234条 begins at 轻伤)
+        let minor_injury = crate::cues::minor_injury_only(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -390,6 +392,7 @@ impl ChargeModel {
                 || company_bribe && crate::cues::STATE_BRIBERY.contains(&name)
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
                 || unprotected && crate::cues::PROTECTED_STATUS.contains(&name)
+                || minor_injury && name == "故意伤害"
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
             {
                 r.1 *= 0.6;

@@ -391,6 +391,14 @@ const CHILD_CUE: &str = "被害人出生日期+不满十四周岁+猥亵";
 const CHILD_RAPE_CUE: &str = "被害人不满十四周岁+发生性关系";
 const CHILD_WORDS: &str = "幼女|女童|不满十四周岁|未满十四周岁|不满14周岁|未满14周岁";
 
+/// Whether the only harm to a person the facts report is 轻微伤: 故意伤害 (刑法第234条) begins at
+/// 轻伤 (《人体损伤程度鉴定标准》), so a beating that left 轻微伤 is no such offence (it may be
+/// 寻衅滋事, 第293条). Injuries reported as 轻伤, 重伤, 伤残 or a death keep it open.
+pub fn minor_injury_only(text: &str) -> bool {
+    let rest = text.replace("轻微伤", "");
+    rest.len() < text.len() && !["轻伤", "重伤", "伤残", "死亡", "致死", "身亡"].iter().any(|w| rest.contains(w))
+}
+
 /// Whether the facts give a victim's (被害人) birth year (`2010年1月9日生`, `2005年出生`) less than
 /// fourteen years before the first year of the events (the age limit of 刑法第236条第2款 and
 /// 第237条第3款; by years, so a child a few months from fourteen may be missed or counted).
@@ -742,6 +750,14 @@ mod tests {
         let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "爆炸").map(|q| q.1);
         assert_eq!(cue("被告人李某在张某家门口引爆自制炸药包，致张某家房屋损毁。"), Some(1.0));
         assert_eq!(cue("被告人李某在某河段用雷管引爆炸鱼，捕获鱼类20公斤。"), None);
+    }
+
+    #[test]
+    fn a_minor_injury_alone_is_read_apart_from_graver_harm() {
+        assert!(minor_injury_only("致被害人面部挫伤，经鉴定构成轻微伤。"));
+        assert!(!minor_injury_only("经鉴定，张某的损伤构成轻伤二级，李某的损伤构成轻微伤。"));
+        assert!(!minor_injury_only("致被害人轻微伤，后经抢救无效死亡。"));
+        assert!(!minor_injury_only("被告人殴打被害人。"));
     }
 
     #[test]

@@ -189,6 +189,12 @@ fn element_rules_keep_charges_apart() {
     // law-enforcement officers beaten at work: 妨害公务 (刑法第277条)
     let c = names("公诉机关指控：2017年6月，某县城市管理行政执法局执法人员在依法查处被告人郑某占道经营行为时，被告人郑某拒不配合，用拳头殴打执法人员刘某，致其轻微伤。");
     assert_eq!(c[0], "妨害公务", "{c:?}");
+    // a beating that left 轻微伤 only is no 故意伤害 (刑法第234条 begins at 轻伤); with 轻伤 it is
+    let beating = "公诉机关指控，2015年3月3日凌晨2时许，被告人赵某与他人在某县某酒吧娱乐时，因不满该酒吧打烊，与酒吧工作人员发生争吵和拉扯，进而持烟灰缸将被害人钱某、孙某打伤。经鉴定，被害人钱某、孙某的损伤程度均为轻微伤。";
+    let c = names(beating);
+    assert!(!c.iter().any(|x| x == "故意伤害"), "{c:?}");
+    let c = names(&beating.replace("轻微伤", "轻伤二级"));
+    assert!(c.iter().any(|x| x == "故意伤害"), "{c:?}");
     // an appraisal that denies protected status: the felling is 滥伐林木 (刑法第345条第2款), not
     // the protected-plant offence of 第344条
     let c = names("经审理查明：2016年3月，被告人杨某在未办理林木采伐许可证的情况下，雇人在其承包的山林内砍伐杉木。经鉴定，所砍伐树种为杉木，不属于国家重点保护植物，林木蓄积为18.6立方米。");
