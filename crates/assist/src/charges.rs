@@ -458,6 +458,7 @@ impl ChargeModel {
             }
             out.push(ChargeSuggestion { charge: c.name.clone(), score: s, articles: adjust_articles(&c.name, &c.articles, facts), reasons });
         }
+        let decisive = |name: &str| ranked.iter().any(|r| r.4 >= 1.0 && !demoted.contains(&r.0) && self.charges[r.0].name == name);
         // second stage: a trained decision between two charges the first stage confuses
         if let Some(first) = out.first().map(|o| o.charge.clone()) {
             for pm in &self.pairs {
@@ -471,6 +472,12 @@ impl ChargeModel {
                 let p = pm.probability(&x);
                 let winner = if p >= 0.5 { &pm.first } else { &pm.second };
                 let loser = if p >= 0.5 { &pm.second } else { &pm.first };
+                // a charge whose element the facts state outright (a decisive cue no rule above
+                // ruled out) is not overruled by the words of the cases, unless the other's element
+                // is stated too (CAIL 5-fold CV 83.26 → 83.50)
+                if decisive(loser) && !decisive(winner) {
+                    break;
+                }
                 let why = Reason::similar(format!(
                     "第二阶段判别模型（以{}罪或{}罪的{}件训练案例训练）：判为{}罪的概率为{:.2}",
                     pm.first, pm.second, pm.train_cases, pm.first, p
@@ -504,7 +511,9 @@ impl ChargeModel {
                     {
                         out.push(ChargeSuggestion { charge: c.name.clone(), score: top * p, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
                     }
-                } else {
+                } else if !(decisive(other) && out.iter().any(|o| &o.charge == other)) {
+                    // (a second charge whose element the facts state outright stays: CAIL CV
+                    // 83.50 → 83.57)
                     out.retain(|o| &o.charge != other);
                     if let Some(o) = out.first_mut() {
                         o.reasons.push(why);

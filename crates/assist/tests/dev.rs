@@ -195,6 +195,10 @@ fn element_rules_keep_charges_apart() {
     assert!(!c.iter().any(|x| x == "故意伤害"), "{c:?}");
     let c = names(&beating.replace("轻微伤", "轻伤二级"));
     assert!(c.iter().any(|x| x == "故意伤害"), "{c:?}");
+    // a card obtained by deception and used is 冒用他人信用卡 (刑法第196条第1款第3项, 法释〔2018〕19号
+    // 第5条第2款): the decisive element stands against the pair model's 诈骗
+    let c = names("经审理查明，被告人赵某谎称能帮被害人钱某提高信用卡额度，骗取钱某的信用卡及密码后，通过POS机刷卡套现人民币9000元，用于个人挥霍。");
+    assert_eq!(c, vec!["信用卡诈骗"]);
     // an appraisal that denies protected status: the felling is 滥伐林木 (刑法第345条第2款), not
     // the protected-plant offence of 第344条
     let c = names("经审理查明：2016年3月，被告人杨某在未办理林木采伐许可证的情况下，雇人在其承包的山林内砍伐杉木。经鉴定，所砍伐树种为杉木，不属于国家重点保护植物，林木蓄积为18.6立方米。");
