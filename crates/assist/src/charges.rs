@@ -380,6 +380,8 @@ impl ChargeModel {
         let petty_bribe = crate::cues::bribe_total(&text).is_some_and(|t| t < 5000.0);
         // no injury beyond 轻微伤: not 故意伤害 (刑法第234条 begins at 轻伤)
         let minor_injury = crate::cues::minor_injury_only(&text);
+        // no death, serious injury or loss beyond repair: not 交通肇事 (法释〔2000〕33号第2条)
+        let no_grave_harm = crate::cues::no_grave_harm(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -393,6 +395,7 @@ impl ChargeModel {
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
                 || unprotected && crate::cues::PROTECTED_STATUS.contains(&name)
                 || minor_injury && name == "故意伤害"
+                || no_grave_harm && name == "交通肇事"
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
             {
                 r.1 *= 0.6;

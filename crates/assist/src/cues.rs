@@ -401,6 +401,13 @@ pub fn minor_injury_only(text: &str) -> bool {
     rest.len() < text.len() && !["轻伤", "重伤", "伤残", "死亡", "致死", "身亡"].iter().any(|w| rest.contains(w))
 }
 
+/// Whether the facts report none of the harms 交通肇事 needs (刑法第133条; 法释〔2000〕33号第2条:
+/// a death, a serious injury, or a loss of property the offender cannot make good): an accident
+/// that only injured or damaged is no such offence (drunk driving that caused it stays 危险驾驶).
+pub fn no_grave_harm(text: &str) -> bool {
+    !["死亡", "重伤", "身亡", "致死", "经抢救无效", "无能力赔偿", "无力赔偿"].iter().any(|w| text.contains(w))
+}
+
 /// Whether the facts give a victim's (被害人) birth year (`2010年1月9日生`, `2005年出生`) less than
 /// fourteen years before the first year of the events (the age limit of 刑法第236条第2款 and
 /// 第237条第3款; by years, so a child a few months from fourteen may be missed or counted).
@@ -752,6 +759,15 @@ mod tests {
         let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "爆炸").map(|q| q.1);
         assert_eq!(cue("被告人李某在张某家门口引爆自制炸药包，致张某家房屋损毁。"), Some(1.0));
         assert_eq!(cue("被告人李某在某河段用雷管引爆炸鱼，捕获鱼类20公斤。"), None);
+    }
+
+    #[test]
+    fn a_traffic_accident_needs_a_grave_harm() {
+        // 法释〔2000〕33号第2条: a death, a serious injury, or a loss the driver cannot make good
+        assert!(no_grave_harm("被告人酒后驾驶小型轿车与对向车辆发生碰撞，造成两车受损、骆某受伤的交通事故。"));
+        assert!(!no_grave_harm("被告人驾驶货车与行人相撞，致行人经抢救无效死亡。"));
+        assert!(!no_grave_harm("造成张某重伤，被告人负事故全部责任。"));
+        assert!(!no_grave_harm("造成公私财产直接损失40万元，被告人无能力赔偿。"));
     }
 
     #[test]

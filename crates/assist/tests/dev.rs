@@ -195,6 +195,10 @@ fn element_rules_keep_charges_apart() {
     assert!(!c.iter().any(|x| x == "故意伤害"), "{c:?}");
     let c = names(&beating.replace("轻微伤", "轻伤二级"));
     assert!(c.iter().any(|x| x == "故意伤害"), "{c:?}");
+    // drunk driving that caused an accident with no death or serious injury: 危险驾驶 alone
+    // (交通肇事 needs one, 法释〔2000〕33号第2条)
+    let c = names("公诉机关指控，2016年3月7日20时许，被告人李某酒后驾驶小型轿车行驶至某路段时，与对向行驶的由黄某驾驶的小型轿车发生碰撞，造成两车受损、黄某受伤的交通事故。经鉴定，被告人李某血样中检出乙醇含量为156mg/100ml。");
+    assert_eq!(c, vec!["危险驾驶"]);
     // a card obtained by deception and used is 冒用他人信用卡 (刑法第196条第1款第3项, 法释〔2018〕19号
     // 第5条第2款): the decisive element stands against the pair model's 诈骗
     let c = names("经审理查明，被告人赵某谎称能帮被害人钱某提高信用卡额度，骗取钱某的信用卡及密码后，通过POS机刷卡套现人民币9000元，用于个人挥霍。");
