@@ -514,9 +514,9 @@ impl ChargeModel {
                     {
                         out.push(ChargeSuggestion { charge: c.name.clone(), score: top * p, articles: adjust_articles(&c.name, &c.articles, facts), reasons: vec![why] });
                     }
+                // only the first, unless the facts state the other's element outright (then it
+                // stays: CAIL CV 83.50 → 83.57)
                 } else if !(decisive(other) && out.iter().any(|o| &o.charge == other)) {
-                    // (a second charge whose element the facts state outright stays: CAIL CV
-                    // 83.50 → 83.57)
                     out.retain(|o| &o.charge != other);
                     if let Some(o) = out.first_mut() {
                         o.reasons.push(why);

@@ -498,8 +498,9 @@ fn figure_potency(chars: &[char], before: (usize, usize), after: (usize, usize))
 }
 
 /// The drugs in the facts as grams of heroin ([`DRUG_POTENCY`]): every weight written (`0.5克`,
-/// `7.88余克`, `1.2千克`, `3公斤`, `20毫克`) at the potency of the heaviest drug its sentence names (else of
-/// the whole facts; heroin when none is named). A gross weight (毛重) is left out when a net one
+/// `7.88余克`, `1.2千克`, `3公斤`, `20毫克`) at the potency of the drug written beside it
+/// ([`figure_potency`]), else of the heaviest drug its sentence names (else of the whole facts;
+/// heroin when none is named). A gross weight (毛重) is left out when a net one
 /// is written, and a weight written again counts once; when totals are written (`共计净重5.2克`)
 /// they stand for the figures they add up.
 pub fn drug_grams(facts: &str) -> f64 {
