@@ -318,6 +318,11 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "侵占", 1.0, PRIVATE_TAKING_CUE);
         out.retain(|q| q.0 != "职务侵占");
     }
+    // 窝藏 (刑法第310条): knowing someone is on the run, giving him a place, money or help to
+    // get away, told in one sentence (`明知姚某某负案在逃…提供…现金…资助其逃跑`)
+    if text.split(['。', '；', ';']).any(|s| matches(s, HARBOUR_CUE)) {
+        raise(&mut out, "窝藏、包庇", 1.0, HARBOUR_CUE);
+    }
     // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
     // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
     // 受贿/贪污 instead)
@@ -337,6 +342,7 @@ fn raise(out: &mut Vec<(&'static str, f32, &'static str)>, charge: &'static str,
 }
 
 const BRIBE_GIVER_CUE: &str = "给予国家工作人员财物+被告人未收受";
+const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕)+(提供+(住处|住宿|钱|现金|车)|资助|藏匿|帮助+(逃|离开))";
 const PRIVATE_TAKING_CUE: &str = "自诉人+(侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出)";
 /// Public offices of the one who takes a bribe (刑法第389条: 国家工作人员); the police who
 /// arrest the defendant are no such recipient.
@@ -759,6 +765,16 @@ mod tests {
         let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "爆炸").map(|q| q.1);
         assert_eq!(cue("被告人李某在张某家门口引爆自制炸药包，致张某家房屋损毁。"), Some(1.0));
         assert_eq!(cue("被告人李某在某河段用雷管引爆炸鱼，捕获鱼类20公斤。"), None);
+    }
+
+    #[test]
+    fn harbouring_a_fugitive_is_told_in_one_sentence() {
+        // 刑法第310条: knowing he is on the run, a place to stay, money, help to get away
+        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "窝藏、包庇").map_or(0.0, |q| q.1);
+        assert_eq!(cue("案发后姚某某外逃，被告人宋某某在明知姚某某负案在逃的情况下提供给姚某某现金人民币1000元，资助其逃跑。"), 1.0);
+        assert_eq!(cue("期间，被告人桂某得知王某系公安机关要抓捕的逃犯，仍然将自己的住处提供给王某住宿。"), 1.0);
+        // the words in different sentences tell no harbouring
+        assert!(cue("被告人明知该车系他人所有。同案人王某在逃。被告人提供了作案工具。") < 1.0);
     }
 
     #[test]
