@@ -280,8 +280,9 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     let mut out = Vec::new();
     for (charge, pats) in CUES {
         let mut best = (0.0f32, "");
+        let by_sentence = BY_SENTENCE.contains(charge);
         for (p, w) in pats.iter() {
-            if *w > best.0 && matches(&text, p) {
+            if *w > best.0 && matches(&text, p) && (!by_sentence || text.split(['。', '；', ';']).any(|s| matches(s, p))) {
                 best = (*w, p);
             }
         }
@@ -342,6 +343,9 @@ fn raise(out: &mut Vec<(&'static str, f32, &'static str)>, charge: &'static str,
 }
 
 const BRIBE_GIVER_CUE: &str = "给予国家工作人员财物+被告人未收受";
+/// Charges whose cue must be told within one sentence as well: the thing forged and the forging
+/// (`伪造…印章` beside an evidence list that names a `营业执照` is no forged licence).
+const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章"];
 const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕)+(提供+(住处|住宿|钱|现金|车)|资助|藏匿|帮助+(逃|离开))";
 const PRIVATE_TAKING_CUE: &str = "自诉人+(侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出)";
 /// Public offices of the one who takes a bribe (刑法第389条: 国家工作人员); the police who
@@ -765,6 +769,14 @@ mod tests {
         let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "爆炸").map(|q| q.1);
         assert_eq!(cue("被告人李某在张某家门口引爆自制炸药包，致张某家房屋损毁。"), Some(1.0));
         assert_eq!(cue("被告人李某在某河段用雷管引爆炸鱼，捕获鱼类20公斤。"), None);
+    }
+
+    #[test]
+    fn a_forged_state_document_is_told_in_one_sentence() {
+        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "伪造、变造、买卖国家机关公文、证件、印章").map_or(0.0, |q| q.1);
+        assert_eq!(cue("被告人私自刻制了某劳务公司的公章，并伪造了一份营业执照复印件。"), 1.0);
+        // a company seal forged, a licence in the list of evidence: no forged state document
+        assert_eq!(cue("被告人伪造了一枚某建筑公司的印章。上述事实，有购销合同书、营业执照、印章印文鉴定书等证据证实。"), 0.0);
     }
 
     #[test]
