@@ -346,7 +346,7 @@ const BRIBE_GIVER_CUE: &str = "给予国家工作人员财物+被告人未收受
 /// Charges whose cue must be told within one sentence as well: the thing forged and the forging
 /// (`伪造…印章` beside an evidence list that names a `营业执照` is no forged licence).
 const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章"];
-const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕)+(提供+(住处|住宿|钱|现金|车)|资助|藏匿|帮助+(逃|离开))";
+const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(提供住处|提供住宿|提供钱财|提供现金|提供车辆|提供工作|提供食宿|住处提供|为其提供|为其安排)|(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(资助|藏匿|藏在|帮助其逃|帮助逃|帮助其离开|帮助二人离开)|(负案潜逃|负案在逃)+(藏匿|藏在|藏于)+提供|(伪称|谎称|假称)+(系自己|是自己|自己驾驶|其驾驶)+(事故|肇事)|(代替|顶替)+(承担|肇事)+责任|虚假证明+(肇事|交通事故)";
 const PRIVATE_TAKING_CUE: &str = "自诉人+(侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出)";
 /// Public offices of the one who takes a bribe (刑法第389条: 国家工作人员); the police who
 /// arrest the defendant are no such recipient.
@@ -572,7 +572,7 @@ pub const NON_STATE_SUBJECT: &[&str] = &["非国家工作人员受贿", "职务�
 /// when the defendant knew (明知) of someone else's offence, or took the blame for him (谎称,
 /// 顶替投案), or hid him, that offence is not the defendant's. (charge, condition on the text).
 pub const ACCESSORY: &[(&str, u32, &str)] = &[
-    ("窝藏、包庇", 310, "明知|谎称|顶替+投案|顶罪|冒充驾驶人|冒充肇事|冒认|掩盖犯罪事实|提供逃匿资金|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处"),
+    ("窝藏、包庇", 310, "明知|谎称|伪称|顶替|代替+承担+责任|虚假证明|顶罪|冒充驾驶人|冒充肇事|冒认|掩盖犯罪事实|提供逃匿资金|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处|负案潜逃|负案在逃"),
     // 妨害作证 (刑法第307条): the testimony concerns another's case
     ("妨害作证", 307, "另案处理|已判刑|已判决|已起诉|涉嫌+(侦查|立案|调查)|逃避法律制裁"),
 ];
@@ -785,8 +785,13 @@ mod tests {
         let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "窝藏、包庇").map_or(0.0, |q| q.1);
         assert_eq!(cue("案发后姚某某外逃，被告人宋某某在明知姚某某负案在逃的情况下提供给姚某某现金人民币1000元，资助其逃跑。"), 1.0);
         assert_eq!(cue("期间，被告人桂某得知王某系公安机关要抓捕的逃犯，仍然将自己的住处提供给王某住宿。"), 1.0);
-        // the words in different sentences tell no harbouring
+        assert_eq!(cue("被告人梁某在明知蒲某将李某砍伤且公安机关已立案侦查的情况下，依然为蒲某提供工作、住处。"), 1.0);
+        // 包庇: taking the driver's place in the accident (false statements to the police)
+        assert_eq!(cue("被告人张某甲主动到交警大队，伪称此次交通事故系自己驾驶车辆所为，意欲使张某乙逃避处罚。"), 1.0);
+        assert_eq!(cue("被告人徐某代替祁某承担肇事责任，作出由其驾驶摩托车的虚假证明。"), 1.0);
+        // the words in different sentences tell no harbouring; nor do words that only look alike
         assert!(cue("被告人明知该车系他人所有。同案人王某在逃。被告人提供了作案工具。") < 1.0);
+        assert!(cue("被告人得知货车被查扣后逃跑，其提供的车辆登记证书系伪造。") < 1.0);
     }
 
     #[test]
