@@ -703,6 +703,11 @@ pub fn strip_record(facts: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The cue weight the text gives a charge (0 without one).
+    fn weight(text: &str, charge: &str) -> f32 {
+        cue_scores(text).into_iter().find(|q| q.0 == charge).map_or(0.0, |q| q.1)
+    }
+
     #[test]
     fn patterns_described_for_reasons() {
         assert_eq!(describe("甲醉酒后驾驶", "醉驾|醉酒+驾驶"), "“醉酒”“驾驶”");
@@ -773,7 +778,7 @@ mod tests {
 
     #[test]
     fn a_forged_state_document_is_told_in_one_sentence() {
-        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "伪造、变造、买卖国家机关公文、证件、印章").map_or(0.0, |q| q.1);
+        let cue = |t: &str| weight(t, "伪造、变造、买卖国家机关公文、证件、印章");
         assert_eq!(cue("被告人私自刻制了某劳务公司的公章，并伪造了一份营业执照复印件。"), 1.0);
         // a company seal forged, a licence in the list of evidence: no forged state document
         assert_eq!(cue("被告人伪造了一枚某建筑公司的印章。上述事实，有购销合同书、营业执照、印章印文鉴定书等证据证实。"), 0.0);
@@ -782,7 +787,7 @@ mod tests {
     #[test]
     fn harbouring_a_fugitive_is_told_in_one_sentence() {
         // 刑法第310条: knowing he is on the run, a place to stay, money, help to get away
-        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "窝藏、包庇").map_or(0.0, |q| q.1);
+        let cue = |t: &str| weight(t, "窝藏、包庇");
         assert_eq!(cue("案发后姚某某外逃，被告人宋某某在明知姚某某负案在逃的情况下提供给姚某某现金人民币1000元，资助其逃跑。"), 1.0);
         assert_eq!(cue("期间，被告人桂某得知王某系公安机关要抓捕的逃犯，仍然将自己的住处提供给王某住宿。"), 1.0);
         assert_eq!(cue("被告人梁某在明知蒲某将李某砍伤且公安机关已立案侦查的情况下，依然为蒲某提供工作、住处。"), 1.0);
@@ -806,7 +811,7 @@ mod tests {
     #[test]
     fn smashing_for_no_reason_is_picking_quarrels() {
         // 刑法第293条第1款第3项 (任意损毁公私财物) and 法释〔2013〕18号第1条 (为寻求刺激…无事生非)
-        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "寻衅滋事").map_or(0.0, |q| q.1);
+        let cue = |t: &str| weight(t, "寻衅滋事");
         assert_eq!(cue("被告人酒后在某饭店无故打砸该饭店的酒柜、玻璃，致酒柜内的红酒损毁。"), 1.0);
         assert_eq!(cue("被告人为寻求精神刺激，多次用弹弓和钢珠将公交候车亭玻璃损毁。"), 1.0);
         let strip = |t: &str| DOMINATES.iter().any(|(w, l, cond)| *w == "寻衅滋事" && *l == "故意毁坏财物" && matches(t, cond));
@@ -816,7 +821,7 @@ mod tests {
 
     #[test]
     fn an_intent_to_kill_is_read_from_the_statute_s_words() {
-        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "故意杀人").map_or(0.0, |q| q.1);
+        let cue = |t: &str| weight(t, "故意杀人");
         // 刑法第232条: 故意非法剥夺他人生命, and the intent told as the facts tell it
         assert_eq!(cue("公诉机关认为，被告人故意非法剥夺他人生命，致一人轻伤，系犯罪未遂。"), 1.0);
         assert_eq!(cue("被告人产生杀死被害人的想法，持菜刀朝其头部砍了三刀，经鉴定构成轻伤一级。"), 1.0);
@@ -827,7 +832,7 @@ mod tests {
     #[test]
     fn violence_to_escape_after_a_theft_is_robbery() {
         // 刑法第269条: violence used on the spot to resist capture after a theft
-        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "抢劫").map_or(0.0, |q| q.1);
+        let cue = |t: &str| weight(t, "抢劫");
         assert_eq!(cue("被告人入室窃得现金700元，被房主发现后跳窗逃跑，在逃跑过程中采用随身携带的刀具威胁的手段抗拒前来抓捕的群众。"), 1.0);
         assert_eq!(cue("被告人盗取工地电线后逃离时被工作人员发现，被告人在其嘴部击打一拳。"), 1.0);
         assert_eq!(cue("被告人盗取工地电线后逃离时被工作人员发现并抓获。"), 0.0);
@@ -835,7 +840,7 @@ mod tests {
 
     #[test]
     fn credit_card_fraud_reads_its_statutory_forms() {
-        let cue = |t: &str| cue_scores(t).into_iter().find(|q| q.0 == "信用卡诈骗").map_or(0.0, |q| q.1);
+        let cue = |t: &str| weight(t, "信用卡诈骗");
         // 恶意透支 (刑法第196条第2款): overdrawn, not repaid after the bank's reminders
         assert_eq!(cue("被告人申领信用卡后透支消费5万元，经发卡银行两次催收后超过三个月仍不归还。"), 1.0);
         // a card found or obtained by deception and used (法释〔2018〕19号第5条第2款)
