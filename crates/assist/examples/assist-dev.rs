@@ -28,6 +28,9 @@
 //! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
 //!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
 //!   how many sentences' entities change beyond the rewrite itself.
+//! * `drug-sales`: the single-charge drug-sale cases of both CAIL files, one per line: gold
+//!   months, heroin-equivalent grams, the sales `term::drug_sales` reads (0 below three), the
+//!   words it read them in, the facts.
 #![allow(clippy::type_complexity)] // tuning tables of tuples, local to this driver
 use std::path::PathBuf;
 
@@ -57,6 +60,7 @@ fn main() {
         Some("term-cv") => term_cv(&data),
         Some("term-held") => term_held(&data),
         Some("tier-zeros") => tier_zeros(&data),
+        Some("drug-sales") => drug_sales(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
         Some("cv-confusion") => cv_confusion(&data),
@@ -286,6 +290,18 @@ pub fn term_held(data: &std::path::Path) {
         let facts = a.term(&assist::CaseInput { facts: c.fact.clone(), ..Default::default() }).term;
         let found: Vec<&str> = assist::term::circumstances(&c.fact).iter().map(|x| x.0.name).collect();
         println!("{i}\t{}\t{}\t{}\t{}\t{}\t{}", names.join("+"), c.term.months_for_score(), given.months_for_score(), facts.months_for_score(), found.join(","), c.fact.replace(['\n', '\t'], " "));
+    }
+}
+
+/// Drug-sale cases of both CAIL files: gold months, heroin-equivalent grams, the sales read.
+pub fn drug_sales(data: &std::path::Path) {
+    for file in ["train", "test"] {
+        for c in assist::data::read_cail(&data.join(format!("cail2018-subset/{file}.jsonl"))).unwrap() {
+            let names = assist::statute::sentenced_charges(&c.charges);
+            if names.len() != 1 || assist::charges::plain_name(&names[0]) != "走私、贩卖、运输、制造毒品" { continue; }
+            let s = assist::term::drug_sales(&c.fact);
+            println!("{}\t{:.2}\t{}\t{}\t{}", c.term.months_for_score(), assist::term::drug_grams(&c.fact), s.as_ref().map_or(0, |x| x.0), s.map_or(String::new(), |x| x.1), c.fact.replace(['\n', '\t'], " "));
+        }
     }
 }
 

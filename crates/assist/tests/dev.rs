@@ -489,3 +489,21 @@ fn cross_validation_of_the_judgments_names_an_impossible_fold_count() {
         assert!(e.to_string().contains("folds"), "{e}");
     }
 }
+
+/// Selling a small quantity of drugs three times or more is 情节严重 (刑法第347条第4款; 法释〔2016〕8号
+/// 第4条第1项): three years or more without a circumstance that allows a lighter sentence
+/// (刑法第63条), and the reasons say so; twice is not.
+#[test]
+fn three_sales_of_a_small_quantity_are_a_serious_case() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.run_one("term", &format!("{facts}\n罪名:走私、贩卖、运输、制造毒品。")).unwrap();
+    let months = |v: &serde_json::Value| v["months"].as_f64().unwrap_or_else(|| panic!("no months in {v}"));
+    let three = term("经审理查明，2017年5月至6月，被告人王某先后3次在其住处以每次200元的价格向吸毒人员张某贩卖甲基苯丙胺共计0.9克。");
+    let two = term("经审理查明，2017年5月至6月，被告人王某先后2次在其住处以每次200元的价格向吸毒人员张某贩卖甲基苯丙胺共计0.6克。");
+    assert!(months(&three) >= 36.0, "{three}");
+    assert!(three.to_string().contains("情节严重"), "{three}");
+    assert!(months(&two) < 36.0, "{two}");
+    // 自首 allows a sentence below the tier (刑法第67条、第63条)
+    let surrendered = term("经审理查明，2017年5月至6月，被告人王某先后3次在其住处以每次200元的价格向吸毒人员张某贩卖甲基苯丙胺共计0.9克。案发后，被告人王某主动到公安机关投案自首。");
+    assert!(months(&surrendered) < months(&three), "{surrendered} {three}");
+}
