@@ -874,39 +874,14 @@ fn match_article(vars: &[String], articles: &BTreeMap<u32, String>, bigram_df: &
 }
 
 /// The counts of an indictment: the text after each count marker (`（一）`, `（二）` …, or `一、`,
-/// `二、` … at the start of a line or after `。`/`：`), when there are two or more.
+/// `二、` … at the start of a line or after `。`/`：`), when there are two or more and none of them
+/// lists the evidence (`（一）书证…（二）证人证言…`).
 pub fn count_segments(facts: &str) -> Vec<&str> {
-    const NUMS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
-    let mut starts: Vec<usize> = Vec::new();
-    for (k, n) in NUMS.iter().enumerate() {
-        let marks = [format!("（{n}）"), format!("({n})"), format!("{n}、")];
-        let found = marks.iter().find_map(|m| {
-            facts.match_indices(m.as_str()).map(|(p, _)| p).find(|&p| {
-                let before = facts[..p].chars().next_back();
-                // (not an item of an article: `第二百六十四条第（一）项`)
-                if m.starts_with('（') || m.starts_with('(') { before != Some('第') } else { before.is_none_or(|c| matches!(c, '。' | '：' | ':' | '\n' | ' ' | '　' | '，')) }
-            })
-        });
-        match found {
-            Some(p) if starts.last().is_none_or(|&l| p > l) => starts.push(p),
-            _ if k < 2 => return Vec::new(),
-            _ => break,
-        }
-    }
-    let mut out = Vec::new();
-    for (j, &a) in starts.iter().enumerate() {
-        let b = starts.get(j + 1).copied().unwrap_or(facts.len());
-        out.push(&facts[a..b]);
-    }
-    // a list of the evidence (`（一）书证…（二）证人证言…`) is no list of counts
-    let evidence = |seg: &str| {
-        let head: String = seg.chars().take(10).collect();
-        ["书证", "证人", "物证", "供述", "鉴定", "勘验", "视听", "证据", "辨认", "被害人陈述"].iter().any(|w| head.contains(w))
-    };
-    if out.iter().any(|seg| evidence(seg)) {
+    let counts = crate::lists::items(facts, crate::lists::Numbering::Chinese, 6);
+    if counts.iter().any(|c| crate::lists::is_evidence(c)) {
         return Vec::new();
     }
-    out
+    counts
 }
 
 #[cfg(test)]

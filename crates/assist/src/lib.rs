@@ -14,6 +14,7 @@ pub mod data;
 pub mod entities;
 pub mod eval;
 pub mod evidence;
+pub mod lists;
 pub mod numerals;
 pub mod proofread;
 pub mod sqlite;

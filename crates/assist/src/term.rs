@@ -651,42 +651,9 @@ pub fn drug_sales(facts: &str) -> Option<(u32, String)> {
     }
     take(priced, &format!("{priced}笔按价格成交的贩卖"));
     // a numbered list of sales
-    let items = |marks: &dyn Fn(u32) -> Vec<String>| -> Vec<usize> {
-        let mut starts = Vec::new();
-        for k in 1..=30u32 {
-            let from = starts.last().map_or(0, |&l: &usize| l + text[l..].chars().next().map_or(1, char::len_utf8));
-            let found = marks(k)
-                .iter()
-                .filter_map(|m| {
-                    text[from..].match_indices(m.as_str()).map(|(p, _)| from + p).find(|&p| {
-                        let prev = text[..p].chars().next_back();
-                        m.starts_with('（') || prev.is_none_or(|c| matches!(c, '。' | '：' | ':' | '；' | '\n' | ' ' | '　' | '，'))
-                    })
-                })
-                .min();
-            match found {
-                Some(p) => starts.push(p),
-                None => break,
-            }
-        }
-        starts
-    };
-    let arabic = |k: u32| vec![format!("{k}、"), format!("（{k}）"), format!("{k}．")];
-    const CN: [&str; 12] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
-    let chinese = |k: u32| CN.get(k as usize - 1).map_or(Vec::new(), |n| vec![format!("{n}、"), format!("（{n}）")]);
-    let evidence = ["书证", "证人", "物证", "供述", "鉴定", "勘验", "视听", "证据", "辨认", "抓获经过", "被害人陈述"];
-    for starts in [items(&arabic), items(&chinese)] {
-        let n = starts
-            .iter()
-            .enumerate()
-            .filter(|&(j, &a)| {
-                let b = starts.get(j + 1).copied().unwrap_or(text.len());
-                let seg = &text[a..b];
-                let head: String = seg.chars().take(10).collect();
-                let deal = sells(seg) || ["交易", "购买", "交给"].iter().any(|w| seg.contains(w));
-                deal && !evidence.iter().any(|w| head.contains(w))
-            })
-            .count() as u32;
+    for numbering in [crate::lists::Numbering::Arabic, crate::lists::Numbering::Chinese] {
+        let items = crate::lists::items(&text, numbering, 30);
+        let n = items.iter().filter(|seg| (sells(seg) || ["交易", "购买", "交给"].iter().any(|w| seg.contains(w))) && !crate::lists::is_evidence(seg)).count() as u32;
         take(n, &format!("{n}起贩卖事实"));
     }
     best
