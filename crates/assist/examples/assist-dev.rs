@@ -28,6 +28,9 @@
 //! * `entity-formats`: the entities of every dev sentence rewritten as other judgments write it
 //!   (names masked `XX` instead of `某某`, `犯罪嫌疑人` instead of `被告人`, `××` instead of `**`):
 //!   how many sentences' entities change beyond the rewrite itself.
+//! * `term-facts-dump`: every case of the CAIL cross-validation, one per line: gold and
+//!   predicted charges (`SCORES=1` with their scores), gold months, months with the charges
+//!   given and from the facts alone.
 //! * `drug-sales`: the single-charge drug-sale cases of both CAIL files, one per line: gold
 //!   months, heroin-equivalent grams, the sales `term::drug_sales` reads (0 below three), the
 //!   words it read them in, the facts.
@@ -61,6 +64,7 @@ fn main() {
         Some("term-held") => term_held(&data),
         Some("tier-zeros") => tier_zeros(&data),
         Some("drug-sales") => drug_sales(&data),
+        Some("term-facts-dump") => term_facts_dump(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
         Some("cv-confusion") => cv_confusion(&data),
@@ -553,6 +557,27 @@ pub fn cv_all(data: &std::path::Path) {
     };
     for r in assist::data::cross_validate_with(a, data, k, &adjust).unwrap() {
         println!("{:.2}\t{}\t{}\t{}", r.score * 100.0, r.task, r.metric, r.set);
+    }
+}
+
+/// The term of every case of the CAIL cross-validation (case `i` in fold `i % K`), from the facts
+/// alone and with the charges given, one per line: index, gold charges, predicted charges, gold
+/// months, months given the charges, months from the facts, the first 200 characters.
+pub fn term_facts_dump(data: &std::path::Path) {
+    let a = assist::Assistant::load(None).unwrap();
+    let k = std::env::var("K").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let models = std::cell::RefCell::new(Vec::new());
+    assist::data::cross_validate_with(a, data, k, &|c, t| models.borrow_mut().push((c.clone(), t.clone()))).unwrap();
+    let mut all = assist::data::read_cail(&data.join("cail2018-subset/train.jsonl")).unwrap();
+    all.extend(assist::data::read_cail(&data.join("cail2018-subset/test.jsonl")).unwrap());
+    let mut a = assist::Assistant::load(None).unwrap();
+    for (i, c) in all.iter().enumerate() {
+        (a.charges, a.term) = models.borrow()[i % k].clone();
+        let gold: Vec<String> = c.charges.iter().map(|x| assist::charges::plain_name(x)).collect();
+        let pred: Vec<String> = a.charges.predict(&c.fact).into_iter().map(|s| if std::env::var("SCORES").is_ok() { format!("{}:{:.2}", s.charge, s.score) } else { s.charge }).collect();
+        let given = a.term(&assist::CaseInput { facts: c.fact.clone(), charges: gold.clone(), articles: c.articles.clone() }).term;
+        let facts = a.term(&assist::CaseInput { facts: c.fact.clone(), ..Default::default() }).term;
+        println!("{i}\t{}\t{}\t{}\t{}\t{}\t{}", gold.join("+"), pred.join("+"), c.term.months_for_score(), given.months_for_score(), facts.months_for_score(), c.fact.chars().take(200).collect::<String>().replace(['\n', '\t'], " "));
     }
 }
 

@@ -507,3 +507,18 @@ fn three_sales_of_a_small_quantity_are_a_serious_case() {
     let surrendered = term("经审理查明，2017年5月至6月，被告人王某先后3次在其住处以每次200元的价格向吸毒人员张某贩卖甲基苯丙胺共计0.9克。案发后，被告人王某主动到公安机关投案自首。");
     assert!(months(&surrendered) < months(&three), "{surrendered} {three}");
 }
+
+/// Without given charges, two charges that judgments often convict together, both predicted,
+/// are sentenced together (数罪并罚, 刑法第69条) as if given, not weighed as alternatives.
+#[test]
+fn charges_convicted_together_are_sentenced_together_when_predicted() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let facts = "经审理查明，2016年3月5日凌晨，被告人王某持刀在某小区门口拦住被害人张某，以暴力相威胁，劫走其现金800元及手机一部（价值2000元）。2016年3月9日，被告人王某窜至李某家中，盗走笔记本电脑一台，价值4500元。";
+    let charges = a.run_one("charges", facts).unwrap();
+    let names: Vec<&str> = charges["charges"].as_array().unwrap().iter().filter_map(|c| c.as_str()).collect();
+    assert!(names.contains(&"抢劫") && names.contains(&"盗窃"), "{charges}");
+    let predicted = a.run_one("term", facts).unwrap();
+    let given = a.run_one("term", &format!("{facts}\n罪名:抢劫;盗窃")).unwrap();
+    assert_eq!(predicted["months"], given["months"], "{predicted} {given}");
+    assert!(predicted.to_string().contains("数罪并罚"), "{predicted}");
+}
