@@ -44,7 +44,7 @@ pub const CIRCUMSTANCES: &[Circumstance] = &[
     Circumstance { name: "谅解", keywords: &["谅解"], factor: 0.88, basis: "量刑指导意见：取得被害人谅解", stage: Stage::Percent },
     Circumstance { name: "累犯", keywords: &["累犯"], factor: 1.25, basis: "刑法第65条", stage: Stage::Percent },
     Circumstance { name: "前科", keywords: &["前科", "曾因", "刑满释放"], factor: 1.1, basis: "量刑指导意见：前科", stage: Stage::Percent },
-    Circumstance { name: "未遂", keywords: &["未遂", "未得逞"], factor: 0.6, basis: "刑法第23条", stage: Stage::First },
+    Circumstance { name: "未遂", keywords: &["未遂", "未得逞", "未能得逞"], factor: 0.6, basis: "刑法第23条", stage: Stage::First },
     Circumstance { name: "从犯", keywords: &["从犯", "辅助作用", "次要作用"], factor: 0.7, basis: "刑法第27条", stage: Stage::First },
     // the defendant's age at the time of the offence; a minor victim (猥亵儿童, 强奸) or a
     // minor third party is no mitigation
@@ -1629,7 +1629,7 @@ mod tests {
 
     #[test]
     fn circumstance_detection() {
-        let cases: [(&str, &[&str]); 9] = [
+        let cases: [(&str, &[&str]); 10] = [
             ("被告人到派出所投案自首，如实供述", &["自首", "坦白"]),
             ("被告人系累犯，应从重处罚", &["累犯"]),
             ("被告人未自首", &[]),
@@ -1639,6 +1639,8 @@ mod tests {
             ("经查，被告人的行为不构成累犯", &[]),
             ("被告人虽不具有自首情节，但如实供述", &["坦白"]),
             ("盗窃未遂、如实供述", &["坦白", "未遂"]),
+            // 刑法第23条: 由于犯罪分子意志以外的原因而未得逞
+            ("欲强行与其发生性关系，因被害人反抗而未能得逞", &["未遂"]),
         ];
         for (s, want) in cases {
             let got: Vec<&str> = circumstances(s).iter().map(|c| c.0.name).collect();
