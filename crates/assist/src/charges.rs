@@ -874,8 +874,8 @@ fn match_article(vars: &[String], articles: &BTreeMap<u32, String>, bigram_df: &
 }
 
 /// The counts of an indictment: the text after each count marker (`（一）`, `（二）` …, or `一、`,
-/// `二、` … at the start of a line or after `。`/`：`), when there are two or more and none of them
-/// lists the evidence (`（一）书证…（二）证人证言…`).
+/// `二、` … where a sentence or clause begins; [`crate::lists::items`]), when there are two or
+/// more and none of them lists the evidence (`（一）书证…（二）证人证言…`).
 pub fn count_segments(facts: &str) -> Vec<&str> {
     let counts = crate::lists::items(facts, crate::lists::Numbering::Chinese, 6);
     if counts.iter().any(|c| crate::lists::is_evidence(c)) {

@@ -82,7 +82,7 @@ mod tests {
         assert_eq!(items(text, Numbering::Chinese, 6), vec!["（一）被告人盗窃。", "（二）被告人诈骗。", "（三）被告人抢夺。"]);
         let text = "指控：1、3月1日贩卖冰毒。2、3月5日贩卖冰毒。3．3月9日贩卖冰毒。";
         assert_eq!(items(text, Numbering::Arabic, 30).len(), 3);
-        // a number inside another (`11、`), a date (`2016年3月1日`) or an article's item is no marker
+        // a number inside another (`11、`) or an article's item (`第（一）项`) is no marker
         assert!(items("被告人共盗窃11、12号房间。", Numbering::Arabic, 30).is_empty());
         assert!(items("其行为触犯了刑法第二百九十三条第（一）项、第（二）项之规定。", Numbering::Chinese, 6).is_empty());
         // one item is no list; the list stops at the first number missing
