@@ -604,7 +604,15 @@ pub fn drug_sales(facts: &str) -> Option<(u32, String)> {
     let mut best: Option<(u32, String)> = None;
     let mut take = |n: u32, why: &str| {
         if n >= 3 && best.as_ref().is_none_or(|b| n > b.0) {
-            best = Some((n, why.chars().take(40).collect()));
+            let mut shown: String = why.chars().take(40).collect();
+            if shown.len() < why.len() {
+                // not in the middle of a figure
+                while shown.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+                    shown.pop();
+                }
+                shown.push('…');
+            }
+            best = Some((n, shown));
         }
     };
     let clauses: Vec<&str> = text.split(['，', '。', '；', ';', ',', '：', ':']).collect();
