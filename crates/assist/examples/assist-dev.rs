@@ -31,6 +31,8 @@
 //! * `term-facts-dump`: every case of the CAIL cross-validation, one per line: gold and
 //!   predicted charges (`SCORES=1` with their scores), gold months, months with the charges
 //!   given and from the facts alone.
+//! * `bribes`: the single-charge bribery cases of both CAIL files: charge, gold months, the
+//!   crime amount, the bribe amount (−1 when no sum is told as a bribe), the facts.
 //! * `drug-sales`: the single-charge drug-sale cases of both CAIL files, one per line: gold
 //!   months, heroin-equivalent grams, the sales `term::drug_sales` reads (0 below three), the
 //!   words it read them in, the facts.
@@ -64,6 +66,7 @@ fn main() {
         Some("term-held") => term_held(&data),
         Some("tier-zeros") => tier_zeros(&data),
         Some("drug-sales") => drug_sales(&data),
+        Some("bribes") => bribes(&data),
         Some("term-facts-dump") => term_facts_dump(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
@@ -305,6 +308,19 @@ pub fn drug_sales(data: &std::path::Path) {
             if names.len() != 1 || assist::charges::plain_name(&names[0]) != "走私、贩卖、运输、制造毒品" { continue; }
             let s = assist::term::drug_sales(&c.fact);
             println!("{}\t{:.2}\t{}\t{}\t{}", c.term.months_for_score(), assist::term::drug_grams(&c.fact), s.as_ref().map_or(0, |x| x.0), s.map_or(String::new(), |x| x.1), c.fact.replace(['\n', '\t'], " "));
+        }
+    }
+}
+
+/// Bribery cases of both CAIL files: charge, gold months, the crime amount, the bribe amount.
+pub fn bribes(data: &std::path::Path) {
+    for file in ["train", "test"] {
+        for c in assist::data::read_cail(&data.join(format!("cail2018-subset/{file}.jsonl"))).unwrap() {
+            let names = assist::statute::sentenced_charges(&c.charges);
+            if names.len() != 1 || !assist::amount::is_bribery(&names[0]) { continue; }
+            let crime = assist::amount::crime_amount(&c.fact).map_or(0.0, |a| a.amount);
+            let bribe = assist::amount::bribe_amount(&c.fact).map_or(-1.0, |a| a.amount);
+            println!("{}\t{}\t{crime}\t{bribe}\t{}", assist::charges::plain_name(&names[0]), c.term.months_for_score(), c.fact.replace(['\n', '\t'], " "));
         }
     }
 }

@@ -51,7 +51,7 @@ fn sentence(text: &str, start: usize) -> &str {
 }
 
 /// Words that open the list of evidence after the facts.
-const EVIDENCE: &[&str] = &["有下列证据", "有以下证据", "证据如下", "下列证据予以", "上述事实，有", "上述事实有", "以上事实，有", "以上事实有", "证实上述事实的证据", "上述事实，被告人", "上述犯罪事实，有"];
+const EVIDENCE: &[&str] = &["犯罪事实的证据", "有下列证据", "有以下证据", "证据如下", "下列证据予以", "上述事实，有", "上述事实有", "以上事实，有", "以上事实有", "证实上述事实的证据", "上述事实，被告人", "上述犯罪事实，有"];
 
 /// Words of a sentence that sums up the facts (a 共计 there covers everything before it).
 const SUMMARY: &[&str] = &["认为", "综上", "上述", "指控", "以上", "先后", "多次", "累计"];
@@ -135,6 +135,20 @@ fn without_thousands_separators(text: &str) -> String {
 /// repeated mention of a sum already counted is not counted again; an explicit grand total
 /// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
+    amount_of(facts, false)
+}
+
+/// The bribe money of a bribery offence ([`is_bribery`]), what 法释〔2016〕9号 grades it by
+/// (受贿数额, 行贿数额), not the other sums the facts name (a contract's price, the premium a
+/// kickback was a share of): as [`crime_amount`], but only sums whose sentence names the bribe
+/// within 30 characters before them (收受, 索要, 好处费, 回扣, 送给 …), and a 好处费 is the bribe
+/// here, not a wage. `None` when no sum is told as a bribe.
+pub fn bribe_amount(facts: &str) -> Option<AmountSuggestion> {
+    amount_of(facts, true)
+}
+
+/// [`crime_amount`], or with `bribe` [`bribe_amount`].
+fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
     let facts = &*crate::unescape_html(facts);
     // thousands separators (`17,000元`) are no clause breaks
     let grouped = without_thousands_separators(facts);
@@ -180,6 +194,14 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         let cl = clause(facts, m.start, 30);
         let after: String = facts[m.end..].chars().take(4).collect();
         let span = &facts[m.start..m.end];
+        // (the bribe named before the sum, or right after it: `255万元好处费`)
+        let named_after: String = facts[m.end..].chars().take_while(|c| !"，。；;,\n".contains(*c)).take(6).collect();
+        if bribe && !BRIBE.iter().any(|w| clause_before(facts, m.start, 30).contains(w) || named_after.contains(w)) {
+            excluded.push(format!("不计入{}元（并非贿赂款）：{}", crate::num(m.value), shown_clause(&format!("{ctx}{span}"))));
+            last_excluded = Some(m.end);
+            last_why = "并非贿赂款";
+            continue;
+        }
         // `每袋价值人民币68.5元`: a unit price
         let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (cl.contains('每') && cl.contains('价') && !cl.contains("每次"));
         // the rest of the clause: `已将账款670元退赔`, `赃款1000元及赃物已全部扣押并发还失主`
@@ -224,8 +246,8 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
             || price
             || denomination
             || parts
-            || EXCLUDE_BEFORE.iter().any(|k| near.contains(k) || cl.contains(k))
-            || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k))
+            || EXCLUDE_BEFORE.iter().any(|k| (near.contains(k) || cl.contains(k)) && !(bribe && BRIBE.contains(k)))
+            || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k) && !(bribe && BRIBE.iter().any(|w| k.contains(w))))
             || ctx.contains("赔偿")
             || ctx.contains("退赔")
             || ctx.contains("分得")
@@ -289,7 +311,7 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
         included.push((m.value, total, format!("{ctx}{span}"), m.start));
     }
     if included.is_empty() {
-        if proceeds.is_empty() {
+        if proceeds.is_empty() || bribe {
             return None;
         }
         let amount = round2(proceeds.iter().map(|p| p.0).sum());
@@ -535,6 +557,15 @@ pub fn invoice_tax(facts: &str) -> Option<f64> {
     best.or_else(|| crime_amount(facts).map(|a| round2(a.amount * 17.0 / 117.0)))
 }
 
+/// Words of a bribe given or taken (收受, 索取 and their objects).
+const BRIBE: &[&str] = &["收受", "索取", "索要", "索贿", "好处费", "回扣", "贿赂", "贿款", "感谢费", "红包", "礼金", "购物卡", "给予", "送给", "送予", "送去", "送上", "行贿", "报酬"];
+
+/// Whether the charge is graded by the bribe (受贿, 非国家工作人员受贿, 单位受贿, 利用影响力受贿,
+/// 行贿, 对非国家工作人员行贿, 单位行贿, 对单位行贿, 介绍贿赂).
+pub fn is_bribery(charge: &str) -> bool {
+    charge.contains("受贿") || charge.contains("行贿") || charge.contains("贿赂")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,6 +583,22 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
+    }
+
+    #[test]
+    fn bribes_are_the_sums_told_as_bribes() {
+        let b = |s: &str| bribe_amount(s).map(|a| a.amount);
+        // a kickback is the bribe, the premium it was a share of is not
+        assert_eq!(b("被告人将车辆在该公司投保，保费金额为966647.27元。被告人收受该公司给付的保费总额2%的回扣，计人民币19332元。"), Some(19332.0));
+        // a 好处费 is no wage here; the parts after a stated total are not counted again
+        assert_eq!(b("被告人先后收受张某给予的好处费共计5万元。具体如下：1、收受张某好处费2万元；2、收受张某好处费3万元。"), Some(50000.0));
+        // the bribe named right after the sum; a sum handed back is no second bribe
+        assert_eq!(b("被告人授意将给其的255万元好处费转入其姐夫账户，并收受现金5万元。案发后退出赃款5万元。"), Some(2_600_000.0));
+        // a sum paid for the promise of a payout is no bribe, the one asked in return is
+        assert_eq!(b("王某可得到业务拓展费100万元，并向其索取10万元的好处费。"), Some(100_000.0));
+        assert_eq!(b("被告人盗窃现金2000元。"), None);
+        // the crime amount keeps leaving a 好处费 out (an accomplice's pay)
+        assert_eq!(crime_amount("被告人盗窃现金2000元，事后给张某好处费500元。").map(|a| a.amount), Some(2000.0));
     }
 
     #[test]

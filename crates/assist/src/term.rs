@@ -353,31 +353,37 @@ pub fn harm_level(facts: &str) -> u8 {
     }
 }
 
-/// The quantity that drives the sentence: money (元), or for drug offences the drug weight (克),
-/// which is what 刑法第347条 grades the penalty by (the money paid for the drugs is not); failing
-/// money, any weight the facts write ([`drug_grams`]: grams, as heroin where drugs are named).
-fn quantity(facts: &str, charge: &str) -> f64 {
+/// What the statute grades the charge by where that is not the crime amount: the drugs' weight
+/// (克 of heroin; 刑法第347条、第348条 grade by it, the money paid for the drugs is not), the
+/// timber's volume (立方米), the precious trees felled, the tax of false VAT invoices, the bribe
+/// (法释〔2016〕9号: 受贿数额, 行贿数额; `None` when no sum is told as one). `None` for the others.
+fn statute_measure(facts: &str, charge: &str) -> Option<f64> {
     if charge.contains("毒品") && !charge.contains("原植物") {
-        // 刑法第347条、第348条 grade by the drugs' weight; money paid for them (`得款200元`) is
-        // no weight, so facts that write none weigh nothing rather than their money
-        return drug_grams(facts);
+        Some(drug_grams(facts))
+    } else if charge.contains("林木") {
+        Some(cubic_metres(facts))
+    } else if is_protected_plants(charge) {
+        Some(protected_trees(facts))
+    } else if is_vat_invoice(charge) {
+        Some(crate::amount::invoice_tax(facts).unwrap_or(0.0))
+    } else if crate::amount::is_bribery(charge) {
+        crate::amount::bribe_amount(facts).map(|a| a.amount)
+    } else {
+        None
     }
-    if charge.contains("林木") {
-        let v = cubic_metres(facts);
-        if v > 0.0 {
-            return v;
-        }
+}
+
+/// The quantity that drives the sentence: [`statute_measure`] (timber without a volume written
+/// falls back to money), else the crime amount (元); failing money, any weight the facts write
+/// ([`drug_grams`]: grams, as heroin where drugs are named).
+fn quantity(facts: &str, charge: &str) -> f64 {
+    match statute_measure(facts, charge) {
+        Some(v) if v > 0.0 || !charge.contains("林木") => v,
+        _ => match crate::amount::crime_amount(facts) {
+            Some(a) => a.amount,
+            None => drug_grams(facts),
+        },
     }
-    if is_protected_plants(charge) {
-        return protected_trees(facts);
-    }
-    if is_vat_invoice(charge) {
-        return crate::amount::invoice_tax(facts).unwrap_or(0.0);
-    }
-    if let Some(a) = crate::amount::crime_amount(facts) {
-        return a.amount;
-    }
-    drug_grams(facts)
 }
 
 /// 非法采伐、毁坏国家重点保护植物 (刑法第344条; 危害国家重点保护植物 since 2021): graded by the
@@ -1346,17 +1352,7 @@ impl TermModel {
         if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), amount_ladder) {
             // drug offences: grams, heroin-equivalent (the statute's own thresholds)
             // timber: cubic metres
-            let amount = if charge.contains("毒品") {
-                drug_grams(facts)
-            } else if charge.contains("林木") {
-                cubic_metres(facts)
-            } else if is_protected_plants(charge) {
-                protected_trees(facts)
-            } else if is_vat_invoice(charge) {
-                crate::amount::invoice_tax(facts).unwrap_or(0.0)
-            } else {
-                crate::amount::crime_amount(facts).map(|a| a.amount).unwrap_or(0.0)
-            };
+            let amount = statute_measure(facts, charge).unwrap_or_else(|| crate::amount::crime_amount(facts).map_or(0.0, |a| a.amount));
             if amount > 0.0 {
                 let (t, est) = amount_tier_estimate(amount, th, ladder);
                 (lo, hi) = (t.lo, t.hi);
@@ -1452,6 +1448,8 @@ impl TermModel {
                     format!("偷逃应缴税额{}元", crate::num(amount))
                 } else if is_vat_invoice(charge) {
                     format!("发票所载税款{}元", crate::num(amount))
+                } else if crate::amount::is_bribery(charge) && crate::amount::bribe_amount(facts).is_some() {
+                    format!("贿赂数额{}元（法释〔2016〕9号）", crate::num(amount))
                 } else {
                     format!("涉案金额{}元", crate::num(amount))
                 };

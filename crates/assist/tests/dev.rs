@@ -522,3 +522,14 @@ fn charges_convicted_together_are_sentenced_together_when_predicted() {
     assert_eq!(predicted["months"], given["months"], "{predicted} {given}");
     assert!(predicted.to_string().contains("数罪并罚"), "{predicted}");
 }
+
+/// Bribery is graded by the bribe (法释〔2016〕9号): 收受好处费25万元 is 数额巨大 under 刑法第383条
+/// (three to ten years) for 受贿, a charge neither CAIL file has, and the reasons name the bribe.
+#[test]
+fn bribery_is_graded_by_the_bribe() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let t = a.run_one("term", "经审理查明，2014年至2016年，被告人王某利用担任某县国土资源局局长的职务便利，为他人在土地审批等方面谋取利益，先后三次收受张某给予的好处费共计人民币25万元。\n罪名:受贿").unwrap();
+    let months = t["months"].as_f64().unwrap_or_else(|| panic!("no months in {t}"));
+    assert!((36.0..=120.0).contains(&months), "{t}");
+    assert!(t.to_string().contains("贿赂数额250,000元"), "{t}");
+}
