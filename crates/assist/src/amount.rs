@@ -141,8 +141,9 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
 /// The bribe money of a bribery offence ([`is_bribery`]), what 法释〔2016〕9号 grades it by
 /// (受贿数额, 行贿数额), not the other sums the facts name (a contract's price, the premium a
 /// kickback was a share of): as [`crime_amount`], but only sums whose sentence names the bribe
-/// within 30 characters before them (收受, 索要, 好处费, 回扣, 送给 …), and a 好处费 is the bribe
-/// here, not a wage. `None` when no sum is told as a bribe.
+/// within 30 characters before them (收受, 索要, 好处费, 回扣, 送给 …) or in their own clause right
+/// after them (`255万元好处费`), and a 好处费 or 报酬 is the bribe here, not a wage. `None` when no
+/// sum is told as a bribe.
 pub fn bribe_amount(facts: &str) -> Option<AmountSuggestion> {
     amount_of(facts, true)
 }
