@@ -25,6 +25,7 @@ impl Numbering {
         let mut m = vec![format!("（{n}）"), format!("({n})"), format!("{n}、")];
         if self == Numbering::Arabic {
             m.push(format!("{n}．"));
+            m.push(format!("{n}."));
         }
         m
     }
@@ -45,6 +46,13 @@ pub fn items(text: &str, numbering: Numbering, most: usize) -> Vec<&str> {
             .filter_map(|m| {
                 text[from..].match_indices(m.as_str()).map(|(p, _)| from + p).find(|&p| {
                     let before = text[..p].chars().next_back();
+                    // `1.` before a digit is a decimal (`1.5克`), unless a year follows
+                    // (`1.2016年3月`, full-width `１．２０１６年` once read as ASCII)
+                    let rest = &text[p + m.len()..];
+                    let year = rest.len() > 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit) && rest[4..].starts_with('年');
+                    if m.ends_with('.') && rest.starts_with(|c: char| c.is_ascii_digit()) && !year {
+                        return false;
+                    }
                     if m.starts_with(['（', '(']) {
                         before != Some('第')
                     } else {
@@ -82,6 +90,9 @@ mod tests {
         assert_eq!(items(text, Numbering::Chinese, 6), vec!["（一）被告人盗窃。", "（二）被告人诈骗。", "（三）被告人抢夺。"]);
         let text = "指控：1、3月1日贩卖冰毒。2、3月5日贩卖冰毒。3．3月9日贩卖冰毒。";
         assert_eq!(items(text, Numbering::Arabic, 30).len(), 3);
+        // `1.` before a year is a marker, before another digit a decimal
+        assert_eq!(items("指控：1.2016年3月贩卖冰毒。2.2016年4月贩卖冰毒。", Numbering::Arabic, 30).len(), 2);
+        assert!(items("查获冰毒，1.5克；2.3克。", Numbering::Arabic, 30).is_empty());
         // a number inside another (`11、`) or an article's item (`第（一）项`) is no marker
         assert!(items("被告人共盗窃11、12号房间。", Numbering::Arabic, 30).is_empty());
         assert!(items("其行为触犯了刑法第二百九十三条第（一）项、第（二）项之规定。", Numbering::Chinese, 6).is_empty());
