@@ -542,21 +542,10 @@ pub fn company_staff(text: &str) -> Option<&str> {
 /// The charges of taking a bribe, graded by its amount (刑法第163条, 第383条, 第385条, 第388条之一).
 pub const BRIBE_TAKING: &[&str] = &["受贿", "非国家工作人员受贿", "利用影响力受贿"];
 
-/// The sum of the money told as taken for a post (the amounts in clauses of 收受, 索要, 好处费,
-/// 回扣…), if the facts state any.
+/// The sum of the money told as taken for a post ([`crate::amount::bribe_amount`]: the sums
+/// the facts tell as bribes), if the facts state any.
 pub fn bribe_total(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    let mut any = false;
-    for cl in text.split(['，', '。', '；', ';', ',']) {
-        if !matches(cl, COMPANY_BRIBE) {
-            continue;
-        }
-        for m in crate::numerals::find_money(cl) {
-            total += m.value;
-            any = true;
-        }
-    }
-    any.then_some(total)
+    crate::amount::bribe_amount(text).map(|a| a.amount)
 }
 
 /// Bribery charges that need a state functionary or an intermediary (刑法第385条, 第388条之一,
