@@ -107,11 +107,16 @@ pub fn combined_factor(found: &[(&'static Circumstance, &'static str)]) -> f64 {
     m * (1.0 + pct).max(0.4)
 }
 
+/// Words after `多次` that tell a creditor's or a victim's demands (`多次催要未果`), not the
+/// defendant's repeated offences.
+const DEMANDS: [&str; 6] = ["催要", "催讨", "催收", "讨要", "追讨", "追要"];
+
 /// Circumstances found in the text, with the matched keyword.
 pub fn circumstances(facts: &str) -> Vec<(&'static Circumstance, &'static str)> {
     let mut out = Vec::new();
     for c in CIRCUMSTANCES {
-        let hit = c.keywords.iter().find(|k| facts.match_indices(**k).any(|(pos, _)| !negated(&facts[..pos])));
+        let demand = |pos: usize, k: &str| c.name == "多次" && DEMANDS.iter().any(|d| facts[pos + k.len()..].starts_with(d));
+        let hit = c.keywords.iter().find(|k| facts.match_indices(**k).any(|(pos, _)| !negated(&facts[..pos]) && !demand(pos, k)));
         if let Some(k) = hit {
             out.push((c, *k));
         }
@@ -1635,7 +1640,7 @@ mod tests {
 
     #[test]
     fn circumstance_detection() {
-        let cases: [(&str, &[&str]); 10] = [
+        let cases: [(&str, &[&str]); 12] = [
             ("被告人到派出所投案自首，如实供述", &["自首", "坦白"]),
             ("被告人系累犯，应从重处罚", &["累犯"]),
             ("被告人未自首", &[]),
@@ -1647,6 +1652,9 @@ mod tests {
             ("盗窃未遂、如实供述", &["坦白", "未遂"]),
             // 刑法第23条: 由于犯罪分子意志以外的原因而未得逞
             ("欲强行与其发生性关系，因被害人反抗而未能得逞", &["未遂"]),
+            // the victim's demands are no repeated offence
+            ("被告人将刘某的现金据为己有，刘某多次催要未果", &[]),
+            ("被告人多次入户盗窃", &["多次"]),
         ];
         for (s, want) in cases {
             let got: Vec<&str> = circumstances(s).iter().map(|c| c.0.name).collect();
