@@ -1579,7 +1579,7 @@ impl TermModel {
                     mm
                 };
                 reasons.push(Reason::similar(format!(
-                    "{}罪的{}件相似训练案例（按{}及量刑情节比对），刑期（月）：{}",
+                    "{}罪的{}件相似训练案例，按{}及量刑情节比对，刑期（月）：{}",
                     k,
                     k_n,
                     if charge.contains("毒品") && q > 0.0 {
@@ -1589,7 +1589,7 @@ impl TermModel {
                     } else if amount_w > 0.0 {
                         format!("金额{}元", crate::num(q.round()))
                     } else {
-                        "人身伤害程度；该罪不以数额定档".to_string()
+                        "人身伤害程度（该罪不以数额定档）".to_string()
                     },
                     d[..k_n].iter().map(|x| x.1.to_string()).collect::<Vec<_>>().join("、")
                 )));
