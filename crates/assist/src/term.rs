@@ -1067,6 +1067,12 @@ fn first_paragraph(text: &str) -> &str {
 /// span. Chosen on train.jsonl with every charge treated as unseen; checked again leaving one
 /// charge out at a time (fractions 0.15–0.25 + 0.2–0.4, higher tiers 0–10%): no other choice
 /// did better on the charge left out.
+/// The estimate in a heavier tier the facts put the case in (by amount, harm, the statute's words
+/// or sales): 5% into it, as the guideline starts from the tier's minimum (量刑起点).
+fn near_minimum(t: Tier) -> f64 {
+    t.lo as f64 + (t.hi - t.lo) as f64 * 0.05
+}
+
 pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) -> (Tier, f64) {
     // the heaviest tier whose threshold the amount reaches (an infinite threshold: a tier that
     // the statute opens by other circumstances, not by amount)
@@ -1078,7 +1084,7 @@ pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) ->
         let frac = ((amount.max(1.0).ln() - a.ln()) / (b.ln() - a.ln())).clamp(0.0, 1.0);
         (t, t.hi as f64 * (0.2 + 0.3 * frac))
     } else {
-        (t, t.lo as f64 + (t.hi - t.lo) as f64 * 0.05)
+        (t, near_minimum(t))
     }
 }
 
@@ -1355,8 +1361,8 @@ impl TermModel {
         let mut m = tier_centre(tier);
         let mut by_amount = None;
         if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), amount_ladder) {
-            // drug offences: grams, heroin-equivalent (the statute's own thresholds)
-            // timber: cubic metres
+            // what the statute grades the charge by (drug weight, timber volume, bribe …), else
+            // the crime amount
             let amount = statute_measure(facts, charge).unwrap_or_else(|| crate::amount::crime_amount(facts).map_or(0.0, |a| a.amount));
             if amount > 0.0 {
                 let (t, est) = amount_tier_estimate(amount, th, ladder);
@@ -1373,7 +1379,7 @@ impl TermModel {
                 && t.lo > lo
             {
                 (lo, hi) = (t.lo, t.hi);
-                m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+                m = near_minimum(*t);
                 by_harm = Some(if *need >= 4 { "死亡" } else { "重伤" });
             }
         }
@@ -1385,7 +1391,7 @@ impl TermModel {
             let lenient = w == "情节较轻" && by_amount.is_none() && by_harm.is_none();
             if raise || lenient {
                 (lo, hi) = (t.lo, t.hi);
-                m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+                m = near_minimum(t);
                 by_words = Some(w);
             }
         }
@@ -1402,7 +1408,7 @@ impl TermModel {
             && t.lo > lo
         {
             (lo, hi) = (t.lo, t.hi);
-            m = t.lo as f64 + (t.hi - t.lo) as f64 * 0.05;
+            m = near_minimum(t);
             by_sales = Some((n, why));
         }
         let heavier = match old {
