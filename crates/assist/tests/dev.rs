@@ -283,6 +283,26 @@ fn statutory_elements_of_charges_rare_in_training() {
     let c = names("公诉机关指控：2014年4月，被告人王某酒后拨打110报警电话，谎称在火车站放置了炸药，公安机关出动大批警力排查，严重扰乱了社会秩序。");
     assert_eq!(c[0], "编造、故意传播虚假恐怖信息", "{c:?}");
     assert!(!c.iter().any(|x| x == "聚众扰乱社会秩序"), "{c:?}");
+    // a fire lit for another purpose that spread (刑法第115条第2款): 失火, and the burnt timber's
+    // volume is no felling (第345条)
+    let c = names("公诉机关指控：2015年3月12日13时许，被告人黄某在某县某乡某村自家承包地内焚烧秸秆时，因疏忽大意，火势蔓延至附近山林，造成林地过火面积120亩，烧毁林木蓄积45立方米。");
+    assert_eq!(c[0], "失火", "{c:?}");
+    assert!(!c.iter().any(|x| x == "滥伐林木"), "{c:?}");
+    // a serious injury by want of care (刑法第235条), not the intentional 第234条
+    let c = names("公诉机关指控：2015年6月8日，被告人杨某在某县某村修建房屋时，将一根木料从二楼往下扔，未注意观察，砸中路过的被害人朱某头部，致其颅骨骨折，经鉴定属重伤二级。");
+    assert_eq!(c[0], "过失致人重伤", "{c:?}");
+    assert!(!c.iter().any(|x| x == "故意伤害"), "{c:?}");
+    // a forged bill used to defraud (刑法第194条): the forging is its means (第177条)
+    let c = names("公诉机关指控：2014年，被告人施某使用伪造的银行承兑汇票一张，向某贸易公司购买钢材，骗取货物价值人民币56万元。");
+    assert_eq!(c[0], "票据诈骗", "{c:?}");
+    assert!(!c.iter().any(|x| x == "伪造、变造金融票证"), "{c:?}");
+    // the corruption a defamation invents is not the defendant's (刑法第246条)
+    let c = names("公诉机关指控：被告人方某在微信群中多次发布捏造的被害人贪污受贿的虚假信息，损害被害人名誉，情节严重。");
+    assert_eq!(c, vec!["诽谤"]);
+    // the company gives for its own benefit (刑法第393条), not the individual bribery of 第389条
+    let c = names("经审理查明：某建设有限公司为在工程招投标中获得关照，经该公司法定代表人即被告人韩某决定，于2013年至2015年间先后多次给予某县交通局局长许某（另案处理）现金共计人民币45万元，该公司因此承揽多项工程。");
+    assert_eq!(c[0], "单位行贿", "{c:?}");
+    assert!(!c.iter().any(|x| x == "行贿"), "{c:?}");
     // salt without iodine in food for an iodine-deficient area (刑法第143条)
     let c = names("经审理查明：被告人卢某在其经营的饭店内使用来源不明的食盐制作菜品对外销售。经检测，所查扣的食盐中未检出碘，该地区属于碘缺乏地区。");
     assert_eq!(c, vec!["生产、销售不符合安全标准的食品"]);
@@ -533,3 +553,4 @@ fn bribery_is_graded_by_the_bribe() {
     assert!((36.0..=120.0).contains(&months), "{t}");
     assert!(t.to_string().contains("贿赂数额250,000元"), "{t}");
 }
+
