@@ -554,3 +554,15 @@ fn bribery_is_graded_by_the_bribe() {
     assert!(t.to_string().contains("贿赂数额250,000元"), "{t}");
 }
 
+#[test]
+fn escaping_after_a_road_accident_is_the_second_tier() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["交通肇事".into()], articles: vec![133] });
+    let stayed = term("经审理查明：2015年8月3日22时许，被告人赵某驾驶小型轿车行驶至某路口时，将横过道路的行人钱某撞倒，致钱某当场死亡。经交警部门认定，被告人赵某负事故的全部责任。");
+    let fled = term("经审理查明：2015年8月3日22时许，被告人赵某驾驶小型轿车行驶至某路口时，将横过道路的行人钱某撞倒，致钱某当场死亡，被告人赵某驾车逃逸。经交警部门认定，被告人赵某负事故的全部责任。");
+    // 刑法第133条: 交通运输肇事后逃逸, three to seven years; no circumstance allows going below it
+    assert!(fled.term.months_for_score() >= 36.0, "{:?}", fled.term);
+    assert!(fled.term.months_for_score() > stayed.term.months_for_score(), "{:?} {:?}", fled.term, stayed.term);
+    assert!(fled.reasons.iter().any(|r| r.text.contains("逃逸") && r.text.contains("36至84个月")), "{:?}", fled.reasons);
+    assert!(!stayed.reasons.iter().any(|r| r.text.contains("逃逸")), "{:?}", stayed.reasons);
+}
