@@ -67,6 +67,7 @@ fn main() {
         Some("tier-zeros") => tier_zeros(&data),
         Some("drug-sales") => drug_sales(&data),
         Some("bribes") => bribes(&data),
+        Some("deaths") => deaths(&data),
         Some("term-facts-dump") => term_facts_dump(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),
@@ -321,6 +322,18 @@ pub fn bribes(data: &std::path::Path) {
             let crime = assist::amount::crime_amount(&c.fact).map_or(0.0, |a| a.amount);
             let bribe = assist::amount::bribe_amount(&c.fact).map_or(-1.0, |a| a.amount);
             println!("{}\t{}\t{crime}\t{bribe}\t{}", assist::charges::plain_name(&names[0]), c.term.months_for_score(), c.fact.replace(['\n', '\t'], " "));
+        }
+    }
+}
+
+/// Cases of both CAIL files whose facts tell of two deaths or more: charges, gold months, the
+/// count and the words read.
+pub fn deaths(data: &std::path::Path) {
+    for file in ["train", "test"] {
+        for c in assist::data::read_cail(&data.join(format!("cail2018-subset/{file}.jsonl"))).unwrap() {
+            if let Some((n, why)) = assist::term::deaths(&c.fact).filter(|d| d.0 >= 2) {
+                println!("{}\t{}\t{n}\t{why}", c.charges.join("+"), c.term.months_for_score());
+            }
         }
     }
 }

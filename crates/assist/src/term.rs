@@ -358,6 +358,67 @@ pub fn harm_level(facts: &str) -> u8 {
     }
 }
 
+/// The number of people the facts tell were killed, and the words read: the count written
+/// beside the death (`造成三人死亡`, `致2人当场死亡`, `死亡3人`, `三名工人死亡`), or the victims
+/// whose age at death is given (`陈某（殁年27岁）`), whichever is more.
+pub fn deaths(facts: &str) -> Option<(u32, String)> {
+    let text = crate::cues::strip_record(&crate::numerals::half_width_digits(facts));
+    // the number just before `人`/`名` at `end` (byte offset), if one is written there
+    let count_before = |s: &str, end: usize| -> Option<u32> {
+        let head = &s[..end];
+        let start = head.char_indices().rev().take_while(|(_, c)| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(*c)).last().map(|(i, _)| i)?;
+        let n = &head[start..];
+        let v = if n.chars().all(|c| c.is_ascii_digit()) { n.parse::<f64>().ok() } else { crate::numerals::parse_cn_integer(&n.replace('两', "二")) };
+        v.filter(|v| *v >= 1.0 && *v < 1000.0).map(|v| v as u32)
+    };
+    let mut best: Option<(u32, String)> = None;
+    for clause in text.split(['，', '。', '；', ';', ',']) {
+        // each part of a list (`造成3人死亡、5人受伤`) counts its own harm
+        for part in clause.split('、') {
+            let Some(d) = part.find("死亡") else { continue };
+            let mut n = None;
+            // the count before the death, in the words that lead to it (`致使二人当场死亡`)
+            for (p, _) in part[..d].match_indices(['人', '名']) {
+                if let Some(v) = count_before(part, p) {
+                    n = Some(v);
+                }
+            }
+            // `死亡3人`
+            if n.is_none() {
+                let after = &part[d + "死亡".len()..];
+                if let Some(p) = after.find(['人', '名']) {
+                    n = count_before(after, p).filter(|_| after[..p].chars().all(|c| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(c)));
+                }
+            }
+            if let Some(v) = n
+                && best.as_ref().is_none_or(|b| v > b.0)
+            {
+                best = Some((v, part.chars().take(30).collect()));
+            }
+        }
+    }
+    let named = text.matches("殁年").count() as u32;
+    if named >= 2 && best.as_ref().is_none_or(|b| named > b.0) {
+        best = Some((named, format!("{named}名被害人写明殁年")));
+    }
+    best
+}
+
+/// Charges whose heavier tier a number of deaths opens (the judicial interpretations' counts):
+/// (charge, deaths at least, whether the defendant must bear the main or whole responsibility
+/// for the accident, the rule).
+const DEATH_TIERS: &[(&str, u32, bool, &str)] = &[
+    ("交通肇事", 2, true, "法释〔2000〕33号第4条第1项：死亡二人以上，负事故全部或者主要责任，属有其他特别恶劣情节"),
+    ("重大责任事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属情节特别恶劣"),
+    ("重大劳动安全事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属情节特别恶劣"),
+    ("危险物品肇事", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
+    ("消防责任事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
+    ("工程重大安全事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
+    ("教育设施重大安全事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
+    ("滥用职权", 3, false, "法释〔2012〕18号第1条第2款第1项：造成死亡三人以上，属情节特别严重"),
+    ("玩忽职守", 3, false, "法释〔2012〕18号第1条第2款第1项：造成死亡三人以上，属情节特别严重"),
+];
+
 /// What the statute grades the charge by where that is not the crime amount: the drugs' weight
 /// (克 of heroin; 刑法第347条、第348条 grade by it, the money paid for the drugs is not), the
 /// timber's volume (立方米), the precious trees felled, the tax of false VAT invoices, the bribe
@@ -770,8 +831,8 @@ struct StatuteEstimate {
     reasons: Vec<Reason>,
     /// The tier's minimum, below which no circumstance of the facts allows going (刑法第63条).
     floor: Option<f64>,
-    /// The tier was chosen by a condition the facts name in the statute's words, or by the
-    /// count of drug sales.
+    /// The tier was chosen by a condition the facts name in the statute's words, by the count of
+    /// drug sales, or by the count of the dead.
     named: bool,
 }
 
@@ -1427,11 +1488,24 @@ impl TermModel {
             m = near_minimum(t);
             by_sales = Some((n, why));
         }
+        // the count of the dead opens the next tier of accident and duty crimes (DEATH_TIERS)
+        let mut by_deaths = None;
+        if single
+            && let Some((_, least, main, rule)) = DEATH_TIERS.iter().find(|d| d.0 == charge)
+            && let Some((n, why)) = deaths(facts).filter(|d| d.0 >= *least)
+            && (!main || crate::cues::matches(&crate::cues::strip_record(facts), "全部责任|主要责任"))
+            && let Some(t) = condition_ladder.and_then(|l| l.iter().find(|c| !c.lenient && c.tier.lo > tier.lo)).map(|c| c.tier)
+            && t.lo > lo
+        {
+            (lo, hi) = (t.lo, t.hi);
+            m = near_minimum(t);
+            by_deaths = Some((n, why, *rule));
+        }
         let heavier = match old {
             Some(o) => o.heavier,
             None => self.heavier.contains(charge),
         };
-        if heavier && by_amount.is_none() && by_harm.is_none() && by_words.is_none() && by_sales.is_none() {
+        if heavier && by_amount.is_none() && by_harm.is_none() && by_words.is_none() && by_sales.is_none() && by_deaths.is_none() {
             m *= HEAVIER;
             if let Some(a) = art {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条规定该罪依照前款从重处罚：估算×{HEAVIER}（量刑指导意见：增加基准刑的20%以下）")));
@@ -1458,7 +1532,9 @@ impl TermModel {
             m = m.min(hi as f64);
         }
         if let Some(a) = art {
-            if let Some((n, why)) = &by_sales {
+            if let Some((n, why, rule)) = &by_deaths {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条：读出死亡{n}人（“{why}”），{rule}，适用{lo}至{hi}个月一档")));
+            } else if let Some((n, why)) = &by_sales {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条第4款：读出贩卖毒品{n}次（人）（“{why}”），属情节严重（法释〔2016〕8号第4条第1项），适用{lo}至{hi}个月一档")));
             } else if let Some(w) = &by_words {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条：案情写明“{w}”，适用{lo}至{hi}个月一档")));
@@ -1503,7 +1579,7 @@ impl TermModel {
                 None => reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情含“{}”", c.name, c.basis, c.factor, k))),
             }
         }
-        StatuteEstimate { months: m, reasons, floor, named: by_words.is_some() || by_sales.is_some() }
+        StatuteEstimate { months: m, reasons, floor, named: by_words.is_some() || by_sales.is_some() || by_deaths.is_some() }
     }
 
     /// The term when neither a charge is given nor one can be read from the facts (empty facts,
@@ -1847,6 +1923,20 @@ mod tests {
         let ladder = condition_tiers(art133, art133);
         assert_eq!(tier_named("被告人赵某驾车将行人撞倒后驾车逃逸", &ladder).map(|(t, _)| (t.lo, t.hi)), Some((36, 84)));
         assert_eq!(tier_named("被告人赵某驾车将行人撞倒，赵某没有逃逸，在现场等候处理", &ladder), None);
+    }
+
+    #[test]
+    fn the_dead_are_counted() {
+        assert_eq!(deaths("造成三人死亡，直接经济损失380万元").map(|d| d.0), Some(3));
+        assert_eq!(deaths("致使2人当场死亡、5人受伤").map(|d| d.0), Some(2));
+        // the count of the injured in the same list is not the count of the dead
+        assert_eq!(deaths("造成1人死亡、3人受伤").map(|d| d.0), Some(1));
+        assert_eq!(deaths("事故造成死亡3人，重伤2人").map(|d| d.0), Some(3));
+        assert_eq!(deaths("致工人两名当场死亡").map(|d| d.0), Some(2));
+        assert_eq!(deaths("造成被害人陈某（殁年27岁）、潘某（殁年2周岁）死亡").map(|d| d.0), Some(2));
+        // a death without a count, or a count of something else
+        assert_eq!(deaths("致被害人钱某死亡"), None);
+        assert_eq!(deaths("被告人先后三次窃取财物，后被害人死亡"), None);
     }
 
     #[test]

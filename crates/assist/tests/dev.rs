@@ -566,3 +566,15 @@ fn escaping_after_a_road_accident_is_the_second_tier() {
     assert!(fled.reasons.iter().any(|r| r.text.contains("逃逸") && r.text.contains("36至84个月")), "{:?}", fled.reasons);
     assert!(!stayed.reasons.iter().any(|r| r.text.contains("逃逸")), "{:?}", stayed.reasons);
 }
+
+#[test]
+fn three_dead_in_a_work_accident_is_the_second_tier() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["重大责任事故".into()], articles: vec![134] });
+    let one = term("公诉机关指控：被告人韦某系某采石场负责人，在生产作业中违反安全管理规定，未采取安全防护措施，2014年4月在爆破作业时发生事故，造成工人一人死亡。");
+    let three = term("公诉机关指控：被告人韦某系某采石场负责人，在生产作业中违反安全管理规定，未采取安全防护措施，2014年4月在爆破作业时发生事故，造成工人三人死亡。");
+    // 刑法第134条第1款, 法释〔2015〕22号第7条: three dead or more is 情节特别恶劣, three to seven years
+    assert!(three.term.months_for_score() >= 36.0, "{:?}", three.term);
+    assert!(one.term.months_for_score() < 36.0, "{:?}", one.term);
+    assert!(three.reasons.iter().any(|r| r.text.contains("死亡3人") && r.text.contains("法释〔2015〕22号")), "{:?}", three.reasons);
+}
