@@ -1,0 +1,29 @@
+//! Charges that neither CAIL file has: the charge read from facts written for them, and the term
+//! inside the tier the law gives those facts (`charges_absent_from_training.tsv`).
+
+#[test]
+fn charges_absent_from_training_are_read_from_their_facts() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let table = include_str!("charges_absent_from_training.tsv");
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "four columns: {line}");
+        let (charge, facts) = (cols[0], cols[3]);
+        n += 1;
+        let got: Vec<String> = a.charges.predict(facts).into_iter().map(|s| s.charge).collect();
+        if !got.iter().any(|g| g == charge) {
+            wrong.push(format!("{charge}: suggested {got:?}"));
+        }
+        if let (Ok(lo), Ok(hi)) = (cols[1].parse::<f64>(), cols[2].parse::<f64>()) {
+            let t = a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec![charge.to_string()], articles: Vec::new() });
+            let m = t.term.months_for_score();
+            if m < lo || m > hi {
+                wrong.push(format!("{charge}: {m} months, outside {lo}–{hi}"));
+            }
+        }
+    }
+    assert!(n >= 40, "the table has {n} cases");
+    assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
