@@ -998,6 +998,16 @@ fn to_months(t: Term) -> u16 {
     t.months_for_score() as u16
 }
 
+/// A stored training term as a reader of the reasons reads it: life and death (stored as the
+/// score's 300 and 400 months) by name, no prison term (0: exempted, a fine alone, or 管制) as 0.
+fn shown_months(m: u16) -> String {
+    match m {
+        m if m as f64 == Term::Life.months_for_score() => "无期".to_string(),
+        m if m as f64 == Term::Death.months_for_score() => "死刑".to_string(),
+        m => m.to_string(),
+    }
+}
+
 /// Weight of the prosecution's recommendation beside the estimate (log scale), by 5-fold CV on
 /// train (0.3/0.5/0.7/0.85/1.0: 91.86/91.92/91.96/91.96/91.94 against 91.73 without; fallback
 /// 90.53 → 90.84; multi-charge 89.28 → 89.27).
@@ -1681,8 +1691,9 @@ impl TermModel {
                 } else {
                     mm
                 };
+                let zero = if d[..k_n].iter().any(|x| x.1 == 0) { "（0为未判处有期徒刑、拘役）" } else { "" };
                 reasons.push(Reason::similar(format!(
-                    "{}罪的{}件相似训练案例，按{}及量刑情节比对，刑期（月）：{}",
+                    "{}罪的{}件相似训练案例，按{}及量刑情节比对，刑期（月）：{}{zero}",
                     k,
                     k_n,
                     if charge.contains("毒品") && q > 0.0 {
@@ -1694,7 +1705,7 @@ impl TermModel {
                     } else {
                         "人身伤害程度（该罪不以数额定档）".to_string()
                     },
-                    d[..k_n].iter().map(|x| x.1.to_string()).collect::<Vec<_>>().join("、")
+                    d[..k_n].iter().map(|x| shown_months(x.1)).collect::<Vec<_>>().join("、")
                 )));
                 if let Some((st, why)) = blended {
                     reasons.push(Reason::rule(format!("与法定刑估算{st:.0}个月加权（法定刑权重{sw:.2}，按对数刻度）")));
@@ -1923,6 +1934,14 @@ mod tests {
         let ladder = condition_tiers(art133, art133);
         assert_eq!(tier_named("被告人赵某驾车将行人撞倒后驾车逃逸", &ladder).map(|(t, _)| (t.lo, t.hi)), Some((36, 84)));
         assert_eq!(tier_named("被告人赵某驾车将行人撞倒，赵某没有逃逸，在现场等候处理", &ladder), None);
+    }
+
+    #[test]
+    fn stored_terms_are_shown_by_name() {
+        assert_eq!(shown_months(to_months(Term::Life)), "无期");
+        assert_eq!(shown_months(to_months(Term::Death)), "死刑");
+        assert_eq!(shown_months(to_months(Term::Months(18))), "18");
+        assert_eq!(shown_months(0), "0");
     }
 
     #[test]
