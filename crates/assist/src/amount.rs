@@ -80,6 +80,7 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
 /// The words a reason quotes for a sum: its own clause (after the last comma of the context),
 /// unless that leaves the sum alone.
 fn shown_clause(ctx: &str) -> &str {
+    let ctx = ctx.trim_start_matches(['，', ',', '、', '：', ':']);
     match ctx.rfind(['，', ',']) {
         Some(i) => {
             let rest = &ctx[i + ctx[i..].chars().next().map_or(1, char::len_utf8)..];
@@ -386,7 +387,7 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
         let same_sentence = stack.iter().any(|s| eq(s.value, v) && s.pos >= sent_start && !listed(s));
         let repeated = stack.iter().any(|s| eq(s.value, v) && !(s.pos >= sent_start && listed(s)));
         if (!new_event || same_sentence || total != Total::No) && repeated {
-            reasons.push(Reason::rule(format!("{}元系重复提及，不重复计算：{c}", crate::num(v))));
+            reasons.push(Reason::rule(format!("{}元系重复提及，不重复计算：{}", crate::num(v), shown_clause(&c))));
             continue;
         }
         // the prosecution's or the court's conclusion (`公诉机关认为，被告人盗窃他人财物2970元`)
@@ -395,17 +396,17 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
             let sum: f64 = stack.iter().map(|s| s.value).sum();
             if v + 0.005 >= sum {
                 stack.clear();
-                reasons.push(Reason::rule(format!("{}元为结论部分认定的总额：{c}", crate::num(v))));
+                reasons.push(Reason::rule(format!("{}元为结论部分认定的总额：{}", crate::num(v), shown_clause(&c))));
                 stack.push(Counted { value: v, ctx: c, pos, total: true });
             } else {
-                reasons.push(Reason::rule(format!("{}元系结论部分的复述，并非另一笔犯罪：{c}", crate::num(v))));
+                reasons.push(Reason::rule(format!("{}元系结论部分的复述，并非另一笔犯罪：{}", crate::num(v), shown_clause(&c))));
             }
             continue;
         }
         match total {
             Total::Grand if v + 0.005 >= stack.iter().map(|s| s.value).sum::<f64>() => {
                 stack.clear();
-                reasons.push(Reason::rule(format!("{}元为案情所述总额：{c}", crate::num(v))));
+                reasons.push(Reason::rule(format!("{}元为案情所述总额：{}", crate::num(v), shown_clause(&c))));
                 let rest: String = facts[pos..].chars().take(40).collect();
                 if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
                     declared = Some((v, pos));
@@ -420,14 +421,14 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
                 let sum: f64 = stack.iter().map(|s| s.value).sum();
                 if own > 0.0 && v + 0.005 >= own {
                     stack.retain(|s| s.pos < sent_start);
-                    reasons.push(Reason::rule(format!("{}元为本句所列金额的合计：{c}", crate::num(v))));
+                    reasons.push(Reason::rule(format!("{}元为本句所列金额的合计：{}", crate::num(v), shown_clause(&c))));
                     stack.push(Counted { value: v, ctx: c, pos, total: true });
                     continue;
                 }
                 // (`合计价值537.6元` after a list of goods is the value of those goods only)
                 if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum && SUMMARY.iter().any(|k| sent.contains(k)) {
                     stack.clear();
-                    reasons.push(Reason::rule(format!("{}元为案情所述总额：{c}", crate::num(v))));
+                    reasons.push(Reason::rule(format!("{}元为案情所述总额：{}", crate::num(v), shown_clause(&c))));
                     let rest: String = facts[pos..].chars().take(40).collect();
                     if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
                         declared = Some((v, pos));
