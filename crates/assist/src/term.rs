@@ -404,6 +404,59 @@ pub fn deaths(facts: &str) -> Option<(u32, String)> {
     best
 }
 
+/// Acts that a heavier tier's numbered items name (刑法第263条: `（一）入户抢劫的`; 第236条:
+/// `（四）二人以上轮奸的` …), as the facts tell them: (charge, the item's words in the statute, the
+/// facts' words ([`crate::cues::matches`]), the offence's own act, which the same sentence must
+/// tell too). A sentence about an earlier conviction tells nothing of this offence.
+const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
+    ("抢劫", "入户抢劫", "入户|(进入|闯入|窜入|潜入|冲入|冲进|闯进|翻墙|翻窗|撬门|破门|撬锁)+(家中|住宅|住处|家里|卧室|室内|屋内|房内)", ROBBERY_ACT),
+    ("抢劫", "在公共交通工具上抢劫", "公交车上|公交车内|公共汽车上|公共汽车内|长途客车上|长途客车内|大巴车上|火车上|列车上|列车车厢|地铁上|地铁车厢|客轮上", ROBBERY_ACT),
+    ("抢劫", "抢劫银行或者其他金融机构", "(银行|信用社|储蓄所)+(营业厅|营业网点|金库|运钞)", ROBBERY_ACT),
+    ("抢劫", "多次抢劫", "多次|三次|四次|五次|六次|七次|八次|九次|十次|3次|4次|5次|6次|7次|8次|9次", ROBBERY_ACT),
+    ("抢劫", "冒充军警人员抢劫", "冒充+(警察|民警|公安|警官|军人|武警)", ROBBERY_ACT),
+    ("抢劫", "持枪抢劫", "持枪+!仿真|(手枪|猎枪|枪支)+!仿真", ROBBERY_ACT),
+    ("强奸", "二人以上轮奸", "轮奸|轮流+(奸淫|强奸|发生性关系)", RAPE_ACT),
+    ("强奸", "当众强奸", "当众+(强奸|奸淫|发生性关系)", RAPE_ACT),
+];
+// not the mask `××`, which stands for any charge's name (a theft's counts in a robbery's facts)
+const ROBBERY_ACT: &str = "抢|劫|威胁|胁迫|持刀|殴打|捆绑|暴力";
+const RAPE_ACT: &str = "奸|性关系";
+const EARLIER_CONVICTION: &str = "曾因|判处|刑满释放|被判";
+
+/// The item of a heavier tier ([`ITEM_ACTS`]) the facts tell, and the sentence that tells it.
+pub fn item_act(facts: &str, charge: &str) -> Option<(&'static str, String)> {
+    let text = crate::cues::strip_record(facts);
+    for (c, item, words, act) in ITEM_ACTS {
+        if *c != charge {
+            continue;
+        }
+        let found = text.split(['。', '；', ';']).find(|s| {
+            crate::cues::matches(s, words) && crate::cues::matches(s, act) && !crate::cues::matches(s, EARLIER_CONVICTION)
+        });
+        if let Some(s) = found {
+            // without the opening words of the findings (`经审理查明：`)
+            let s = match s.find('：') {
+                Some(i) if s[..i].chars().count() <= 12 => &s[i + '：'.len_utf8()..],
+                _ => s,
+            };
+            return Some((item, shown_words(s.trim_start_matches(['，', ',']))));
+        }
+    }
+    None
+}
+
+/// At most 40 characters of a quotation, cut with an ellipsis and not inside a figure.
+fn shown_words(why: &str) -> String {
+    let mut shown: String = why.chars().take(40).collect();
+    if shown.len() < why.len() {
+        while shown.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+            shown.pop();
+        }
+        shown.push('…');
+    }
+    shown
+}
+
 /// Charges whose heavier tier a number of deaths opens (the judicial interpretations' counts):
 /// (charge, deaths at least, whether the defendant must bear the main or whole responsibility
 /// for the accident, the rule).
@@ -676,15 +729,7 @@ pub fn drug_sales(facts: &str) -> Option<(u32, String)> {
     let mut best: Option<(u32, String)> = None;
     let mut take = |n: u32, why: &str| {
         if n >= 3 && best.as_ref().is_none_or(|b| n > b.0) {
-            let mut shown: String = why.chars().take(40).collect();
-            if shown.len() < why.len() {
-                // not in the middle of a figure
-                while shown.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
-                    shown.pop();
-                }
-                shown.push('…');
-            }
-            best = Some((n, shown));
+            best = Some((n, shown_words(why)));
         }
     };
     let clauses: Vec<&str> = text.split(['，', '。', '；', ';', ',', '：', ':']).collect();
@@ -832,7 +877,7 @@ struct StatuteEstimate {
     /// The tier's minimum, below which no circumstance of the facts allows going (刑法第63条).
     floor: Option<f64>,
     /// The tier was chosen by a condition the facts name in the statute's words, by the count of
-    /// drug sales, or by the count of the dead.
+    /// drug sales or of the dead, or by an act a numbered item names.
     named: bool,
 }
 
@@ -1511,11 +1556,23 @@ impl TermModel {
             m = near_minimum(t);
             by_deaths = Some((n, why, *rule));
         }
+        // an act a heavier tier's numbered items name (入户抢劫, 多次抢劫, 轮奸 …): that tier
+        let mut by_item = None;
+        if single
+            && let Some(text) = art.and_then(|a| cm.articles.get(&a))
+            && let Some((item, why)) = item_act(facts, charge)
+            && let Some(t) = penalty_conditions(text, text.split('\n').next().unwrap_or("")).into_iter().find(|c| c.cond.contains(item)).map(|c| c.tier)
+            && t.lo > lo
+        {
+            (lo, hi) = (t.lo, t.hi);
+            m = near_minimum(t);
+            by_item = Some((item, why));
+        }
         let heavier = match old {
             Some(o) => o.heavier,
             None => self.heavier.contains(charge),
         };
-        if heavier && by_amount.is_none() && by_harm.is_none() && by_words.is_none() && by_sales.is_none() && by_deaths.is_none() {
+        if heavier && by_amount.is_none() && by_harm.is_none() && by_words.is_none() && by_sales.is_none() && by_deaths.is_none() && by_item.is_none() {
             m *= HEAVIER;
             if let Some(a) = art {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条规定该罪依照前款从重处罚：估算×{HEAVIER}（量刑指导意见：增加基准刑的20%以下）")));
@@ -1542,7 +1599,9 @@ impl TermModel {
             m = m.min(hi as f64);
         }
         if let Some(a) = art {
-            if let Some((n, why, rule)) = &by_deaths {
+            if let Some((item, why)) = &by_item {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条：案情所述属“{item}”（“{why}”），适用{lo}至{hi}个月一档")));
+            } else if let Some((n, why, rule)) = &by_deaths {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条：读出死亡{n}人（“{why}”），{rule}，适用{lo}至{hi}个月一档")));
             } else if let Some((n, why)) = &by_sales {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条第4款：读出贩卖毒品{n}次（人）（“{why}”），属情节严重（法释〔2016〕8号第4条第1项），适用{lo}至{hi}个月一档")));
@@ -1589,7 +1648,7 @@ impl TermModel {
                 None => reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情含“{}”", c.name, c.basis, c.factor, k))),
             }
         }
-        StatuteEstimate { months: m, reasons, floor, named: by_words.is_some() || by_sales.is_some() || by_deaths.is_some() }
+        StatuteEstimate { months: m, reasons, floor, named: by_words.is_some() || by_sales.is_some() || by_deaths.is_some() || by_item.is_some() }
     }
 
     /// The term when neither a charge is given nor one can be read from the facts (empty facts,
@@ -1942,6 +2001,21 @@ mod tests {
         assert_eq!(shown_months(to_months(Term::Death)), "死刑");
         assert_eq!(shown_months(to_months(Term::Months(18))), "18");
         assert_eq!(shown_months(0), "0");
+    }
+
+    #[test]
+    fn acts_of_the_heavier_items_are_read() {
+        let item = |f: &str, c: &str| item_act(f, c).map(|x| x.0);
+        assert_eq!(item("经审理查明：被告人李某翻墙进入被害人王某家中，持刀威胁王某，劫取现金5000元。", "抢劫"), Some("入户抢劫"));
+        assert_eq!(item("被告人李某先后三次在某区持刀拦截路人，劫取手机、现金等财物。", "抢劫"), Some("多次抢劫"));
+        assert_eq!(item("被告人张某伙同李某在公交车上持刀威胁乘客，抢走现金800元。", "抢劫"), Some("在公共交通工具上抢劫"));
+        assert_eq!(item("被告人甲、乙二人将被害人挟持至山上轮奸。", "强奸"), Some("二人以上轮奸"));
+        // a theft's counts told with the charge's name masked, a ticket office, an earlier
+        // conviction, another charge: none
+        assert_eq!(item("被告人先后实施××十五次，××财物价值23202元。被告人持刀威胁被害人，抢走手机一部。", "抢劫"), None);
+        assert_eq!(item("上述四人在武汉踩点火车票售票点、黄金店，预备抢劫财物。", "抢劫"), None);
+        assert_eq!(item("被告人曾因多次抢劫被判处有期徒刑五年。2016年被告人持刀抢走路人手机一部。", "抢劫"), None);
+        assert_eq!(item("被告人翻墙进入被害人家中，持刀威胁被害人。", "故意伤害"), None);
     }
 
     #[test]

@@ -578,3 +578,18 @@ fn three_dead_in_a_work_accident_is_the_second_tier() {
     assert!(one.term.months_for_score() < 36.0, "{:?}", one.term);
     assert!(three.reasons.iter().any(|r| r.text.contains("死亡3人") && r.text.contains("法释〔2015〕22号")), "{:?}", three.reasons);
 }
+
+#[test]
+fn robbery_in_a_home_or_three_times_is_the_heaviest_tier() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["抢劫".into()], articles: vec![263] });
+    let street = term("经审理查明：2016年5月3日23时许，被告人李某在某市某区某路人行道上，持水果刀威胁被害人王某，抢走王某的手机一部（经鉴定价值2000元）。");
+    let home = term("经审理查明：2016年5月3日凌晨2时许，被告人李某翻墙进入被害人王某家中，持刀威胁王某，劫取现金5000元。");
+    let thrice = term("经审理查明：2016年5月至7月间，被告人李某先后三次在某市某区持刀拦截路人，劫取手机、现金等财物共计价值6000元。");
+    // 刑法第263条: three to ten years; 入户抢劫 and 多次抢劫 (items 1 and 4) ten years or more
+    assert!((36.0..120.0).contains(&street.term.months_for_score()), "{:?}", street.term);
+    for t in [&home, &thrice] {
+        assert!(t.term.months_for_score() >= 120.0, "{:?}", t.term);
+        assert!(t.reasons.iter().any(|r| r.text.contains("案情所述属") && r.text.contains("120至300个月")), "{:?}", t.reasons);
+    }
+}
