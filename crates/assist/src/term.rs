@@ -110,12 +110,27 @@ pub fn combined_factor(found: &[(&'static Circumstance, &'static str)]) -> f64 {
 /// Words after `多次` that tell a creditor's or a victim's demands (`多次催要未果`), not the
 /// defendant's repeated offences.
 const DEMANDS: [&str; 6] = ["催要", "催讨", "催收", "讨要", "追讨", "追要"];
+/// Words after `多次` that tell a demand either side may make (`多次索要`: the extortioner's act in
+/// 敲诈勒索, the owner's in 侵占): the victim's when the clause names him before it
+/// (`经自诉人多次索要`) or the rest of the clause tells it failed (`多次索要货款未得`).
+const EITHER_DEMANDS: [&str; 3] = ["索要", "索还", "要求归还"];
+const DEMANDING_SIDE: [&str; 8] = ["经", "被害人", "自诉人", "失主", "债权人", "工人", "对方", "家属"];
+const DEMAND_FAILED: [&str; 7] = ["未果", "未得", "无果", "拒不", "仍不", "推脱", "被拒"];
 
 /// Circumstances found in the text, with the matched keyword.
 pub fn circumstances(facts: &str) -> Vec<(&'static Circumstance, &'static str)> {
     let mut out = Vec::new();
     for c in CIRCUMSTANCES {
-        let demand = |pos: usize, k: &str| c.name == "多次" && DEMANDS.iter().any(|d| facts[pos + k.len()..].starts_with(d));
+        let demand = |pos: usize, k: &str| {
+            let after = &facts[pos + k.len()..];
+            let start = facts[..pos].rfind(['，', '。', '；', ',']).map_or(0, |i| i + facts[i..].chars().next().map_or(1, char::len_utf8));
+            let clause = &facts[start..pos];
+            let rest = &after[..after.find(['，', '。', '；', ',']).unwrap_or(after.len())];
+            c.name == "多次"
+                && (DEMANDS.iter().any(|d| after.starts_with(d))
+                    || EITHER_DEMANDS.iter().any(|d| after.starts_with(d))
+                        && (DEMANDING_SIDE.iter().any(|w| clause.contains(w)) || DEMAND_FAILED.iter().any(|w| rest.contains(w))))
+        };
         let hit = c.keywords.iter().find(|k| facts.match_indices(**k).any(|(pos, _)| !negated(&facts[..pos]) && !demand(pos, k)));
         if let Some(k) = hit {
             out.push((c, *k));
@@ -1813,7 +1828,7 @@ mod tests {
 
     #[test]
     fn circumstance_detection() {
-        let cases: [(&str, &[&str]); 12] = [
+        let cases: [(&str, &[&str]); 15] = [
             ("被告人到派出所投案自首，如实供述", &["自首", "坦白"]),
             ("被告人系累犯，应从重处罚", &["累犯"]),
             ("被告人未自首", &[]),
@@ -1828,6 +1843,11 @@ mod tests {
             // the victim's demands are no repeated offence
             ("被告人将刘某的现金据为己有，刘某多次催要未果", &[]),
             ("被告人多次入户盗窃", &["多次"]),
+            // 多次索要: the owner's when the clause names him or the demand failed, else the
+            // extortioner's
+            ("被告人拒不归还。嗣后经被害人陶某多次索要，被告人仍不退还", &[]),
+            ("后刘某甲发现被骗，多次索要钱款、证件未果", &[]),
+            ("被告人张某以曝光视频相威胁，多次索要现金", &["多次"]),
         ];
         for (s, want) in cases {
             let got: Vec<&str> = circumstances(s).iter().map(|c| c.0.name).collect();
