@@ -377,6 +377,11 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     // 法释〔2016〕9号 第5、6条: 挪用公款归个人使用进行营利活动或超过三个月未还 5万 数额较大,
     // 500万 数额巨大 (情节严重); 数额巨大不退还 opens the third tier, not an amount (∞)
     ("挪用公款", &[5.0 * WAN, 500.0 * WAN, f64::INFINITY]),
+    // 法释〔2017〕10号 第5条: 5,000 records of the general kind 情节严重, ten times that 情节特别
+    // 严重 (the kinds with lower thresholds are counted up to the general kind: term.rs
+    // `personal_records`)
+    ("非法获取公民个人信息", &[5000.0, 50000.0]),
+    ("侵犯公民个人信息", &[5000.0, 50000.0]),
     // 刑法第140条 itself: 销售金额 5万 / 20万 / 50万 / 200万
     ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
 ];

@@ -502,9 +502,50 @@ fn statute_measure(facts: &str, charge: &str) -> Option<f64> {
         Some(crate::amount::invoice_tax(facts).unwrap_or(0.0))
     } else if crate::amount::is_bribery(charge) {
         crate::amount::bribe_amount(facts).map(|a| a.amount)
+    } else if is_personal_information(charge) {
+        personal_records(facts)
     } else {
         None
     }
+}
+
+/// 非法获取公民个人信息 (the CAIL label; 侵犯公民个人信息 since 刑法修正案（九）, 刑法第253条之一).
+fn is_personal_information(charge: &str) -> bool {
+    charge.contains("公民个人信息")
+}
+
+/// The records of personal information obtained or sold, counted as records of the general kind
+/// (法释〔2017〕10号 第5条: 5,000 records make 情节严重, 500 of 住宿、通信记录、健康生理、交易
+/// information, 50 of 行踪轨迹、通信内容、征信、财产 information; ten times that 情节特别严重): the
+/// largest count of `条` written in a clause about information, times 10 or 100 for the kinds
+/// with the lower thresholds.
+fn personal_records(facts: &str) -> Option<f64> {
+    let text = crate::numerals::half_width_digits(facts);
+    let mut best: Option<f64> = None;
+    for clause in text.split(['，', '。', '；', ',']) {
+        if !clause.contains("信息") {
+            continue;
+        }
+        for (p, _) in clause.match_indices('条') {
+            let num: String = clause[..p].chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '万' || *c == '余' || *c == '多').collect::<Vec<_>>().into_iter().rev().collect();
+            let num = num.trim_end_matches(['余', '多']);
+            let (digits, scale) = match num.strip_suffix('万') {
+                Some(d) => (d.trim_end_matches(['余', '多']), 10_000.0),
+                None => (num, 1.0),
+            };
+            if let Ok(v) = digits.parse::<f64>() {
+                best = Some(best.map_or(v * scale, |b: f64| b.max(v * scale)));
+            }
+        }
+    }
+    let weight = if ["行踪轨迹", "通信内容", "征信信息", "财产信息"].iter().any(|k| text.contains(k)) {
+        100.0
+    } else if ["住宿信息", "通信记录", "健康生理信息", "交易信息"].iter().any(|k| text.contains(k)) {
+        10.0
+    } else {
+        1.0
+    };
+    best.map(|b| b * weight)
 }
 
 /// The quantity that drives the sentence: [`statute_measure`] (timber without a volume written
@@ -1191,17 +1232,35 @@ pub fn charge_tier(article_text: &str, variants: &[String]) -> Option<Tier> {
 }
 
 /// The tier of the paragraphs a paragraph without a penalty refers to (`依照前款`: the nearest one
-/// before it with a penalty; `依照前两款`: the lighter of the two nearest).
+/// before it with a penalty; `依照前两款`: the lighter of the two nearest; `依照第一款`: see
+/// [`referred_paragraphs`]).
 fn referred_tier(article_text: &str, para: &str) -> Option<Tier> {
-    // `依照第一款` is left to the article's first paragraph: the joined text of an article and its
-    // 之一 articles does not tell where the sub-article's own first paragraph is
-    if !para.contains("依照前") || para.contains("依照本法") {
-        return None;
-    }
+    referred_paragraphs(article_text, para).into_iter().filter_map(parse_tier).min_by_key(|t| (t.lo, t.hi))
+}
+
+/// The paragraphs with a penalty that a paragraph without one refers to (`依照前款的规定处罚`).
+/// `依照第一款`: the joined text of an article and its 之一 articles does not tell where the
+/// sub-article's own first paragraph is; it is the nearest one before that refers to none before
+/// it (no `前款`, `第一款`) and tells of the same object (four characters in a row beside the
+/// reference: `公民个人信息` in 第253条之一, not 第253条's 邮件), else the article's first
+/// paragraph.
+fn referred_paragraphs<'a>(article_text: &'a str, para: &str) -> Vec<&'a str> {
     let paras: Vec<&str> = article_text.split('\n').filter(|p| !p.starts_with('（')).collect();
-    let i = paras.iter().position(|p| *p == para)?;
+    let Some(i) = paras.iter().position(|p| *p == para) else { return Vec::new() };
+    if para.contains("依照本法") {
+        return Vec::new();
+    }
+    if para.contains("依照第一款") {
+        let own: Vec<char> = para.replace("依照第一款的规定处罚", "").chars().collect();
+        let shares = |p: &str| own.windows(4).any(|w| p.contains(&w.iter().collect::<String>()));
+        let starts = |p: &str| !["前款", "第一款", "前两款", "依照"].iter().any(|k| p.contains(k));
+        return paras[..i].iter().rev().find(|p| starts(p) && shares(p) && parse_tier(p).is_some()).map_or_else(|| vec![paras[0]], |p| vec![*p]);
+    }
+    if !para.contains("依照前") {
+        return Vec::new();
+    }
     let n = if para.contains("前两款") { 2 } else { 1 };
-    paras[..i].iter().rev().filter_map(|p| parse_tier(p)).take(n).min_by_key(|t| (t.lo, t.hi))
+    paras[..i].iter().rev().filter(|p| parse_tier(p).is_some()).take(n).copied().collect()
 }
 
 fn first_paragraph(text: &str) -> &str {
@@ -1392,7 +1451,15 @@ fn charge_ladders(c: &crate::charges::ChargeEntry, articles: &BTreeMap<u32, Stri
     let amount = crate::statute::amount_tiers(&c.name).and_then(|_| {
         c.articles.iter().find_map(|a| {
             let text = own_text(c, *a, articles.get(a)?, all);
-            let mut ladder = parse_ladder(crate::charges::defining_paragraph(&text, &c.variants));
+            let defining = crate::charges::defining_paragraph(&text, &c.variants);
+            let mut ladder = parse_ladder(defining);
+            // a paragraph that takes the penalty of another (第253条之一第3款: `依照第一款的规定处罚`)
+            // is graded by that one's tiers
+            if ladder.len() <= 1
+                && let [referred] = referred_paragraphs(&text, defining)[..]
+            {
+                ladder = parse_ladder(referred);
+            }
             if ladder.len() <= 1 {
                 // 第347条 defines the offence in a paragraph of its own and grades it in
                 // the next ones
@@ -1637,6 +1704,8 @@ impl TermModel {
                     format!("发票所载税款{}元", crate::num(amount))
                 } else if crate::amount::is_bribery(charge) && crate::amount::bribe_amount(facts).is_some() {
                     format!("贿赂数额{}元（法释〔2016〕9号）", crate::num(amount))
+                } else if is_personal_information(charge) {
+                    format!("公民个人信息折合一般信息{}条（法释〔2017〕10号第5条）", crate::num(amount))
                 } else {
                     format!("涉案金额{}元", crate::num(amount))
                 };
@@ -2036,6 +2105,27 @@ mod tests {
         assert_eq!(item("上述四人在武汉踩点火车票售票点、黄金店，预备抢劫财物。", "抢劫"), None);
         assert_eq!(item("被告人曾因多次抢劫被判处有期徒刑五年。2016年被告人持刀抢走路人手机一部。", "抢劫"), None);
         assert_eq!(item("被告人翻墙进入被害人家中，持刀威胁被害人。", "故意伤害"), None);
+    }
+
+    #[test]
+    fn personal_records_are_counted_as_the_general_kind() {
+        assert_eq!(personal_records("被告人通过QQ群出售公民个人信息5万余条，违法所得8000元"), Some(50000.0));
+        assert_eq!(personal_records("共计获取公民个人信息12345条"), Some(12345.0));
+        // 行踪轨迹 counts a hundred times (法释〔2017〕10号第5条: 50 records make 情节严重)
+        assert_eq!(personal_records("非法获取他人行踪轨迹信息80条"), Some(8000.0));
+        assert_eq!(personal_records("被告人出售公民个人信息获利2000元"), None);
+    }
+
+    #[test]
+    fn a_sub_article_refers_to_its_own_first_paragraph() {
+        // 第253条 joined with 第253条之一: `依照第一款` is 之一's first paragraph
+        let art = "邮政工作人员私自开拆或者隐匿、毁弃邮件、电报的，处二年以下有期徒刑或者拘役。\n犯前款罪而窃取财物的，依照本法第二百六十四条的规定定罪从重处罚。\n违反国家有关规定，向他人出售或者提供公民个人信息，情节严重的，处三年以下有期徒刑或者拘役，并处或者单处罚金；情节特别严重的，处三年以上七年以下有期徒刑，并处罚金。\n窃取或者以其他方法非法获取公民个人信息的，依照第一款的规定处罚。";
+        let para = "窃取或者以其他方法非法获取公民个人信息的，依照第一款的规定处罚。";
+        assert_eq!(referred_tier(art, para).map(|t| (t.lo, t.hi)), Some((1, 36)));
+        // 第209条: the first paragraph, not the nearer second that itself refers to it
+        let art = "违反本法第二百二十五条规定，非法制造、出售非法制造的可以用于骗取出口退税、抵扣税款的其他发票的，处三年以下有期徒刑、拘役或者管制，并处二万元以上二十万元以下罚金。\n伪造、擅自制造或者出售伪造、擅自制造的前款规定以外的其他发票的，处二年以下有期徒刑、拘役或者管制，并处或者单处一万元以上五万元以下罚金。\n非法出售可以用于骗取出口退税、抵扣税款的其他发票的，依照第一款的规定处罚。";
+        let para = "非法出售可以用于骗取出口退税、抵扣税款的其他发票的，依照第一款的规定处罚。";
+        assert_eq!(referred_tier(art, para).map(|t| (t.lo, t.hi)), Some((1, 36)));
     }
 
     #[test]
