@@ -392,9 +392,12 @@ pub fn deaths(facts: &str) -> Option<(u32, String)> {
         for part in clause.split('、') {
             let Some(d) = part.find("死亡") else { continue };
             let mut n = None;
-            // the count before the death, in the words that lead to it (`致使二人当场死亡`)
+            // the count just before the death (`致使二人当场死亡`, `三名工人经抢救无效死亡`), not
+            // one further back (`被告人等三人…致其死亡` counts the offenders)
             for (p, _) in part[..d].match_indices(['人', '名']) {
-                if let Some(v) = count_before(part, p) {
+                if part[p..d].chars().count() <= 9
+                    && let Some(v) = count_before(part, p)
+                {
                     n = Some(v);
                 }
             }
@@ -477,12 +480,12 @@ fn shown_words(why: &str) -> String {
 /// for the accident, the rule).
 const DEATH_TIERS: &[(&str, u32, bool, &str)] = &[
     ("交通肇事", 2, true, "法释〔2000〕33号第4条第1项：死亡二人以上，负事故全部或者主要责任，属有其他特别恶劣情节"),
-    ("重大责任事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属情节特别恶劣"),
-    ("重大劳动安全事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属情节特别恶劣"),
-    ("危险物品肇事", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
-    ("消防责任事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
-    ("工程重大安全事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
-    ("教育设施重大安全事故", 3, false, "法释〔2015〕22号第7条第1款第1项：造成死亡三人以上，属后果特别严重"),
+    ("重大责任事故", 3, false, "法释〔2015〕22号第7条：造成死亡三人以上、负事故主要责任的，属情节特别恶劣"),
+    ("重大劳动安全事故", 3, false, "法释〔2015〕22号第7条：造成死亡三人以上、负事故主要责任的，属情节特别恶劣"),
+    ("危险物品肇事", 3, false, "法释〔2015〕22号第7条：造成死亡三人以上、负事故主要责任的，属后果特别严重"),
+    ("消防责任事故", 3, false, "法释〔2015〕22号第7条：造成死亡三人以上、负事故主要责任的，属后果特别严重"),
+    ("工程重大安全事故", 3, false, "法释〔2015〕22号第7条：造成死亡三人以上、负事故主要责任的，属后果特别严重"),
+    ("教育设施重大安全事故", 3, false, "法释〔2015〕22号第7条：造成死亡三人以上、负事故主要责任的，属后果特别严重"),
     ("滥用职权", 3, false, "法释〔2012〕18号第1条第2款第1项：造成死亡三人以上，属情节特别严重"),
     ("玩忽职守", 3, false, "法释〔2012〕18号第1条第2款第1项：造成死亡三人以上，属情节特别严重"),
 ];
@@ -2140,6 +2143,8 @@ mod tests {
         // a death without a count, or a count of something else
         assert_eq!(deaths("致被害人钱某死亡"), None);
         assert_eq!(deaths("被告人先后三次窃取财物，后被害人死亡"), None);
+        assert_eq!(deaths("被告人张某等三人驾驶货车撞倒被害人致其死亡"), None);
+        assert_eq!(deaths("致三名工人经抢救无效死亡"), Some((3, "致三名工人经抢救无效死亡".into())));
     }
 
     #[test]
