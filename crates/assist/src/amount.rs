@@ -78,7 +78,7 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
 }
 
 /// The words a reason quotes for a sum: its own clause (after the last comma of the context),
-/// unless that leaves the sum alone.
+/// unless that leaves the sum alone; never opening with a comma or colon.
 fn shown_clause(ctx: &str) -> &str {
     let ctx = ctx.trim_start_matches(['，', ',', '、', '：', ':']);
     match ctx.rfind(['，', ',']) {

@@ -274,10 +274,10 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // forging it (第177条) is then the means, not a charge of its own
     ("票据诈骗", "伪造、变造金融票证", "使用伪造的|使用变造的|使用作废的|冒用他人的"),
     ("金融凭证诈骗", "伪造、变造金融票证", "使用伪造的|使用变造的"),
-    // 刑法第243条, 第246条: the crime a false accusation or a defamation invents is not the
-    // defendant's
     // 刑法第393条: the unit giving for its own benefit is not the individual bribery of 第389条
     ("单位行贿", "行贿", "公司为|企业为|厂为|单位名义|公司名义"),
+    // 刑法第243条, 第246条: the crime a false accusation or a defamation invents is not the
+    // defendant's
     ("诬告陷害", "贪污", "捏造|虚构|诬告|虚假"),
     ("诬告陷害", "受贿", "捏造|虚构|诬告|虚假"),
     ("诽谤", "贪污", "捏造|虚构|虚假"),
