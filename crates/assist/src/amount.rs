@@ -3,7 +3,8 @@
 //! Rules, not a learned model: every money mention is classified by its clause context as part of
 //! the crime (stolen cash, appraised value, defrauded sum) or as something else (shares among
 //! co-offenders, compensation, returned or seized property, fines). Repeated mentions of the
-//! same sum and explicit totals (共计/合计) are not double counted.
+//! same sum and explicit totals (共计/合计) are not double counted; a loss the offence caused
+//! (造成…损失) counts only when no sum taken or valued is stated.
 
 use crate::numerals::{find_money, round2};
 use crate::Reason;
@@ -312,6 +313,18 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
         }
         included.push((m.value, total, format!("{ctx}{span}"), m.start));
     }
+    // a loss the offence caused (`造成集资参与人损失人民币95万元`) measures the same money again:
+    // the amount only when the facts state no sum taken, received or valued
+    let is_loss = |c: &str| c.contains("损失");
+    if included.iter().any(|x| !is_loss(&x.2)) {
+        included.retain(|x| {
+            let keep = !is_loss(&x.2);
+            if !keep {
+                excluded.push(format!("不计入{}元（犯罪造成的损失，已由前述数额计算）：{}", crate::num(x.0), shown_clause(&x.2)));
+            }
+            keep
+        });
+    }
     if included.is_empty() {
         if proceeds.is_empty() || bribe {
             return None;
@@ -585,6 +598,15 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
+    }
+
+    #[test]
+    fn a_loss_caused_is_counted_only_when_nothing_else_is_stated() {
+        let a = crime_amount("被告人向社会公众吸收存款共计人民币180万元，造成集资参与人损失人民币95万元。").unwrap();
+        assert_eq!(a.amount, 1_800_000.0);
+        assert!(a.reasons.iter().any(|r| r.text.starts_with("不计入950,000元（犯罪造成的损失")), "{:?}", a.reasons);
+        // the only sum of a damage case is its amount
+        assert_eq!(crime_amount("被告人砸坏被害人的轿车，造成损失人民币8600元。").map(|a| a.amount), Some(8600.0));
     }
 
     #[test]

@@ -374,9 +374,13 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     ("逃税", &[10.0 * WAN, 50.0 * WAN]),
     // 法释〔2016〕25号 第3条: 矿产品价值 10万 情节严重, 50万 情节特别严重 (刑法第343条)
     ("非法采矿", &[10.0 * WAN, 50.0 * WAN]),
-    // 法释〔2016〕9号 第5、6条: 挪用公款归个人使用进行营利活动或超过三个月未还 5万 数额较大,
-    // 500万 数额巨大 (情节严重); 数额巨大不退还 opens the third tier, not an amount (∞)
-    ("挪用公款", &[5.0 * WAN, 500.0 * WAN, f64::INFINITY]),
+    // 法释〔2016〕9号 第6条: 挪用公款归个人使用进行营利活动或超过三个月未还 5万 数额较大,
+    // 200万 情节严重 (the second tier, 五年以上); 数额巨大 (500万) 不退还 opens the third, which
+    // the amount alone does not (∞)
+    ("挪用公款", &[5.0 * WAN, 200.0 * WAN, f64::INFINITY]),
+    // 法释〔2016〕9号 第11条第2款: twice the 数额较大 and 情节严重 of 挪用公款 (刑法第272条:
+    // 数额巨大 opens the second tier; the third, 数额特别巨大, has no threshold yet: ∞)
+    ("挪用资金", &[10.0 * WAN, 400.0 * WAN, f64::INFINITY]),
     // 法释〔2017〕10号 第5条: 5,000 records of the general kind 情节严重, ten times that 情节特别
     // 严重 (the kinds with lower thresholds are counted up to the general kind: term.rs
     // `personal_records`)

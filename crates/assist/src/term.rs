@@ -423,7 +423,7 @@ pub fn deaths(facts: &str) -> Option<(u32, String)> {
 }
 
 /// Acts that a heavier tier's numbered items name (刑法第263条: `（一）入户抢劫的`; 第236条:
-/// `（四）二人以上轮奸的` …), as the facts tell them: (charge, the item's words in the statute, the
+/// `（四）二人以上轮奸的`; 第292条: `（四）持械聚众斗殴的` …), as the facts tell them: (charge, the item's words in the statute, the
 /// facts' words ([`crate::cues::matches`]), the offence's own act, which the same sentence must
 /// tell too). A sentence about an earlier conviction tells nothing of this offence.
 const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
@@ -433,12 +433,15 @@ const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
     ("抢劫", "多次抢劫", "多次|三次|四次|五次|六次|七次|八次|九次|十次|3次|4次|5次|6次|7次|8次|9次", ROBBERY_ACT),
     ("抢劫", "冒充军警人员抢劫", "冒充+(警察|民警|公安|警官|军人|武警)", ROBBERY_ACT),
     ("抢劫", "持枪抢劫", "持枪+!仿真|(手枪|猎枪|枪支)+!仿真", ROBBERY_ACT),
+    ("聚众斗殴", "持械聚众斗殴", "持械|持刀|持棍|砍刀|钢管|棍棒|铁棍|木棍|铁管|刀具|匕首|菜刀|西瓜刀|斧头|携带+(刀|棍|棒|枪)", AFFRAY_ACT),
+    ("聚众斗殴", "多次聚众斗殴", "多次|三次|四次|五次|3次|4次|5次", AFFRAY_ACT),
     ("强奸", "二人以上轮奸", "轮奸|轮流+(奸淫|强奸|发生性关系)", RAPE_ACT),
     ("强奸", "当众强奸", "当众+(强奸|奸淫|发生性关系)", RAPE_ACT),
 ];
 // not the mask `××`, which stands for any charge's name (a theft's counts in a robbery's facts)
 const ROBBERY_ACT: &str = "抢|劫|威胁|胁迫|持刀|殴打|捆绑|暴力";
 const RAPE_ACT: &str = "奸|性关系";
+const AFFRAY_ACT: &str = "斗殴|互殴|打斗|互相殴打";
 const EARLIER_CONVICTION: &str = "曾因|判处|刑满释放|被判";
 
 /// The item of a heavier tier ([`ITEM_ACTS`]) the facts tell, and the sentence that tells it.
@@ -452,10 +455,10 @@ pub fn item_act(facts: &str, charge: &str) -> Option<(&'static str, String)> {
             crate::cues::matches(s, words) && crate::cues::matches(s, act) && !crate::cues::matches(s, EARLIER_CONVICTION)
         });
         if let Some(s) = found {
-            // without the opening words of the findings (`经审理查明：`)
-            let s = match s.find('：') {
-                Some(i) if s[..i].chars().count() <= 12 => &s[i + '：'.len_utf8()..],
-                _ => s,
+            // without the opening words of the findings (`经审理查明：`, `公诉机关指控，`)
+            let s = match s.char_indices().take(16).find(|&(i, c)| c == '：' || (c == '，' && (s[..i].ends_with("查明") || s[..i].ends_with("指控")))) {
+                Some((i, c)) => &s[i + c.len_utf8()..],
+                None => s,
             };
             return Some((item, shown_words(s.trim_start_matches(['，', ',']))));
         }
@@ -2102,6 +2105,9 @@ mod tests {
         assert_eq!(item("被告人李某先后三次在某区持刀拦截路人，劫取手机、现金等财物。", "抢劫"), Some("多次抢劫"));
         assert_eq!(item("被告人张某伙同李某在公交车上持刀威胁乘客，抢走现金800元。", "抢劫"), Some("在公共交通工具上抢劫"));
         assert_eq!(item("被告人甲、乙二人将被害人挟持至山上轮奸。", "强奸"), Some("二人以上轮奸"));
+        assert_eq!(item("被告人卫某伙同蒋某等十余人，持砍刀、钢管与沈某等人互相殴打。", "聚众斗殴"), Some("持械聚众斗殴"));
+        // bare hands are no weapons
+        assert_eq!(item("被告人卫某纠集十余人，与沈某等人徒手互殴。", "聚众斗殴"), None);
         // a theft's counts told with the charge's name masked, a ticket office, an earlier
         // conviction, another charge: none
         assert_eq!(item("被告人先后实施××十五次，××财物价值23202元。被告人持刀威胁被害人，抢走手机一部。", "抢劫"), None);

@@ -580,6 +580,18 @@ fn three_dead_in_a_work_accident_is_the_second_tier() {
 }
 
 #[test]
+fn an_affray_with_weapons_is_the_second_tier() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["聚众斗殴".into()], articles: vec![292] });
+    let bare = term("经审理查明，2015年7月，被告人卫某纠集蒋某等十余人，因与沈某一方的纠纷，在某广场与沈某等人互相推搡、徒手殴打，致双方多人轻微伤。");
+    let armed = term("经审理查明，2015年7月，被告人卫某伙同蒋某等十余人，因与沈某一方的纠纷，持砍刀、钢管在某广场与沈某等人互相殴打，致双方多人轻微伤。");
+    // 刑法第292条第1款: three years or less; 持械聚众斗殴 (item 4) three to ten years
+    assert!(bare.term.months_for_score() < 36.0, "{:?}", bare.term);
+    assert!((36.0..=120.0).contains(&armed.term.months_for_score()), "{:?}", armed.term);
+    assert!(armed.reasons.iter().any(|r| r.text.contains("持械聚众斗殴") && r.text.contains("36至120个月")), "{:?}", armed.reasons);
+}
+
+#[test]
 fn robbery_in_a_home_or_three_times_is_the_heaviest_tier() {
     let a = assist::Assistant::load(None).expect("embedded models");
     let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["抢劫".into()], articles: vec![263] });
