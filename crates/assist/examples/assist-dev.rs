@@ -87,6 +87,7 @@ fn main() {
         Some("ner-drug") => ner_drug(&data),
         Some("amount-formats") => amount_formats(&data),
         Some("entity-formats") => entity_formats(&data),
+        Some("rank") => rank_dump(std::path::Path::new(&args[2])),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),
     }
@@ -1036,5 +1037,20 @@ pub fn entity_formats(data: &std::path::Path) {
             }
         }
         println!("{from} -> {to}\t{} of {} sentences change {:?}", changed.len(), texts.len(), changed);
+    }
+}
+
+/// The first stage's eight best charges for each `input` of a JSONL file (facts only): total
+/// score, centroid, profile and cue components, then the suggestions.
+pub fn rank_dump(file: &std::path::Path) {
+    let a = assist::Assistant::load(None).unwrap();
+    for line in std::fs::read_to_string(file).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let input = assist::CaseInput::parse(v["input"].as_str().unwrap_or(""));
+        for (i, s, c, p, q) in a.charges.rank(&input.facts).into_iter().take(8) {
+            println!("  {:.3}\t{c:.3}\t{p:.3}\t{q:.2}\t{}", s, a.charges.charges[i].name);
+        }
+        let got: Vec<String> = a.charges.predict(&input.facts).into_iter().map(|x| x.charge).collect();
+        println!("=> {}", got.join("+"));
     }
 }

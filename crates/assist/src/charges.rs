@@ -382,6 +382,8 @@ impl ChargeModel {
         let minor_injury = crate::cues::minor_injury_only(&text);
         // no death, serious injury or loss beyond repair: not 交通肇事 (法释〔2000〕33号第2条)
         let no_grave_harm = crate::cues::no_grave_harm(&text);
+        // gambling only where the money went: no gambling offence (刑法第303条)
+        let spent_on_gambling = crate::cues::gambling_only_spent(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -396,6 +398,7 @@ impl ChargeModel {
                 || unprotected && crate::cues::PROTECTED_STATUS.contains(&name)
                 || minor_injury && name == "故意伤害"
                 || no_grave_harm && name == "交通肇事"
+                || spent_on_gambling && (name == "赌博" || name == "开设赌场")
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
             {
                 r.1 *= 0.6;

@@ -306,6 +306,17 @@ fn statutory_elements_of_charges_rare_in_training() {
     // salt without iodine in food for an iodine-deficient area (刑法第143条)
     let c = names("经审理查明：被告人卢某在其经营的饭店内使用来源不明的食盐制作菜品对外销售。经检测，所查扣的食盐中未检出碘，该地区属于碘缺乏地区。");
     assert_eq!(c, vec!["生产、销售不符合安全标准的食品"]);
+    // a mahjong room run for a cut of the stakes (刑法第303条第2款), not 聚众赌博 of 第1款
+    let c = names("经审理查明，2016年3月以来，被告人王某在其经营的棋牌室内，提供麻将机、场地，组织他人以打麻将的方式进行赌博，从中抽头渔利共计人民币8000余元。2016年6月12日，公安民警当场查获参赌人员6人。");
+    assert_eq!(c[0], "开设赌场", "{c:?}");
+    assert!(!c.iter().any(|x| x == "赌博"), "{c:?}");
+    // company money taken by the cashier's post (刑法第271条); gambling is only where it went
+    let c = names("经审理查明，2016年1月至2016年10月，被告人褚某利用担任某公司出纳的职务便利，多次将公司账户资金转入个人账户，用于网络赌博，共计侵占公司资金人民币35万元。");
+    assert_eq!(c[0], "职务侵占", "{c:?}");
+    assert!(!c.iter().any(|x| x == "赌博" || x == "开设赌场"), "{c:?}");
+    // a crowd gathered on each side to fight (刑法第292条)
+    let c = names("经审理查明，2015年7月，被告人卫某纠集蒋某等十余人，因与沈某一方的纠纷，持刀具、钢管在某广场与沈某等人互相殴打，致双方多人轻微伤。");
+    assert_eq!(c[0], "聚众斗殴", "{c:?}");
 }
 
 #[test]
