@@ -391,6 +391,9 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     // 公通字〔2013〕37号 第4条: 收取传销资金 250万 情节严重 (刑法第224条之一; the offence itself
     // is opened by the organisation, not by an amount)
     ("组织、领导传销活动", &[1.0, 250.0 * WAN]),
+    // 非法经营数额 5万 情节严重 (the offence), 25万 情节特别严重: 法释〔2010〕7号第3条 (tobacco),
+    // the thresholds the interpretations of the other kinds mostly share (刑法第225条)
+    ("非法经营", &[5.0 * WAN, 25.0 * WAN]),
     // 刑法第140条 itself: 销售金额 5万 / 20万 / 50万 / 200万
     ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
 ];
