@@ -4,7 +4,8 @@
 //! the crime (stolen cash, appraised value, defrauded sum) or as something else (shares among
 //! co-offenders, compensation, returned or seized property, fines). Repeated mentions of the
 //! same sum and explicit totals (共计/合计) are not double counted; a loss the offence caused
-//! (造成…损失) counts only when no sum taken or valued is stated.
+//! (造成…损失) counts only when no sum taken or valued is stated; a sum a verb of taking governs
+//! (骗取…补偿款, 侵吞…工资) counts whatever kind of money it was.
 
 use crate::numerals::{find_money, round2};
 use crate::Reason;
@@ -30,6 +31,12 @@ fn exclusion_kind(word: &str) -> &'static str {
         _ => "退还或赔偿的款项",
     }
 }
+
+/// Verbs of taking: the sum they govern is the crime's whatever kind of money it was.
+const TAKINGS: &[&str] = &["骗取", "骗得", "骗走", "冒领", "套取", "侵吞", "截留", "侵占", "贪污", "盗走", "窃取", "盗窃", "挪用", "诈骗"];
+/// Words of [`EXCLUDE_BEFORE`] that name a kind of money (compensation, wages, deposits …), not
+/// what happened to it.
+const MONEY_KINDS: &[&str] = &["补偿", "赔偿", "赔付", "工资", "月薪", "保证金", "押金", "利息", "手续费", "报酬", "违约金", "罚款", "悬赏"];
 
 /// Contexts of the proceeds of selling stolen or cheated goods (销赃): not the value of the goods,
 /// but the only measure of it when the facts state no other.
@@ -137,6 +144,12 @@ fn without_thousands_separators(text: &str) -> String {
 /// repeated mention of a sum already counted is not counted again; an explicit grand total
 /// (共计…) at least as large as everything so far replaces it.
 pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
+    amount_of(facts, false).ok()
+}
+
+/// [`crime_amount`], or why there is none: the reasons each sum the facts name was left out
+/// (empty when they name none).
+pub fn crime_amount_explained(facts: &str) -> Result<AmountSuggestion, Vec<Reason>> {
     amount_of(facts, false)
 }
 
@@ -147,11 +160,12 @@ pub fn crime_amount(facts: &str) -> Option<AmountSuggestion> {
 /// after them (`255万元好处费`), and a 好处费 or 报酬 is the bribe here, not a wage. `None` when no
 /// sum is told as a bribe.
 pub fn bribe_amount(facts: &str) -> Option<AmountSuggestion> {
-    amount_of(facts, true)
+    amount_of(facts, true).ok()
 }
 
-/// [`crime_amount`], or with `bribe` [`bribe_amount`].
-fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
+/// [`crime_amount`], or with `bribe` [`bribe_amount`]; without one, the reasons its sums were
+/// left out.
+fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> {
     let facts = &*crate::unescape_html(facts);
     // thousands separators (`17,000元`) are no clause breaks
     let grouped = without_thousands_separators(facts);
@@ -182,7 +196,7 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
         mentions.retain(|m| !inside(m));
     }
     if mentions.is_empty() {
-        return None;
+        return Err(Vec::new());
     }
     // value, total kind, context, position
     let mut included: Vec<(f64, Total, String, usize)> = Vec::new();
@@ -220,6 +234,9 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
         let range_end = facts[..m.start].chars().next_back().is_some_and(|c| "-－～~".contains(c)) && facts[..m.start].chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit());
         // a pretext (`以帮忙贷款30万元为由`, `以…50万元为名`): what was promised, not taken
         let pretext = (rest_clause.contains("为由") || rest_clause.contains("为名")) && (cl.contains('以') || cl.contains("谎称"));
+        // a sum the clause's own verb takes (`骗取征地补偿款人民币12万元`, `侵吞职工工资3万元`): the
+        // kind of money it was is no reason to leave it out
+        let taken = TAKINGS.iter().any(|k| ctx.contains(k));
         let parts = {
             let sent = sentence(facts, m.start);
             let sent_start = m.start - sent.len();
@@ -249,9 +266,9 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
             || price
             || denomination
             || parts
-            || EXCLUDE_BEFORE.iter().any(|k| (near.contains(k) || cl.contains(k)) && !(bribe && BRIBE.contains(k)))
+            || EXCLUDE_BEFORE.iter().any(|k| (near.contains(k) || cl.contains(k)) && !(bribe && BRIBE.contains(k)) && !(taken && MONEY_KINDS.contains(k)))
             || EXCLUDE_AFTER.iter().any(|k| after.starts_with(k) && !(bribe && BRIBE.iter().any(|w| k.contains(w))))
-            || ctx.contains("赔偿")
+            || ctx.contains("赔偿") && !taken
             || ctx.contains("退赔")
             || ctx.contains("分得")
             || cl.contains("其中")
@@ -327,7 +344,7 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
     }
     if included.is_empty() {
         if proceeds.is_empty() || bribe {
-            return None;
+            return Err(excluded.into_iter().map(Reason::fact).collect());
         }
         let amount = round2(proceeds.iter().map(|p| p.0).sum());
         let what: Vec<String> = proceeds.into_iter().map(|p| p.1).collect();
@@ -335,7 +352,7 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
             "案情未写明犯罪数额或赃物价值，以销赃所得计算（法释〔2013〕8号第4条）：{}",
             what.join("、")
         ))];
-        return Some(AmountSuggestion { amount, reasons });
+        return Ok(AmountSuggestion { amount, reasons });
     }
     let eq = |a: f64, b: f64| (a - b).abs() < 0.005;
     let line_of = |pos: usize| facts[..pos].matches('\n').count();
@@ -506,7 +523,7 @@ fn amount_of(facts: &str, bribe: bool) -> Option<AmountSuggestion> {
     let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), shown_clause(&s.ctx)))).collect();
     out.extend(reasons);
     out.extend(excluded.into_iter().map(Reason::fact));
-    Some(AmountSuggestion { amount: round2(amount), reasons: out })
+    Ok(AmountSuggestion { amount: round2(amount), reasons: out })
 }
 
 /// The items of a numbered list of offences, one a line (`1、…`, `（2）…`): byte ranges from
@@ -598,6 +615,14 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(crime_amount(s).map(|a| a.amount), want, "{s}");
         }
+    }
+
+    #[test]
+    fn a_sum_taken_counts_whatever_kind_of_money_it_was() {
+        assert_eq!(crime_amount("被告人刘某利用职务上的便利，虚报拆迁面积，骗取征地补偿款人民币12万元，据为己有。").map(|a| a.amount), Some(120_000.0));
+        assert_eq!(crime_amount("被告人以管理电表为由，骗取邝某交纳押金50000元。同年7月，被告人又以同样方式骗取邝某30000元。").map(|a| a.amount), Some(80_000.0));
+        // compensation paid to the victim stays out
+        assert_eq!(crime_amount("被告人诈骗被害人现金2万元。案发后，被告人赔偿被害人经济损失2万元。").map(|a| a.amount), Some(20_000.0));
     }
 
     #[test]

@@ -363,7 +363,12 @@ impl ChargeModel {
         let accessory_rule = crate::cues::ACCESSORY.iter().find(|(name, _, cond)| strong(name) && crate::cues::matches(&text, cond));
         let accessory: Option<&str> = accessory_rule.map(|(name, _, _)| *name);
         // a state functionary is not the subject of the charges reserved for company staff
-        let official = crate::cues::state_functionary(&text).is_some_and(|cl| !crate::cues::is_village_office(cl));
+        let office = crate::cues::state_functionary(&text);
+        let official = office.is_some_and(|cl| !crate::cues::is_village_office(cl));
+        // a village office assisting the government handles public property as a state
+        // functionary (刑法第93条第2款): not 职务侵占 or 挪用资金 (the courts mostly keep the
+        // bribes of such offices under 非国家工作人员受贿, their duties being mixed)
+        let assisting = !official && office.is_some() && crate::cues::assists_government(&text);
         // a duty crime: the offences told in the facts (land occupied, minerals mined) are the
         // acts the office let happen; only the corruption and duty chapters (刑法第382–419条)
         // keep their score
@@ -395,6 +400,7 @@ impl ChargeModel {
                 || child && name == "强制猥亵、侮辱妇女"
                 || company_bribe && crate::cues::STATE_BRIBERY.contains(&name)
                 || official && crate::cues::NON_STATE_SUBJECT.contains(&name)
+                || assisting && (name == "职务侵占" || name == "挪用资金")
                 || unprotected && crate::cues::PROTECTED_STATUS.contains(&name)
                 || minor_injury && name == "故意伤害"
                 || no_grave_harm && name == "交通肇事"

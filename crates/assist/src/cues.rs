@@ -85,7 +85,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("信用卡诈骗", &[("信用卡诈骗|恶意透支|冒用+信用卡|冒用+银行卡|信用卡+透支+(催收|催缴|催还)|(骗取|骗得)+信用卡+(取现|刷卡|消费|透支)|拾得+(信用卡|银行卡)+(取现|刷卡|消费|取款)", 1.0), ("信用卡+(透支|催收|逾期)", 0.9)]),
     ("职务侵占", &[("职务侵占|利用职务+侵占|截留|侵吞|(职务便利|职务之便|职务上的便利|工作便利|工作之便)+(侵占|私吞)", 1.0), ("(职务|工作之便|工作便利)+(占为己有|据为己有|私自收取|私吞)", 0.8)]),
     ("挪用资金", &[("挪用+资金|挪用本单位|挪用+公司|挪用+货款|挪用+款", 1.0)]),
-    ("挪用公款", &[("挪用公款", 1.0), ("挪用+(公款|财政|国有|村集体)", 0.9)]),
+    ("挪用公款", &[("挪用公款|挪用+公款", 1.0), ("挪用+(财政|国有|村集体)", 0.9)]),
     ("贪污", &[("贪污|侵吞+(公款|国有)", 1.0), ("(套取|骗取|冒领)+(补贴|补助|财政|公款)+!增值税", 0.6)]),
     ("故意杀人", &[("故意杀人|杀害|杀人|刺杀|掐死|勒死|捂死|砍死|捅死|非法剥夺他人生命|杀死+!(动物|狩猎|猎捕|猎杀|鸟|狗|猪|鸡|鸭|蛙|蛇|牲畜|家禽|鱼类)", 1.0), ("致+死亡+(刀|锤|砍|掐|勒)", 0.7)]),
     ("强奸", &[("强奸|奸淫|强行+性关系|欲强行|强行+发生|与幼女+性关系|性侵", 1.0), ("生殖器+插入|性关系+(反抗|不从|不同意)", 0.9)]),
@@ -324,6 +324,11 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if state_functionary(&text).is_some_and(|cl| !is_village_office(cl)) && matches(&text, COMPANY_BRIBE) && matches(&text, "职务|职权|职责|便利") {
         raise(&mut out, "受贿", 1.0, STATE_BRIBE_CUE);
     }
+    // 贪污 (刑法第382条): a state functionary (a village office assisting the government among
+    // them) taking public property by his post, by 侵吞, 窃取, 骗取, and keeping it
+    if state_functionary(&text).is_some_and(|cl| !is_village_office(cl) || assists_government(&text)) && matches(&text, EMBEZZLEMENT) {
+        raise(&mut out, "贪污", 1.0, EMBEZZLEMENT_CUE);
+    }
     // 行贿 (刑法第389条): money given to someone in public office, the defendant taking none
     if bribe_giver(&text) {
         raise(&mut out, "行贿", 1.0, BRIBE_GIVER_CUE);
@@ -534,9 +539,19 @@ pub fn is_village_office(clause: &str) -> bool {
     ["村", "社区", "居委会", "居民委员会"].iter().any(|k| clause.contains(k))
 }
 
+/// Whether the facts tell a village or residents' committee office assisting the government in
+/// a task of the 2000 interpretation of 刑法第93条第2款 (relief, poverty and resettlement funds,
+/// land compensation, state land, taxes collected for the state, family planning, household
+/// registration, conscription): then it acts as a state functionary.
+pub fn assists_government(text: &str) -> bool {
+    matches(text, "协助+(人民政府|镇政府|乡政府|街道办|政府)+(从事|管理|发放|工作)|(征地|拆迁|土地征收|土地征用|征收土地)+补偿|救灾款|抢险|防汛|优抚|扶贫|移民|救济|低保|社会捐助|代征|代缴|计划生育|征兵|国有土地|危房改造")
+}
+
 const COMPANY_BRIBE: &str = "收受|索要|索取|好处费|回扣|贿赂|感谢费";
 const COMPANY_BRIBE_CUE: &str = "公司、企业人员的职务+收受|索取财物";
 const STATE_BRIBE_CUE: &str = "国家工作人员的职务+收受|索取财物";
+const EMBEZZLEMENT: &str = "(职务便利|职务上的便利|职务之便)+(侵吞|窃取|骗取|套取|冒领)+(据为己有|占为己有|归个人|个人使用|挥霍)";
+const EMBEZZLEMENT_CUE: &str = "国家工作人员的职务+侵吞、窃取、骗取公共财物";
 const COMPANY_OFFICES: &[&str] = &[
     "经理", "总经理", "主任", "工程师", "总监", "负责人", "教练", "员工", "工作人员", "主管", "采购员", "销售员", "组长", "部长", "董事",
 ];
@@ -725,6 +740,13 @@ mod tests {
     /// The cue weight the text gives a charge (0 without one).
     fn weight(text: &str, charge: &str) -> f32 {
         cue_scores(text).into_iter().find(|q| q.0 == charge).map_or(0.0, |q| q.1)
+    }
+
+    #[test]
+    fn village_offices_assisting_the_government() {
+        assert!(assists_government("被告人在担任村委会主任期间，协助镇政府从事扶贫款发放工作"));
+        assert!(assists_government("负责本村征地补偿费用的管理"));
+        assert!(!assists_government("被告人在担任村委会主任期间，收受承包本村鱼塘的王某所送现金"));
     }
 
     #[test]

@@ -465,9 +465,14 @@ impl Assistant {
                 let e = self.entities.extract(&input.facts);
                 json!({"entities": e.by_type, "reasons": e.reasons})
             }
-            "amount" => match amount::crime_amount(&input.facts) {
-                Some(a) => json!({"amount": a.amount, "reasons": a.reasons}),
-                None => json!({"amount": 0.0, "reasons": [Reason::rule("案情中未发现涉案金额")]}),
+            "amount" => match amount::crime_amount_explained(&input.facts) {
+                Ok(a) => json!({"amount": a.amount, "reasons": a.reasons}),
+                Err(why) if why.is_empty() => json!({"amount": 0.0, "reasons": [Reason::rule("案情中未发现涉案金额")]}),
+                Err(why) => {
+                    let mut reasons = vec![Reason::rule("案情所述金额均不计入犯罪数额")];
+                    reasons.extend(why);
+                    json!({"amount": 0.0, "reasons": reasons})
+                }
             },
             "charges" => {
                 let s = self.charges_for(&input);

@@ -156,6 +156,19 @@ fn facts_with_nothing_to_read_suggest_no_charge() {
 }
 
 #[test]
+fn an_amount_of_zero_says_why() {
+    let a = assist::Assistant::load(None).unwrap();
+    let none = a.run_one("amount", "被告人殴打被害人致轻伤。").unwrap();
+    assert_eq!(none["amount"], serde_json::json!(0.0));
+    assert!(none["reasons"][0]["text"].as_str().unwrap().contains("未发现涉案金额"), "{none}");
+    // every sum named is left out: each with its reason
+    let out = a.run_one("amount", "被告人殴打被害人致轻伤。案发后，被告人赔偿被害人人民币2万元，取得谅解。").unwrap();
+    assert_eq!(out["amount"], serde_json::json!(0.0));
+    let texts: Vec<&str> = out["reasons"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+    assert!(texts[0].contains("均不计入犯罪数额") && texts.iter().any(|t| t.starts_with("不计入20,000元")), "{texts:?}");
+}
+
+#[test]
 fn the_defendants_own_offence_is_suggested_not_the_one_he_helped_hide() {
     let a = assist::Assistant::load(None).unwrap();
     // 窝藏 (刑法第310条): the injury is the principal's, told in the facts
@@ -317,6 +330,14 @@ fn statutory_elements_of_charges_rare_in_training() {
     // a crowd gathered on each side to fight (刑法第292条)
     let c = names("经审理查明，2015年7月，被告人卫某纠集蒋某等十余人，因与沈某一方的纠纷，持刀具、钢管在某广场与沈某等人互相殴打，致双方多人轻微伤。");
     assert_eq!(c[0], "聚众斗殴", "{c:?}");
+    // a village office assisting the government with land compensation acts as a state
+    // functionary (刑法第93条第2款): the compensation it took by cheating is 贪污 (第382条)
+    let c = names("经审理查明，2013年至2015年，被告人刘某在担任某村党支部书记期间，协助镇政府从事征地拆迁补偿款发放工作，利用职务上的便利，虚报拆迁面积，骗取征地补偿款人民币12万元，据为己有。");
+    assert_eq!(c[0], "贪污", "{c:?}");
+    assert!(!c.iter().any(|x| x == "职务侵占"), "{c:?}");
+    // public money a state company's officer lent out (刑法第384条), not 挪用资金 (第272条)
+    let c = names("公诉机关指控，2012年至2014年，被告人郑某利用担任某国有公司财务科长的职务便利，挪用公司公款人民币80万元借给朋友用于经营，超过三个月未归还。");
+    assert_eq!(c, vec!["挪用公款"]);
 }
 
 #[test]
