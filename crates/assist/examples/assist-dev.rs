@@ -87,6 +87,14 @@ fn main() {
         Some("ner-drug") => ner_drug(&data),
         Some("amount-formats") => amount_formats(&data),
         Some("entity-formats") => entity_formats(&data),
+        Some("siblings") => {
+            let a = assist::Assistant::load(None).unwrap();
+            for c in &a.charges.charges {
+                if let Some(s) = a.term.sibling(&c.name, &a.charges) {
+                    println!("{}\t{}\t{}", c.name, s, a.term.by_charge.get(&c.name).map_or(0, |v| v.len()));
+                }
+            }
+        }
         Some("rank") => rank_dump(std::path::Path::new(&args[2])),
         Some("cues") => cue_report(&data, args.get(3).map(String::as_str).unwrap_or("cail2018-subset/test.jsonl")),
         _ => eprintln!("usage: assist-dev train|eval [data dir] [models dir]"),

@@ -1285,6 +1285,9 @@ fn near_minimum(t: Tier) -> f64 {
     t.lo as f64 + (t.hi - t.lo) as f64 * 0.05
 }
 
+/// Training cases a charge needs to stand in for another the same article punishes alike.
+const SIBLING_CASES: usize = 20;
+
 pub fn amount_tier_estimate(amount: f64, thresholds: &[f64], ladder: &[Tier]) -> (Tier, f64) {
     // the heaviest tier whose threshold the amount reaches (an infinite threshold: a tier that
     // the statute opens by other circumstances, not by amount)
@@ -1741,6 +1744,26 @@ impl TermModel {
         StatuteEstimate { months: m, reasons, floor, named: by_words.is_some() || by_sales.is_some() || by_deaths.is_some() || by_item.is_some() }
     }
 
+    /// A charge with training cases (at least [`SIBLING_CASES`]) that the same article punishes
+    /// alike: the same defining article, the same tiers and the same measure.
+    pub fn sibling(&self, charge: &str, cm: &ChargeModel) -> Option<&String> {
+        let first = |c: &str| cm.articles_of(c).and_then(|a| a.first().copied());
+        let art = first(charge)?;
+        let tier = self.charge_tiers.get(charge)?;
+        self.by_charge
+            .iter()
+            .filter(|(k, v)| {
+                k.as_str() != charge
+                    && v.len() >= SIBLING_CASES
+                    && first(k) == Some(art)
+                    && self.charge_tiers.get(*k) == Some(tier)
+                    && self.condition_ladders.get(*k).map(|l| l.iter().map(|c| c.tier).collect::<Vec<_>>()) == self.condition_ladders.get(charge).map(|l| l.iter().map(|c| c.tier).collect::<Vec<_>>())
+                    && crate::statute::amount_tiers(k) == crate::statute::amount_tiers(charge)
+            })
+            .max_by_key(|(_, v)| v.len())
+            .map(|(k, _)| k)
+    }
+
     /// The term when neither a charge is given nor one can be read from the facts (empty facts,
     /// a name alone): the median of every training case, saying so.
     pub fn without_charge(&self) -> TermSuggestion {
@@ -1777,6 +1800,10 @@ impl TermModel {
         let key = self.by_charge.keys().find(|k| **k == charge).or_else(|| {
             self.by_charge.keys().filter(|k| k.chars().count() >= 2 && charge.len() > k.len() && charge.ends_with(k.as_str())).max_by_key(|k| k.len())
         });
+        // else those of a charge the same article punishes alike (玩忽职守 and 滥用职权, both
+        // 刑法第397条): same article, same tiers, graded by the same measure
+        let sibling = if key.is_none() || key.is_some_and(|k| self.by_charge.get(k).is_none_or(|v| v.len() < 3)) { self.sibling(&charge, cm) } else { None };
+        let key = sibling.or(key);
         let months: f64;
         match key.and_then(|k| self.by_charge.get(k).map(|v| (k, v))).filter(|(_, v)| v.len() >= 3) {
             Some((k, cases)) => {
@@ -1840,6 +1867,10 @@ impl TermModel {
                 } else {
                     mm
                 };
+                if let Some(s) = sibling {
+                    let art = cm.articles_of(s).and_then(|a| a.first().copied()).unwrap_or(0);
+                    reasons.push(Reason::statute(art, format!("{charge}罪无训练案例：与{s}罪同规定于刑法第{art}条、法定刑相同，按{s}罪的案例估算")));
+                }
                 let zero = if d[..k_n].iter().any(|x| x.1 == 0) { "（0为未判处有期徒刑、拘役）" } else { "" };
                 reasons.push(Reason::similar(format!(
                     "{}罪的{}件相似训练案例，按{}及量刑情节比对，刑期（月）：{}{zero}",

@@ -612,6 +612,20 @@ fn three_dead_in_a_work_accident_is_the_second_tier() {
 }
 
 #[test]
+fn an_unseen_charge_takes_the_cases_of_one_its_article_punishes_alike() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let facts = "经审理查明，被告人吴某在担任某镇派出所所长期间，严重不负责任，对辖区内非法采砂行为不予查处，致使国家矿产资源遭受损失人民币150万元。";
+    let term = |c: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec![c.into()], articles: vec![397] });
+    // 玩忽职守 has no training case; 滥用职权, under the same 刑法第397条 with the same tiers, has
+    assert!(!a.term.by_charge.contains_key("玩忽职守"));
+    let (neglect, abuse) = (term("玩忽职守"), term("滥用职权"));
+    assert_eq!(neglect.term, abuse.term);
+    assert!(neglect.reasons[0].text.contains("按滥用职权罪的案例估算"), "{:?}", neglect.reasons);
+    // a charge without such a sibling keeps the statute's estimate
+    assert!(a.term.sibling("非法行医", &a.charges).is_none());
+}
+
+#[test]
 fn an_affray_with_weapons_is_the_second_tier() {
     let a = assist::Assistant::load(None).expect("embedded models");
     let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["聚众斗殴".into()], articles: vec![292] });
