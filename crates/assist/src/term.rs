@@ -134,9 +134,32 @@ pub fn circumstances(facts: &str) -> Vec<(&'static Circumstance, &'static str)> 
         let hit = c.keywords.iter().find(|k| facts.match_indices(**k).any(|(pos, _)| !negated(&facts[..pos]) && !demand(pos, k)));
         if let Some(k) = hit {
             out.push((c, *k));
+        } else if c.name == "未成年" && minor_by_age(facts) {
+            out.push((c, MINOR_BY_AGE));
         }
     }
     out
+}
+
+/// What the reasons say when the defendant's age at the offence is written as a number
+/// (`作案时只有十六岁`), which no keyword quotes.
+const MINOR_BY_AGE: &str = "作案时年龄不满十八周岁";
+
+/// Whether the facts give the defendant's age at the offence as fourteen to seventeen
+/// (`案发时只有十六岁`, `作案时17周岁`): 刑法第17条第4款.
+fn minor_by_age(facts: &str) -> bool {
+    const WHEN: &[&str] = &["作案时", "案发时", "犯罪时", "行为时"];
+    const SOFT: &[&str] = &["年仅", "只有", "仅", "才", "系", "刚满", "已满"];
+    const AGES: &[&str] = &["十四", "十五", "十六", "十七", "14", "15", "16", "17"];
+    WHEN.iter().any(|w| {
+        facts.match_indices(w).any(|(i, _)| {
+            let mut rest = &facts[i + w.len()..];
+            if let Some(s) = SOFT.iter().find(|s| rest.starts_with(**s)) {
+                rest = &rest[s.len()..];
+            }
+            AGES.iter().any(|a| rest.strip_prefix(a).is_some_and(|r| r.starts_with('岁') || r.starts_with("周岁")))
+        })
+    })
 }
 
 /// Whether the clause before a circumstance word denies it (未自首, 没有自首, 不构成累犯, 虽不具有
@@ -1738,6 +1761,7 @@ impl TermModel {
             };
             match why_not {
                 Some(w) => reasons.push(Reason::fact(format!("{}（{}）：案情含“{}”，{}，不另计", c.name, c.basis, k, w))),
+                None if *k == MINOR_BY_AGE => reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情所写{k}", c.name, c.basis, c.factor))),
                 None => reasons.push(Reason::fact(format!("{}（{}），系数×{:.2}：案情含“{}”", c.name, c.basis, c.factor, k))),
             }
         }
@@ -1934,8 +1958,11 @@ mod tests {
 
     #[test]
     fn circumstance_detection() {
-        let cases: [(&str, &[&str]); 15] = [
+        let cases: [(&str, &[&str]); 17] = [
             ("被告人到派出所投案自首，如实供述", &["自首", "坦白"]),
+            // the age at the offence written as a number; a victim's age is no such thing
+            ("被告人李某案发时只有十六岁，应当从轻或减轻处罚", &["未成年"]),
+            ("被害人王某（女，15岁）作案时被告人在场", &[]),
             ("被告人系累犯，应从重处罚", &["累犯"]),
             ("被告人未自首", &[]),
             ("赔偿被害人损失并取得谅解", &["赔偿", "谅解"]),
