@@ -389,6 +389,8 @@ impl ChargeModel {
         let no_grave_harm = crate::cues::no_grave_harm(&text);
         // gambling only where the money went: no gambling offence (刑法第303条)
         let spent_on_gambling = crate::cues::gambling_only_spent(&text);
+        // no sexual act told: no sexual offence
+        let no_sexual_act = crate::cues::no_sexual_act(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -405,6 +407,7 @@ impl ChargeModel {
                 || minor_injury && name == "故意伤害"
                 || no_grave_harm && name == "交通肇事"
                 || spent_on_gambling && (name == "赌博" || name == "开设赌场")
+                || no_sexual_act && crate::cues::SEXUAL_OFFENCES.contains(&name)
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
             {
                 r.1 *= 0.6;

@@ -72,7 +72,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("虚报注册资本", &[("虚报注册资本", 1.0), ("(注册资本|注册资金)+(验资|虚假|抽逃|垫资|过桥)", 1.0)]),
     ("窝藏、转移、隐瞒毒品、毒赃", &[("窝藏+毒品|转移+毒品|藏匿+毒品|毒赃|隐瞒+毒品|替+保管+毒品", 1.0)]),
     ("隐匿、故意销毁会计凭证、会计帐簿、财务会计报告", &[("会计凭证|会计账簿|会计帐簿|财务会计报告|(账本|账册)+(销毁|烧毁|隐匿)", 1.0)]),
-    ("遗弃", &[("遗弃|拒绝扶养|拒绝抚养|拒不抚养|拒不赡养|弃婴|丢弃+婴|丢弃+孩|丢弃+女儿|丢弃+儿子", 1.0)]),
+    ("遗弃", &[("遗弃|拒绝扶养|拒绝抚养|拒不抚养|拒不赡养|弃婴|丢弃+婴|丢弃+孩|丢弃+女儿|丢弃+儿子|(不予照顾|不予照料|不管不顾|置之不理|不提供食物|不给饭吃)+(儿子|女儿|其子|其女|孩子|父亲|母亲|老人|婴)", 1.0)]),
     ("非法生产、买卖警用装备", &[("警用装备|警服|警灯|警用+标志|警衔|警号|警用+标识|警笛", 1.0)]),
     ("传授犯罪方法", &[("传授+方法|传授犯罪|教授+盗窃|教授+诈骗|传授+技术|传授+手段|教+如何+盗|教+如何+骗|传授", 1.0)]),
     ("非法买卖制毒物品", &[("制毒物品|麻黄碱|羟亚胺|易制毒|邻酮|麻黄素|邻氯苯基环戊酮|醋酸酐", 1.0)]),
@@ -93,7 +93,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("故意毁坏财物", &[("故意毁坏", 1.0), ("毁坏|砸坏|损坏|砸毁|划伤|划坏|损毁|砸碎", 0.6)]),
     // 刑法第114条、第115条: setting off an explosion that endangers the public (not blast fishing)
     ("爆炸", &[("(引爆|实施爆炸|制造爆炸|炸毁|炸死)+!(炸鱼|捕鱼|捕捞|采石|开采)", 1.0)]),
-    ("放火", &[("放火|纵火|泼洒汽油", 1.0), ("点燃|引燃|打火机+烧", 0.7)]),
+    ("放火", &[("放火|纵火|泼洒汽油|(用打火机|用火机|持打火机)+(点燃|引燃)+!(不慎|过失|烧荒|取暖|烧纸|秸秆|杂草|垃圾|烟头|野外用火|上坟)", 1.0), ("点燃|引燃|打火机+烧", 0.7)]),
     ("失火", &[("失火|过失+火灾|过失引发|引发森林火灾|引起森林火灾|用火不慎|烧荒|野外用火|上坟+烧纸|焚烧+引发|引发火灾|不慎+引燃|不慎+起火|电焊+引燃|燃放+引燃", 1.0), ("(焚烧|烧火|烧纸|生火|用火|吸烟|烟头|取暖|秸秆|杂草)+(蔓延|过火|引燃|起火|着火)", 1.0)]),
     ("敲诈勒索", &[("敲诈|勒索|要挟", 1.0), ("威胁+索要|以+曝光+相威胁|索要+钱财|裸照+索要", 0.8)]),
     ("妨害公务", &[("妨害公务|执行公务|依法执行职务|暴力抗法|袭警|执法过程", 1.0), ("(民警|警察|协警|城管|交警)+(阻碍|撕扯|推搡|抓伤|咬伤|阻挠|抗拒|袭击)", 0.6), ("(执法人员|执法民警|执法队员|执勤民警|巡逻民警|执法过程|查处过程|依法扣押|依法检查|依法查处|依法传唤)+(殴打|打伤|推搡|阻拦|撕扯|抓伤|咬伤|袭击|拉扯|挣脱)", 0.8)]),
@@ -104,7 +104,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法携带枪支、弹药、管制刀具、危险物品危及公共安全", &[("携带+(管制刀具|枪支|危险物品)+(公共场所|公共交通工具|车站|广场)", 1.0), ("携带+(管制刀具|枪支)+(棋牌室|商场|超市|医院|学校|酒吧|KTV|歌厅|网吧|公交车|列车|火车|地铁|机场|候车|码头|集市)", 0.8)]),
     // 刑法第133条 is the road's offence: a death by a vehicle off the public roads (非道路, the
     // 2000 interpretation's art. 8) is 过失致人死亡 (第233条)
-    ("过失致人死亡", &[("过失致人死亡|非道路+(死亡|撞倒|轧)", 1.0), ("(过失|不慎|疏忽|应当预见|没有预见|未预见)+死亡", 1.0)]),
+    ("过失致人死亡", &[("过失致人死亡|非道路+(死亡|撞倒|轧)", 1.0), ("(过失|不慎|疏忽|应当预见|没有预见|未预见)+死亡", 1.0), ("(未注意|没有注意|未观察|未确认)+死亡", 0.8)]),
     ("过失致人重伤", &[("过失致人重伤", 1.0), ("(过失|不慎|疏忽|应当预见|没有预见|未预见|未注意|没有注意)+重伤", 1.0)]),
     ("虚开增值税专用发票、用于骗取出口退税、抵扣税款发票", &[("增值税专用发票|抵扣税款|出口退税", 1.0)]),
     ("虚开发票", &[("虚开+发票+!增值税专用发票", 0.8)]),
@@ -237,10 +237,14 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // 刑法第236条第2款: the intercourse told, the girl's age makes it rape, not 猥亵儿童 (第237条)
     ("强奸", "猥亵儿童", "发生性关系|奸淫"),
     ("过失致人死亡", "交通肇事", "非道路"),
+    // 刑法第233条 yields to the special provisions: a death in production or work is 第134条's
+    ("重大责任事故", "过失致人死亡", "生产|作业|施工|工地|安全管理"),
     // 刑法第341条: hunting animals under state protection is 第1款, not the hunting of 第2款
     ("非法猎捕、杀害珍贵、濒危野生动物", "非法狩猎", "重点保护野生动物|国家一级保护|国家二级保护|国家重点保护|珍贵、濒危|濒危野生动物"),
     // 刑法第384条: public money (or a state functionary of 第272条第2款) makes 挪用资金 挪用公款
     ("挪用公款", "挪用资金", "公款|国有|国家工作人员|国家出资"),
+    // a fire lit on purpose with a lighter to what burns (被褥, 房屋), no negligence told: 放火
+    ("放火", "失火", "(用打火机|用火机|持打火机)+(点燃|引燃)+!(不慎|过失|烧荒|取暖|烧纸|秸秆|杂草|垃圾|烟头|野外用火|上坟)"),
     // 刑法第115条第2款: a fire started by negligence is 失火, not 放火 (第114条)
     ("失火", "放火", "(过失|不慎|用火不慎)+!(故意放火|纵火|报复|泄愤)"),
     // 刑法第303条第2款: a gambling venue run (machines, a room whose players pay a cut) is
@@ -432,6 +436,12 @@ pub fn minor_injury_only(text: &str) -> bool {
     rest.len() < text.len() && !["轻伤", "重伤", "伤残", "死亡", "致死", "身亡"].iter().any(|w| rest.contains(w))
 }
 
+/// Whether the facts tell no sexual act at all: no sexual offence (刑法第236条, 第237条) then,
+/// whatever else they share with one (a child, a woman).
+pub fn no_sexual_act(text: &str) -> bool {
+    !matches(text, "猥亵|奸|性关系|性行为|性侵|抚摸|摸|阴部|生殖器|胸|乳房|臀|裸|亲吻|隐私|下体|脱|淫|卖淫|嫖|××")
+}
+
 /// Whether gambling is only where the money went (`将侵占的资金用于网络赌博`, `赌博输光`): the
 /// facts tell no gambling the defendant organised or ran (聚众赌博, a venue, a cut, players
 /// gathered: 刑法第303条), so neither gambling charge is the offence.
@@ -600,6 +610,8 @@ pub const STATE_BRIBERY: &[&str] = &["受贿", "利用影响力受贿", "介绍�
 /// Charges whose subject the statute limits to staff of companies, enterprises and other units
 /// that are not state organs (刑法第163条, 第164条, 第271条, 第272条): unlikely when the defendant
 /// held office in a state organ.
+/// The charges whose act is sexual (刑法第236条, 第237条).
+pub const SEXUAL_OFFENCES: &[&str] = &["强奸", "强制猥亵、侮辱妇女", "猥亵儿童", "强制猥亵、侮辱"];
 pub const NON_STATE_SUBJECT: &[&str] = &["非国家工作人员受贿", "职务侵占", "挪用资金"];
 
 /// Offences after the fact (窝藏、包庇, 刑法第310条): the facts tell the principal's offence, but
@@ -747,6 +759,14 @@ mod tests {
         assert!(assists_government("被告人在担任村委会主任期间，协助镇政府从事扶贫款发放工作"));
         assert!(assists_government("负责本村征地补偿费用的管理"));
         assert!(!assists_government("被告人在担任村委会主任期间，收受承包本村鱼塘的王某所送现金"));
+    }
+
+    #[test]
+    fn sexual_acts() {
+        assert!(no_sexual_act("被告人倒车时将在车后玩耍的儿童撞倒，致其死亡。"));
+        assert!(!no_sexual_act("被告人将被害人（10岁）带至家中，抚摸其胸部。"));
+        // the masked charge name may hide the act: not ruled out
+        assert!(!no_sexual_act("被告人对被害人实施××，被害人系不满十四周岁的儿童。"));
     }
 
     #[test]

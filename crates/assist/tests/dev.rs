@@ -338,6 +338,18 @@ fn statutory_elements_of_charges_rare_in_training() {
     // public money a state company's officer lent out (刑法第384条), not 挪用资金 (第272条)
     let c = names("公诉机关指控，2012年至2014年，被告人郑某利用担任某国有公司财务科长的职务便利，挪用公司公款人民币80万元借给朋友用于经营，超过三个月未归还。");
     assert_eq!(c, vec!["挪用公款"]);
+    // a child killed by a careless reversing off the road (刑法第233条): no sexual act is told,
+    // so no sexual offence however much else the facts share with one
+    let c = names("公诉机关指控，2016年3月，被告人毛某驾驶农用车倒车时，未注意观察车后情况，将在车后玩耍的邻居家儿童撞倒，致其经抢救无效死亡。事故发生在被告人家院内。");
+    assert_eq!(c[0], "过失致人死亡", "{c:?}");
+    assert!(!c.iter().any(|x| x.contains("猥亵")), "{c:?}");
+    // a child left without food (刑法第261条)
+    let c = names("公诉机关指控，2016年5月，被告人范某将其子（5岁）独自留在家中长期不予照顾，不提供食物，致其子严重营养不良，被邻居发现后报警。");
+    assert_eq!(c, vec!["遗弃"]);
+    // bedding set alight with a lighter, no negligence told: 放火 (第114条), not 失火
+    let c = names("经审理查明，2016年7月，被告人温某因与妻子发生矛盾，在家中用打火机点燃被褥，引发火灾，烧毁房屋三间及屋内物品，并殃及邻居房屋。");
+    assert_eq!(c[0], "放火", "{c:?}");
+    assert!(!c.iter().any(|x| x == "失火"), "{c:?}");
 }
 
 #[test]
