@@ -350,6 +350,15 @@ fn statutory_elements_of_charges_rare_in_training() {
     let c = names("经审理查明，2016年7月，被告人温某因与妻子发生矛盾，在家中用打火机点燃被褥，引发火灾，烧毁房屋三间及屋内物品，并殃及邻居房屋。");
     assert_eq!(c[0], "放火", "{c:?}");
     assert!(!c.iter().any(|x| x == "失火"), "{c:?}");
+    // an animal under state protection bought (刑法第341条第1款), not the plants of 第344条
+    let c = names("经审理查明，2016年11月，被告人华某在某村非法收购国家二级保护动物猕猴2只，并将其运输至某市出售，被森林公安民警查获。");
+    assert_eq!(c, vec!["非法收购、运输、出售珍贵、濒危野生动物、珍贵、濒危野生动物制品"]);
+    // a child taken to be raised as one's own (第262条), not bought or sold
+    let c = names("经审理查明，2016年4月，被告人姜某在某火车站附近，将一名在站前玩耍的4岁男童哄骗带走，带回其老家收养。10天后，公安机关将该男童解救。");
+    assert_eq!(c, vec!["拐骗儿童"]);
+    // a business's equipment cut off out of a grudge (第276条)
+    let c = names("公诉机关指控，2016年9月，被告人陶某因对其原工作单位不满，趁夜间潜入该单位养殖场，将养殖池的增氧设备电源切断，致使池中鱼类大量死亡，造成经济损失人民币6万元。");
+    assert_eq!(c[0], "破坏生产经营", "{c:?}");
 }
 
 #[test]
