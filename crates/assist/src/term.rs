@@ -446,9 +446,11 @@ pub fn deaths(facts: &str) -> Option<(u32, String)> {
 }
 
 /// Acts that a heavier tier's numbered items name (刑法第263条: `（一）入户抢劫的`; 第236条:
-/// `（四）二人以上轮奸的`; 第292条: `（四）持械聚众斗殴的` …), as the facts tell them: (charge, the item's words in the statute, the
+/// `（四）二人以上轮奸的`; 第292条: `（四）持械聚众斗殴的`; 第133条: `因逃逸致人死亡的` …), as the
+/// facts tell them: (charge, the item's words in the statute, the
 /// facts' words ([`crate::cues::matches`]), the offence's own act, which the same sentence must
-/// tell too). A sentence about an earlier conviction tells nothing of this offence.
+/// tell too). A sentence about an earlier conviction, or one reporting what a party argued
+/// ([`SUBMISSION`]), tells nothing of this offence.
 const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
     ("抢劫", "入户抢劫", "入户|(进入|闯入|窜入|潜入|冲入|冲进|闯进|翻墙|翻窗|撬门|破门|撬锁)+(家中|住宅|住处|家里|卧室|室内|屋内|房内)", ROBBERY_ACT),
     ("抢劫", "在公共交通工具上抢劫", "公交车上|公交车内|公共汽车上|公共汽车内|长途客车上|长途客车内|大巴车上|火车上|列车上|列车车厢|地铁上|地铁车厢|客轮上", ROBBERY_ACT),
@@ -458,6 +460,11 @@ const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
     ("抢劫", "持枪抢劫", "持枪+!仿真|(手枪|猎枪|枪支)+!仿真", ROBBERY_ACT),
     ("聚众斗殴", "持械聚众斗殴", "持械|持刀|持棍|砍刀|钢管|棍棒|铁棍|木棍|铁管|刀具|匕首|菜刀|西瓜刀|斧头|携带+(刀|棍|棒|枪)", AFFRAY_ACT),
     ("聚众斗殴", "多次聚众斗殴", "多次|三次|四次|五次|3次|4次|5次", AFFRAY_ACT),
+    // 刑法第133条 (法释〔2000〕33号第3条、第5条): fleeing the scene to escape the law is 逃逸
+    // however the facts word it; the victim dying for want of the help the flight denied is
+    // 因逃逸致人死亡
+    ("交通肇事", "因逃逸致人死亡", "(得不到|未得到|未能得到|没有得到|未能及时得到|未及时得到)+(救助|救治)+死亡", ESCAPE_ACT),
+    ("交通肇事", "肇事后逃逸", "逃离现场|逃离事故现场|弃车逃离|驾车逃离|逃离+现场+!(不知情|不知道|未发现)", ESCAPE_ACT),
     ("强奸", "二人以上轮奸", "轮奸|轮流+(奸淫|强奸|发生性关系)", RAPE_ACT),
     ("强奸", "当众强奸", "当众+(强奸|奸淫|发生性关系)", RAPE_ACT),
 ];
@@ -465,6 +472,10 @@ const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
 const ROBBERY_ACT: &str = "抢|劫|威胁|胁迫|持刀|殴打|捆绑|暴力";
 const RAPE_ACT: &str = "奸|性关系";
 const AFFRAY_ACT: &str = "斗殴|互殴|打斗|互相殴打";
+const ESCAPE_ACT: &str = "逃逸|逃离|逃跑|驶离";
+/// A sentence that reports what a party argued (`代理人提出…`, `辩护人认为…`), not what the court
+/// found.
+const SUBMISSION: &str = "提出|辩称|辩护|代理人|意见|认为";
 const EARLIER_CONVICTION: &str = "曾因|判处|刑满释放|被判";
 
 /// The item of a heavier tier ([`ITEM_ACTS`]) the facts tell, and the sentence that tells it.
@@ -475,7 +486,7 @@ pub fn item_act(facts: &str, charge: &str) -> Option<(&'static str, String)> {
             continue;
         }
         let found = text.split(['。', '；', ';']).find(|s| {
-            crate::cues::matches(s, words) && crate::cues::matches(s, act) && !crate::cues::matches(s, EARLIER_CONVICTION)
+            crate::cues::matches(s, words) && crate::cues::matches(s, act) && !crate::cues::matches(s, EARLIER_CONVICTION) && !crate::cues::matches(s, SUBMISSION)
         });
         if let Some(s) = found {
             // without the opening words of the findings (`经审理查明：`, `公诉机关指控，`)
@@ -2164,6 +2175,12 @@ mod tests {
         assert_eq!(item("被告人张某伙同李某在公交车上持刀威胁乘客，抢走现金800元。", "抢劫"), Some("在公共交通工具上抢劫"));
         assert_eq!(item("被告人甲、乙二人将被害人挟持至山上轮奸。", "强奸"), Some("二人以上轮奸"));
         assert_eq!(item("被告人卫某伙同蒋某等十余人，持砍刀、钢管与沈某等人互相殴打。", "聚众斗殴"), Some("持械聚众斗殴"));
+        // fleeing the scene is 逃逸 however worded; a death for want of help is the third tier;
+        // the victim's side arguing it is not the court finding it
+        assert_eq!(item("事故发生后，陈某驾车逃离现场。", "交通肇事"), Some("肇事后逃逸"));
+        assert_eq!(item("被告人为逃避法律追究驾车逃离现场，致周某因得不到及时救助而死亡。", "交通肇事"), Some("因逃逸致人死亡"));
+        assert_eq!(item("被害人的代理人提出被告人系因逃逸致使被害人得不到及时救治而死亡。", "交通肇事"), None);
+        assert_eq!(item("案发后，被告人彭某不知情驾车驶离现场。", "交通肇事"), None);
         // bare hands are no weapons
         assert_eq!(item("被告人卫某纠集十余人，与沈某等人徒手互殴。", "聚众斗殴"), None);
         // a theft's counts told with the charge's name masked, a ticket office, an earlier

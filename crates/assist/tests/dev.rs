@@ -647,6 +647,16 @@ fn an_unseen_charge_takes_the_cases_of_one_its_article_punishes_alike() {
 }
 
 #[test]
+fn a_victim_dying_for_want_of_help_after_the_driver_fled_is_the_third_tier() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let facts = "公诉机关指控，2016年3月5日晚，被告人胡某驾驶轿车在某路段将行人周某撞倒后，为逃避法律追究驾车逃离现场，致周某因得不到及时救助而死亡。经认定，胡某负事故全部责任。";
+    let t = a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["交通肇事".into()], articles: vec![133] });
+    // 刑法第133条: 因逃逸致人死亡的, seven years or more (法释〔2000〕33号第5条)
+    assert!(t.term.months_for_score() >= 84.0, "{:?}", t.term);
+    assert!(t.reasons.iter().any(|r| r.text.contains("因逃逸致人死亡")), "{:?}", t.reasons);
+}
+
+#[test]
 fn an_affray_with_weapons_is_the_second_tier() {
     let a = assist::Assistant::load(None).expect("embedded models");
     let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["聚众斗殴".into()], articles: vec![292] });
