@@ -446,7 +446,8 @@ pub fn deaths(facts: &str) -> Option<(u32, String)> {
 }
 
 /// Acts that a heavier tier's numbered items name (刑法第263条: `（一）入户抢劫的`; 第236条:
-/// `（四）二人以上轮奸的`; 第292条: `（四）持械聚众斗殴的`; 第133条: `因逃逸致人死亡的` …), as the
+/// `（四）二人以上轮奸的`; 第292条: `（四）持械聚众斗殴的`; 第240条: `（二）拐卖妇女、儿童三人以上的`;
+/// 第133条: `因逃逸致人死亡的` …), as the
 /// facts tell them: (charge, the item's words in the statute, the
 /// facts' words ([`crate::cues::matches`]), the offence's own act, which the same sentence must
 /// tell too). A sentence about an earlier conviction, or one reporting what a party argued
@@ -465,6 +466,8 @@ const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
     // 因逃逸致人死亡
     ("交通肇事", "因逃逸致人死亡", "(得不到|未得到|未能得到|没有得到|未能及时得到|未及时得到)+(救助|救治)+死亡", ESCAPE_ACT),
     ("交通肇事", "肇事后逃逸", "逃离现场|逃离事故现场|弃车逃离|驾车逃离|逃离+现场+!(不知情|不知道|未发现)", ESCAPE_ACT),
+    // 刑法第240条第1款第2项: three victims or more
+    ("拐卖妇女、儿童", "拐卖妇女、儿童三人以上", "三名|四名|五名|六名|七名|八名|九名|十名|十余名|十多名|3名|4名|5名|6名|7名|8名|9名|10名|三人|四人|五人|六人|3人|4人|5人|6人", TRAFFICKING_ACT),
     ("强奸", "二人以上轮奸", "轮奸|轮流+(奸淫|强奸|发生性关系)", RAPE_ACT),
     ("强奸", "当众强奸", "当众+(强奸|奸淫|发生性关系)", RAPE_ACT),
 ];
@@ -473,6 +476,8 @@ const ROBBERY_ACT: &str = "抢|劫|威胁|胁迫|持刀|殴打|捆绑|暴力";
 const RAPE_ACT: &str = "奸|性关系";
 const AFFRAY_ACT: &str = "斗殴|互殴|打斗|互相殴打";
 const ESCAPE_ACT: &str = "逃逸|逃离|逃跑|驶离";
+// (the victims, not the offenders: `被告人等三人` sells no one)
+const TRAFFICKING_ACT: &str = "(拐卖|出卖|卖给|贩卖)+(儿童|妇女|婴儿|男婴|女婴|女子|孩)+!(等三人|等四人|等五人)";
 /// A sentence that reports what a party argued (`代理人提出…`, `辩护人认为…`), not what the court
 /// found.
 const SUBMISSION: &str = "提出|辩称|辩护|代理人|意见|认为";
@@ -2181,6 +2186,9 @@ mod tests {
         assert_eq!(item("被告人为逃避法律追究驾车逃离现场，致周某因得不到及时救助而死亡。", "交通肇事"), Some("因逃逸致人死亡"));
         assert_eq!(item("被害人的代理人提出被告人系因逃逸致使被害人得不到及时救治而死亡。", "交通肇事"), None);
         assert_eq!(item("案发后，被告人彭某不知情驾车驶离现场。", "交通肇事"), None);
+        assert_eq!(item("被告人柏某先后拐卖儿童4名，分别以2万至5万元不等的价格卖给他人。", "拐卖妇女、儿童"), Some("拐卖妇女、儿童三人以上"));
+        assert_eq!(item("被告人柏某伙同他人拐卖儿童1名。", "拐卖妇女、儿童"), None);
+        assert_eq!(item("被告人柏某等三人拐卖儿童1名。", "拐卖妇女、儿童"), None);
         // bare hands are no weapons
         assert_eq!(item("被告人卫某纠集十余人，与沈某等人徒手互殴。", "聚众斗殴"), None);
         // a theft's counts told with the charge's name masked, a ticket office, an earlier
