@@ -366,8 +366,8 @@ impl ChargeModel {
         let office = crate::cues::state_functionary(&text);
         let official = office.is_some_and(|cl| !crate::cues::is_village_office(cl));
         // a village office assisting the government handles public property as a state
-        // functionary (刑法第93条第2款): not 职务侵占 or 挪用资金 (the courts mostly keep the
-        // bribes of such offices under 非国家工作人员受贿, their duties being mixed)
+        // functionary (刑法第93条第2款): not 职务侵占 or 挪用资金 (its bribes are left alone: the
+        // one CAIL case, its duties mixed, is 非国家工作人员受贿)
         let assisting = !official && office.is_some() && crate::cues::assists_government(&text);
         // a duty crime: the offences told in the facts (land occupied, minerals mined) are the
         // acts the office let happen; only the corruption and duty chapters (刑法第382–419条)
