@@ -359,6 +359,12 @@ fn statutory_elements_of_charges_rare_in_training() {
     // a business's equipment cut off out of a grudge (第276条)
     let c = names("公诉机关指控，2016年9月，被告人陶某因对其原工作单位不满，趁夜间潜入该单位养殖场，将养殖池的增氧设备电源切断，致使池中鱼类大量死亡，造成经济损失人民币6万元。");
     assert_eq!(c[0], "破坏生产经营", "{c:?}");
+    // counterfeit goods sold, not made (刑法第214条, not 第213条)
+    let c = names("公诉机关指控，2016年3月至9月，被告人陈某在其经营的店铺内，明知是假冒“耐克”“阿迪达斯”注册商标的运动鞋仍予以销售，销售金额共计人民币9.8万元。");
+    assert_eq!(c, vec!["销售假冒注册商标的商品"]);
+    // the rape a false accusation invents is not the defendant's (第243条)
+    let c = names("公诉机关指控，2016年2月，被告人罗某因与同村村民郭某有矛盾，捏造郭某强奸其女儿的事实，向公安机关报案，意图使郭某受到刑事追究，致使郭某被刑事拘留15天。");
+    assert_eq!(c, vec!["诬告陷害"]);
 }
 
 #[test]
