@@ -286,6 +286,8 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("金融凭证诈骗", "伪造、变造金融票证", "使用伪造的|使用变造的"),
     // 刑法第393条: the unit giving for its own benefit is not the individual bribery of 第389条
     ("单位行贿", "行贿", "公司为|企业为|厂为|单位名义|公司名义"),
+    // 刑法第164条: the giver's offence, not the taker's (第163条)
+    ("对非国家工作人员行贿", "非国家工作人员受贿", "送给|给予|贿送|送予"),
     // 刑法第243条, 第246条: the crime a false accusation or a defamation invents is not the
     // defendant's
     ("诬告陷害", "贪污", "捏造|虚构|诬告|虚假"),
@@ -343,6 +345,10 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "贪污", 1.0, EMBEZZLEMENT_CUE);
     }
     // 行贿 (刑法第389条): money given to someone in public office, the defendant taking none
+    // 对非国家工作人员行贿 (刑法第164条): money given to a non-state company's staff
+    if private_bribe_giver(&text) {
+        raise(&mut out, "对非国家工作人员行贿", 1.0, PRIVATE_BRIBE_GIVER_CUE);
+    }
     if bribe_giver(&text) {
         raise(&mut out, "行贿", 1.0, BRIBE_GIVER_CUE);
     }
@@ -377,6 +383,11 @@ fn raise(out: &mut Vec<(&'static str, f32, &'static str)>, charge: &'static str,
 }
 
 const BRIBE_GIVER_CUE: &str = "给予国家工作人员财物+被告人未收受";
+const PRIVATE_BRIBE_GIVER_CUE: &str = "给予公司、企业工作人员财物+被告人未收受";
+/// Posts in a company or other non-state unit that a gift's recipient may hold.
+const PRIVATE_POSTS: &[&str] = &["经理", "采购", "负责人", "主管", "总监", "厂长", "店长", "业务员", "董事长", "总经理"];
+/// Units that are no state organ.
+const PRIVATE_UNITS: &[&str] = &["公司", "超市", "企业", "商场", "酒店", "集团", "厂"];
 /// Charges whose cue must be told within one sentence as well: the thing forged and the forging
 /// (`伪造…印章` beside an evidence list that names a `营业执照` is no forged licence).
 const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章"];
@@ -410,6 +421,29 @@ pub fn bribe_giver(text: &str) -> bool {
         (taking && (cl.contains("被告人") || received(cl))) || (["收受", "索取", "索要"].iter().any(|t| cl.contains(t)) && !cl.contains("予以收"))
     });
     gives && office && !takes
+}
+
+/// Whether the facts tell of the defendant giving money to staff of a non-state company (刑法第164
+/// 条): the clause of the gift itself names the recipient's post and unit (`送给该超市采购部经理
+/// 李某现金`; a post named elsewhere may be the defendant's own), no state unit or public office
+/// is named there or as the recipient's anywhere, and the defendant takes no money.
+pub fn private_bribe_giver(text: &str) -> bool {
+    let clauses: Vec<&str> = text.split(['，', '。', '；', '：', ',', ';']).collect();
+    let received = |cl: &str| RECEIVED.iter().any(|r| cl.contains(r));
+    let gives = clauses.iter().any(|cl| {
+        matches(cl, GIFT)
+            && !TAKING.iter().any(|t| cl.contains(t))
+            && !received(cl)
+            && PRIVATE_POSTS.iter().any(|p| cl.contains(p))
+            && PRIVATE_UNITS.iter().any(|u| cl.contains(u))
+            && !["国有", "国营", "政府", "局", "国家机关"].iter().any(|w| cl.contains(w))
+    });
+    let office = clauses.iter().any(|cl| PUBLIC_TITLES.iter().any(|t| cl.contains(t)) && !POLICE_ACTING.iter().any(|k| cl.contains(k)));
+    let takes = clauses.iter().any(|cl| {
+        let taking = TAKING.iter().any(|t| cl.contains(t));
+        (taking && (cl.contains("被告人") || received(cl))) || (["收受", "索取", "索要"].iter().any(|t| cl.contains(t)) && !cl.contains("予以收"))
+    });
+    gives && !office && !takes
 }
 
 /// The duty crime (charge, cue text) suggested by the defendant's office in a state organ
@@ -768,6 +802,15 @@ mod tests {
         assert!(assists_government("被告人在担任村委会主任期间，协助镇政府从事扶贫款发放工作"));
         assert!(assists_government("负责本村征地补偿费用的管理"));
         assert!(!assists_government("被告人在担任村委会主任期间，收受承包本村鱼塘的王某所送现金"));
+    }
+
+    #[test]
+    fn money_given_to_a_company_s_staff() {
+        assert!(private_bribe_giver("被告人魏某先后多次送给该超市采购部经理李某现金共计人民币8万元。"));
+        // the post named elsewhere (the defendant's own), a public office, or the defendant taking
+        assert!(!private_bribe_giver("被告人系某公司经理。被告人送给李某现金5万元。"));
+        assert!(!private_bribe_giver("被告人送给时任某局局长的李某及某公司经理王某现金5万元。"));
+        assert!(!private_bribe_giver("被告人利用担任某公司采购经理的职务便利，收受供货商送给的现金5万元。"));
     }
 
     #[test]
