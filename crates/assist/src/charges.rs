@@ -391,6 +391,8 @@ impl ChargeModel {
         let spent_on_gambling = crate::cues::gambling_only_spent(&text);
         // no sexual act told: no sexual offence
         let no_sexual_act = crate::cues::no_sexual_act(&text);
+        // no violence, threat or snatching told: no robbery
+        let no_violence = crate::cues::no_violence(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -408,6 +410,7 @@ impl ChargeModel {
                 || no_grave_harm && name == "交通肇事"
                 || spent_on_gambling && (name == "赌博" || name == "开设赌场")
                 || no_sexual_act && crate::cues::SEXUAL_OFFENCES.contains(&name)
+                || no_violence && name == "抢劫"
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
             {
                 r.1 *= 0.6;

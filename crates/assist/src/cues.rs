@@ -485,6 +485,12 @@ pub fn no_sexual_act(text: &str) -> bool {
     !matches(text, "猥亵|奸|性关系|性行为|性侵|抚摸|摸|阴部|生殖器|胸|乳房|臀|裸|亲吻|隐私|下体|脱|淫|卖淫|嫖|××")
 }
 
+/// Whether the facts tell no violence, threat or snatching at all: no robbery (刑法第263条, its
+/// act is 暴力、胁迫或者其他方法 on the spot; 第269条 needs violence or its threat too).
+pub fn no_violence(text: &str) -> bool {
+    !matches(text, "暴力|威胁|胁迫|恐吓|强行|持刀|刀|殴打|打|踢|推|掐|勒|按住|按倒|捂|麻醉|捆|绑|抢|劫|枪|棍|砍|刺|捅|伤|控制|挟持|拦截|拦住|逼")
+}
+
 /// Whether gambling is only where the money went (`将侵占的资金用于网络赌博`, `赌博输光`): the
 /// facts tell no gambling the defendant organised or ran (聚众赌博, a venue, a cut, players
 /// gathered: 刑法第303条), so neither gambling charge is the offence.
@@ -819,6 +825,12 @@ mod tests {
         assert!(!no_sexual_act("被告人将被害人（10岁）带至家中，抚摸其胸部。"));
         // the masked charge name may hide the act: not ruled out
         assert!(!no_sexual_act("被告人对被害人实施××，被害人系不满十四周岁的儿童。"));
+    }
+
+    #[test]
+    fn violence_told() {
+        assert!(no_violence("被告人采用撬锁的方式进入被害人家中，××现金3000元。"));
+        assert!(!no_violence("被告人持刀威胁被害人，××现金3000元。"));
     }
 
     #[test]

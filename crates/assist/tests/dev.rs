@@ -365,6 +365,9 @@ fn statutory_elements_of_charges_rare_in_training() {
     // the rape a false accusation invents is not the defendant's (第243条)
     let c = names("公诉机关指控，2016年2月，被告人罗某因与同村村民郭某有矛盾，捏造郭某强奸其女儿的事实，向公安机关报案，意图使郭某受到刑事追究，致使郭某被刑事拘留15天。");
     assert_eq!(c, vec!["诬告陷害"]);
+    // a home entered by picking the lock, the taking masked (`××`), no violence told: theft
+    let c = names("公诉机关指控，2016年4月12日凌晨，被告人刘某窜至某小区，采用撬锁的方式进入被害人王某家中，××现金人民币3000元及金手镯一只，经鉴定金手镯价值人民币5200元。");
+    assert_eq!(c, vec!["盗窃"]);
 }
 
 #[test]
