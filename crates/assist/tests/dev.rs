@@ -368,6 +368,12 @@ fn statutory_elements_of_charges_rare_in_training() {
     // a home entered by picking the lock, the taking masked (`××`), no violence told: theft
     let c = names("公诉机关指控，2016年4月12日凌晨，被告人刘某窜至某小区，采用撬锁的方式进入被害人王某家中，××现金人民币3000元及金手镯一只，经鉴定金手镯价值人民币5200元。");
     assert_eq!(c, vec!["盗窃"]);
+    // a debtor held to make him pay is 非法拘禁 (刑法第238条第3款), not kidnapping or escape
+    let c = names("公诉机关指控，2016年3月，被告人黎某为索要被害人林某所欠的赌债人民币5万元，伙同他人将林某强行带至某宾馆房间关押两天，期间向林某家属索要钱款，后林某家属报警，林某被解救。");
+    assert_eq!(c[0], "非法拘禁", "{c:?}");
+    // a wife beaten and abused habitually (第260条)
+    let c = names("公诉机关指控，2016年1月至10月，被告人彭某经常以家庭琐事为由，对其妻子刘某进行殴打、辱骂，并限制其外出，情节恶劣。");
+    assert_eq!(c[0], "虐待", "{c:?}");
 }
 
 #[test]
