@@ -374,6 +374,9 @@ fn statutory_elements_of_charges_rare_in_training() {
     // a wife beaten and abused habitually (第260条)
     let c = names("公诉机关指控，2016年1月至10月，被告人彭某经常以家庭琐事为由，对其妻子刘某进行殴打、辱骂，并限制其外出，情节恶劣。");
     assert_eq!(c[0], "虐待", "{c:?}");
+    // drugs bought for one's own use and found: possession (刑法第348条), not 第347条
+    let c = names("公诉机关指控，2016年6月，被告人白某在其暂住处被公安民警查获，民警从其卧室内搜出甲基苯丙胺（冰毒）32克，白某供称系其购买用于自己吸食。");
+    assert_eq!(c, vec!["非法持有毒品"]);
 }
 
 #[test]
