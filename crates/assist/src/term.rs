@@ -480,7 +480,7 @@ const ESCAPE_ACT: &str = "逃逸|逃离|逃跑|驶离";
 const TRAFFICKING_ACT: &str = "(拐卖|出卖|卖给|贩卖)+(儿童|妇女|婴儿|男婴|女婴|女子|孩)+!(等三人|等四人|等五人)";
 /// A sentence that reports what a party argued (`代理人提出…`, `辩护人认为…`), not what the court
 /// found.
-const SUBMISSION: &str = "提出|辩称|辩护|代理人|意见|认为";
+const SUBMISSION: &str = "提出|辩称|辩护|辩解|代理人|认为";
 const EARLIER_CONVICTION: &str = "曾因|判处|刑满释放|被判";
 
 /// The item of a heavier tier ([`ITEM_ACTS`]) the facts tell, and the sentence that tells it.
@@ -2186,6 +2186,8 @@ mod tests {
         assert_eq!(item("被告人为逃避法律追究驾车逃离现场，致周某因得不到及时救助而死亡。", "交通肇事"), Some("因逃逸致人死亡"));
         assert_eq!(item("被害人的代理人提出被告人系因逃逸致使被害人得不到及时救治而死亡。", "交通肇事"), None);
         assert_eq!(item("案发后，被告人彭某不知情驾车驶离现场。", "交通肇事"), None);
+        // a forensic opinion (鉴定意见) is a finding, not a party's submission
+        assert_eq!(item("经鉴定意见，被告人驾车逃离现场后，被害人因得不到及时救治而死亡。", "交通肇事"), Some("因逃逸致人死亡"));
         assert_eq!(item("被告人柏某先后拐卖儿童4名，分别以2万至5万元不等的价格卖给他人。", "拐卖妇女、儿童"), Some("拐卖妇女、儿童三人以上"));
         assert_eq!(item("被告人柏某伙同他人拐卖儿童1名。", "拐卖妇女、儿童"), None);
         assert_eq!(item("被告人柏某等三人拐卖儿童1名。", "拐卖妇女、儿童"), None);
