@@ -2,7 +2,7 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /cases/{id}/suggestions` | suggested charges, Criminal Law articles, a sentencing reference, entities and the crime amount — each with its reasons |
+//! | `GET /cases/{id}/suggestions` | suggested charges, Criminal Law articles, a sentencing reference, entities and the crime amount (or why no sum counts, `amount_left_out`) — each with its reasons |
 //! | `GET /cases/{id}/evidence-gaps` | per charge, the kinds of evidence missing from the items the reader's organization holds |
 //!
 //! The key decision: **suggestions are computed from what the reader may read.** The gate
@@ -98,6 +98,8 @@ pub struct CaseSuggestions {
     pub term: TermView,
     pub entities: assist::entities::Entities,
     pub amount: Option<assist::amount::AmountSuggestion>,
+    /// Without an amount: why each sum the facts name was left out (empty when they name none).
+    pub amount_left_out: Vec<Reason>,
 }
 
 /// Suggestions for facts (already masked for the reader), with the case's registered charges.
@@ -109,7 +111,8 @@ pub fn suggest(a: &Assistant, facts: &str, registered: &[String]) -> CaseSuggest
     // Several registered charges are sentenced together (刑法第69条): the reference is for all.
     let charge = if registered.is_empty() { s.charges.first().map(|c| c.charge.clone()).unwrap_or_default() } else { registered.iter().map(|c| c.trim_end_matches('罪')).collect::<Vec<_>>().join("、") };
     let term = if registered.is_empty() { a.term_for(&plain, &s.charges) } else { a.term_for(&given, &[]) };
-    CaseSuggestions { charges: s.charges, articles, article_reasons, term: TermView::of(term, &charge), entities: s.entities, amount: s.amount }
+    let amount_left_out = if s.amount.is_none() { assist::amount::crime_amount_explained(facts).err().unwrap_or_default() } else { Vec::new() };
+    CaseSuggestions { charges: s.charges, articles, article_reasons, term: TermView::of(term, &charge), entities: s.entities, amount: s.amount, amount_left_out }
 }
 
 /// The sentencing reference for one charge (what "采用" on a suggested charge fills in).
@@ -210,6 +213,7 @@ async fn suggestions(State(st): State<AppState>, u: CurrentUser, Path(id): Path<
         "term": sug.term,
         "entities": sug.entities,
         "amount": sug.amount,
+        "amount_left_out": sug.amount_left_out,
         "notice": NOTICE,
     });
     let names = text_mask(&u, &f, &raw);
@@ -271,3 +275,20 @@ async fn evidence_gaps(State(st): State<AppState>, u: CurrentUser, Path(id): Pat
 
 /// Why the check exists.
 pub const GAPS_BASIS: &str = "《刑事诉讼法》第五十条（证据种类）、第一百六十二条（移送审查起诉应当做到犯罪事实清楚，证据确实、充分）";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_without_an_amount_say_why_each_sum_was_left_out() {
+        let a = Assistant::load(None).expect("embedded models");
+        let none = suggest(&a, "被告人殴打被害人致轻伤。案发后，被告人赔偿被害人人民币2万元，取得谅解。", &[]);
+        assert!(none.amount.is_none());
+        assert!(none.amount_left_out.iter().any(|r| r.text.starts_with("不计入20,000元")), "{:?}", none.amount_left_out);
+        // an amount found: nothing to explain away
+        let some = suggest(&a, "被告人盗窃被害人现金人民币3000元。", &[]);
+        assert_eq!(some.amount.map(|x| x.amount), Some(3000.0));
+        assert!(some.amount_left_out.is_empty());
+    }
+}

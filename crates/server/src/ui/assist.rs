@@ -143,6 +143,9 @@ pub async fn case_section(st: &AppState, u: &UiUser, raw: &CaseState, shown: &Ca
                 @if let Some(am) = &sug.amount {
                     p id="assist-amount" { "涉案金额：" strong { (format!("{}", am.amount)) "元" } }
                     (reasons(&am.reasons, &mask))
+                } @else if !sug.amount_left_out.is_empty() {
+                    p id="assist-amount" { "涉案金额：" strong { "未认定" } "（案情所述金额均不计入犯罪数额）" }
+                    (reasons(&sug.amount_left_out, &mask))
                 }
                 @let found: Vec<(&String, &Vec<String>)> = sug.entities.by_type.iter().filter(|(_, vs)| !vs.is_empty()).collect();
                 @if found.is_empty() {
