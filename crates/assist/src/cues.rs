@@ -20,7 +20,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     // 刑法第269条: theft, fraud or snatching turned robbery by violence or its threat on the spot
     // to keep the spoils, resist arrest or destroy evidence
     // the prosecutor's words with the charge's verb masked (`使用暴力方法××公私财物`, `持刀××他人财物`)
-    ("抢劫", &[("抢劫|劫取|劫得|劫走|暴力方法××公私财物|暴力方法××他人财物|暴力手段××公私财物|暴力手段××他人财物|胁迫方法××公私财物|胁迫方法××他人财物|胁迫手段××公私财物|胁迫手段××他人财物|持刀××公私财物|持刀××他人财物|当场使用暴力", 1.0), ("(抗拒抓捕|窝藏赃物|毁灭罪证)+(暴力|威胁|持刀|殴打|刺伤|砍伤|击打)|抗拒+抓捕+(暴力|威胁|持刀|刀具|殴打|刺伤|砍伤|击打)|(盗|窃)+(逃离时|逃跑时|逃跑过程中|逃跑途中)+(击打|殴打|刺伤|砍伤|持刀|刀具|一拳)", 1.0), ("(抢走|抢得|强行拿走)+(威胁|暴力|持刀|胁迫|殴打|踢倒|推倒|摔倒|掐|勒住|按住|捂住|拳打脚踢)", 1.0), ("(夺走|拿走)+(威胁|暴力|持刀|胁迫|殴打)", 0.8)]),
+    ("抢劫", &[("抢劫|劫取|劫得|劫走|暴力方法××公私财物|暴力方法××他人财物|暴力手段××公私财物|暴力手段××他人财物|胁迫方法××公私财物|胁迫方法××他人财物|胁迫手段××公私财物|胁迫手段××他人财物|持刀××公私财物|持刀××他人财物|当场使用暴力", 1.0), ("(抗拒抓捕|窝藏赃物|毁灭罪证)+(暴力|威胁|持刀|殴打|刺伤|砍伤|击打|咬伤)|抗拒+抓捕+(暴力|威胁|持刀|刀具|殴打|刺伤|砍伤|击打|咬伤)|(盗|窃)+(逃离时|逃跑时|逃跑过程中|逃跑途中)+(击打|殴打|刺伤|砍伤|持刀|刀具|一拳)", 1.0), ("(抢走|抢得|强行拿走)+(威胁|暴力|持刀|胁迫|殴打|踢倒|推倒|摔倒|掐|勒住|按住|捂住|拳打脚踢)", 1.0), ("(夺走|拿走)+(威胁|暴力|持刀|胁迫|殴打)", 0.8)]),
     ("抢夺", &[("抢夺|飞车抢|趁+不备+抢|趁+不注意+抢|趁+不备+夺", 0.9), ("夺走|夺过", 0.5)]),
     ("走私、贩卖、运输、制造毒品", &[("贩卖毒品|运输毒品|制造毒品|走私毒品|贩毒|毒品交易|毒资", 1.0), ("(甲基苯丙胺|海洛因|冰毒|麻古|氯胺酮|K粉|摇头丸|毒品)+(出售|卖给|贩卖|交易|购买|运输|贩)", 0.8)]),
     // drugs found on the defendant or in his place with no act of dealing told (刑法第348条)
@@ -368,6 +368,13 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if text.split(['。', '；', ';']).any(|s| matches(s, HARBOUR_CUE)) {
         raise(&mut out, "窝藏、包庇", 1.0, HARBOUR_CUE);
     }
+    // 抢劫 (刑法第263条) with the verb masked (`××`): force or its threat and the masked taking
+    // of money or goods (the mask hides 强奸 as well) told in one sentence (`采取抱腿摔翻被害人的
+    // 暴力手段，准备…××现金`); or force used on being found in the act (刑法第269条: `实施××时被
+    // 被害人发现，遂…殴打被害人`)
+    if text.split(['。', '；', ';']).any(|s| matches(s, MASKED_ROBBERY)) {
+        raise(&mut out, "抢劫", 1.0, MASKED_ROBBERY);
+    }
     // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
     // (滥用职权, 刑法第397条) or neglect (玩忽职守), and no gain of his own (which would make it
     // 受贿/贪污 instead)
@@ -396,6 +403,7 @@ const PRIVATE_UNITS: &[&str] = &["公司", "超市", "企业", "商场", "酒店
 /// (`伪造…印章` beside an evidence list that names a `营业执照` is no forged licence).
 const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章"];
 const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(提供住处|提供住宿|提供钱财|提供现金|提供车辆|提供工作|提供食宿|住处提供|为其提供|为其安排)|(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(资助|藏匿|藏在|帮助其逃|帮助逃|帮助其离开|帮助二人离开)|(负案潜逃|负案在逃)+(藏匿|藏在|藏于)+提供|(伪称|谎称|假称)+(系自己|是自己|自己驾驶|其驾驶)+(事故|肇事)|(代替|顶替)+(承担|肇事)+责任|虚假证明+(肇事|交通事故)";
+const MASKED_ROBBERY: &str = "(暴力手段|暴力方法|胁迫手段|胁迫方法|持刀|掐住|捂住|勒住|威逼|摔翻|捆绑|按倒在地|刀架)+(××现金|××财物|××手机|××钱|实施××|准备+××|欲+××|进行××)+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)|(发现|抓获|追赶|抓住)+(××时|××过程中|实施××)+(殴打|拳打脚踢|咬伤|持刀|刺伤|砍伤|击打)+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)";
 const PRIVATE_TAKING_CUE: &str = "自诉人+(侵占|侵吞|据为己有|占为己有|拒不退还|拒不归还|拒不交出)";
 /// Public offices of the one who takes a bribe (刑法第389条: 国家工作人员); the police who
 /// arrest the defendant are no such recipient.
@@ -838,6 +846,17 @@ mod tests {
     }
 
     #[test]
+    fn masked_robbery() {
+        let robbery = |t: &str| cue_scores(t).iter().any(|q| q.0 == "抢劫" && q.1 >= 1.0);
+        assert!(robbery("被告人采取抱腿摔翻被害人胡某的暴力手段，准备从被害人的商店内××现金和香烟，因被害人呼喊而逃离。"));
+        assert!(robbery("谭某在网吧实施××时被被害人发现，遂伙同卢某等人殴打被害人，后在未取得财物的情况下离开。"));
+        assert!(robbery("被告人欲××时被人发现，为抗拒抓捕，咬伤被害人姚某的右大腿。"));
+        // the mask also hides 强奸; force alone with nothing taken is no robbery
+        assert!(!robbery("被告人将水果刀架到梁某的脖子上，欲将梁某拖至巷道内实施××，后梁某大声呼救。"));
+        assert!(!robbery("被告人将被害人推倒并殴打，正当其强行抚摸并欲行××时，被赶到的刘某抓获，手机损失4400元。"));
+    }
+
+    #[test]
     fn gambling_that_is_only_the_spending() {
         assert!(gambling_only_spent("被告人将侵占的资金用于网络赌博，案发时已全部输光。"));
         assert!(gambling_only_spent("被告人骗得钱款后赌博输光。"));
@@ -1014,7 +1033,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c)| *c));
-        all.extend([HARBOUR_CUE, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE]);
+        all.extend([HARBOUR_CUE, MASKED_ROBBERY, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE]);
         for p in all {
             assert!(flat(p), "{p}");
         }

@@ -320,6 +320,29 @@ pub fn recommended_term(facts: &str) -> Option<(f64, String)> {
     None
 }
 
+/// The judgment under review or appeal sentenced this defendant to death with a two-year
+/// reprieve (刑法第48条; the review of 刑事诉讼法第248条, or an appeal the court answers with
+/// 量刑适当): `认定被告人何某犯××罪，判处××，缓期二年执行`, `以××罪判处被告人赵某××，缓期二年执行`
+/// (the anonymised texts mask 死刑 as `××`). Not an earlier conviction of the defendant or of
+/// another (`因犯故意杀人罪被某中级人民法院判处××，缓期二年执行`). Returns the sentence read.
+pub fn reprieve_under_review(facts: &str) -> Option<String> {
+    facts.split(['。', '；', '\n']).find_map(|s| {
+        let p = s.find("缓期二年执行")?;
+        let head = &s[..p];
+        // the sentence passed just before, on a defendant the sentence names
+        let window: String = head.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+        if !window.contains("判处") || !(head.contains("被告人") || head.contains("上诉人")) {
+            return None;
+        }
+        // an earlier conviction: `因犯…罪`, or passed by a court in the passive (`被某法院判处`)
+        let passive = head.match_indices("法院判处").any(|(i, _)| {
+            let before: String = head[..i].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+            before.replace("被告人", "").replace("被害人", "").contains('被')
+        });
+        (!s.contains("因犯") && !passive).then(|| format!("{window}缓期二年执行"))
+    })
+}
+
 /// Lengths of time written in a text (`一年六个月`, `一年零七个月`, `8个月`, `三年`), in months, each
 /// with the byte offset where it ends.
 fn durations(text: &str) -> Vec<(f64, usize)> {
@@ -2269,6 +2292,19 @@ mod tests {
         // nothing to read
         assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
         assert_eq!(point("被告人盗窃他人财物。"), None);
+    }
+
+    #[test]
+    fn a_reprieve_under_review_is_read_and_an_earlier_one_is_not() {
+        let read = |f: &str| reprieve_under_review(f).is_some();
+        assert!(read("某中级人民法院于2016年8月12日作出刑事判决，认定被告人何某犯××罪，判处××，缓期二年执行，剥夺政治权利终身。本案在法定期限内没有上诉。"));
+        assert!(read("经查，原判以××罪判处被告人朱某××，缓期二年执行，剥夺政治权利终身，量刑适当。"));
+        assert!(read("刑事判决认定被告人刘某、吉某均犯运输毒品罪，分别判处死刑，缓期二年执行，剥夺政治权利终身。"));
+        // someone else's conviction, or the defendant's earlier one
+        assert!(!read("另查明，被告人之兄冯某因犯故意杀人罪于2010年判处××，缓期二年执行。"));
+        assert!(!read("被告人张某曾于1991年12月12日被阿坝藏族羌族自治州中级人民法院判处××，缓期二年执行，剥夺政治权利终身。"));
+        // a suspended fixed term is not a reprieve
+        assert!(!read("被告人李某犯盗窃罪，判处××，缓刑二年。"));
     }
 
     #[test]

@@ -626,6 +626,20 @@ fn bribery_is_graded_by_the_bribe() {
 }
 
 #[test]
+fn a_death_sentence_with_reprieve_under_review_is_the_term() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    // a review text (刑事诉讼法第248条) with no facts of the offence, charge masked
+    let review = "某市中级人民法院审理某市人民检察院指控被告人何某犯××罪一案，于2016年8月12日作出刑事判决，认定被告人何某犯××罪，判处××，缓期二年执行，剥夺政治权利终身。本案在法定期限内没有上诉、抗诉。某市中级人民法院依法报请本院核准。";
+    let t = a.run_one("term", review).unwrap();
+    assert_eq!(t["death"], true, "{t}");
+    assert!(t.to_string().contains("刑法第48条"), "{t}");
+    // an earlier conviction of the defendant is a record, not this case's sentence
+    let record = "经审理查明：被告人张某曾于1991年12月12日被某州中级人民法院判处××，缓期二年执行。2016年3月，被告人张某在某县某村盗伐林木，价值人民币3000元。\n罪名:盗伐林木";
+    let t = a.run_one("term", record).unwrap();
+    assert!(t["months"].as_f64().is_some(), "{t}");
+}
+
+#[test]
 fn escaping_after_a_road_accident_is_the_second_tier() {
     let a = assist::Assistant::load(None).expect("embedded models");
     let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["交通肇事".into()], articles: vec![133] });
