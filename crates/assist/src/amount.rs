@@ -85,6 +85,27 @@ fn clause_before(text: &str, start: usize, max_chars: usize) -> &str {
     &text[b..start]
 }
 
+/// Classifiers of goods counted one by one (`两件`, `3部`).
+const PIECES: &str = "件个只头台部辆条瓶箱袋双套块";
+
+/// The count of goods a unit price just before `start` applies to: `每件` in the price's own
+/// words and `两件` (the same classifier) earlier in the sentence, in a sentence that tells a
+/// taking (盗, 窃, 骗, 抢, 侵占). Returns the count and the words read.
+fn goods_count(facts: &str, start: usize) -> Option<(f64, String)> {
+    let near = clause_before(facts, start, 8);
+    let every = near.rfind('每')?;
+    let unit = near[every + '每'.len_utf8()..].chars().next().filter(|c| PIECES.contains(*c))?;
+    let sent_start = start - sentence(facts, start).len();
+    let before = &facts[sent_start..start - near.len() + every];
+    if !["盗", "窃", "骗", "抢", "侵占"].iter().any(|k| before.contains(k)) {
+        return None;
+    }
+    let (i, _) = before.char_indices().rev().find(|(_, c)| *c == unit)?;
+    let digits: String = before[..i].chars().rev().take_while(|c| c.is_ascii_digit() || crate::numerals::is_cn_numeral_char(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+    let n = digits.parse::<f64>().ok().or_else(|| crate::numerals::parse_cn_integer(&digits))?;
+    (n >= 2.0).then(|| (n, format!("{digits}{unit}")))
+}
+
 /// The words a reason quotes for a sum: its own clause (after the last comma of the context),
 /// unless that leaves the sum alone; never opening with a comma or colon.
 fn shown_clause(ctx: &str) -> &str {
@@ -221,6 +242,13 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         }
         // `每袋价值人民币68.5元`: a unit price
         let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (cl.contains('每') && cl.contains('价') && !cl.contains("每次"));
+        // a unit price after the count of goods taken (`盗走羽绒服两件，每件价值680元`): the count
+        // times the price, when the sentence tells the taking
+        if let Some((n, what)) = unit_price.then(|| goods_count(facts, m.start)).flatten() {
+            let value = round2(n * m.value);
+            included.push((value, Total::No, format!("{ctx}{span}（单价×{what}＝{}元）", crate::num(value)), m.start));
+            continue;
+        }
         // the rest of the clause: `已将账款670元退赔`, `赃款1000元及赃物已全部扣押并发还失主`
         let rest_clause: String = facts[m.end..].chars().take_while(|c| !"，。；;,\n（(".contains(*c)).take(30).collect();
         let returned = ["退赔", "退还", "发还", "归还", "返还", "扣押", "追回", "退缴", "赔偿"].iter().any(|k| rest_clause.contains(k));
@@ -623,6 +651,17 @@ mod tests {
         assert_eq!(crime_amount("被告人以管理电表为由，骗取邝某交纳押金50000元。同年7月，被告人又以同样方式骗取邝某30000元。").map(|a| a.amount), Some(80_000.0));
         // compensation paid to the victim stays out
         assert_eq!(crime_amount("被告人诈骗被害人现金2万元。案发后，被告人赔偿被害人经济损失2万元。").map(|a| a.amount), Some(20_000.0));
+    }
+
+    #[test]
+    fn a_unit_price_counts_times_the_goods_taken() {
+        let a = crime_amount("被告人韦某在某服装店试衣时，盗走店内羽绒服两件，每件价值人民币680元。").unwrap();
+        assert_eq!(a.amount, 1360.0);
+        assert!(a.reasons.iter().any(|r| r.text.contains("单价×两件")), "{:?}", a.reasons);
+        assert_eq!(crime_amount("被告人盗窃香烟3条，每条价值人民币230元，另盗走现金500元。").map(|a| a.amount), Some(1190.0));
+        // a price told without a taking in its sentence, or a count of another kind, stays out
+        assert_eq!(crime_amount("被告人盗走现金800元。该店出售的羽绒服每件售价680元。").map(|a| a.amount), Some(800.0));
+        assert_eq!(crime_amount("被告人盗走白酒两箱，每瓶价值100元，经鉴定共计价值2400元。").map(|a| a.amount), Some(2400.0));
     }
 
     #[test]
