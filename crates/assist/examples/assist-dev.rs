@@ -68,6 +68,16 @@ fn main() {
         Some("drug-sales") => drug_sales(&data),
         Some("bribes") => bribes(&data),
         Some("deaths") => deaths(&data),
+        Some("alcohol") => {
+            // 危险驾驶 cases of both CAIL files: gold months and the blood alcohol read
+            for file in ["train", "test"] {
+                for c in assist::data::read_cail(&data.join(format!("cail2018-subset/{file}.jsonl"))).unwrap() {
+                    if c.charges.iter().any(|x| assist::charges::plain_name(x) == "危险驾驶") {
+                        println!("{}\t{}\t{}", c.term.months_for_score(), assist::term::blood_alcohol(&c.fact).unwrap_or(-1.0), c.fact.chars().take(150).collect::<String>().replace(['\n', '\t'], " "));
+                    }
+                }
+            }
+        }
         Some("term-facts-dump") => term_facts_dump(&data),
         Some("charges-cv") => charges_cv(&data),
         Some("cv-all") => cv_all(&data),

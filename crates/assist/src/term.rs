@@ -558,7 +558,8 @@ const DEATH_TIERS: &[(&str, u32, bool, &str)] = &[
 /// What the statute grades the charge by where that is not the crime amount: the drugs' weight
 /// (克 of heroin; 刑法第347条、第348条 grade by it, the money paid for the drugs is not), the
 /// timber's volume (立方米), the precious trees felled, the tax of false VAT invoices, the bribe
-/// (法释〔2016〕9号: 受贿数额, 行贿数额; `None` when no sum is told as one). `None` for the others.
+/// (法释〔2016〕9号: 受贿数额, 行贿数额; `None` when no sum is told as one), the blood alcohol of
+/// drunk driving ([`blood_alcohol`], 0 when none is written). `None` for the others.
 fn statute_measure(facts: &str, charge: &str) -> Option<f64> {
     if charge.contains("毒品") && !charge.contains("原植物") {
         Some(drug_grams(facts))
@@ -572,9 +573,48 @@ fn statute_measure(facts: &str, charge: &str) -> Option<f64> {
         crate::amount::bribe_amount(facts).map(|a| a.amount)
     } else if is_personal_information(charge) {
         personal_records(facts)
+    } else if is_dangerous_driving(charge) {
+        Some(blood_alcohol(facts).unwrap_or(0.0))
     } else {
         None
     }
+}
+
+/// 危险驾驶 (刑法第133条之一), whose drunk driving is measured by the blood alcohol.
+fn is_dangerous_driving(charge: &str) -> bool {
+    charge == "危险驾驶"
+}
+
+/// The blood alcohol the facts state, in mg/100ml (`乙醇含量为185.6mg／100ml`,
+/// `128.1毫克／100毫升`, `1.11mg（乙醇）/ml（血液）` = 111): drunk driving begins at 80 (GB
+/// 19522), and the opinion of 2023 on drunk driving (高检发办字〔2023〕187号) makes a high content
+/// a reason to punish more. A figure in a sentence about blood is preferred to a breath test's.
+pub fn blood_alcohol(facts: &str) -> Option<f64> {
+    let facts = &crate::numerals::half_width_digits(facts);
+    let mut found: Vec<(f64, bool)> = Vec::new();
+    for (p, unit) in facts.match_indices("mg").chain(facts.match_indices("毫克")).chain(facts.match_indices('㎎')) {
+        let rest: String = facts[p + unit.len()..].chars().take(16).collect::<String>().replace("（乙醇）", "").replace("(乙醇)", "");
+        let before: String = facts[..p].chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
+        // `每百毫升141毫克`, `每100ml血液中乙醇含量为263.411mg`
+        let per_100_before = ["每百毫升", "每100ml", "每100mL", "每100毫升"].iter().any(|k| before.contains(k));
+        let per_100 = match rest.trim_start().strip_prefix(['/', '／']).map(|d| d.trim_start().replace("lOO", "100").replace("l00", "100")) {
+            Some(d) if ["100", "dl", "dL"].iter().any(|k| d.starts_with(k)) => true,
+            Some(d) if ["ml", "mL", "毫升"].iter().any(|k| d.starts_with(k)) => false,
+            _ if per_100_before => true,
+            _ => continue,
+        };
+        // (`160.6(mg/100ml)`)
+        let digits: String = facts[..p].chars().rev().skip_while(|c| matches!(c, ' ' | '(' | '（')).take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+        let Ok(v) = digits.parse::<f64>() else { continue };
+        let v = if per_100 { v } else { (v * 10_000.0).round() / 100.0 };
+        if (20.0..=800.0).contains(&v) {
+            let sentence_start = facts[..p].rfind(['。', '；', '\n']).unwrap_or(0);
+            found.push((v, facts[sentence_start..p].contains('血')));
+        }
+    }
+    let blood: Vec<f64> = found.iter().filter(|x| x.1).map(|x| x.0).collect();
+    let pick = if blood.is_empty() { found.iter().map(|x| x.0).collect::<Vec<_>>() } else { blood };
+    pick.into_iter().reduce(f64::max)
 }
 
 /// 非法获取公民个人信息 (the CAIL label; 侵犯公民个人信息 since 刑法修正案（九）, 刑法第253条之一).
@@ -1604,7 +1644,7 @@ pub fn train_term(cases: &[(String, &str, Term)], model: &ChargeModel, earlier: 
 /// Whether the statute grades the charge by an amount or quantity (数额, 数量, 价值; drug
 /// offences by weight): only then do neighbours need a similar amount.
 pub fn amount_graded(charge: &str, cm: &ChargeModel) -> bool {
-    if charge.contains("毒品") {
+    if charge.contains("毒品") || is_dangerous_driving(charge) {
         return true;
     }
     let Some(a) = cm.articles_of(charge).and_then(|a| a.first().copied()) else { return true };
@@ -1943,6 +1983,10 @@ impl TermModel {
                         format!("折合海洛因的毒品数量{}克", crate::num((q * 10.0).round() / 10.0))
                     } else if charge.contains("毒品") && amount_w > 0.0 {
                         "毒品数量（案情未写明重量，按少量计）".to_string()
+                    } else if is_dangerous_driving(&charge) && q > 0.0 {
+                        format!("血液酒精含量{}mg/100ml（醉酒标准80mg/100ml）", crate::num((q * 10.0).round() / 10.0))
+                    } else if is_dangerous_driving(&charge) {
+                        "血液酒精含量（案情未写明）".to_string()
                     } else if amount_w > 0.0 {
                         format!("金额{}元", crate::num(q.round()))
                     } else {
@@ -2292,6 +2336,20 @@ mod tests {
         // nothing to read
         assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
         assert_eq!(point("被告人盗窃他人财物。"), None);
+    }
+
+    #[test]
+    fn blood_alcohol_as_the_facts_write_it() {
+        assert_eq!(blood_alcohol("经鉴定，被告人血液中乙醇含量为185.6mg／100ml，属醉酒驾驶。"), Some(185.6));
+        assert_eq!(blood_alcohol("送检血液里检出乙醇含量为128.1毫克／100毫升。"), Some(128.1));
+        assert_eq!(blood_alcohol("其含量为1.11mg（乙醇）/ml（血液）。"), Some(111.0));
+        assert_eq!(blood_alcohol("经检验，袁某血样中乙醇含量为每百毫升141毫克。"), Some(141.0));
+        assert_eq!(blood_alcohol("被告人林某血液中乙醇含量为89.04mg／dl，已达醉酒标准。"), Some(89.04));
+        assert_eq!(blood_alcohol("被告人陈某血液中乙醇浓度为243.2㎎/100ml。"), Some(243.2));
+        // the blood test over the breath test
+        assert_eq!(blood_alcohol("经呼气式酒精检测仪检测，结果为160.6(mg/100ml)。后经鉴定，被告人血中乙醇浓度为171.3mg/100ml。"), Some(171.3));
+        // a drug's weight in milligrams is no blood alcohol
+        assert_eq!(blood_alcohol("查获甲基苯丙胺片剂10粒，每粒重100mg。"), None);
     }
 
     #[test]

@@ -626,6 +626,15 @@ fn bribery_is_graded_by_the_bribe() {
 }
 
 #[test]
+fn drunk_driving_is_compared_by_the_blood_alcohol() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |mg: &str| a.term(&assist::CaseInput { facts: format!("公诉机关指控：2016年9月30日18时许，被告人陈某醉酒后驾驶二轮摩托车行驶至某村时，被民警当场抓获。经鉴定，被告人陈某血液中乙醇浓度为{mg}mg/100ml。"), charges: vec!["危险驾驶".into()], articles: vec![133] });
+    let (high, low) = (term("243.2"), term("95.2"));
+    assert!(high.term.months_for_score() > low.term.months_for_score(), "{:?} {:?}", high.term, low.term);
+    assert!(high.reasons.iter().any(|r| r.text.contains("血液酒精含量243.2mg/100ml")), "{:?}", high.reasons);
+}
+
+#[test]
 fn a_death_sentence_with_reprieve_under_review_is_the_term() {
     let a = assist::Assistant::load(None).expect("embedded models");
     // a review text (刑事诉讼法第248条) with no facts of the offence, charge masked
