@@ -138,7 +138,7 @@ fn amend(rng: &Rng, s: &Sentence, heavier: bool) -> Sentence {
         Sentence::Prison { months } => {
             let m = round_months(*months as f64 * f).clamp(6, 300);
             if !heavier && m <= 36 && rng.chance(0.3) {
-                Sentence::Probation { months: m, probation_months: m.max(12).min(60) }
+                Sentence::Probation { months: m, probation_months: m.clamp(12, 60) }
             } else {
                 Sentence::Prison { months: m }
             }

@@ -159,7 +159,8 @@ mod tests {
         let cal = HolidayCalendar::builtin();
         use Period::*;
         // (start local time, periods, custody, expected last day, moved from)
-        let cases: &[(&str, &[Period], bool, &str, Option<&str>)] = &[
+        type Example<'a> = (&'a str, &'a [Period], bool, &'a str, Option<&'a str>);
+        let cases: &[Example] = &[
             // Detained Friday 2025-09-26: three days, start day not counted → Monday 29th.
             ("2025-09-26 15:00", &[Days(3)], true, "2025-09-29", None),
             // Arrest review (7 days) received 2025-09-24, suspect in custody: ends 2025-10-01

@@ -573,11 +573,11 @@ async fn audit(data: &Path, url: Option<String>, token: Option<String>, log_key:
     use base64::Engine;
     let started = std::time::Instant::now();
     enum Source {
-        Remote(Platform),
+        Remote(Box<Platform>),
         Local(Store),
     }
     let source = match &url {
-        Some(u) => Source::Remote(Platform::new(u, token)?),
+        Some(u) => Source::Remote(Box::new(Platform::new(u, token)?)),
         None => Source::Local(open_existing(data).await?),
     };
     let (published, note, size, root_hex) = match &source {

@@ -237,28 +237,32 @@ async fn file_seal(State(st): State<AppState>, u: CurrentUser, Path(fid): Path<S
     Ok(Json(st.store.file_seal(&fid).await?.ok_or_else(|| file_not_found(&fid))?))
 }
 
+/// A `Range` header no byte of the file satisfies (RFC 9110 §15.5.17: 416).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsatisfiable;
+
 /// A single byte range `[start, end)` from a `Range` header; `Ok(None)` means the whole file
-/// (absent, multi-range or not bytes: a server may ignore it); `Err` means unsatisfiable.
-pub fn parse_range(h: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ()> {
+/// (absent, multi-range or not bytes: a server may ignore it).
+pub fn parse_range(h: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
     let Some(spec) = h.and_then(|h| h.trim().strip_prefix("bytes=")) else { return Ok(None) };
     if spec.contains(',') {
         return Ok(None);
     }
-    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (a, b) = spec.split_once('-').ok_or(Unsatisfiable)?;
     let (a, b) = (a.trim(), b.trim());
     let range = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| ())?;
+        let n: u64 = b.parse().map_err(|_| Unsatisfiable)?;
         if n == 0 {
-            return Err(());
+            return Err(Unsatisfiable);
         }
         (size.saturating_sub(n), size)
     } else {
-        let start: u64 = a.parse().map_err(|_| ())?;
-        let end = if b.is_empty() { size } else { b.parse::<u64>().map_err(|_| ())?.saturating_add(1).min(size) };
+        let start: u64 = a.parse().map_err(|_| Unsatisfiable)?;
+        let end = if b.is_empty() { size } else { b.parse::<u64>().map_err(|_| Unsatisfiable)?.saturating_add(1).min(size) };
         (start, end)
     };
     if range.0 >= size || range.0 >= range.1 {
-        return Err(());
+        return Err(Unsatisfiable);
     }
     Ok(Some(range))
 }
@@ -284,7 +288,7 @@ async fn content(State(st): State<AppState>, u: CurrentUser, Path(fid): Path<Str
     }
     let range = match parse_range(headers.get(header::RANGE).and_then(|v| v.to_str().ok()), f.size) {
         Ok(r) => r,
-        Err(()) => {
+        Err(Unsatisfiable) => {
             return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{}", f.size))]).into_response());
         }
     };
@@ -583,7 +587,7 @@ async fn files_log(State(st): State<AppState>, u: CurrentUser, Path(id): Path<St
 
 #[cfg(test)]
 mod tests {
-    use super::parse_range;
+    use super::{Unsatisfiable, parse_range};
 
     #[test]
     fn ranges() {
@@ -596,10 +600,10 @@ mod tests {
             (Some("bytes=90-1000"), Ok(Some((90, 100)))),
             (Some("bytes=0-1,5-6"), Ok(None)),
             (Some("items=0-1"), Ok(None)),
-            (Some("bytes=100-"), Err(())),
-            (Some("bytes=9-3"), Err(())),
-            (Some("bytes=-0"), Err(())),
-            (Some("bytes=x-3"), Err(())),
+            (Some("bytes=100-"), Err(Unsatisfiable)),
+            (Some("bytes=9-3"), Err(Unsatisfiable)),
+            (Some("bytes=-0"), Err(Unsatisfiable)),
+            (Some("bytes=x-3"), Err(Unsatisfiable)),
         ] {
             assert_eq!(parse_range(h, 100), want, "{h:?}");
         }

@@ -108,6 +108,9 @@ impl Queued {
 /// unmasked), decided by the caller's gate; see [`Store::submit_audited`].
 pub type ReadAudit = Box<dyn FnOnce(&Outcome) -> Option<AuditRecord> + Send>;
 
+/// Live sessions looked up recently: token hash → (user id, expiry, when looked up).
+pub type SessionCache = std::collections::HashMap<String, (String, chrono::DateTime<chrono::Utc>, std::time::Instant)>;
+
 /// What an accepted command produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -133,8 +136,7 @@ pub(crate) struct Shared {
     pub fields: Arc<accounts::FieldCipher>,
     /// Parsed states of recently read or written cases (`cache.rs`).
     pub cases: cache::CaseCache,
-    /// Live sessions looked up recently: token hash → (user id, expiry, when looked up).
-    pub sessions: std::sync::Mutex<std::collections::HashMap<String, (String, chrono::DateTime<chrono::Utc>, std::time::Instant)>>,
+    pub sessions: std::sync::Mutex<SessionCache>,
     /// The ids of sealed cases, loaded on first use (sealing orders are only ever added).
     pub sealed: tokio::sync::OnceCell<RwLock<std::collections::HashSet<String>>>,
     /// `DATA/keys/`: the organizations' seal keys, for documents sealed by the writer.

@@ -324,7 +324,7 @@ async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Env) {
     assert!(store.set_volume_items(&v.id, &prosecutor(), &[]).await.is_err(), "only the volume's organization reorders it");
 
     assert!(!store.org_may_read_file(&a, "d1-proc").await.unwrap());
-    let m = store.freeze_manifest(&case, &officer(), "d1-proc", Some(1), &[v.id.clone()], &[]).await.unwrap();
+    let m = store.freeze_manifest(&case, &officer(), "d1-proc", Some(1), std::slice::from_ref(&v.id), &[]).await.unwrap();
     assert_eq!(m.items.len(), 2);
     assert_eq!(m.hash.len(), 64);
     assert_eq!(store.manifest(&m.id).await.unwrap().unwrap(), m);
@@ -332,7 +332,7 @@ async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Env) {
     assert!(store.org_may_read_file(&b, "d1-proc").await.unwrap());
     assert!(!store.org_may_read_file(&c, "d1-proc").await.unwrap(), "not selected, not sent");
     // Reordering the volume afterwards does not change what was frozen.
-    store.set_volume_items(&v.id, &officer(), &[b.id.clone()]).await.unwrap();
+    store.set_volume_items(&v.id, &officer(), std::slice::from_ref(&b.id)).await.unwrap();
     assert_eq!(store.manifest(&m.id).await.unwrap().unwrap().items.len(), 2);
     // A correction after the transfer is not sent automatically.
     let mut w = store.file_writer(u64::MAX).await.unwrap();
@@ -340,10 +340,10 @@ async fn volumes_and_frozen_manifests_decide_what_the_receiver_reads(b: Env) {
     let a2 = store.add_file(&case, &officer(), meta("立案决定书"), w.finish().await.unwrap(), Some((&a.id, "补充签名"))).await.unwrap();
     assert!(!store.org_may_read_file(&a2, "d1-proc").await.unwrap());
     // The receiver may pass on what it received, but not what it never got.
-    store.freeze_manifest(&case, &prosecutor(), "d1-court", None, &[], &[a.id.clone()]).await.unwrap();
-    assert!(store.freeze_manifest(&case, &prosecutor(), "d1-court", None, &[], &[c.id.clone()]).await.is_err());
-    assert!(store.freeze_manifest(&case, &officer(), "nowhere", None, &[], &[a.id.clone()]).await.is_err());
-    assert!(store.freeze_manifest(&case, &officer(), "d1-proc", Some(99), &[], &[a.id.clone()]).await.is_err());
+    store.freeze_manifest(&case, &prosecutor(), "d1-court", None, &[], std::slice::from_ref(&a.id)).await.unwrap();
+    assert!(store.freeze_manifest(&case, &prosecutor(), "d1-court", None, &[], std::slice::from_ref(&c.id)).await.is_err());
+    assert!(store.freeze_manifest(&case, &officer(), "nowhere", None, &[], std::slice::from_ref(&a.id)).await.is_err());
+    assert!(store.freeze_manifest(&case, &officer(), "d1-proc", Some(99), &[], std::slice::from_ref(&a.id)).await.is_err());
     assert_eq!(store.case_manifests(&case, Some("d1-court")).await.unwrap().len(), 1);
 }
 
