@@ -525,12 +525,31 @@ pub fn run_task(task: &str, input: &Path, models: Option<&Path>, out: &mut dyn W
     }
     let assistant = Assistant::load(models)?;
     let file = std::fs::File::open(input).map_err(|e| AssistError::Input { line: 0, message: format!("{}: {e}", input.display()) })?;
+    // every line is read and checked before anything is printed: a bad line names itself and
+    // the rule it breaks, and no partial output is left behind
+    let mut texts = Vec::new();
+    let mut bad: Vec<(usize, String)> = Vec::new();
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line?;
+        // (a byte-order mark that an editor wrote before the first line)
+        let line = if n == 0 { line.trim_start_matches('\u{feff}') } else { line.as_str() };
         if line.trim().is_empty() {
             continue;
         }
-        let text = data::input_text(&line).map_err(|message| AssistError::Input { line: n + 1, message })?;
+        match data::input_text(line) {
+            Ok(text) => texts.push(text),
+            Err(message) => bad.push((n + 1, message)),
+        }
+    }
+    if let Some((line, message)) = bad.first() {
+        let more = if bad.len() > 1 {
+            format!(" (and {} more bad lines: {})", bad.len() - 1, bad[1..].iter().take(10).map(|b| b.0.to_string()).collect::<Vec<_>>().join(", "))
+        } else {
+            String::new()
+        };
+        return Err(AssistError::Input { line: *line, message: format!("{message}{more}; nothing was printed") });
+    }
+    for text in texts {
         let v = assistant.run_one(task, &text)?;
         writeln!(out, "{v}")?;
     }

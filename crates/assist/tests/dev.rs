@@ -127,9 +127,17 @@ fn run_task_prints_one_line_per_input_and_names_bad_lines() {
         assist::run_task(task, &input, None, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2, "{task}");
     }
-    std::fs::write(&input, "{\"input\": \"x\"}\n{\"text\": 1}\n").unwrap();
-    let err = assist::run_task("charges", &input, None, &mut Vec::new()).unwrap_err().to_string();
-    assert!(err.contains("line 2") && err.contains("input"), "{err}");
+    // a byte-order mark before the first line and Windows line ends are read as any other line
+    std::fs::write(&input, "\u{feff}{\"input\": \"被告人王某醉酒驾驶机动车。\"}\r\n{\"input\": \"被告人李某盗窃手机一部。\"}\r\n").unwrap();
+    let mut out = Vec::new();
+    assist::run_task("charges", &input, None, &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
+    // bad lines are all named, and nothing is printed for the good ones before them
+    std::fs::write(&input, "{\"input\": \"x\"}\n{\"text\": 1}\nnot json\n").unwrap();
+    let mut out = Vec::new();
+    let err = assist::run_task("charges", &input, None, &mut out).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("input") && err.contains("more bad lines: 3"), "{err}");
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
     assert!(assist::run_task("nope", &input, None, &mut Vec::new()).is_err());
     std::fs::remove_dir_all(&dir).ok();
 }
