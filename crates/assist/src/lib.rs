@@ -386,7 +386,7 @@ impl Assistant {
             return self.term_for(&CaseInput { facts, ..input.clone() }, predicted);
         }
         // a death sentence with reprieve under review or appeal (死刑复核, 刑事诉讼法第248条):
-        // the sentence the facts state, whatever the charge (CAIL: 11 such texts, all upheld)
+        // the sentence the facts state, whatever the charge (CAIL: 12 such texts, all upheld)
         if let Some(read) = term::reprieve_under_review(&input.facts) {
             let why = format!("案情所述原审判决已判处被告人死刑，缓期二年执行（刑法第48条：“{read}”）；本案为复核或二审，参考原判，按死刑计");
             return term::TermSuggestion { term: eval::Term::Death, reasons: vec![Reason::statute(48, why)] };
