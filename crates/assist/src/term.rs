@@ -289,9 +289,13 @@ fn prison_months(s: &str) -> Option<f64> {
 /// upper bound given alone or after a masked lower one; 1.2 of a lower bound given alone) and the
 /// text read.
 pub fn recommended_term(facts: &str) -> Option<(f64, String)> {
+    const RECOMMENDATION_VERBS: [&str; 7] = ["判处", "量刑", "处刑", "处以", "刑罚", "判刑", "单处罚金"];
     for (p, _) in facts.match_indices("建议") {
         let window: String = facts[p..].chars().take_while(|c| !matches!(c, '。' | '；' | '\n')).take(60).collect();
-        if !window.contains("判处") && !window.contains("量刑") {
+        // the verbs of a recommendation: 判处, 量刑, 处刑 (`在××至二年幅度内处刑`), 处以, 刑罚
+        // (`确定刑罚期限`, `处予刑罚`), 判刑, and a fine as the only penalty (`建议单处罚金`)
+        // (not a procuratorate's 检察建议书 on an earlier judgment)
+        if window.starts_with("建议书") || !RECOMMENDATION_VERBS.iter().any(|v| window.contains(v)) {
             continue;
         }
         let spans = durations(&window);
@@ -1227,9 +1231,14 @@ const RECOMMENDATION_W: f64 = 0.7;
 pub fn follow_recommendation(term: Term, facts: &str, reasons: &mut Vec<Reason>) -> Term {
     let w = RECOMMENDATION_W;
     let (Term::Months(m), Some((rec, text))) = (term, recommended_term(facts)) else { return term };
+    if rec == 0.0 {
+        // a fine as the only penalty recommended (刑法第52条): the five CAIL texts that ask for
+        // it all end without a prison term, so it is followed, not weighed
+        reasons.push(Reason::rule(format!("公诉机关建议单处罚金、不判处监禁刑（刑事诉讼法第176、201条：“{text}”），估算{m}个月不用")));
+        return Term::Months(0);
+    }
     let out = (w * (rec + 1.0).ln() + (1.0 - w) * (m as f64 + 1.0).ln()).exp() - 1.0;
-    let what = if rec > 0.0 { format!("约{rec:.0}个月") } else { "单处罚金、不判处监禁刑".to_string() };
-    reasons.push(Reason::rule(format!("公诉机关量刑建议{what}（刑事诉讼法第176、201条：“{text}”），与估算{m}个月加权（建议权重{w}）后为{out:.0}个月")));
+    reasons.push(Reason::rule(format!("公诉机关量刑建议约{rec:.0}个月（刑事诉讼法第176、201条：“{text}”），与估算{m}个月加权（建议权重{w}）后为{out:.0}个月")));
     Term::Months(out.round().max(0.0) as u32)
 }
 
@@ -2333,6 +2342,17 @@ mod tests {
         assert_eq!(point("公诉机关建议对被告人皇某判处罚金。"), Some(0.0));
         assert_eq!(point("建议判处杨某某单处罚金。"), Some(0.0));
         assert_eq!(point("建议对被告人判处××和罚金。"), None);
+        assert_eq!(point("但其有坦白情节，可以从轻处罚，建议单处罚金。"), Some(0.0));
+        // a fine alone is followed; a term is weighed with the estimate
+        let follow = |m: u32, f: &str| follow_recommendation(Term::Months(m), f, &mut Vec::new());
+        assert_eq!(follow(5, "被告人非法捕猎野生鸟类5只，建议单处罚金。"), Term::Months(0));
+        assert_eq!(follow(5, "建议判处被告人一年以上二年以下××。"), Term::Months(12));
+        // other verbs of a recommendation
+        assert_eq!(point("建议法庭对被告人胡某在××至八年之间确定刑罚期限，并处罚金。"), Some(58.0));
+        assert_eq!(point("建议对被告人陈3某在××至二年幅度内处刑，并处罚金。"), Some(14.0));
+        assert_eq!(point("建议本院对被告人苏某处以一年以下××，并处罚金。"), Some(7.0));
+        // a recommendation's wording without a recommendation
+        assert_eq!(point("抗诉书、检察建议书认为，本案原审判决“没有查明陈某曾受过的刑事处罚及未执行完毕的刑罚”，“刑期、罚金数额认定错误”。"), None);
         // nothing to read
         assert_eq!(point("因其积极赔偿被害人，建议判处李某某××。"), None);
         assert_eq!(point("被告人盗窃他人财物。"), None);
