@@ -226,6 +226,8 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
     let mut proceeds: Vec<(f64, String, usize)> = Vec::new();
     let mut last_excluded: Option<usize> = None;
     let mut last_why = "";
+    // (value, position) of the parts after a `其中` with no sum before it in its sentence
+    let mut orphans: Vec<(f64, usize)> = Vec::new();
     for m in &mentions {
         let ctx = clause_before(facts, m.start, 12);
         let near = clause_before(facts, m.start, 6);
@@ -241,7 +243,10 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             continue;
         }
         // `每袋价值人民币68.5元`: a unit price
-        let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (cl.contains('每') && cl.contains('价') && !cl.contains("每次"));
+        // (the price's own words: not those of the item before it in a list, `羽绒服两件（每件价值
+        // 680元）、手机一部（价值620元）`)
+        let own = cl.rsplit(['、', '（', '(', '）', ')']).next().unwrap_or(cl);
+        let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (own.contains('每') && own.contains('价') && !own.contains("每次"));
         // a unit price after the count of goods taken (`盗走羽绒服两件，每件价值680元`): the count
         // times the price, when the sentence tells the taking
         if let Some((n, what)) = unit_price.then(|| goods_count(facts, m.start)).flatten() {
@@ -339,6 +344,17 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
                     |k| exclusion_kind(k),
                 )
             };
+            // a part after a `其中` that follows no sum of its sentence (`盗窃财物，其中钱包一个价值
+            // 280元，…`): a stated total later in the sentence may add it up
+            if why == "前述金额的组成部分" {
+                let sent = sentence(facts, m.start);
+                let sent_start = m.start - sent.len();
+                if let Some(q) = sent.rfind("其中")
+                    && !mentions.iter().any(|x| x.start >= sent_start && x.end <= sent_start + q)
+                {
+                    orphans.push((m.value, m.start));
+                }
+            }
             excluded.push(format!("不计入{}元（{why}）：{}", crate::num(m.value), shown_clause(&format!("{ctx}{span}"))));
             last_excluded = Some(m.end);
             last_why = why;
@@ -409,9 +425,31 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
                 break;
             }
         }
+        // a stated total of its sentence's parts, some of which a `其中` before them left out
+        // (`其中钱包一个价值280元，羽绒服两件价值1360元，…，共计价值人民币2260元`)
+        let left_out: f64 = orphans.iter().filter(|o| o.1 >= sent_start && o.1 < pos).map(|o| o.0).sum();
+        let mut with_left_out = false;
+        if covered.is_none() && left_out > 0.0 && TOTAL_BEFORE.iter().any(|k| clause(facts, pos, 30).contains(k)) {
+            let mut acc = left_out;
+            for k in (0..stack.len()).rev() {
+                if stack[k].pos < sent_start {
+                    break;
+                }
+                acc += stack[k].value;
+                if eq(acc, v) {
+                    covered = Some(k);
+                    with_left_out = true;
+                    break;
+                }
+            }
+        }
         if let Some(k) = covered {
             stack.truncate(k);
-            reasons.push(Reason::rule(format!("{}元为前列各笔金额之和", crate::num(v))));
+            if with_left_out {
+                reasons.push(Reason::rule(format!("{}元为本句“其中”所列各笔金额之和（含上列不计入的{}元）", crate::num(v), crate::num(left_out))));
+            } else {
+                reasons.push(Reason::rule(format!("{}元为前列各笔金额之和", crate::num(v))));
+            }
             stack.push(Counted { value: v, ctx: c, pos, total: true });
             continue;
         }
@@ -662,6 +700,19 @@ mod tests {
         // a price told without a taking in its sentence, or a count of another kind, stays out
         assert_eq!(crime_amount("被告人盗走现金800元。该店出售的羽绒服每件售价680元。").map(|a| a.amount), Some(800.0));
         assert_eq!(crime_amount("被告人盗走白酒两箱，每瓶价值100元，经鉴定共计价值2400元。").map(|a| a.amount), Some(2400.0));
+    }
+
+    #[test]
+    fn a_list_of_goods_and_its_total() {
+        // a price in brackets is the item's own, not the unit price of the item before it
+        let a = crime_amount("被告人张某盗走钱包一个（价值280元）、羽绒服两件（每件价值680元）、手机一部（价值620元），共计价值人民币2260元。").unwrap();
+        assert_eq!(a.amount, 2260.0, "{:?}", a.reasons);
+        // parts after a `其中` that follows no sum, added up by the sentence's total
+        let a = crime_amount("被告人张某在某商场盗窃财物，其中钱包一个价值280元，羽绒服两件价值1360元，手机一部价值620元，共计价值人民币2260元。").unwrap();
+        assert_eq!(a.amount, 2260.0, "{:?}", a.reasons);
+        assert!(a.reasons.iter().any(|r| r.text.contains("含上列不计入的280元")), "{:?}", a.reasons);
+        // (also when an item after the list is among them)
+        assert_eq!(crime_amount("被告人盗窃财物，其中钱包一个价值280元，另盗走手机一部价值620元，共计价值人民币900元。").map(|a| a.amount), Some(900.0));
     }
 
     #[test]
