@@ -707,9 +707,12 @@ impl EntityModel {
             let sold = ["销赃", "卖给", "出售", "的价格", "价格", "卖掉", "变卖"].iter().any(|w| post.starts_with(w));
             // `获得赃款共计32400元`, `退出赃款人民币3.7万元`: the proceeds
             let proceeds = pre.contains("赃款") && !pre.contains("价值");
+            // (a value closed by a bracket just before, `价值人民币4800元）`, is no value of cash that
+            // follows it: `…（经鉴定价值人民币4800元）及现金人民币1200元`)
+            let cash = s(&ch, start, b).contains("现金");
             if sold || proceeds {
                 found.push(("盗窃获利", start, b));
-            } else if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") || (wide.contains("价值") && pre.contains('）')) {
+            } else if pre.contains("价值") || pre.ends_with("计") || pre.contains("价格") || (wide.contains("价值") && pre.contains('）') && !cash) {
                 // value: keep text after 价值 (e.g. 人民币（以下同币种）50元)
                 let mut vs = start;
                 let mut k = a;
@@ -1202,6 +1205,10 @@ mod tests {
         let e = m.extract("被告人陈某某将售货机内的120枚一元面额硬币全部盗走。");
         assert_eq!(e.by_type["被盗物品"], ["120枚一元面额硬币"]);
         assert!(e.by_type["被盗货币"].is_empty(), "a denomination is no sum: {:?}", e.by_type);
+        // cash after a value in brackets is stolen money, not a value
+        let e = m.extract("被告人刘某盗走陈某放在客厅的苹果手机一部（经鉴定价值人民币4800元）及现金人民币1200元。");
+        assert_eq!(e.by_type["被盗货币"], ["现金人民币1200元"]);
+        assert_eq!(e.by_type["物品价值"], ["人民币4800元"]);
         // a sum in coins is stolen money
         let e = m.extract("被告人石某某将被害人王某某放在抽屉内的一包香烟、约10元硬币盗走。");
         assert_eq!(e.by_type["被盗货币"], ["约10元硬币"]);
