@@ -66,8 +66,9 @@ fn loot_before(ch: &[char], a: usize) -> bool {
     ["盗", "窃", "赃", "偷", "骗", "骑走", "拿走", "推走", "搬走", "开走", "抱走", "扛走"].iter().any(|w| sent.contains(w))
 }
 
-/// Whether the person at `a` is who bought goods: `卖给了X`, `销售给该市场内…公司的X` (a sale
-/// verb earlier in the clause, the name after a 的), `收购钢材的X`.
+/// Whether the person at `a` is who bought goods: `卖给了X`, `卖给废品收购站老板X` (a short
+/// description between), `销售给该市场内…公司的X` (a sale verb earlier in the clause, the name
+/// after a 的), `收购钢材的X`.
 fn buyer_at(ch: &[char], a: usize) -> bool {
     const SALE: &[&str] = &["卖给", "卖与", "卖于", "售给", "售与", "出售给", "销售给", "销赃给", "转卖给", "卖给了"];
     let pre: String = ch[a.saturating_sub(5)..a].iter().collect();
@@ -76,6 +77,17 @@ fn buyer_at(ch: &[char], a: usize) -> bool {
     }
     let clause_start = (0..a).rev().find(|&k| "，。；,;\n".contains(ch[k])).map_or(0, |k| k + 1);
     let clause: String = ch[clause_start.max(a.saturating_sub(30))..a].iter().collect();
+    // a description between the sale and the name (`卖给废品收购站老板吴某某`), after a theft (the
+    // buyer a fraud sells to is whom it deceives: `以27万元出售给了安某某`)
+    if let Some((i, v)) = SALE.iter().filter_map(|v| clause.rfind(v).map(|i| (i, v))).max() {
+        let between = &clause[i + v.len()..];
+        let start = (0..a).rev().find(|&k| "。；\n".contains(ch[k])).map_or(0, |k| k + 1);
+        let sent: String = ch[start..a].iter().collect();
+        let theft = ["盗", "窃", "偷"].iter().any(|w| sent.contains(w)) && !sent.contains('骗');
+        if between.chars().count() <= 10 && !between.contains(['的', '和', '及', '、']) && theft {
+            return true;
+        }
+    }
     if !pre.ends_with('的') {
         return false;
     }
@@ -1205,6 +1217,10 @@ mod tests {
         let e = m.extract("被告人陈某某将售货机内的120枚一元面额硬币全部盗走。");
         assert_eq!(e.by_type["被盗物品"], ["120枚一元面额硬币"]);
         assert!(e.by_type["被盗货币"].is_empty(), "a denomination is no sum: {:?}", e.by_type);
+        // the buyer of the loot is no victim, with a description before the name too
+        let e = m.extract("被告人周某某用液压钳盗剪电缆线约200米，后将电缆线以2000元的价格卖给废品收购站老板吴某某。");
+        assert!(e.by_type["受害人"].is_empty(), "{:?}", e.by_type);
+        assert_eq!(e.by_type["犯罪嫌疑人"], ["周某某"]);
         // cash after a value in brackets is stolen money, not a value
         let e = m.extract("被告人刘某盗走陈某放在客厅的苹果手机一部（经鉴定价值人民币4800元）及现金人民币1200元。");
         assert_eq!(e.by_type["被盗货币"], ["现金人民币1200元"]);
