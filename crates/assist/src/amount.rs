@@ -245,7 +245,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         // `每袋价值人民币68.5元`: a unit price
         // (the price's own words: not those of the item before it in a list, `羽绒服两件（每件价值
         // 680元）、手机一部（价值620元）`)
-        let own = cl.rsplit(['、', '（', '(', '）', ')']).next().unwrap_or(cl);
+        let own = cl.rsplit(['、', '（', '(']).next().unwrap_or(cl);
         let unit_price = near.contains('每') || after.starts_with('/') || after.starts_with("每") || (own.contains('每') && own.contains('价') && !own.contains("每次"));
         // a unit price after the count of goods taken (`盗走羽绒服两件，每件价值680元`): the count
         // times the price, when the sentence tells the taking

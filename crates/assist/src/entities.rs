@@ -84,7 +84,9 @@ fn buyer_at(ch: &[char], a: usize) -> bool {
         let start = (0..a).rev().find(|&k| "。；\n".contains(ch[k])).map_or(0, |k| k + 1);
         let sent: String = ch[start..a].iter().collect();
         let theft = ["盗", "窃", "偷"].iter().any(|w| sent.contains(w)) && !sent.contains('骗');
-        if between.chars().count() <= 10 && !between.contains(['的', '和', '及', '、']) && theft {
+        // (a description only: no further act, `卖给他人后又窜至王某某家`)
+        let act = ["后", "又", "再", "至", "到", "在", "将", "把", "从", "盗", "窃", "偷", "并", "遂", "被"].iter().any(|w| between.contains(w));
+        if between.chars().count() <= 10 && !between.contains(['的', '和', '及', '、']) && !act && theft {
             return true;
         }
     }
@@ -1221,6 +1223,9 @@ mod tests {
         let e = m.extract("被告人周某某用液压钳盗剪电缆线约200米，后将电缆线以2000元的价格卖给废品收购站老板吴某某。");
         assert!(e.by_type["受害人"].is_empty(), "{:?}", e.by_type);
         assert_eq!(e.by_type["犯罪嫌疑人"], ["周某某"]);
+        // a victim after a further act is no buyer
+        let e = m.extract("被告人周某某将盗得的手机卖给他人后又窜至王某某家中盗走现金500元。");
+        assert_eq!(e.by_type["受害人"], ["王某某"], "{:?}", e.by_type);
         // cash after a value in brackets is stolen money, not a value
         let e = m.extract("被告人刘某盗走陈某放在客厅的苹果手机一部（经鉴定价值人民币4800元）及现金人民币1200元。");
         assert_eq!(e.by_type["被盗货币"], ["现金人民币1200元"]);

@@ -299,7 +299,7 @@ pub fn recommended_term(facts: &str) -> Option<(f64, String)> {
             continue;
         }
         let spans = durations(&window);
-        // a fine as the only penalty (刑法第52条; `建议判处被告人任某罚金`, `单处罚金`): no prison
+        // a fine as the only penalty (附加刑独立适用, 刑法第34条第2款; `建议判处被告人任某罚金`, `单处罚金`): no prison
         // term; not beside a masked penalty (`××和罚金`, `并处罚金`) nor for a defendant company
         if spans.is_empty() && window.contains("罚金") && !window.contains("并处") && !window.contains("××") && !window.contains("单位") && !window.contains("公司") {
             return Some((0.0, window));
@@ -1232,9 +1232,9 @@ pub fn follow_recommendation(term: Term, facts: &str, reasons: &mut Vec<Reason>)
     let w = RECOMMENDATION_W;
     let (Term::Months(m), Some((rec, text))) = (term, recommended_term(facts)) else { return term };
     if rec == 0.0 {
-        // a fine as the only penalty recommended (刑法第52条): the five CAIL texts that ask for
+        // a fine as the only penalty recommended (刑法第34条第2款): the five CAIL texts that ask for
         // it all end without a prison term, so it is followed, not weighed
-        reasons.push(Reason::rule(format!("公诉机关建议单处罚金、不判处监禁刑（刑事诉讼法第176、201条：“{text}”），估算{m}个月不用")));
+        reasons.push(Reason::rule(format!("公诉机关建议单处罚金、不判处监禁刑（刑法第34条第2款，刑事诉讼法第176、201条：“{text}”），从其建议，不采用估算的{m}个月")));
         return Term::Months(0);
     }
     let out = (w * (rec + 1.0).ln() + (1.0 - w) * (m as f64 + 1.0).ln()).exp() - 1.0;
