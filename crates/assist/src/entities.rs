@@ -31,6 +31,8 @@ const PLACE_CUE: &[&str] = &["窜至", "窜到", "来到", "走至", "走到", "
 const PLACE_WORDS: &[&str] = &["市", "县", "区", "镇", "乡", "村", "路", "街", "店", "小区", "公司", "门口", "楼", "处", "旁", "内", "附近", "超市", "宿舍", "家", "厂", "场", "院", "室", "房", "号", "巷", "道", "上", "田", "站", "园"];
 const STEAL_VERBS: &[&str] = &["窃得", "盗得", "盗走", "偷走", "窃走", "盗取", "窃取", "偷得", "扒窃", "盗窃了", "拿走", "偷了", "盗窃"];
 const ORG_SUFFIX: &[&str] = &["公安局", "派出所", "公安机关", "价格认证中心", "认证中心", "检测中心", "鉴定中心", "事务所", "人民检察院", "人民法院", "检察院", "分局", "公司", "物价局", "中心"];
+/// Acts that may stand before an organisation's name (the name starts after them).
+const ORG_ACTS: &[&str] = &["担任", "任职于", "受雇于", "就职于", "供职于", "利用", "盗窃", "窃取", "偷窃", "盗走", "偷走", "进入", "潜入", "窜至", "来到", "前往", "冒充", "联系", "委托", "报警", "报案", "雇佣", "雇用", "入职", "应聘"];
 const PERSON_MARKS: &str = "某XＸ×";
 
 fn is_cjk(c: char) -> bool {
@@ -48,6 +50,10 @@ const NOT_AFTER_NAME: &str = "号路村镇区街巷楼栋室市县乡省小店�
 /// and not after a digit (`50万某` is the anonymised texts' 50万元).
 fn could_be_surname(ch: &[char], k: usize) -> bool {
     if NOT_SURNAME.contains(ch[k]) {
+        return false;
+    }
+    // `担任某公司`, `时任某局局长`: 任 ends a word of holding a post
+    if ch[k] == '任' && k > 0 && "担主责兼曾现时历出信委聘升调继改".contains(ch[k - 1]) {
         return false;
     }
     // `某路某号`, `街道某社区`, `7、8月间某日`: 路/道/间 end a word here, the surname of a
@@ -301,6 +307,11 @@ fn extend_time(ch: &[char], mut k: usize, units: &str, words: &[&str], month_lis
             continue;
         }
         if month_lists && k > before && k + 1 < ch.len() && ch[k] == '、' && ch[k + 1].is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        // a range's end in another year (`2016年1月至2017年6月`)
+        if k - before == 4 && k < ch.len() && ch[k] == '年' && before > 0 && ch[before - 1] == '至' {
             k += 1;
             continue;
         }
@@ -1135,10 +1146,21 @@ impl EntityModel {
                             a += s(&ch, a, i)[..p].chars().count() + role.chars().count();
                         }
                     }
+                    // nor an act before it (`利用担任某贸易有限公司…`, `盗窃公司…`)
+                    for act in ORG_ACTS {
+                        if let Some(p) = s(&ch, a, i).rfind(act) {
+                            a += s(&ch, a, i)[..p].chars().count() + act.chars().count();
+                        }
+                    }
                     while a < i && (ch[a] == '*' || ch[a] == '×') {
                         a += 1;
                     }
                     let end = i + sc.len();
+                    // a bare `公司` or `中心` names no organisation (a masked name, `**公司`, does)
+                    if a == i && (*suf == "公司" || *suf == "中心") && !(i > 0 && "*×XＸ".contains(ch[i - 1])) {
+                        i = end;
+                        continue;
+                    }
                     if !found.iter().any(|f| f.0 == "组织机构" && f.1 <= a && f.2 >= end) && !found.iter().any(|f| f.0 == "地点" && f.1 <= a && f.2 >= end) {
                         // a unit of a larger one (`…公安局曲江派出所`) replaces it
                         found.retain(|f| !(f.0 == "组织机构" && f.1 >= a && f.2 <= end));
@@ -1293,5 +1315,16 @@ mod tests {
         let e = m.extract("被告人王某构成××罪，骗取被害人赵某50万某。");
         assert_eq!(e.by_type["犯罪嫌疑人"], ["王某"]);
         assert_eq!(e.by_type["受害人"], ["赵某"]);
+        // a range of months across years is one time; `担任某…公司` holds a post, names no
+        // person, and the company's name starts after the act
+        let e = m.extract("2016年1月至2017年6月，被告人周某利用担任某贸易有限公司出纳的职务便利，盗窃公司货物。");
+        assert_eq!(e.by_type["时间"], ["2016年1月至2017年6月"]);
+        assert!(e.by_type["受害人"].is_empty(), "{:?}", e.by_type);
+        assert_eq!(e.by_type["组织机构"], ["某贸易有限公司"]);
+        let e = m.extract("被告人王某某冒充青岛润成律师事务所工作人员，骗取被害人财物。");
+        assert_eq!(e.by_type["组织机构"], ["青岛润成律师事务所"]);
+        // who is named after 后 is a person (`事故发生后任某驾车驶离`)
+        let e = m.extract("发生事故后任某驾车驶离现场。");
+        assert_eq!(e.by_type["犯罪嫌疑人"].len() + e.by_type["受害人"].len(), 1, "{:?}", e.by_type);
     }
 }
