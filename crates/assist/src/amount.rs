@@ -106,18 +106,62 @@ fn goods_count(facts: &str, start: usize) -> Option<(f64, String)> {
     (n >= 2.0).then(|| (n, format!("{digits}{unit}")))
 }
 
-/// The words a reason quotes for a sum: its own clause (after the last comma of the context),
-/// unless that leaves the sum alone; never opening with a comma or colon.
-fn shown_clause(ctx: &str) -> &str {
-    let ctx = ctx.trim_start_matches(['，', ',', '、', '：', ':']);
-    match ctx.rfind(['，', ',']) {
-        Some(i) => {
-            let rest = &ctx[i + ctx[i..].chars().next().map_or(1, char::len_utf8)..];
-            let words = rest.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) && !matches!(c, '元' | '万' | '千' | '百'));
-            if words { rest } else { ctx }
+
+/// The words a reason shows for the sum at `start..end`: its clause (since the last ，。；：or
+/// line break, or the sum before it in the clause; at most 30 characters, then from a `、`), the
+/// sum, and the bracket the sum closes (`手机一部（经鉴定价值1200元）`).
+fn shown(facts: &str, start: usize, end: usize) -> String {
+    let mut b = start;
+    let mut cut = false;
+    let mut prev = None;
+    for (n, (i, c)) in facts[..start].char_indices().rev().enumerate() {
+        // (a clause of a few words, `，价值1800元`, goes on with the one before: `盗窃电动车一辆，`)
+        if matches!(c, '，' | ',') && facts[b..start].chars().count() <= 4 {
+            b = i;
+            continue;
         }
-        None => ctx,
+        if matches!(c, '。' | '；' | ';' | '\n' | '，' | ',' | '：' | ':') {
+            break;
+        }
+        // the sum before it (`…1200元）及现金300元`): its words start after that one
+        if c == '元' && facts[..i].chars().next_back().is_some_and(|d| d.is_ascii_digit() || "零一二三四五六七八九十百千万亿两余多壹贰叁肆伍陆柒捌玖拾佰仟".contains(d)) {
+            prev = Some(i + c.len_utf8());
+            break;
+        }
+        if n >= 30 {
+            cut = true;
+            break;
+        }
+        b = i;
     }
+    let mut head = match prev {
+        Some(p) => facts[p..start].trim_start_matches(['）', ')', '、', '及', '和', '与', '又', '，', '/', '／']),
+        None => facts[b..start].trim_start_matches(['，', ',']),
+    };
+    // (the end of a bracket the sum before opened: `（25元／1张），票面价值…`)
+    if let Some(p) = head.rfind(['）', ')']).filter(|p| !head[..*p].contains(['（', '('])) {
+        let close = head[p..].chars().next().map_or(1, char::len_utf8);
+        head = head[p + close..].trim_start_matches(['，', ',']);
+    }
+    // (a list's number, `1、`, `（2）`)
+    let unnumbered = head.trim_start_matches(['（', '(']).trim_start_matches(|c: char| c.is_ascii_digit());
+    if unnumbered.len() < head.len() && let Some(rest) = unnumbered.strip_prefix(['、', '．', '.', '）', ')']) {
+        head = rest;
+    }
+    let mut out = String::new();
+    if cut {
+        match head.find('、') {
+            Some(p) => head = &head[p + '、'.len_utf8()..],
+            None => out.push('…'),
+        }
+    }
+    out.push_str(head);
+    out.push_str(&facts[start..end]);
+    let open = out.matches(['（', '(']).count() > out.matches(['）', ')']).count();
+    if let Some(c) = facts[end..].chars().next().filter(|c| open && matches!(c, '）' | ')')) {
+        out.push(c);
+    }
+    out
 }
 
 /// Contexts just after an amount that mark it as not part of the crime total (sale prices of
@@ -219,8 +263,8 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
     if mentions.is_empty() {
         return Err(Vec::new());
     }
-    // value, total kind, context, position
-    let mut included: Vec<(f64, Total, String, usize)> = Vec::new();
+    // value, total kind, context, position, the words shown in a reason
+    let mut included: Vec<(f64, Total, String, usize, String)> = Vec::new();
     let mut excluded = Vec::new();
     // what the offender got by selling the goods: the amount only when nothing else is stated
     let mut proceeds: Vec<(f64, String, usize)> = Vec::new();
@@ -237,7 +281,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         // (the bribe named before the sum, or right after it: `255万元好处费`)
         let named_after: String = facts[m.end..].chars().take_while(|c| !"，。；;,\n".contains(*c)).take(6).collect();
         if bribe && !BRIBE.iter().any(|w| clause_before(facts, m.start, 30).contains(w) || named_after.contains(w)) {
-            excluded.push(format!("不计入{}元（并非贿赂款）：{}", crate::num(m.value), shown_clause(&format!("{ctx}{span}"))));
+            excluded.push(format!("不计入{}元（并非贿赂款）：{}", crate::num(m.value), shown(facts, m.start, m.end)));
             last_excluded = Some(m.end);
             last_why = "并非贿赂款";
             continue;
@@ -251,7 +295,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         // times the price, when the sentence tells the taking
         if let Some((n, what)) = unit_price.then(|| goods_count(facts, m.start)).flatten() {
             let value = round2(n * m.value);
-            included.push((value, Total::No, format!("{ctx}{span}（单价×{what}＝{}元）", crate::num(value)), m.start));
+            included.push((value, Total::No, format!("{ctx}{span}"), m.start, format!("{}（单价×{what}＝{}元）", shown(facts, m.start, m.end), crate::num(value))));
             continue;
         }
         // the rest of the clause: `已将账款670元退赔`, `赃款1000元及赃物已全部扣押并发还失主`
@@ -309,7 +353,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             // (`以人民币600元的价格卖给周某`: a sale price is proceeds too)
             let sale = price && ["卖给", "卖与", "卖掉", "出售", "销赃", "变卖"].iter().any(|k| rest_clause.contains(k));
             if (PROCEEDS.iter().any(|k| near.contains(k)) || sale) && !proceeds.iter().any(|p: &(f64, String, usize)| (p.0 - m.value).abs() < 0.005 && sentence(facts, p.2) == sentence(facts, m.start)) {
-                proceeds.push((m.value, format!("{ctx}{span}"), m.start));
+                proceeds.push((m.value, shown(facts, m.start, m.end), m.start));
             }
             let why = if same_list {
                 last_why
@@ -355,7 +399,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
                     orphans.push((m.value, m.start));
                 }
             }
-            excluded.push(format!("不计入{}元（{why}）：{}", crate::num(m.value), shown_clause(&format!("{ctx}{span}"))));
+            excluded.push(format!("不计入{}元（{why}）：{}", crate::num(m.value), shown(facts, m.start, m.end)));
             last_excluded = Some(m.end);
             last_why = why;
             continue;
@@ -372,7 +416,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             // "…归还5.4万元，实际骗取15.2万元": the actual sum replaces the one before
             included.pop();
         }
-        included.push((m.value, total, format!("{ctx}{span}"), m.start));
+        included.push((m.value, total, format!("{ctx}{span}"), m.start, shown(facts, m.start, m.end)));
     }
     // a loss the offence caused (`造成集资参与人损失人民币95万元`) measures the same money again:
     // the amount only when the facts state no sum taken, received or valued
@@ -381,7 +425,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         included.retain(|x| {
             let keep = !is_loss(&x.2);
             if !keep {
-                excluded.push(format!("不计入{}元（犯罪造成的损失，已由前述数额计算）：{}", crate::num(x.0), shown_clause(&x.2)));
+                excluded.push(format!("不计入{}元（犯罪造成的损失，已由前述数额计算）：{}", crate::num(x.0), x.4));
             }
             keep
         });
@@ -404,7 +448,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
     let mut reasons: Vec<Reason> = Vec::new();
     // a total stated before its itemised parts (`共计…18600元。具体事实如下`)
     let mut declared: Option<(f64, usize)> = None;
-    for (v, total, c, pos) in included {
+    for (v, total, c, pos, show) in included {
         let sent = sentence(facts, pos);
         let sent_start = pos - sent.len();
         // a total of the amounts just before it
@@ -450,7 +494,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             } else {
                 reasons.push(Reason::rule(format!("{}元为前列各笔金额之和", crate::num(v))));
             }
-            stack.push(Counted { value: v, ctx: c, pos, total: true });
+            stack.push(Counted { value: v, ctx: show.clone(), pos, total: true });
             continue;
         }
         let after: String = facts[pos..].chars().skip_while(|c| *c != '元').take(8).collect();
@@ -483,7 +527,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         let same_sentence = stack.iter().any(|s| eq(s.value, v) && s.pos >= sent_start && !listed(s));
         let repeated = stack.iter().any(|s| eq(s.value, v) && !(s.pos >= sent_start && listed(s)));
         if (!new_event || same_sentence || total != Total::No) && repeated {
-            reasons.push(Reason::rule(format!("{}元系重复提及，不重复计算：{}", crate::num(v), shown_clause(&c))));
+            reasons.push(Reason::rule(format!("{}元系重复提及，不重复计算：{}", crate::num(v), show)));
             continue;
         }
         // the prosecution's or the court's conclusion (`公诉机关认为，被告人盗窃他人财物2970元`)
@@ -492,22 +536,22 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             let sum: f64 = stack.iter().map(|s| s.value).sum();
             if v + 0.005 >= sum {
                 stack.clear();
-                reasons.push(Reason::rule(format!("{}元为结论部分认定的总额：{}", crate::num(v), shown_clause(&c))));
-                stack.push(Counted { value: v, ctx: c, pos, total: true });
+                reasons.push(Reason::rule(format!("{}元为结论部分认定的总额：{}", crate::num(v), show)));
+                stack.push(Counted { value: v, ctx: show.clone(), pos, total: true });
             } else {
-                reasons.push(Reason::rule(format!("{}元系结论部分的复述，并非另一笔犯罪：{}", crate::num(v), shown_clause(&c))));
+                reasons.push(Reason::rule(format!("{}元系结论部分的复述，并非另一笔犯罪：{}", crate::num(v), show)));
             }
             continue;
         }
         match total {
             Total::Grand if v + 0.005 >= stack.iter().map(|s| s.value).sum::<f64>() => {
                 stack.clear();
-                reasons.push(Reason::rule(format!("{}元为案情所述总额：{}", crate::num(v), shown_clause(&c))));
+                reasons.push(Reason::rule(format!("{}元为案情所述总额：{}", crate::num(v), show)));
                 let rest: String = facts[pos..].chars().take(40).collect();
                 if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
                     declared = Some((v, pos));
                 }
-                stack.push(Counted { value: v, ctx: c, pos, total: true });
+                stack.push(Counted { value: v, ctx: show.clone(), pos, total: true });
                 continue;
             }
             Total::Local => {
@@ -517,19 +561,19 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
                 let sum: f64 = stack.iter().map(|s| s.value).sum();
                 if own > 0.0 && v + 0.005 >= own {
                     stack.retain(|s| s.pos < sent_start);
-                    reasons.push(Reason::rule(format!("{}元为本句所列金额的合计：{}", crate::num(v), shown_clause(&c))));
-                    stack.push(Counted { value: v, ctx: c, pos, total: true });
+                    reasons.push(Reason::rule(format!("{}元为本句所列金额的合计：{}", crate::num(v), show)));
+                    stack.push(Counted { value: v, ctx: show.clone(), pos, total: true });
                     continue;
                 }
                 // (`合计价值537.6元` after a list of goods is the value of those goods only)
                 if own == 0.0 && !new_event && !c.contains("价值") && v + 0.005 >= sum && SUMMARY.iter().any(|k| sent.contains(k)) {
                     stack.clear();
-                    reasons.push(Reason::rule(format!("{}元为案情所述总额：{}", crate::num(v), shown_clause(&c))));
+                    reasons.push(Reason::rule(format!("{}元为案情所述总额：{}", crate::num(v), show)));
                     let rest: String = facts[pos..].chars().take(40).collect();
                     if ["具体", "如下", "其中", "分述"].iter().any(|k| rest.contains(k)) {
                         declared = Some((v, pos));
                     }
-                    stack.push(Counted { value: v, ctx: c, pos, total: true });
+                    stack.push(Counted { value: v, ctx: show.clone(), pos, total: true });
                     continue;
                 }
             }
@@ -541,7 +585,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         if stated && itemised && stack.is_empty() {
             declared = Some((v, pos));
         }
-        stack.push(Counted { value: v, ctx: c, pos, total: stated });
+        stack.push(Counted { value: v, ctx: show.clone(), pos, total: stated });
         // parts after a sum: drop them when they add up to the amount before them (a stated
         // total, or an amount on the same line)
         let n = stack.len();
@@ -586,7 +630,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
         }
     }
     let amount: f64 = stack.iter().map(|s| s.value).sum();
-    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), shown_clause(&s.ctx)))).collect();
+    let mut out: Vec<Reason> = stack.iter().map(|s| Reason::fact(format!("计入{}元：{}", crate::num(s.value), s.ctx))).collect();
     out.extend(reasons);
     out.extend(excluded.into_iter().map(Reason::fact));
     Ok(AmountSuggestion { amount: round2(amount), reasons: out })
@@ -747,6 +791,20 @@ mod tests {
         for want in ["计入1,500元：被告人盗窃现金1500元", "不计入750元（分赃数额）：宋某分得750元", "不计入300元（销赃的价款）", "不计入2,000元（罚金、保证金或费用）：并处罚金人民币2000元", "不计入1,000元（退还或赔偿的款项）：被告人向被害人退赔了1000元"] {
             assert!(texts.iter().any(|t| t.starts_with(want)), "{want}: {texts:?}");
         }
+    }
+
+    #[test]
+    fn reasons_quote_whole_words() {
+        // the sum's clause from its start, the bracket it closes, not the sum before it
+        let a = crime_amount("被告人赵某持水果刀威胁被害人孙某，抢走孙某的OPPO牌手机一部（经鉴定价值1200元）及现金300元。").unwrap();
+        let texts: Vec<&str> = a.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["计入1,200元：抢走孙某的OPPO牌手机一部（经鉴定价值1200元）", "计入300元：现金300元"]);
+        // a clause of a few words goes on with the one before
+        let a = crime_amount("1、被告人吴某在某小区盗窃电动车一辆，价值1800元；2、被告人吴某在某网吧盗窃手机一部，价值2300元。").unwrap();
+        assert_eq!(a.reasons[0].text, "计入1,800元：被告人吴某在某小区盗窃电动车一辆，价值1800元");
+        // items of a list, each with its own words
+        let a = crime_amount("被告人交通肇事致一人死亡。经调解，被告人赔偿被害人家属丧葬费20897.5元、火化费1817元、交通费5373元，另盗窃现金500元。").unwrap();
+        assert!(a.reasons.iter().any(|r| r.text.ends_with("：火化费1817元")), "{:?}", a.reasons);
     }
 
     #[test]
