@@ -1729,6 +1729,24 @@ impl TermModel {
                 by_words = Some(w);
             }
         }
+        // a fire, explosion or poisoning by negligence (刑法第115条第2款) that neither killed nor
+        // gravely injured anyone: the paragraph's 情节较轻 tier (三年以下), where such judgments
+        // mostly fall; its first tier (三年以上七年以下) is for deaths and grave harm. No case of
+        // these charges is in ../shared/data: the choice rests on the statute's structure.
+        let mut by_negligence = None;
+        if single
+            && by_words.is_none()
+            && by_amount.is_none()
+            && by_harm.is_none()
+            && art == Some(115)
+            && (charge == "失火" || charge.starts_with("过失"))
+            && harm_level(facts) < 3
+            && let Some(t) = condition_ladder.and_then(|l| l.iter().find(|c| c.lenient)).map(|c| c.tier)
+        {
+            (lo, hi) = (t.lo, t.hi);
+            m = tier_centre(t);
+            by_negligence = Some(t);
+        }
         // selling small quantities to three people or more, or three times or more, is 情节严重
         // (刑法第347条第4款; 法释〔2016〕8号第4条第1项): that tier, unless the quantity already
         // puts the case in a heavier one
@@ -1807,6 +1825,8 @@ impl TermModel {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条：读出死亡{n}人（“{why}”），{rule}，适用{lo}至{hi}个月一档")));
             } else if let Some((n, why)) = &by_sales {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条第4款：读出贩卖毒品{n}次（人）（“{why}”），属情节严重（法释〔2016〕8号第4条第1项），适用{lo}至{hi}个月一档")));
+            } else if by_negligence.is_some() {
+                reasons.push(Reason::statute(a, format!("刑法第{a}条第2款：案情未述及致人死亡或重伤，按“情节较轻”一档{lo}至{hi}个月估算")));
             } else if let Some(w) = &by_words {
                 reasons.push(Reason::statute(a, format!("刑法第{a}条：案情写明“{w}”，适用{lo}至{hi}个月一档")));
             } else if let Some(harm) = by_harm {

@@ -731,3 +731,15 @@ fn robbery_in_a_home_or_three_times_is_the_heaviest_tier() {
         assert!(t.reasons.iter().any(|r| r.text.contains("案情所述属") && r.text.contains("120至300个月")), "{:?}", t.reasons);
     }
 }
+
+#[test]
+fn a_fire_by_negligence_that_killed_no_one_is_the_lenient_tier() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let term = |facts: &str| a.term(&assist::CaseInput { facts: facts.to_string(), charges: vec!["失火".into()], articles: vec![115] });
+    let forest = term("经审理查明：2018年11月5日上午，被告人夏某在某村山林中上坟烧纸时，不慎引燃周边杂草，引发山火，过火有林地面积15亩。");
+    let dead = term("经审理查明：2018年11月5日上午，被告人夏某在某村山林中上坟烧纸时，不慎引燃周边杂草，引发山火，致在山上劳作的村民刘某被烧致死。");
+    // 刑法第115条第2款: three to seven years; 情节较轻, three years or less
+    assert!(forest.term.months_for_score() < 36.0, "{:?}", forest.term);
+    assert!(forest.reasons.iter().any(|r| r.text.contains("情节较轻") && r.text.contains("1至36个月")), "{:?}", forest.reasons);
+    assert!(dead.term.months_for_score() >= 36.0, "{:?}", dead.term);
+}
