@@ -393,6 +393,9 @@ impl ChargeModel {
         let no_sexual_act = crate::cues::no_sexual_act(&text);
         // no violence, threat or snatching told: no robbery
         let no_violence = crate::cues::no_violence(&text);
+        // goods known to be another's proceeds, and no taking of the defendant's own: the
+        // offence that produced them is not his (刑法第312条)
+        let receiving_only = strong("掩饰、隐瞒犯罪所得、犯罪所得收益") && crate::cues::receiving_only(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -412,6 +415,7 @@ impl ChargeModel {
                 || no_sexual_act && crate::cues::SEXUAL_OFFENCES.contains(&name)
                 || no_violence && name == "抢劫"
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
+                || receiving_only && ["盗窃", "抢劫", "诈骗", "抢夺"].contains(&name)
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);

@@ -201,6 +201,12 @@ fn element_rules_keep_charges_apart() {
     // the two are often convicted together
     let c = names("公诉机关指控：2016年5月，被告人周某先后三次在其租住的某小区12号楼出租屋内，容留刘某、王某吸食毒品甲基苯丙胺。");
     assert_eq!(c, vec!["容留他人吸毒"]);
+    // phones known to be someone else's loot, bought cheap: 掩饰、隐瞒犯罪所得 (刑法第312条), not
+    // the theft that produced them; an employee keeping the unit's money: 职务侵占 (第271条)
+    let c = names("经审理查明：2018年8月，被告人许某明知其购买的手机系他人盗窃所得，仍以明显低于市场的价格收购苹果手机5部，后加价转卖获利2000元。");
+    assert_eq!(c, vec!["掩饰、隐瞒犯罪所得、犯罪所得收益"]);
+    let c = names("经审理查明：2016年1月至2017年6月，被告人周某利用担任某贸易有限公司出纳的职务便利，先后十二次将公司资金共计人民币十二万三千元转入其个人账户，用于个人消费。");
+    assert_eq!(c, vec!["职务侵占"]);
     // drugs found, no dealing told: 非法持有毒品 (刑法第348条), not the drug trade as well
     let c = names("经审理查明，2016年7月9日凌晨1时许，被告人钱某吸毒后携带毒品行至某市人民路路口时，被巡逻民警当场查获，从其随身携带的背包内查出一台电子秤、三包毒品疑似物。经抽样鉴定，均检出甲基苯丙胺成分，经称量净重共计25.6克。");
     assert_eq!(c, vec!["非法持有毒品"]);
