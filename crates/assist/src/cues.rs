@@ -129,7 +129,8 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     // 条件) fall short, as when workers are given no protective gear; 第134条 is a breach of the
     // rules in the work itself
     ("重大劳动安全事故", &[("劳动安全设施|安全生产条件|安全设施+不符合|安全生产设施|劳动防护用品|(未|没有)+(提供|配备|配发|发放)+(安全帽|安全绳|安全带|防护用品)|未采取任何安全", 1.0)]),
-    ("拐卖妇女、儿童", &[("拐卖", 1.0), ("贩卖+妇女|贩卖+儿童|卖给+婴|出卖+儿童|出卖+婴|出卖+女儿|出卖+儿子|卖+孩子", 1.0)]),
+    // 刑法第240条: a woman lured away and sold as a wife is trafficked as well
+    ("拐卖妇女、儿童", &[("拐卖", 1.0), ("贩卖+妇女|贩卖+儿童|卖给+婴|出卖+儿童|出卖+婴|出卖+女儿|出卖+儿子|卖+孩子", 1.0), ("(卖给|卖与|出卖给|卖到)+(为妻|做妻|当妻|作妻|做媳妇|当媳妇|作媳妇|为媳)", 1.0), ("(诱骗|拐骗|骗至|骗到|拐带)+(卖给|卖与|出卖)+!收买", 1.0)]),
     ("收买被拐卖的妇女、儿童", &[("收买+被拐卖|收买+儿童|收买+妇女|收买+婴|买来+妇女|买来+孩|买来+婴", 1.0)]),
     // 刑法第262条: a child taken from its family to be kept, not sold (拐卖, 第240条) nor held for
     // ransom (绑架)
@@ -240,6 +241,8 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // 刑法第236条第2款: the intercourse told, the girl's age makes it rape, not 猥亵儿童 (第237条)
     ("强奸", "猥亵儿童", "发生性关系|奸淫"),
     ("过失致人死亡", "交通肇事", "非道路"),
+    // 刑法第280条: the seal of a state organ (公安局) is 第1款's, not the company seals of 第2款
+    ("伪造、变造、买卖国家机关公文、证件、印章", "伪造公司、企业、事业单位、人民团体印章", "!(公司|企业|事业单位|人民团体|学校|医院|协会|合作社|银行|厂)"),
     // 刑法第233条 yields to the special provisions: a death in production or work is 第134条's
     ("重大责任事故", "过失致人死亡", "生产|作业|施工|工地|安全管理"),
     // 刑法第341条: hunting animals under state protection is 第1款, not the hunting of 第2款

@@ -207,6 +207,12 @@ fn element_rules_keep_charges_apart() {
     assert_eq!(c, vec!["掩饰、隐瞒犯罪所得、犯罪所得收益"]);
     let c = names("经审理查明：2016年1月至2017年6月，被告人周某利用担任某贸易有限公司出纳的职务便利，先后十二次将公司资金共计人民币十二万三千元转入其个人账户，用于个人消费。");
     assert_eq!(c, vec!["职务侵占"]);
+    // a woman lured away and sold as a wife: 拐卖妇女 (刑法第240条); a police seal forged is a
+    // state organ's (第280条第1款), not a company's (第2款)
+    let c = names("经审理查明：2019年5月，被告人邹某以介绍工作为名，将被害人刘某（女，19岁）诱骗至外省，以人民币3万元的价格卖给当地男子王某为妻。");
+    assert_eq!(c, vec!["拐卖妇女、儿童"]);
+    let c = names("经审理查明：2018年，被告人杜某在网上购买他人伪造的某市公安局印章一枚，并用该印章伪造出具户籍证明。");
+    assert_eq!(c, vec!["伪造、变造、买卖国家机关公文、证件、印章"]);
     // drugs found, no dealing told: 非法持有毒品 (刑法第348条), not the drug trade as well
     let c = names("经审理查明，2016年7月9日凌晨1时许，被告人钱某吸毒后携带毒品行至某市人民路路口时，被巡逻民警当场查获，从其随身携带的背包内查出一台电子秤、三包毒品疑似物。经抽样鉴定，均检出甲基苯丙胺成分，经称量净重共计25.6克。");
     assert_eq!(c, vec!["非法持有毒品"]);
