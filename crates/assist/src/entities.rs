@@ -42,7 +42,7 @@ fn is_cjk(c: char) -> bool {
 /// Characters that are not the surname of a masked name although 某/X follows them: place and
 /// building words (`某区某路`), units of time, function words, numerals and currency
 /// (`人民币XX元`).
-const NOT_SURNAME: &str = "区市县镇乡村街巷号楼栋室组省州年月日时分秒以在的为与和其了到将从向被给由把对上下处用或及等即系约共币元亿千百十一二三四五六七八九零两个次位名称叫若某各每该此辆台部件只条根块粒斤吨犯机";
+const NOT_SURNAME: &str = "区市县镇乡村街巷号楼栋室组省州年月日时分秒以在的为与和其了到至往赴将从向被给由把对上下处用或及等即系约共币元亿千百十一二三四五六七八九零两个次位名称叫若某各每该此辆台部件只条根块粒斤吨犯机";
 /// Characters after a masked name that make it a masked place (`某路某号`, `某村×号`).
 const NOT_AFTER_NAME: &str = "号路村镇区街巷楼栋室市县乡省小店厂";
 
@@ -331,7 +331,7 @@ fn is_time_of_offence(ch: &[char], k: usize) -> bool {
 }
 
 /// What may follow a date's numbers (`某日`, `春节前后`, `底的一天`, `许`…), longer words first.
-const DATE_WORDS: &[&str] = &["某日", "某天", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春天", "夏天", "秋天", "冬天", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"];
+const DATE_WORDS: &[&str] = &["某日", "某天", "某晚", "某夜", "春节前后", "春节期间", "春节前", "春节后", "春节", "春季", "夏季", "秋季", "冬季", "春天", "夏天", "秋天", "冬天", "春", "夏", "秋", "冬", "份期间", "份的一天", "份", "之间", "夜", "多", "底的一天", "初的一天", "中旬的一天", "的一天", "左右", "许", "间", "期间", "凌晨", "上午", "中午", "下午", "晚上", "傍晚", "深夜", "夜间", "晚", "早上", "底", "初", "中旬", "下旬", "上旬", "至"];
 
 /// Days told from the day before (`次日`, `当日`).
 const RELATIVE_DAYS: &[&str] = &["次日", "当日", "同日", "当天", "翌日", "第二天", "次日的"];
@@ -1323,6 +1323,10 @@ mod tests {
         assert_eq!(e.by_type["组织机构"], ["某贸易有限公司"]);
         let e = m.extract("被告人王某某冒充青岛润成律师事务所工作人员，骗取被害人财物。");
         assert_eq!(e.by_type["组织机构"], ["青岛润成律师事务所"]);
+        // `某晚` goes with its month; a place after `至` is no person (`驾驶面包车至某工业园区`)
+        let e = m.extract("2018年3月某晚，被告人李某某驾驶面包车至某工业园区仓库，盗走铜线300公斤。");
+        assert_eq!(e.by_type["时间"], ["2018年3月某晚"]);
+        assert!(e.by_type["受害人"].is_empty(), "{:?}", e.by_type);
         // who is named after 后 is a person (`事故发生后任某驾车驶离`)
         let e = m.extract("发生事故后任某驾车驶离现场。");
         assert_eq!(e.by_type["犯罪嫌疑人"].len() + e.by_type["受害人"].len(), 1, "{:?}", e.by_type);
