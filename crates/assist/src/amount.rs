@@ -106,9 +106,9 @@ fn goods_count(facts: &str, start: usize) -> Option<(f64, String)> {
     (n >= 2.0).then(|| (n, format!("{digits}{unit}")))
 }
 
-
 /// The words a reason shows for the sum at `start..end`: its clause (since the last ，。；：or
-/// line break, or the sum before it in the clause; at most 30 characters, then from a `、`), the
+/// line break, or the sum before it in the clause; a clause of four characters or fewer goes on
+/// with the one before; at most 30 characters, then from a `、`; a list's number dropped), the
 /// sum, and the bracket the sum closes (`手机一部（经鉴定价值1200元）`).
 fn shown(facts: &str, start: usize, end: usize) -> String {
     let mut b = start;

@@ -83,7 +83,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     // 恶意透支 as 第196条第2款 defines it (透支, then not repaid after the bank's reminders); a
     // card found or obtained by deception and used is 冒用他人信用卡 (法释〔2018〕19号第5条第2款)
     ("信用卡诈骗", &[("信用卡诈骗|恶意透支|冒用+信用卡|冒用+银行卡|信用卡+透支+(催收|催缴|催还)|(骗取|骗得)+信用卡+(取现|刷卡|消费|透支)|拾得+(信用卡|银行卡)+(取现|刷卡|消费|取款)", 1.0), ("信用卡+(透支|催收|逾期)", 0.9)]),
-    ("职务侵占", &[("职务侵占|利用职务+侵占|截留|侵吞|(职务便利|职务之便|职务上的便利|工作便利|工作之便)+(侵占|私吞)", 1.0), ("(职务|工作之便|工作便利)+(占为己有|据为己有|占为已有|据为已有|私自收取|私吞)", 0.8), ("(职务便利|职务之便|职务上的便利|工作便利|工作之便)+(转入个人|转入自己|转入其个人|转至个人|转至自己|转至其个人|私自变卖|私自出售|私自收取|私自提取|私自支取|用于个人|用于自己|挥霍|未入账|未上交|未交回)+!(挪用|收受|索取|好处费|回扣|贿|借给|借用|谎称|骗取|虚构|冒充|转回|还回|归还|××)", 0.8)]),
+    ("职务侵占", &[("职务侵占|利用职务+侵占|截留|侵吞|(职务便利|职务之便|职务上的便利|工作便利|工作之便)+(侵占|私吞)", 1.0), ("(职务|工作之便|工作便利)+(占为己有|据为己有|占为已有|据为已有|私自收取|私吞)", 0.8), ("(职务便利|职务之便|职务上的便利|工作便利|工作之便)+(转入个人|转入自己|转入其个人|转至个人|转至自己|转至其个人|私自变卖|私自出售|私自收取|私自提取|私自支取|用于个人|用于自己|挥霍|未入账|未上交|未交回)+!(挪用|收受|索取|好处费|回扣|贿|借给|借用|谎称|骗取|虚构|冒充|转回|还回|归还)", 0.8)]),
     ("挪用资金", &[("挪用+资金|挪用本单位|挪用+公司|挪用+货款|挪用+款", 1.0)]),
     ("挪用公款", &[("挪用公款|挪用+公款", 1.0), ("挪用+(财政|国有|村集体)", 0.9)]),
     ("贪污", &[("贪污|侵吞+(公款|国有)", 1.0), ("(套取|骗取|冒领)+(补贴|补助|财政|公款)+!增值税", 0.6)]),
@@ -508,16 +508,17 @@ pub fn no_violence(text: &str) -> bool {
 
 /// Whether the facts tell goods or money known to come from someone else's offence taken in,
 /// bought, sold or hidden (刑法第312条, 掩饰、隐瞒犯罪所得), and no taking of the defendant's own:
-/// every sentence that names a theft, robbery or fraud speaks of the goods' origin (`明知…系他人
-/// 盗窃所得`, `盗窃来的`, `赃物`) or of someone else doing it (`另案处理`, `他人`). Then the
-/// offence that produced the goods is not the defendant's.
+/// every sentence that names a theft, robbery or fraud (or a masked act, ××) speaks of the goods'
+/// origin (`明知…系他人盗窃所得`, `盗窃来的`, `赃物`) or of someone else doing it without the
+/// defendant (`张某（另案处理）盗窃…`; a co-offender dealt with apart, `被告人伙同张某（另案处理）
+/// 盗窃…`, leaves the theft his). Then the offence that produced the goods is not his.
 pub fn receiving_only(text: &str) -> bool {
     if !matches(text, RECEIVING) {
         return false;
     }
     // (a masked act, `××被害人…面包车一辆`, is a taking too)
     text.split(['。', '；', ';', '\n']).filter(|s| matches(s, "盗窃|窃取|偷|盗走|盗得|窃得|抢劫|抢走|劫取|诈骗|骗取|骗得|××")).all(|s| {
-        matches(s, "明知|所得|赃|来源") || matches(s, "另案|已判|已被判|他人+!被告人")
+        matches(s, "明知|所得|赃|来源") || matches(s, "(另案|已判|已被判|他人)+!被告人")
     })
 }
 
@@ -874,6 +875,8 @@ mod tests {
         // money lent out is 挪用资金; a customer deceived is 诈骗
         assert!(!taking("被告人利用担任出纳的职务便利，挪用公司资金20万元转入其个人账户用于炒股，后归还。"));
         assert!(!taking("被告人利用任维修工的工作便利，谎称认识公司副总，骗取19名业主供暖费7.87万元，赃款被其挥霍。"));
+        // a charge masked in the prosecutor's words (`构成××`) leaves the cue standing
+        assert!(taking("被告人利用担任出纳的职务便利，将公司资金5万元转入其个人账户，用于个人消费。公诉机关认为被告人的行为已构成××。"));
         // money moved and moved back is used, not kept
         assert!(!taking("被告人利用担任总经理的职务便利，将公司资金8200万元转至其个人控制的账户，4日后全部转回公司账户。"));
     }
@@ -885,6 +888,7 @@ mod tests {
         // his own theft beside it, told plainly or masked
         assert!(!receiving_only("被告人李某盗窃电动车一辆。被告人李某还明知王某的摩托车系盗窃所得仍以500元收购。"));
         assert!(!receiving_only("被告人于某采取撬锁的方式××被害人邢某的轿车一辆。被告人于某明知轿车系赃车仍以5000元收购。"));
+        assert!(!receiving_only("被告人于某伙同张某（另案处理）盗窃电动车一辆。被告人于某明知轿车系赃车仍以5000元收购。"));
     }
 
     #[test]
