@@ -396,11 +396,17 @@ impl ChargeModel {
         // goods known to be another's proceeds, and no taking of the defendant's own: the
         // offence that produced them is not his (刑法第312条)
         let receiving_only = strong("掩饰、隐瞒犯罪所得、犯罪所得收益") && crate::cues::receiving_only(&text);
+        // 刑法第175条之一 is a loan obtained from a bank or other financial institution by
+        // deceit: with none named (`以办理贷款需交纳保证金为由骗取被害人`) the loan is the fraud's
+        // pretext (every CAIL case of the charge names the lender)
+        let no_lender = !crate::cues::matches(&text, crate::cues::LENDERS);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
             let name = c.name.as_str();
-            let duty_chapter = c.articles.first().is_some_and(|a| (382..=419).contains(a));
+            // (刑法第273条: special funds misused by those who manage them, mostly officials, is
+            // the special provision beside 第397条)
+            let duty_chapter = c.articles.first().is_some_and(|a| (382..=419).contains(a) || *a == 273);
             if demote.contains(&name)
                 || accessory.is_some_and(|a| a != name)
                 || duty && !duty_chapter
@@ -416,9 +422,15 @@ impl ChargeModel {
                 || no_violence && name == "抢劫"
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
                 || receiving_only && ["盗窃", "抢劫", "诈骗", "抢夺"].contains(&name)
+                || no_lender && name == "骗取贷款、票据承兑、金融票证"
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);
+            }
+            // the accident offences (刑法第134–139条) are those of the people who run the work;
+            // the official who watched over it answers for his duty (刑法第397条)
+            if duty && c.articles.first().is_some_and(|a| (134..=139).contains(a)) {
+                r.1 *= 0.6;
             }
         }
         ranked.sort_by(|p, q| q.1.partial_cmp(&p.1).unwrap().then(p.0.cmp(&q.0)));

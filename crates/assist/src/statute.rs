@@ -394,6 +394,8 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     // 非法经营数额 5万 情节严重 (the offence), 25万 情节特别严重: 法释〔2010〕7号第3条 (tobacco),
     // the thresholds the interpretations of the other kinds mostly share (刑法第225条)
     ("非法经营", &[5.0 * WAN, 25.0 * WAN]),
+    // 法释〔2001〕10号 第7条: 使生产遭受损失 2万 较大, 10万 重大, 50万 特别重大 (刑法第147条)
+    ("生产、销售伪劣农药、兽药、化肥、种子", &[2.0 * WAN, 10.0 * WAN, 50.0 * WAN]),
     // 刑法第140条 itself: 销售金额 5万 / 20万 / 50万 / 200万
     ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
 ];

@@ -1729,16 +1729,17 @@ impl TermModel {
                 by_words = Some(w);
             }
         }
-        // a fire, explosion or poisoning by negligence (刑法第115条第2款) that neither killed nor
-        // gravely injured anyone: the paragraph's 情节较轻 tier (三年以下), where such judgments
-        // mostly fall; its first tier (三年以上七年以下) is for deaths and grave harm. No case of
-        // these charges is in ../shared/data: the choice rests on the statute's structure.
+        // a fire, explosion or poisoning by negligence (刑法第115条第2款), or a public telecom or
+        // broadcast line damaged by negligence (第124条第2款, the same two tiers), that neither
+        // killed nor gravely injured anyone: the paragraph's 情节较轻 tier (三年以下), where such
+        // judgments mostly fall; its first tier (三年以上七年以下) is for deaths and grave harm. No
+        // case of these charges is in ../shared/data: the choice rests on the statute's structure.
         let mut by_negligence = None;
         if single
             && by_words.is_none()
             && by_amount.is_none()
             && by_harm.is_none()
-            && art == Some(115)
+            && matches!(art, Some(115 | 124))
             && (charge == "失火" || charge.starts_with("过失"))
             && harm_level(facts) < 3
             && let Some(t) = condition_ladder.and_then(|l| l.iter().find(|c| c.lenient)).map(|c| c.tier)

@@ -13,7 +13,10 @@ fn charges_absent_from_training_are_read_from_their_facts() {
         let (charge, facts) = (cols[0], cols[3]);
         n += 1;
         let got: Vec<String> = a.charges.predict(facts).into_iter().map(|s| s.charge).collect();
-        if !got.iter().any(|g| g == charge) {
+        // the charge and nothing else (the merged CAIL label that goes with it aside): these
+        // facts tell one offence
+        let merged = |g: &str| assist::statute::COMPANIONS.iter().any(|(spec, m)| *spec == charge && *m == g);
+        if !got.iter().any(|g| g == charge) || got.iter().any(|g| g != charge && !merged(g)) {
             wrong.push(format!("{charge}: suggested {got:?}"));
         }
         if let (Ok(lo), Ok(hi)) = (cols[1].parse::<f64>(), cols[2].parse::<f64>()) {
@@ -24,6 +27,6 @@ fn charges_absent_from_training_are_read_from_their_facts() {
             }
         }
     }
-    assert!(n >= 40, "the table has {n} cases");
+    assert!(n >= 60, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
