@@ -400,7 +400,24 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     ("生产、销售伪劣产品", &[5.0 * WAN, 20.0 * WAN, 50.0 * WAN, 200.0 * WAN]),
 ];
 
+/// Thresholds of the law before the Eleventh Amendment (2021-03-01) where its tiers differ from
+/// the law's now ([`AMOUNT_TIERS`] holds those of the law now).
+pub const AMOUNT_TIERS_BEFORE_2021: &[(&str, &[f64])] = &[
+    // 法释〔2010〕18号 第5条: 个人 10万 数额较大, 30万 数额巨大, 100万 数额特别巨大 (the 1997
+    // 刑法第192条's three tiers; the amended article has two)
+    ("集资诈骗", &[10.0 * WAN, 30.0 * WAN, 100.0 * WAN]),
+];
+
 /// The amount thresholds of a charge (plain name).
 pub fn amount_tiers(charge: &str) -> Option<&'static [f64]> {
     AMOUNT_TIERS.iter().find(|(n, _)| *n == charge).map(|(_, t)| *t)
+}
+
+/// The amount thresholds of a charge under the law that applies: before 2021-03-01 where
+/// [`AMOUNT_TIERS_BEFORE_2021`] has the charge, else [`amount_tiers`].
+pub fn amount_tiers_at(charge: &str, before_2021: bool) -> Option<&'static [f64]> {
+    before_2021
+        .then(|| AMOUNT_TIERS_BEFORE_2021.iter().find(|(n, _)| *n == charge).map(|(_, t)| *t))
+        .flatten()
+        .or_else(|| amount_tiers(charge))
 }

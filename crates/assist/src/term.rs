@@ -496,12 +496,17 @@ const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
     // 刑法第240条第1款第2项: three victims or more
     ("拐卖妇女、儿童", "拐卖妇女、儿童三人以上", "三名|四名|五名|六名|七名|八名|九名|十名|十余名|十多名|3名|4名|5名|6名|7名|8名|9名|10名|三人|四人|五人|六人|3人|4人|5人|6人", TRAFFICKING_ACT),
     ("强奸", "二人以上轮奸", "轮奸|轮流+(奸淫|强奸|发生性关系)", RAPE_ACT),
+    // 刑法第294条第1款 grades by the defendant's part: 组织、领导 七年以上, 积极参加 三年以上七年以下,
+    // 其他参加 三年以下 (the first tier); one who joined someone else's organisation is no leader
+    ("组织、领导、参加黑社会性质组织", "积极参加", "积极参加|骨干成员", GANG_ACT),
+    ("组织、领导、参加黑社会性质组织", "组织、领导黑社会性质的组织", "(组织、领导|组织领导|领导者|组织者|首要分子)+!参加", GANG_ACT),
     ("强奸", "当众强奸", "当众+(强奸|奸淫|发生性关系)", RAPE_ACT),
 ];
 // not the mask `××`, which stands for any charge's name (a theft's counts in a robbery's facts)
 const ROBBERY_ACT: &str = "抢|劫|威胁|胁迫|持刀|殴打|捆绑|暴力";
 const RAPE_ACT: &str = "奸|性关系";
 const AFFRAY_ACT: &str = "斗殴|互殴|打斗|互相殴打";
+const GANG_ACT: &str = "黑社会|黑恶|犯罪组织|恶势力";
 const ESCAPE_ACT: &str = "逃逸|逃离|逃跑|驶离";
 // (the victims, not the offenders: `被告人等三人` sells no one)
 const TRAFFICKING_ACT: &str = "(拐卖|出卖|卖给|贩卖)+(儿童|妇女|婴儿|男婴|女婴|女子|孩)+!(等三人|等四人|等五人)";
@@ -1694,7 +1699,7 @@ impl TermModel {
         let (mut lo, mut hi) = (tier.lo, tier.hi);
         let mut m = tier_centre(tier);
         let mut by_amount = None;
-        if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers(charge), amount_ladder) {
+        if let (true, Some(th), Some(ladder)) = (single, crate::statute::amount_tiers_at(charge, old.is_some()), amount_ladder) {
             // what the statute grades the charge by (drug weight, timber volume, bribe …), else
             // the crime amount
             let amount = statute_measure(facts, charge).unwrap_or_else(|| crate::amount::crime_amount(facts).map_or(0.0, |a| a.amount));
@@ -2270,6 +2275,16 @@ mod tests {
     }
 
     #[test]
+    fn amount_tiers_follow_the_law_that_applies() {
+        use crate::statute::{amount_tiers, amount_tiers_at};
+        // 1997 刑法第192条 had three tiers (法释〔2010〕18号: 10万 / 30万 / 100万); the amended one two
+        assert_eq!(amount_tiers_at("集资诈骗", true), Some(&[100_000.0, 300_000.0, 1_000_000.0][..]));
+        assert_eq!(amount_tiers_at("集资诈骗", false), amount_tiers("集资诈骗"));
+        // a charge whose tiers did not change is read the same either way
+        assert_eq!(amount_tiers_at("盗窃", true), amount_tiers("盗窃"));
+    }
+
+    #[test]
     fn acts_of_the_heavier_items_are_read() {
         let item = |f: &str, c: &str| item_act(f, c).map(|x| x.0);
         assert_eq!(item("经审理查明：被告人李某翻墙进入被害人王某家中，持刀威胁王某，劫取现金5000元。", "抢劫"), Some("入户抢劫"));
@@ -2290,6 +2305,12 @@ mod tests {
         assert_eq!(item("被告人柏某等三人拐卖儿童1名。", "拐卖妇女、儿童"), None);
         // bare hands are no weapons
         assert_eq!(item("被告人卫某纠集十余人，与沈某等人徒手互殴。", "聚众斗殴"), None);
+        // 刑法第294条: the defendant's part in the organisation; joining one that someone else
+        // leads is the first tier
+        let gang = "组织、领导、参加黑社会性质组织";
+        assert_eq!(item("被告人岑某组织、领导黑社会性质组织，实施寻衅滋事、敲诈勒索等违法犯罪活动。", gang), Some("组织、领导黑社会性质的组织"));
+        assert_eq!(item("被告人岑某积极参加以李某为首的黑社会性质组织，多次实施寻衅滋事。", gang), Some("积极参加"));
+        assert_eq!(item("被告人岑某参加以李某为首、由李某组织领导的黑社会性质组织。", gang), None);
         // a theft's counts told with the charge's name masked, a ticket office, an earlier
         // conviction, another charge: none
         assert_eq!(item("被告人先后实施××十五次，××财物价值23202元。被告人持刀威胁被害人，抢走手机一部。", "抢劫"), None);
