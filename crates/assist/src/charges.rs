@@ -428,7 +428,8 @@ impl ChargeModel {
                 demoted.push(r.0);
             }
             // the accident offences (刑法第134–139条) are those of the people who run the work;
-            // the official who watched over it answers for his duty (刑法第397条)
+            // the official who watched over it answers for his duty (刑法第397条): demoted once
+            // more beside the duty demotion above, which left them over the duty crime
             if duty && c.articles.first().is_some_and(|a| (134..=139).contains(a)) {
                 r.1 *= 0.6;
             }

@@ -117,7 +117,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("拒不执行判决、裁定", &[("拒不执行|有能力执行|拒不履行+判决|拒不履行+裁定|拒不履行+调解", 1.0), ("(判决|裁定|调解书)+执行+(转移|隐匿|拒绝|未履行)", 0.7)]),
     ("非法占用农用地", &[("农用地|基本农田|(耕地|林地)+(占用|改变|建设|硬化|毁坏|挖|种植条件|开垦)", 1.0)]),
     ("非法采矿", &[("采矿许可证|非法采矿|采砂|盗采|采石|河砂|开采+(矿|砂|煤|稀土)", 1.0)]),
-    ("盗伐林木", &[("盗伐|偷伐|偷砍", 1.0), ("(擅自|未经)+(砍伐|采伐)+(村集体|集体所有|国有|他人)+!(承包|自家|自己的|其所有|本人|重点保护)", 1.0), ("砍伐+(他人|集体|国有|林场)+!重点保护", 0.7)]),
+    ("盗伐林木", &[("盗伐|偷伐|偷砍", 1.0), ("(擅自|未经)+(砍伐|采伐)+(村集体|集体所有|国有|他人所有|他人承包|他人种植|他人栽种|他人林地|他人山林)+!(承包|自家|自己的|其所有|本人|重点保护)", 1.0), ("砍伐+(他人|集体|国有|林场)+!重点保护", 0.7)]),
     ("滥伐林木", &[("滥伐", 1.0), ("(林木采伐许可证|采伐许可|采伐证|立木蓄积|蓄积)+!重点保护+!(过火|火灾|火势|烧毁)", 0.6)]),
     ("非法捕捞水产品", &[("捕捞|禁渔|电鱼|电捕|毒鱼|炸鱼|禁渔区|禁渔期|地笼|鱼+电瓶|渔获|捕鱼", 1.0)]),
     ("非法行医", &[("行医|医生执业资格|执业医师|医师资格|执业资格+诊所|执业资格+治疗|执业资格+输液|无证+诊所", 1.0)]),
@@ -240,6 +240,10 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("经济犯", &[]),
 ];
 
+/// No means of 以危险方法危害公共安全 (刑法第114条) of its own told (the words of its cue, as they
+/// are written together): the special provisions of the chapter then absorb it.
+const NO_MEANS_OF_ITS_OWN: &str = "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)";
+
 /// (winner, loser, condition): when the winner's decisive cue and the condition are present, the
 /// loser is usually not charged separately (the winner's definition absorbs it).
 pub const DOMINATES: &[(&str, &str, &str)] = &[
@@ -321,15 +325,15 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // articles on facilities and vehicles (第116–119条, 第124条, 第130条) are special provisions
     // whose facts say `足以危害公共安全` too: 以危险方法危害公共安全 is only a means none names
     // (driving into a crowd, a live wire)
-    ("放火", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("爆炸", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("投放危险物质", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("破坏电力设备", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("破坏交通设施", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("破坏交通工具", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("破坏易燃易爆设备", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("破坏广播电视设施、公用电信设施", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
-    ("非法携带枪支、弹药、管制刀具、危险物品危及公共安全", "以危险方法危害公共安全", "!(冲撞人群|冲撞行人|冲撞群众|冲撞村民|私拉电网|抢夺方向盘|撞向人群|驾车冲撞|冲向人群|危险方法)"),
+    ("放火", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("爆炸", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("投放危险物质", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("破坏电力设备", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("破坏交通设施", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("破坏交通工具", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("破坏易燃易爆设备", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("破坏广播电视设施、公用电信设施", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
+    ("非法携带枪支、弹药、管制刀具、危险物品危及公共安全", "以危险方法危害公共安全", NO_MEANS_OF_ITS_OWN),
     // 刑法第115条: the injury an explosion caused is the explosion's result, not 第234条's
     ("爆炸", "故意伤害", "引爆|爆炸"),
     // a live wire set for game that kills a person is the dangerous means itself
@@ -1161,7 +1165,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c)| *c));
-        all.extend([HARBOUR_CUE, MASKED_ROBBERY, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE]);
+        all.extend([HARBOUR_CUE, MASKED_ROBBERY, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
