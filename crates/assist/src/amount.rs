@@ -34,6 +34,10 @@ fn exclusion_kind(word: &str) -> &'static str {
 
 /// Verbs of taking: the sum they govern is the crime's whatever kind of money it was.
 const TAKINGS: &[&str] = &["骗取", "骗得", "骗走", "冒领", "套取", "侵吞", "截留", "侵占", "贪污", "盗走", "窃取", "盗窃", "挪用", "诈骗"];
+/// Verbs of demanding a sum (敲诈勒索, 索贿, a fraudster's ask).
+const DEMANDS: &[&str] = &["索要", "勒索", "索取", "敲诈"];
+/// Verbs of a victim handing money over.
+const PAID: &[&str] = &["支付", "转账", "交付", "给付", "付给", "汇给", "汇款", "交给"];
 /// Words of [`EXCLUDE_BEFORE`] that name a kind of money (compensation, wages, deposits …), not
 /// what happened to it.
 const MONEY_KINDS: &[&str] = &["补偿", "赔偿", "赔付", "工资", "月薪", "保证金", "押金", "利息", "手续费", "报酬", "违约金", "罚款", "悬赏"];
@@ -50,6 +54,11 @@ const RESTATE: &[&str] = &[
     "已于", "现已", "认为", "综上", "上述", "共计", "合计", "累计", "总计", "指控", "的事实", "认定", "所得", "被盗", "赃款", "查获", "扣押", "发还",
     "归还", "退", "共同", "分赃", "骗取的", "盗取的", "窃取的",
 ];
+
+/// The words of a context after its last comma (the clause the sum belongs to).
+fn clause_tail(context: &str) -> &str {
+    context.rsplit(['，', ',']).next().unwrap_or(context)
+}
 
 /// The sentence (since the last 。；or line break) before `start`.
 fn sentence(text: &str, start: usize) -> &str {
@@ -329,6 +338,17 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
                 None => false,
             }
         };
+        // the part of a demanded sum the victim handed over (`向李某索要5万元，李某被迫转账3万元`):
+        // the demand already counts it (what was not handed over is the attempted part)
+        let paid_of_demand = !taken
+            && PAID.iter().any(|k| cl.contains(k))
+            && mentions.iter().rfind(|x| x.end <= m.start).is_some_and(|x| {
+                let between = &facts[x.end..m.start];
+                DEMANDS.iter().any(|k| clause_before(facts, x.start, 30).contains(k))
+                    && m.value < x.value
+                    && between.chars().count() <= 60
+                    && !DEMANDS.iter().any(|k| between.contains(k))
+            });
         // the next item of a list whose first sum was left out (`退还杜某乙17000元、宁某丙11000元、
         // 杜某丙13000元`): the list's verb governs every item however long the list
         let same_list = last_excluded.is_some_and(|e: usize| {
@@ -336,6 +356,7 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             between.starts_with('、') && between.chars().count() <= 12 && !between.contains(['，', '。', '；', ';', ',', '\n'])
         });
         if unit_price
+            || paid_of_demand
             || range_end
             || pretext
             || same_list
@@ -357,6 +378,8 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
             }
             let why = if same_list {
                 last_why
+            } else if paid_of_demand {
+                "所索要数额中已交付的部分"
             } else if unit_price {
                 "单价"
             } else if range_end {
@@ -420,12 +443,21 @@ fn amount_of(facts: &str, bribe: bool) -> Result<AmountSuggestion, Vec<Reason>> 
     }
     // a loss the offence caused (`造成集资参与人损失人民币95万元`) measures the same money again:
     // the amount only when the facts state no sum taken, received or valued
+    // so does the pot a 会首 drew from a rotating savings club (得会): the members' money whose
+    // sum defrauded the facts state (`以高额“标子”得会人民币1259726元，…骗取会员行会资金共计人民币
+    // 618685元`)
     let is_loss = |c: &str| c.contains("损失");
-    if included.iter().any(|x| !is_loss(&x.2)) {
+    // (not `骗得会款`, `获得会款`, `所得会钱`: money got, whosever it was)
+    let is_pot = |c: &str| {
+        let t = clause_tail(c);
+        t.match_indices("得会").any(|(i, _)| !t[..i].ends_with(['骗', '获', '取', '收', '所']))
+    };
+    if included.iter().any(|x| !is_loss(&x.2) && !is_pot(&x.2)) {
         included.retain(|x| {
-            let keep = !is_loss(&x.2);
+            let keep = !is_loss(&x.2) && !is_pot(&x.2);
             if !keep {
-                excluded.push(format!("不计入{}元（犯罪造成的损失，已由前述数额计算）：{}", crate::num(x.0), x.4));
+                let why = if is_pot(&x.2) { "会首所得会款，已由所骗会款计算" } else { "犯罪造成的损失，已由前述数额计算" };
+                excluded.push(format!("不计入{}元（{why}）：{}", crate::num(x.0), x.4));
             }
             keep
         });
@@ -736,6 +768,17 @@ mod tests {
     }
 
     #[test]
+    fn the_part_of_a_demand_handed_over_is_inside_the_demand() {
+        let a = crime_amount("被告人张某以公开被害人李某隐私相威胁，向李某索要人民币5万元，李某被迫向张某转账3万元。").unwrap();
+        assert_eq!(a.amount, 50_000.0);
+        assert!(a.reasons.iter().any(|r| r.text.starts_with("不计入30,000元（所索要数额中已交付的部分")), "{:?}", a.reasons);
+        assert_eq!(crime_amount("被告人王某勒索刘某10万元，刘某先后支付给王某6万元。").map(|a| a.amount), Some(100_000.0));
+        // a second demand is a sum of its own; so is a payment that was never asked for
+        assert_eq!(crime_amount("被告人向李某索要2000元，李某转账1000元。次日，被告人又向李某索要3000元。").map(|a| a.amount), Some(5000.0));
+        assert_eq!(crime_amount("被告人骗取李某5万元，李某又向被告人转账3万元。").map(|a| a.amount), Some(80_000.0));
+    }
+
+    #[test]
     fn a_unit_price_counts_times_the_goods_taken() {
         let a = crime_amount("被告人韦某在某服装店试衣时，盗走店内羽绒服两件，每件价值人民币680元。").unwrap();
         assert_eq!(a.amount, 1360.0);
@@ -764,6 +807,13 @@ mod tests {
         let a = crime_amount("被告人向社会公众吸收存款共计人民币180万元，造成集资参与人损失人民币95万元。").unwrap();
         assert_eq!(a.amount, 1_800_000.0);
         assert!(a.reasons.iter().any(|r| r.text.starts_with("不计入950,000元（犯罪造成的损失")), "{:?}", a.reasons);
+        // the pot a 会首 drew is the members' money the fraud counts already
+        let a = crime_amount("被告人朱某在会员所请的12个会上以高额“标子”得会人民币1259726元，骗取会员行会资金共计人民币618685元。").unwrap();
+        assert_eq!(a.amount, 618_685.0, "{:?}", a.reasons);
+        assert!(a.reasons.iter().any(|r| r.text.starts_with("不计入1,259,726元（会首所得会款")), "{:?}", a.reasons);
+        // money got from the club, or the only sum, is no such pot
+        assert_eq!(crime_amount("被告人以会钱支付首付款66万元。该手表价值为人民币115170元。").map(|a| a.amount), Some(775_170.0));
+        assert_eq!(crime_amount("被告人林某担任会首，得会人民币30万元后逃匿。").map(|a| a.amount), Some(300_000.0));
         // the only sum of a damage case is its amount
         assert_eq!(crime_amount("被告人砸坏被害人的轿车，造成损失人民币8600元。").map(|a| a.amount), Some(8600.0));
     }
