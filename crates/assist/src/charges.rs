@@ -360,8 +360,8 @@ impl ChargeModel {
             }
         }
         // an offence after the fact: the principal's offence, told in the facts, is someone else's
-        let accessory_rule = crate::cues::ACCESSORY.iter().find(|(name, _, cond)| strong(name) && crate::cues::matches(&text, cond));
-        let accessory: Option<&str> = accessory_rule.map(|(name, _, _)| *name);
+        let accessory_rule = crate::cues::ACCESSORY.iter().find(|(name, _, cond, _)| strong(name) && crate::cues::matches(&text, cond));
+        let accessory: Option<&str> = accessory_rule.map(|(name, _, _, _)| *name);
         // a state functionary is not the subject of the charges reserved for company staff
         let office = crate::cues::state_functionary(&text);
         let official = office.is_some_and(|cl| !crate::cues::is_village_office(cl));
@@ -468,11 +468,8 @@ impl ChargeModel {
                     "被告人系国家机关工作人员（刑法第93条）：{office}；案情所述其他犯罪行为系其职务上放任发生的后果"
                 )));
             }
-            if let Some((_, art, _)) = accessory_rule.filter(|r| r.0 == c.name.as_str()) {
-                reasons.push(Reason::statute(
-                    *art,
-                    format!("案情所述犯罪系他人所犯，被告人明知而为其掩盖（刑法第{art}条），故不对被告人建议该罪名"),
-                ));
+            if let Some((_, art, _, shows)) = accessory_rule.filter(|r| r.0 == c.name.as_str()) {
+                reasons.push(Reason::statute(*art, format!("{shows}（刑法第{art}条），故不对被告人建议该案的罪名")));
             }
             if a > 0.0 {
                 let kw = shared_words(self, &x, &c.centroid, 6).join("、");

@@ -332,6 +332,8 @@ pub const AMOUNT_TIERS: &[(&str, &[f64])] = &[
     // 法释〔2016〕9号: 3万 / 20万 / 300万
     ("贪污", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
     ("受贿", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
+    // 法释〔2016〕9号 第10条: 利用影响力受贿 by the thresholds of 受贿 (刑法第388条之一's three tiers)
+    ("利用影响力受贿", &[3.0 * WAN, 20.0 * WAN, 300.0 * WAN]),
     // 法释〔2016〕9号 第11条: twice and five times the thresholds of 贪污、受贿
     ("职务侵占", &[6.0 * WAN, 100.0 * WAN, 1500.0 * WAN]),
     ("非国家工作人员受贿", &[6.0 * WAN, 100.0 * WAN, 1500.0 * WAN]),
