@@ -501,7 +501,13 @@ const ITEM_ACTS: &[(&str, &str, &str, &str)] = &[
     ("组织、领导、参加黑社会性质组织", "积极参加", "积极参加|骨干成员", GANG_ACT),
     ("组织、领导、参加黑社会性质组织", "组织、领导黑社会性质的组织", "(组织、领导|组织领导|领导者|组织者|首要分子)+!参加", GANG_ACT),
     ("强奸", "当众强奸", "当众+(强奸|奸淫|发生性关系)", RAPE_ACT),
+    // 刑法第290条 grades the crowd by the defendant's part: the 首要分子 who organised, incited
+    // or led it a tier above the others who took an active part
+    ("聚众冲击国家机关", "首要分子", CROWD_LEADER, CROWD_ACT),
+    ("聚众扰乱社会秩序", "首要分子", CROWD_LEADER, CROWD_ACT),
 ];
+const CROWD_LEADER: &str = "首要分子|组织、煽动|组织、策划|组织、指挥|组织煽动|组织策划|组织并指挥|煽动+(村民|群众|工人|多人|数十人|五十余人|三十余人|二十余人|百余人)";
+const CROWD_ACT: &str = "冲击|冲入|冲进|闯入|围堵|堵塞|扰乱|阻挠|阻止";
 // not the mask `××`, which stands for any charge's name (a theft's counts in a robbery's facts)
 const ROBBERY_ACT: &str = "抢|劫|威胁|胁迫|持刀|殴打|捆绑|暴力";
 const RAPE_ACT: &str = "奸|性关系";
@@ -1787,7 +1793,10 @@ impl TermModel {
         if single
             && let Some(text) = art.and_then(|a| cm.articles.get(&a))
             && let Some((item, why)) = item_act(facts, charge)
-            && let Some(t) = penalty_conditions(text, text.split('\n').next().unwrap_or("")).into_iter().find(|c| c.cond.contains(item)).map(|c| c.tier)
+            // (the conditions of the charge's own paragraph: 第290条第2款's 首要分子 of a crowd
+            // storming a state organ, not 第1款's)
+            && let defining = cm.charges.iter().find(|c| c.name == charge).map_or_else(|| text.split('\n').next().unwrap_or(""), |c| crate::charges::defining_paragraph(text, &c.variants))
+            && let Some(t) = penalty_conditions(text, defining).into_iter().find(|c| c.cond.contains(item)).map(|c| c.tier)
             && t.lo > lo
         {
             (lo, hi) = (t.lo, t.hi);
@@ -2291,6 +2300,9 @@ mod tests {
         assert_eq!(item("被告人李某先后三次在某区持刀拦截路人，劫取手机、现金等财物。", "抢劫"), Some("多次抢劫"));
         assert_eq!(item("被告人张某伙同李某在公交车上持刀威胁乘客，抢走现金800元。", "抢劫"), Some("在公共交通工具上抢劫"));
         assert_eq!(item("被告人甲、乙二人将被害人挟持至山上轮奸。", "强奸"), Some("二人以上轮奸"));
+        // 刑法第290条: the one who organised or incited the crowd, not those who followed
+        assert_eq!(item("被告人林某组织、煽动村民五十余人冲入镇人民政府办公楼，砸毁办公设施。", "聚众冲击国家机关"), Some("首要分子"));
+        assert_eq!(item("被告人林某随同村民五十余人冲入镇人民政府办公楼，砸毁办公设施。", "聚众冲击国家机关"), None);
         assert_eq!(item("被告人卫某伙同蒋某等十余人，持砍刀、钢管与沈某等人互相殴打。", "聚众斗殴"), Some("持械聚众斗殴"));
         // fleeing the scene is 逃逸 however worded; a death for want of help is the third tier;
         // the victim's side arguing it is not the court finding it
