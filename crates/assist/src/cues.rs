@@ -171,7 +171,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("虐待被监管人", &[("(管教|监管民警|看守所民警|监狱民警|狱警|监管人员)+(殴打|体罚|虐待)+(在押|被监管|服刑|罪犯)", 1.0), ("被监管人|监管人员+殴打|体罚+在押|在押人员+殴打", 0.8)]),
     ("强迫劳动", &[("强迫劳动|强迫+劳动|限制人身自由+劳动|强迫+干活|强迫+做工", 1.0)]),
     ("破坏交通设施", &[("交通设施|铁轨|航标|铁路+破坏|铁路+盗|路标+破坏|破坏+公路|井盖", 1.0)]),
-    ("破坏交通工具", &[("破坏+交通工具|破坏+刹车|刹车+(剪断|割断|拆除|拆卸|破坏)|(剪断|割断)+(油管|刹车)", 1.0)]),
+    ("破坏交通工具", &[("破坏+交通工具|破坏+刹车|刹车+(剪断|割断|拆除|拆卸|破坏)", 1.0)]),
     ("破坏易燃易爆设备", &[("输油管|燃气管道|油气管道|打孔+盗油|易燃易爆|天然气管道|原油+打孔", 1.0)]),
     ("破坏广播电视设施、公用电信设施", &[("电信设施|通信光缆|光缆|通信基站|电信线路|广播电视|通信线路|通讯线路|通信电缆|通讯电缆", 1.0)]),
     ("非法组织卖血", &[("卖血|血浆|供血", 1.0)]),
@@ -801,8 +801,9 @@ pub const ACCESSORY: &[(&str, u32, &str, &str)] = &[
     // 刑法第305条: a witness's false testimony in another's criminal case
     ("伪证", 305, "作为证人|证人身份|出庭作证", "案情所述犯罪系被告人作证所涉的他人案件"),
     ("窝藏、包庇", 310, "明知|谎称|伪称|顶替|代替+承担+责任|虚假证明|顶罪|冒充驾驶人|冒充肇事|冒认|掩盖犯罪事实|提供逃匿资金|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处|负案潜逃|负案在逃", "案情所述犯罪系他人所犯，被告人明知而为其掩盖"),
-    // 刑法第308条: the case testified in is someone else's or done with
-    ("打击报复证人", 308, "作证|证人", "案情所述犯罪系证人作证所涉的案件"),
+    // 刑法第308条: the case testified in is someone else's or done with (a serious injury or
+    // a death the revenge caused stays: the heavier 故意伤害 or 故意杀人 prevails)
+    ("打击报复证人", 308, "(作证|证人)+!(重伤|死亡|身亡)", "案情所述犯罪系证人作证所涉的案件"),
     // 妨害作证 (刑法第307条): the testimony concerns another's case
     ("妨害作证", 307, "另案处理|已判刑|已判决|已起诉|涉嫌+(侦查|立案|调查)|逃避法律制裁", "案情所述犯罪系被告人阻止作证或指使作伪证的他人案件"),
 ];
@@ -1038,6 +1039,14 @@ mod tests {
         // revenge in the facts and witnesses in the evidence, or a 工作证, are no such offence
         assert_eq!(weight("被告人因琐事心生不满，伺机报复，将被害人打伤。上述事实，有被害人陈述、证人白某的证言等证据证实。", "打击报复证人"), 0.0);
         assert_eq!(weight("被告人捡到他人的工作证，后与被害人发生争执，将其殴打。", "打击报复证人"), 0.0);
+        // the case testified in is not the defendant's, unless the revenge maimed or killed
+        // (the heavier 故意伤害 or 故意杀人 then stands)
+        let cond = ACCESSORY.iter().find(|a| a.0 == "打击报复证人").unwrap().2;
+        assert!(matches("被告人因刘某在其盗窃案中作证，将刘某打成轻伤。", cond));
+        assert!(!matches("被告人因刘某在其盗窃案中作证，持刀将刘某砍成重伤。", cond));
+        // a cut oil pipe is no vehicle's brake
+        assert_eq!(weight("被告人将公交车刹车油管割断。", "破坏交通工具"), 1.0);
+        assert_eq!(weight("被告人将输油管割断，盗取原油。", "破坏交通工具"), 0.0);
         // a poison let out into a river kills fish, not a person
         assert_eq!(weight("被告人在河边清洗装过农药的容器，过失致使农药流入河中，造成鱼类大量死亡。", "过失致人死亡"), 0.0);
         assert_eq!(weight("被告人在河边清洗装过农药的容器，过失致使农药流入河中，造成鱼类大量死亡。", "过失投放危险物质"), 1.0);
