@@ -400,6 +400,14 @@ impl ChargeModel {
         // deceit: with none named (`以办理贷款需交纳保证金为由骗取被害人`) the loan is the fraud's
         // pretext (every CAIL case of the charge names the lender)
         let no_lender = !crate::cues::matches(&text, crate::cues::LENDERS);
+        // blood alcohol written below 80 mg/100 ml (GB 19522: 醉酒驾驶 begins there) and no other
+        // way of 刑法第133条之一 told: drinking and driving is no offence of that article
+        let sober = crate::term::blood_alcohol(facts).is_some_and(|b| b < 80.0)
+            && !crate::cues::matches(&text, "追逐竞驶|超过额定乘员|超过规定时速|危险化学品|校车|旅客运输");
+        // food offences (刑法第143条、第144条) need food: none named, none of them
+        let no_food = !crate::cues::matches(&text, crate::cues::FOOD_WORDS);
+        // the only theft told is one the defendant suspected someone of: not his 盗窃
+        let suspected_theft = crate::cues::theft_only_suspected(&text);
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -423,6 +431,9 @@ impl ChargeModel {
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
                 || receiving_only && ["盗窃", "抢劫", "诈骗", "抢夺"].contains(&name)
                 || no_lender && name == "骗取贷款、票据承兑、金融票证"
+                || sober && name == "危险驾驶"
+                || no_food && name.ends_with("食品")
+                || suspected_theft && name == "盗窃"
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);

@@ -1943,9 +1943,15 @@ impl TermModel {
         let mut reasons = Vec::new();
         // the charge's own training cases, else those of the offence it is a kind of (合同诈骗,
         // 信用卡诈骗 → 诈骗: the name ends with it); not any name that merely contains another
-        // (盗窃、侮辱尸体 is no theft, 走私 no drug offence)
+        // (盗窃、侮辱尸体 is no theft, 走私 no drug offence), nor one whose base tier starts
+        // elsewhere (协助组织卖淫, 刑法第358条第4款 up to five years, is no 组织卖淫 of five to ten)
+        let base_lo = |c: &str| self.charge_tiers.get(c).map(|t| t.lo);
         let key = self.by_charge.keys().find(|k| **k == charge).or_else(|| {
-            self.by_charge.keys().filter(|k| k.chars().count() >= 2 && charge.len() > k.len() && charge.ends_with(k.as_str())).max_by_key(|k| k.len())
+            self.by_charge
+                .keys()
+                .filter(|k| k.chars().count() >= 2 && charge.len() > k.len() && charge.ends_with(k.as_str()))
+                .filter(|k| base_lo(k).is_none() || base_lo(&charge).is_none() || base_lo(k) == base_lo(&charge))
+                .max_by_key(|k| k.len())
         });
         // else those of a charge the same article punishes alike (玩忽职守 and 滥用职权, both
         // 刑法第397条): same article, same tiers, graded by the same measure
