@@ -354,9 +354,11 @@ impl ChargeModel {
         let text = crate::cues::strip_record(facts);
         let strong = |name: &str| ranked.iter().any(|r| r.4 >= 1.0 && self.charges[r.0].name == name);
         let mut demote: Vec<&str> = Vec::new();
+        let mut absorbed: Vec<(&str, &str)> = Vec::new();
         for (winner, loser, cond) in crate::cues::DOMINATES {
             if strong(winner) && crate::cues::matches(&text, cond) {
                 demote.push(loser);
+                absorbed.push((winner, loser));
             }
         }
         // an offence after the fact: the principal's offence, told in the facts, is someone else's
@@ -408,6 +410,8 @@ impl ChargeModel {
         let no_food = !crate::cues::matches(&text, crate::cues::FOOD_WORDS);
         // the only theft told is one the defendant suspected someone of: not his 盗窃
         let suspected_theft = crate::cues::theft_only_suspected(&text);
+        // every age written is fourteen or more, the victim's among them: no 猥亵儿童
+        let adult_victim = crate::cues::adult_victim_only(&text) && !child;
         let mut demoted: Vec<usize> = Vec::new();
         for r in ranked.iter_mut() {
             let c = &self.charges[r.0];
@@ -434,6 +438,7 @@ impl ChargeModel {
                 || sober && name == "危险驾驶"
                 || no_food && name.ends_with("食品")
                 || suspected_theft && name == "盗窃"
+                || adult_victim && name == "猥亵儿童"
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);
@@ -443,6 +448,15 @@ impl ChargeModel {
             // more beside the duty demotion above, which left them over the duty crime
             if duty && c.articles.first().is_some_and(|a| (134..=139).contains(a)) {
                 r.1 *= 0.6;
+            }
+        }
+        // an offence another absorbs does not outrank it (伪造货币 over holding the notes it made,
+        // 刑法第171条第3款): at most 0.8 of the absorbing one's score, below the share that keeps a
+        // second charge (no CAIL answer moves; one invented case does)
+        for (winner, loser) in &absorbed {
+            let ws = ranked.iter().find(|r| self.charges[r.0].name == *winner).map(|r| r.1);
+            if let (Some(ws), Some(l)) = (ws, ranked.iter_mut().find(|r| self.charges[r.0].name == *loser)) {
+                l.1 = l.1.min(ws * 0.8);
             }
         }
         ranked.sort_by(|p, q| q.1.partial_cmp(&p.1).unwrap().then(p.0.cmp(&q.0)));
@@ -456,7 +470,9 @@ impl ChargeModel {
             if k > 0 && (out.len() > 2 || s < top * self.weights.cue_ratio) {
                 break;
             }
-            if k > 0 && s < top * self.weights.second_ratio && n < 1.0 {
+            // a decisive cue a rule above ruled out (the loser of a special provision, an element
+            // the facts deny) does not keep a charge far below the first
+            if k > 0 && s < top * self.weights.second_ratio && (n < 1.0 || demoted.contains(&i)) {
                 continue;
             }
             let c = &self.charges[i];
