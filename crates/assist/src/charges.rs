@@ -410,6 +410,7 @@ impl ChargeModel {
         let no_food = !crate::cues::matches(&text, crate::cues::FOOD_WORDS);
         // the only theft told is one the defendant suspected someone of: not his 盗窃
         let suspected_theft = crate::cues::theft_only_suspected(&text);
+        let suspected_embezzling = crate::cues::embezzling_only_suspected(&text);
         // every age written is fourteen or more, the victim's among them: no 猥亵儿童
         let adult_victim = crate::cues::adult_victim_only(&text) && !child;
         let mut demoted: Vec<usize> = Vec::new();
@@ -438,6 +439,7 @@ impl ChargeModel {
                 || sober && name == "危险驾驶"
                 || no_food && name.ends_with("食品")
                 || suspected_theft && name == "盗窃"
+                || suspected_embezzling && ["职务侵占", "贪污", "挪用资金", "挪用公款"].contains(&name)
                 || adult_victim && name == "猥亵儿童"
             {
                 r.1 *= 0.6;
