@@ -1168,6 +1168,9 @@ mod tests {
         assert!(theft_only_suspected("被告人萧某怀疑其雇佣的工人田某偷拿了工地的钢材，遂伙同工友将田某捆绑后关押在工棚内。"));
         assert!(!theft_only_suspected("被告人萧某怀疑田某举报自己，遂于次日盗走田某的手机一部。"));
         assert!(!theft_only_suspected("被告人萧某将田某捆绑后关押在工棚内。"));
+        // the same for a taking by a post
+        assert!(embezzling_only_suspected("被告人岳某怀疑其公司员工苏某侵吞货款，将苏某关在公司仓库内。"));
+        assert!(!embezzling_only_suspected("被告人岳某利用职务便利侵吞公司货款5万元。"));
     }
 
     #[test]
