@@ -671,7 +671,7 @@ pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
     // under its lowest threshold; the office's acts are then judged as they are)
     let petty_bribe = bribe_total(text).is_some_and(|t| t < 5000.0) && !matches(text, EMBEZZLING);
     // (the office held for a time, `在任某办事处党工委书记期间`, `值班期间`, places the acts in it)
-    let Some(office) = state_functionary(text) else { return None };
+    let office = state_functionary(text)?;
     if (matches(text, PERSONAL_GAIN) && !petty_bribe) || !(matches(text, IN_OFFICE) || office.contains("期间")) {
         return None;
     }
