@@ -88,7 +88,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("挪用公款", &[("挪用公款|挪用+公款", 1.0), ("挪用+(财政|国有|村集体)", 0.9), (USE_OF_PUBLIC_FUNDS, 1.0)]),
     ("贪污", &[("贪污|侵吞+(公款|国有)", 1.0), ("(职务便利|职务上的便利|职务之便)+(公款|财政|国有)+(据为己有|占为己有|虚列支出|伪造报销|虚报冒领)", 1.0), ("(套取|骗取|冒领)+(补贴|补助|财政|公款)+!增值税", 0.6)]),
     ("故意杀人", &[("故意杀人|杀害|杀人|刺杀|掐死|勒死|捂死|砍死|捅死|非法剥夺他人生命|杀死+!(动物|狩猎|猎捕|猎杀|鸟|狗|猪|鸡|鸭|蛙|蛇|牲畜|家禽|鱼类)", 1.0), ("致+死亡+(刀|锤|砍|掐|勒)+!(苗|作物|庄稼|蔬菜|大棚|鱼类|鱼苗)", 0.7), ("(击打|砸|猛击|打击|砍击)+(头|颅)+(致|造成)+死亡", 0.7), (ATTEMPTED_KILLING, 1.0)]),
-    ("强奸", &[("强奸|奸淫|强行+性关系|欲强行|强行+发生|与幼女+性关系|性侵", 1.0), ("生殖器+插入|性关系+(反抗|不从|不同意)", 0.9)]),
+    ("强奸", &[("强奸|奸淫|强行+性关系|欲强行|强行+发生|与幼女+性关系|性侵", 1.0), ("生殖器+插入|性关系+(反抗|不从|不同意)|阴道+(精子|精斑)|(生殖器|阴茎)+(摩擦|蹭|顶住)+阴部", 0.9)]),
     ("非法拘禁", &[("非法拘禁|限制+人身自由|拘禁", 1.0), ("(捆绑|绑住|铐住)+(关押|关在|锁在|关进)+!(看守所|监狱|羁押|服刑|监管)", 1.0), ("(关在|关押|锁在|关进)+(轮流看守|派人看守|安排人员|没收其手机|不准离开)+!(看守所|监狱|羁押|服刑|监管)", 1.0), ("(索要|讨要|索取|追讨|讨还)+(债|欠款|借款)+(关押|关在|看管|扣留|拘禁)", 1.0), ("看管+讨债|(索要债务|讨要债务|讨债|索债)+(控制|看管|关在|限制)", 0.8)]),
     ("故意毁坏财物", &[("故意毁坏", 1.0), ("(纠纷|矛盾|报复|泄愤|怀恨|不满|积怨|怨恨)+(砸坏|砸毁|划伤|划坏|划破|损毁|砸碎|毁坏|烧毁|砍断|砍毁|砍倒|剥皮)+(损失|价值)+元+!(随意|无故|任意|酒后|醉酒|耍酒疯|逞强|寻求刺激|肆意|殴打|打伤|伙同|纠集|邀约|找人|指使|等人|同案|打砸|村委会|政府)", 1.0), ("毁坏|砸坏|损坏|砸毁|划伤|划坏|损毁|砸碎", 0.6)]),
     // 刑法第114条、第115条: setting off an explosion that endangers the public (not blast fishing)
@@ -345,6 +345,9 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("走私、贩卖、运输、制造毒品", "非法持有毒品", "贩卖|出售|卖给|交易|运输"),
     ("猥亵儿童", "强制猥亵、侮辱妇女", "儿童|幼女|不满十四周岁|未满十四周岁|女童|男童"),
     ("强奸", "强制猥亵、侮辱妇女", "强奸|奸淫|发生性关系"),
+    // the intercourse attempted is the rape's attempt (刑法第23条), the touching on the way to it
+    // part of it
+    ("强奸", "强制猥亵、侮辱妇女", MASKED_RAPE),
     // 刑法第133条之一第3款: drunk driving that caused such an accident is judged as the heavier
     // 交通肇事 alone
     ("交通肇事", "危险驾驶", "事故+(全部责任|主要责任)+(死亡|重伤)"),
@@ -537,6 +540,12 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if text.split(['。', '；', ';']).any(|s| matches(s, TRANSFORMED_ROBBERY)) {
         raise(&mut out, "抢劫", 1.0, TRANSFORMED_ROBBERY);
     }
+    // 刑法第236条 with the act masked (`××`): an intercourse attempted on a woman touched,
+    // undressed or asleep, told in one sentence (`用手抚摸丁某阴部欲实施××时，因丁某惊醒后呼救而
+    // 未得逞`); no goods taken beside it (the mask hides 抢劫 as well)
+    if text.split(['。', '；', ';']).any(|s| matches(s, MASKED_RAPE)) {
+        raise(&mut out, "强奸", 1.0, MASKED_RAPE);
+    }
     // 刑法第127条: arms or explosives taken, told in one sentence (`撬开库房的门锁，趁无人看管之机
     // 秘密拿走乳化炸药12公斤`, `突然上前夺过该猎枪`)
     if text.split(['。', '；', ';']).any(|s| matches(s, STOLEN_ARMS)) {
@@ -586,8 +595,9 @@ const PRIVATE_UNITS: &[&str] = &["公司", "超市", "企业", "商场", "酒店
 /// Charges whose cue must be told within one sentence as well: the thing forged and the forging
 /// (`伪造…印章` beside an evidence list that names a `营业执照` is no forged licence).
 const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章"];
-const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(提供住处|提供住宿|提供钱财|提供现金|提供车辆|提供工作|提供食宿|住处提供|为其提供|为其安排)|(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(资助|藏匿|藏在|帮助其逃|帮助逃|帮助其离开|帮助二人离开)|(负案潜逃|负案在逃)+(藏匿|藏在|藏于)+提供|(伪称|谎称|假称)+(系自己|是自己|自己驾驶|其驾驶)+(事故|肇事)|(代替|顶替)+(承担|肇事)+责任|虚假证明+(肇事|交通事故)";
+const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(提供住处|提供住宿|提供钱财|提供现金|提供车辆|提供工作|提供食宿|住处提供|为其提供|为其安排)|(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(资助|藏匿|藏在|帮助其逃|帮助逃|帮助其离开|帮助二人离开)|(负案潜逃|负案在逃)+(藏匿|藏在|藏于)+提供|(伪称|谎称|假称)+(系自己|是自己|自己驾驶|其驾驶)+(事故|肇事)|(代替|顶替)+(承担|肇事)+责任|虚假证明+(肇事|交通事故)|(明知|得知|知道|告知|告诉)+(追逃|抓捕|追捕|通缉|犯罪嫌疑人|犯罪分子|在逃人员|犯罪行为|杀人|作案后)+(提供住所|提供了住所|提供资金|出资|生活费|寻找住处|躲藏|藏身|逃匿|居住|手机卡|身份证)";
 const MASKED_ROBBERY: &str = "(暴力手段|暴力方法|胁迫手段|胁迫方法|持刀|掐住|捂住|勒住|威逼|摔翻|捆绑|按倒在地|刀架)+(××现金|××财物|××手机|××钱|实施××|进行××)+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)|(暴力手段|暴力方法|胁迫手段|胁迫方法|持刀|掐住|捂住|勒住|威逼|摔翻|捆绑|按倒在地|刀架)+(准备|欲)+××+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)|(发现|抓获|追赶|抓住)+(××时|××过程中|实施××)+(殴打|拳打脚踢|咬伤|持刀|刺伤|砍伤|击打)+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)";
+const MASKED_RAPE: &str = "(欲实施××|准备实施××|企图实施××|欲实行××|准备实行××|企图实行××|企图××|欲××|意图××|试图××)+(阴部|内裤|裤子|胸部|乳房|衣服|抚摸|猥亵|生殖器|熟睡|压在)+!(财物|钱|现金|手机|抢|包)";
 const TRANSFORMED_ROBBERY: &str = "(盗|窃|偷|扒)+(被发现|发现后|被人发现|被害人发现|失主发现|事主发现|店主发现|值班人员发现|保安发现|发现并制止|发觉|扭住|抓住|拦住|阻拦|制止|追赶|追至|拉住|堵住)+(殴打|击打|撞击|踢|咬|持刀|刺伤|砍|砖|拳|推倒|掐)+!(奸|猥亵|性关系|抚摸)";
 /// Words of food and what is eaten or drunk (刑法第143条、第144条 are about food).
 pub const FOOD_WORDS: &str = "蚁力神|成人用品|胶囊|延时|补肾|性保健|食|肉|油|酒|饮|奶|米|面|菜|茶|盐|糖|蛋|豆|餐|吃|喂|保健|猪|牛|羊|鸡|鸭|鱼|虾|蟹|粉|汤|卤|腊|馒头|包子|饼|果|辣|醋|调味|添加剂|瘦肉精|罂粟壳|硼砂|亚硝酸|甲醛|农药|兽药|西地那非|减肥|壮阳|降糖";
@@ -958,7 +968,7 @@ pub const ACCESSORY: &[(&str, u32, &str, &str)] = &[
     ("包庇毒品犯罪分子", 349, "明知|包庇|作假证明|虚假证明", "案情所述犯罪系他人所犯，被告人明知而为其掩盖"),
     // 刑法第305条: a witness's false testimony in another's criminal case
     ("伪证", 305, "作为证人|证人身份|出庭作证", "案情所述犯罪系被告人作证所涉的他人案件"),
-    ("窝藏、包庇", 310, "明知|谎称|伪称|顶替|代替+承担+责任|虚假证明|顶罪|冒充驾驶人|冒充肇事|冒认|掩盖犯罪事实|提供逃匿资金|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处|负案潜逃|负案在逃", "案情所述犯罪系他人所犯，被告人明知而为其掩盖"),
+    ("窝藏、包庇", 310, "明知|告知|告诉|虚假供述|谎称|伪称|顶替|代替+承担+责任|虚假证明|顶罪|冒充驾驶人|冒充肇事|冒认|掩盖犯罪事实|提供逃匿资金|冒名顶替|隐藏住所|隐藏处所|帮助其逃匿|提供住处|负案潜逃|负案在逃", "案情所述犯罪系他人所犯，被告人明知而为其掩盖"),
     // 刑法第308条: the case testified in is someone else's or done with (a serious injury or
     // a death the revenge caused stays: the heavier 故意伤害 or 故意杀人 prevails)
     ("打击报复证人", 308, "(作证|证人)+!(重伤|死亡|身亡)", "案情所述犯罪系证人作证所涉的案件"),
@@ -1354,6 +1364,9 @@ mod tests {
         assert_eq!(cue("案发后姚某某外逃，被告人宋某某在明知姚某某负案在逃的情况下提供给姚某某现金人民币1000元，资助其逃跑。"), 1.0);
         assert_eq!(cue("期间，被告人桂某得知王某系公安机关要抓捕的逃犯，仍然将自己的住处提供给王某住宿。"), 1.0);
         assert_eq!(cue("被告人梁某在明知蒲某将李某砍伤且公安机关已立案侦查的情况下，依然为蒲某提供工作、住处。"), 1.0);
+        // the suspect known to be hunted, a home or money given
+        assert_eq!(cue("被告人石某在明知王某因涉嫌犯罪被公安机关上网追逃的情形下，仍然提供地下车库给王某居住。"), 1.0);
+        assert_eq!(cue("被告人曹某明知钟某是犯罪分子，仍将其住所提供给钟某居住。"), 1.0);
         // 包庇: taking the driver's place in the accident (false statements to the police)
         assert_eq!(cue("被告人张某甲主动到交警大队，伪称此次交通事故系自己驾驶车辆所为，意欲使张某乙逃避处罚。"), 1.0);
         assert_eq!(cue("被告人徐某代替祁某承担肇事责任，作出由其驾驶摩托车的虚假证明。"), 1.0);
@@ -1403,6 +1416,14 @@ mod tests {
         assert!(cue("被告人欲强行与被害人发生性关系，致其轻微伤，因被害人呼救而未得逞。") < 1.0);
         assert_eq!(cue("被告人用砖头多次击打被害人头面部，致被害人颅脑损伤死亡。"), 0.7);
         assert_eq!(cue("被告人用砖头击打被害人背部，致其轻伤。"), 0.0);
+    }
+
+    #[test]
+    fn a_masked_rape_attempted() {
+        let cue = |t: &str| weight(t, "强奸");
+        assert_eq!(cue("被告人趁被害人熟睡之机，用手抚摸其阴部欲实施××时，因被害人惊醒呼救而未得逞。"), 1.0);
+        // the mask hiding a robbery
+        assert!(cue("被告人持刀欲××被害人的手机和现金，因被害人呼救而未得逞。") < 1.0);
     }
 
     #[test]
@@ -1463,7 +1484,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
-        all.extend([HARBOUR_CUE, MASKED_ROBBERY, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
+        all.extend([HARBOUR_CUE, MASKED_ROBBERY, MASKED_RAPE, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
