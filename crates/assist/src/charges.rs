@@ -402,6 +402,8 @@ impl ChargeModel {
         // deceit: with none named (`以办理贷款需交纳保证金为由骗取被害人`) the loan is the fraud's
         // pretext (every CAIL case of the charge names the lender)
         let no_lender = !crate::cues::matches(&text, crate::cues::LENDERS);
+        // a loan promised to the person deceived is the fraud's pretext: no loan offence
+        let loan_pretext = crate::cues::matches(&text, crate::cues::LOAN_PRETEXT);
         // blood alcohol written below 80 mg/100 ml (GB 19522: 醉酒驾驶 begins there) and no other
         // way of 刑法第133条之一 told: drinking and driving is no offence of that article
         let sober = crate::term::blood_alcohol(facts).is_some_and(|b| b < 80.0)
@@ -436,6 +438,7 @@ impl ChargeModel {
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
                 || receiving_only && ["盗窃", "抢劫", "诈骗", "抢夺"].contains(&name)
                 || no_lender && name == "骗取贷款、票据承兑、金融票证"
+                || loan_pretext && (name == "骗取贷款、票据承兑、金融票证" || name == "贷款诈骗")
                 || sober && name == "危险驾驶"
                 || no_food && name.ends_with("食品")
                 || suspected_theft && name == "盗窃"
