@@ -1,6 +1,7 @@
 //! Charges that neither CAIL file has, or has in a handful of cases: the charge read from facts
 //! written for them, and the term inside the tier the law gives those facts
-//! (`charges_absent_from_training.tsv`, `charges_rare_in_training.tsv`).
+//! (`charges_absent_from_training.tsv`, `charges_rare_in_training.tsv`); and facts that tell
+//! several offences, each to be read (`charges_of_several_offences.tsv`).
 
 /// The rows of `table` the assistant gets wrong, and how many rows there are.
 fn check(table: &str) -> (usize, Vec<String>) {
@@ -13,10 +14,11 @@ fn check(table: &str) -> (usize, Vec<String>) {
         let (charge, facts) = (cols[0], cols[3]);
         n += 1;
         let got: Vec<String> = a.charges.predict(facts).into_iter().map(|s| s.charge).collect();
-        // the charge and nothing else (the merged CAIL label that goes with it aside): these
-        // facts tell one offence
-        let merged = |g: &str| assist::statute::COMPANIONS.iter().any(|(spec, m)| *spec == charge && *m == g);
-        if !got.iter().any(|g| g == charge) || got.iter().any(|g| g != charge && !merged(g)) {
+        // the charges and nothing else (the merged CAIL label that goes with one aside): one
+        // offence, or the several a row names joined by `+`
+        let want: Vec<&str> = charge.split('+').collect();
+        let merged = |g: &str| assist::statute::COMPANIONS.iter().any(|(spec, m)| want.contains(spec) && *m == g);
+        if want.iter().any(|w| !got.iter().any(|g| g == w)) || got.iter().any(|g| !want.contains(&g.as_str()) && !merged(g)) {
             wrong.push(format!("{charge}: suggested {got:?}"));
         }
         if let (Ok(lo), Ok(hi)) = (cols[1].parse::<f64>(), cols[2].parse::<f64>()) {
@@ -41,5 +43,12 @@ fn charges_absent_from_training_are_read_from_their_facts() {
 fn charges_rare_in_training_are_read_from_their_facts() {
     let (n, wrong) = check(include_str!("charges_rare_in_training.tsv"));
     assert!(n >= 360, "the table has {n} cases");
+    assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn several_offences_are_each_read() {
+    let (n, wrong) = check(include_str!("charges_of_several_offences.tsv"));
+    assert!(n >= 31, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
