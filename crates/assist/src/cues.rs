@@ -315,6 +315,8 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // (第262条) no purchase; a bank loan lent on at interest (第175条) no loan by deceit; fake notes
     // carried or sold (第171条) no holding; a first use urged on someone (第353条) no room given
     ("非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", "非法采矿", "炸药|雷管"),
+    // a gun made or converted is 第125条's making; holding it after is absorbed
+    ("非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", "非法持有、私藏枪支、弹药", "改装成枪|组装成枪|改装成一支|组装成一支|改装为枪|组装为枪"),
     ("盗窃、抢夺枪支、弹药、爆炸物", "非法采矿", "炸药|雷管"),
     ("盗窃、抢夺枪支、弹药、爆炸物", "非法持有、私藏枪支、弹药", STOLEN_ARMS),
     ("盗窃、抢夺枪支、弹药、爆炸物", "非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", STOLEN_ARMS),
@@ -593,6 +595,9 @@ const DEATH_REVIEW_CUE: &str = "原审判处死刑缓期二年执行+案情未�
 /// (刑法第175条之一) nor 贷款诈骗 (第193条), which need the financial institution's loan. No CAIL
 /// case of either charge matches; 16 of 诈骗 and 合同诈骗 do.
 pub const LOAN_PRETEXT: &str = "(谎称|冒充|虚构|承诺|为由)+贷款+(骗取被害人|骗取他人|骗得被害人|骗取其|骗得其)|(谎称|冒充|自称|称其)+贷款+(手续费|打点费|审批费|工本费|贷款押金|中介费|好处费)+被害人";
+
+/// Blows struck at a person, or a fight: the injuring acts of 故意伤害 (刑法第234条).
+pub const BLOWS: &str = "殴|打伤|打了|打倒|拳|踢|砍|刺|捅|推倒|推搡|掐|咬|砸|扎伤|划伤|泼|烫伤|持刀|持棍|厮打|扭打|撕打|撕扯|斗殴|捶|揍|击打|击伤|打架|冲突|摔倒在地|伤害|××他人|××被害人";
 
 /// Banks and the other financial institutions that lend (刑法第175条之一).
 pub const LENDERS: &str = "银行|信用社|农商|信用合作|小额贷款|金融机构|贷款公司|担保公司|信用联社|农信|村镇|金融|典当";
@@ -935,7 +940,7 @@ pub fn assists_government(text: &str) -> bool {
 const COMPANY_BRIBE: &str = "收受|索要|索取|好处费|回扣|贿赂|感谢费";
 const COMPANY_BRIBE_CUE: &str = "公司、企业人员的职务+收受|索取财物";
 const STATE_BRIBE_CUE: &str = "国家工作人员的职务+收受|索取财物";
-const EMBEZZLEMENT: &str = "(职务便利|职务上的便利|职务之便)+(侵吞|窃取|骗取|套取|冒领)+(据为己有|占为己有|归个人|个人使用|挥霍)";
+const EMBEZZLEMENT: &str = "(职务便利|职务上的便利|职务之便)+(侵吞|窃取|骗取|套取|冒领|截留)+(据为己有|占为己有|归个人|个人使用|挥霍)";
 const EMBEZZLEMENT_CUE: &str = "国家工作人员的职务+侵吞、窃取、骗取公共财物";
 const COMPANY_OFFICES: &[&str] = &[
     "经理", "总经理", "主任", "工程师", "总监", "负责人", "教练", "员工", "工作人员", "主管", "采购员", "销售员", "组长", "部长", "董事",
@@ -1482,6 +1487,13 @@ mod tests {
     }
 
     #[test]
+    fn blows_struck_are_told_apart_from_an_accident() {
+        assert!(!matches("黄某操作塔吊时未观察到正在施工的被害人，将其从二楼撞下，致其重伤，经鉴定，已构成××。", BLOWS));
+        assert!(matches("双方因琐事发生争执，被告人持钢管击伤被害人背部，经鉴定构成轻伤一级。", BLOWS));
+        assert!(matches("被告人××他人身体，致一人轻伤。", BLOWS));
+    }
+
+    #[test]
     fn the_giver_s_limited_company_holds_no_post() {
         // the 任 of 有限责任公司 is no 担任
         assert!(company_staff("某建筑安装有限责任公司董事长龙某按事前与被告人约定提取好处费。").is_none());
@@ -1556,7 +1568,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
-        all.extend([HARBOUR_CUE, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
+        all.extend([HARBOUR_CUE, BLOWS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
