@@ -412,9 +412,11 @@ impl ChargeModel {
         let no_food = !crate::cues::matches(&text, crate::cues::FOOD_WORDS);
         // the only theft told is one the defendant suspected someone of: not his 盗窃
         let suspected_theft = crate::cues::theft_only_suspected(&text);
+        // protected plants traded by the defendant, felled (if at all) by others
+        let plants_traded = strong("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品") && crate::cues::plants_traded_not_felled(&text);
         // an injury in an accident or at work with no blow struck is the accident's harm (刑法第
         // 133–139条), not 故意伤害 (第234条 needs the injuring act)
-        let accident_harm = crate::cues::matches(&text, "事故|施工|作业") && !crate::cues::matches(&text, crate::cues::BLOWS);
+        let accident_harm = crate::cues::matches(&text, "事故|施工|作业|不慎|疏忽|过于自信|没有预见|未预见|嬉戏|打闹|玩耍") && !crate::cues::matches(&text, crate::cues::BLOWS);
         let suspected_embezzling = crate::cues::embezzling_only_suspected(&text);
         // every age written is fourteen or more, the victim's among them: no 猥亵儿童
         let adult_victim = crate::cues::adult_victim_only(&text) && !child;
@@ -446,6 +448,7 @@ impl ChargeModel {
                 || no_food && name.ends_with("食品")
                 || suspected_theft && name == "盗窃"
                 || accident_harm && name == "故意伤害"
+                || plants_traded && name == "非法采伐、毁坏国家重点保护植物"
                 || suspected_embezzling && ["职务侵占", "贪污", "挪用资金", "挪用公款"].contains(&name)
                 || adult_victim && name == "猥亵儿童"
             {
