@@ -378,7 +378,9 @@ impl ChargeModel {
         // a victim under fourteen: 猥亵儿童 (刑法第237条第3款), not the adult offence of 第1款
         let child = crate::cues::child_victim(&text);
         // company staff taking money: 非国家工作人员受贿 (刑法第163条), not the state bribery charges
-        let company_bribe = crate::cues::company_staff(&text).is_some() && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费");
+        let company_bribe = crate::cues::company_staff(&text).is_some()
+            && crate::cues::matches(&text, "收受|索要|索取|好处费|回扣|贿赂|感谢费")
+            && !crate::cues::matches(&text, crate::cues::PUBLIC_INSTITUTION_BUYER);
         // a protected status the facts deny (`不属于国家重点保护植物`) is an element missing
         let unprotected = crate::cues::protection_denied(facts);
         // a bribe under 5,000 yuan (the 1997 刑法第383条 left it to administrative sanction unless

@@ -265,6 +265,7 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // money used for a time (lent, to be returned) is 挪用 (刑法第272条, 第384条), not the taking
     // for good of 职务侵占 (第271条) or 贪污 (第382条)
     ("挪用资金", "职务侵占", USE_OF_FUNDS),
+    ("受贿", "非国家工作人员受贿", PUBLIC_INSTITUTION_BUYER),
     ("挪用公款", "贪污", USE_OF_PUBLIC_FUNDS),
     // a fire lit on purpose with a lighter to what burns (被褥, 房屋), no negligence told: 放火
     ("放火", "失火", "(用打火机|用火机|持打火机)+(点燃|引燃)+!(不慎|过失|烧荒|取暖|烧纸|秸秆|杂草|垃圾|烟头|野外用火|上坟)"),
@@ -535,6 +536,12 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if state_functionary(&text).is_some_and(|cl| !is_village_office(cl) || assists_government(&text)) && matches(&text, EMBEZZLEMENT) {
         raise(&mut out, "贪污", 1.0, EMBEZZLEMENT_CUE);
     }
+    // the head of a public hospital or school taking money from its suppliers is a state
+    // functionary taking a bribe (刑法第93条第2款, 第385条; 两高《关于办理商业贿赂刑事案件适用
+    // 法律若干问题的意见》(2008) 第4条, 第6条), unlike a doctor's prescriptions (第5条)
+    if matches(&text, PUBLIC_INSTITUTION_BUYER) && matches(&text, COMPANY_BRIBE) {
+        raise(&mut out, "受贿", 1.0, PUBLIC_INSTITUTION_BUYER);
+    }
     // 行贿 (刑法第389条): money given to someone in public office, the defendant taking none
     // 对非国家工作人员行贿 (刑法第164条): money given to a non-state company's staff
     if private_bribe_giver(&text) {
@@ -654,6 +661,8 @@ const SALE_OF_FAKES: &str = "(明知|购进|购入|进货|批发)+(仿冒|假冒
 /// Money raised from many people on a promise of interest or of the principal back (刑法第176条;
 /// 法释〔2010〕18号第1条: 公开宣传, 承诺还本付息, 向社会公众).
 const PUBLIC_DEPOSITS: &str = "(承诺|许诺|约定)+(年化收益|固定收益|高额利息|高息|保本|还本付息|月息|年息|返利)+(投资人|群众|社会公众|老年|不特定|多名|名投资)+(募集|吸收|集资|投资|存款|借款)+!(挥霍|非法占有|诈骗|骗取)";
+/// The head of a public hospital or school in its purchases or building works.
+pub const PUBLIC_INSTITUTION_BUYER: &str = "(人民医院|中心医院|卫生院|保健院|疾病预防控制中心|公立|中学|小学|学校|大学)+(院长|校长|副院长|副校长)+(采购|基建|工程|招标|购进|供应|食材|校服|设备)+!(民办|私立|民营)";
 const MASKED_RAPE: &str = "(欲实施××|准备实施××|企图实施××|欲实行××|准备实行××|企图实行××|企图××|欲××|意图××|试图××)+(阴部|内裤|裤子|胸部|乳房|衣服|抚摸|猥亵|生殖器|熟睡|压在)+!(财物|钱|现金|手机|抢|包)";
 const TRANSFORMED_ROBBERY: &str = "(盗|窃|偷|扒)+(被发现|发现后|被人发现|被害人发现|失主发现|事主发现|店主发现|值班人员发现|保安发现|发现并制止|发觉|扭住|抓住|拦住|阻拦|制止|追赶|追至|拉住|堵住)+(殴打|击打|撞击|踢|咬|持刀|刺伤|砍|砖|拳|推倒|掐)+!(奸|猥亵|性关系|抚摸)";
 /// Words of food and what is eaten or drunk (刑法第143条、第144条 are about food).
@@ -1523,6 +1532,13 @@ mod tests {
     }
 
     #[test]
+    fn the_head_of_a_public_hospital_buying_takes_a_bribe() {
+        let t = "被告人汤某系某县人民医院院长，利用负责医院药品、医疗器械采购审批的职务便利，收受某医疗器械公司销售人员给予的回扣共计人民币38万元。";
+        assert_eq!(weight(t, "受贿"), 1.0);
+        assert!(!matches("被告人系某民办医院院长，在设备采购中收受回扣。", PUBLIC_INSTITUTION_BUYER));
+    }
+
+    #[test]
     fn the_giver_s_limited_company_holds_no_post() {
         // the 任 of 有限责任公司 is no 担任
         assert!(company_staff("某建筑安装有限责任公司董事长龙某按事前与被告人约定提取好处费。").is_none());
@@ -1597,7 +1613,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
-        all.extend([HARBOUR_CUE, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
+        all.extend([HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
