@@ -296,6 +296,25 @@ fn name_match(entry: &ChargeEntry, facts: &str, spans: &std::cell::OnceCell<Vec<
     best
 }
 
+/// The text before each `罪` that names a charge the defendant answers for now (`以非法持有枪支罪
+/// 追究其刑事责任`, `已构成伪造国家机关印章罪`, `因涉嫌盗窃罪被刑事拘留`): the twenty characters
+/// before it, unless the clause goes on to an earlier sentence or penalty (`因犯盗窃罪被判处有期
+/// 徒刑`, `刑满释放`), which is a record, not this case.
+fn charged_names(facts: &str) -> Vec<String> {
+    facts
+        .match_indices('罪')
+        .filter(|(i, _)| {
+            let after = &facts[i + '罪'.len_utf8()..];
+            let clause: String = after.chars().take_while(|c| !matches!(c, '，' | '。' | '；' | ',' | ';')).collect();
+            let record = ["判处", "刑满", "释放", "服刑", "假释", "被判", "判决", "劳动教养", "劳教", "缓刑", "处罚"].iter().any(|k| clause.contains(k));
+            // (`因犯破坏生产经营罪，于1998年…被判处`: an earlier conviction told first)
+            let before: String = facts[..*i].chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
+            !record && !["因犯", "曾犯", "曾因", "犯有"].iter().any(|k| before.contains(k))
+        })
+        .map(|(i, _)| facts[..i].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect())
+        .collect()
+}
+
 /// The byte spans (start, end) of every dictionary word jieba finds in `text` (all cuts, words of
 /// two or more characters), to tell whether a charge's name is written as words of its own.
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
@@ -326,6 +345,27 @@ impl ChargeModel {
         let x = vz.vector(&words(facts));
         let w = self.weights;
         let cues = crate::cues::cue_scores(facts);
+        // the charges named outright as the ones the defendant answers for: the longest name
+        // that ends the words before `罪`, when one charge alone has it (`公用电信设施` ends two)
+        let mut named: Vec<usize> = Vec::new();
+        for before in charged_names(facts) {
+            let mut best: (usize, Vec<usize>) = (0, Vec::new());
+            for (i, c) in self.charges.iter().enumerate() {
+                for v in c.variants.iter().chain(std::iter::once(&c.name)) {
+                    let len = v.chars().count();
+                    if len >= 4 && before.ends_with(v.as_str()) {
+                        if len > best.0 {
+                            best = (len, vec![i]);
+                        } else if len == best.0 && !best.1.contains(&i) {
+                            best.1.push(i);
+                        }
+                    }
+                }
+            }
+            if let [i] = best.1[..] {
+                named.push(i);
+            }
+        }
         let mut scored: Vec<(usize, f32, f32, f32, f32)> = self
             .charges
             .iter()
@@ -333,7 +373,11 @@ impl ChargeModel {
             .map(|(i, c)| {
                 let a = if c.centroid.is_empty() { 0.0 } else { dot(&x, &c.centroid) };
                 let b = dot(&x, &c.profile);
-                let n = cues.iter().find(|q| q.0 == c.name).map(|q| q.1).unwrap_or(0.0);
+                let mut n = cues.iter().find(|q| q.0 == c.name).map(|q| q.1).unwrap_or(0.0);
+                // the charge named outright as the one the defendant is prosecuted for
+                if named.contains(&i) {
+                    n = n.max(1.0);
+                }
                 (i, w.centroid * a + w.profile * b + w.cue * n, a, b, n)
             })
             .collect();
@@ -957,6 +1001,15 @@ pub fn count_segments(facts: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn charges_named_for_this_case_not_for_a_record() {
+        let names = |t: &str, name: &str| charged_names(t).iter().any(|b| b.ends_with(name));
+        assert!(names("公诉机关认为，应当以非法持有枪支罪追究其刑事责任。", "非法持有枪支"));
+        assert!(names("被告人因涉嫌盗窃罪于2016年5月被刑事拘留。", "盗窃"));
+        assert!(!names("被告人曾因犯盗窃罪于2010年被判处有期徒刑一年。", "盗窃"));
+        assert!(!names("被告人刘某因犯破坏生产经营罪，于1998年6月30日被某县人民法院判处有期徒刑。", "破坏生产经营"));
+    }
 
     #[test]
     fn articles_follow_the_facts() {
