@@ -666,7 +666,9 @@ impl ChargeModel {
             if out.len() >= 3 {
                 break;
             }
-            let ranked = self.rank(seg);
+            // (gambling only where the count's money went is no gambling offence, 刑法第303条)
+            let spent = crate::cues::gambling_only_spent(&crate::cues::strip_record(seg));
+            let ranked: Vec<_> = self.rank(seg).into_iter().filter(|r| !(spent && ["赌博", "开设赌场"].contains(&self.charges[r.0].name.as_str()))).collect();
             let Some(&(i, s, _, _, n)) = ranked.first() else { continue };
             let c = &self.charges[i];
             if n < 0.9 || out.iter().any(|o| o.charge == c.name) || ranked.get(1).is_some_and(|r| r.1 > s * 0.9) {
