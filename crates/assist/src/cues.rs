@@ -754,7 +754,8 @@ pub fn duty_crime(text: &str) -> Option<(&'static str, &'static str)> {
     // acts done on purpose against the rules make it 滥用职权 whatever neglect is told beside
     // them; a duty left undone (未认真审核, 疏于监管) with no such act is 玩忽职守, though the
     // neglect is told as a rule not followed (未按规定核查)
-    if matches(text, DELIBERATE_ABUSE) || (matches(text, ABUSE_OF_OFFICE) && !(matches(text, NEGLECT_OF_DUTY) && !matches(text, "违反|违背|没有按照|不正确履行"))) {
+    let neglect_only = matches(text, NEGLECT_OF_DUTY) && !matches(text, "违反|违背|没有按照|不正确履行");
+    if matches(text, DELIBERATE_ABUSE) || (matches(text, ABUSE_OF_OFFICE) && !neglect_only) {
         Some(("滥用职权", ABUSE_CUE))
     } else if matches(text, NEGLECT_OF_DUTY) {
         Some(("玩忽职守", NEGLECT_CUE))
