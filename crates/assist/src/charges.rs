@@ -488,8 +488,7 @@ impl ChargeModel {
                 || no_violence && name == "抢劫"
                 || petty_bribe && crate::cues::BRIBE_TAKING.contains(&name)
                 || receiving_only && ["盗窃", "抢劫", "诈骗", "抢夺"].contains(&name)
-                || no_lender && (name == "骗取贷款、票据承兑、金融票证" || name == "贷款诈骗")
-                || loan_pretext && (name == "骗取贷款、票据承兑、金融票证" || name == "贷款诈骗")
+                || (no_lender || loan_pretext) && (name == "骗取贷款、票据承兑、金融票证" || name == "贷款诈骗")
                 || sober && name == "危险驾驶"
                 || no_food && name.ends_with("食品")
                 || suspected_theft && name == "盗窃"

@@ -325,6 +325,14 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // (第262条) no purchase; a bank loan lent on at interest (第175条) no loan by deceit; fake notes
     // carried or sold (第171条) no holding; a first use urged on someone (第353条) no room given
     ("非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", "非法采矿", "炸药|雷管"),
+    ("盗窃、抢夺枪支、弹药、爆炸物", "非法采矿", "炸药|雷管"),
+    ("盗窃、抢夺枪支、弹药、爆炸物", "非法持有、私藏枪支、弹药", STOLEN_ARMS),
+    ("盗窃、抢夺枪支、弹药、爆炸物", "非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", STOLEN_ARMS),
+    ("强迫劳动", "拒不支付劳动报酬", "强迫|逼迫|看管|锁门|关在"),
+    ("强迫劳动", "非法拘禁", "劳动|干活|做工|制坯"),
+    ("拐骗儿童", "收买被拐卖的妇女、儿童", "!(卖给|出卖|卖与|收买|买来|买下)"),
+    ("出售、购买、运输假币", "持有、使用假币", "运往|运输|出售|卖给"),
+    ("引诱、教唆、欺骗他人吸毒", "容留他人吸毒", "劝说|怂恿|宣扬|引诱|教唆|欺骗"),
     // money taken from the public on a promise of returns is 第176条's, not an unlicensed business
     ("非法吸收公众存款", "非法经营", PUBLIC_DEPOSITS),
     // officials impersonated by telephone to get money transferred: the telecom fraud is 诈骗
@@ -337,14 +345,6 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("非法采矿", "盗窃", "盗采|采砂|采沙|河砂|开采+(矿|砂|煤|稀土)"),
     // a gun made or converted is 第125条's making; holding it after is absorbed
     ("非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", "非法持有、私藏枪支、弹药", "改装成枪|组装成枪|改装成一支|组装成一支|改装为枪|组装为枪"),
-    ("盗窃、抢夺枪支、弹药、爆炸物", "非法采矿", "炸药|雷管"),
-    ("盗窃、抢夺枪支、弹药、爆炸物", "非法持有、私藏枪支、弹药", STOLEN_ARMS),
-    ("盗窃、抢夺枪支、弹药、爆炸物", "非法制造、买卖、运输、邮寄、储存枪支、弹药、爆炸物", STOLEN_ARMS),
-    ("强迫劳动", "拒不支付劳动报酬", "强迫|逼迫|看管|锁门|关在"),
-    ("强迫劳动", "非法拘禁", "劳动|干活|做工|制坯"),
-    ("拐骗儿童", "收买被拐卖的妇女、儿童", "!(卖给|出卖|卖与|收买|买来|买下)"),
-    ("出售、购买、运输假币", "持有、使用假币", "运往|运输|出售|卖给"),
-    ("引诱、教唆、欺骗他人吸毒", "容留他人吸毒", "劝说|怂恿|宣扬|引诱|教唆|欺骗"),
     // 刑法第358条第4款: staff hired by another's brothel who help it run (招募, 运送, 接待, 望风)
     ("协助组织卖淫", "组织卖淫", HELPING_BROTHEL),
     // 刑法第382条: public money taken by an official's post (贪污, not 第271条)

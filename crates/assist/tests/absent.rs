@@ -52,3 +52,22 @@ fn several_offences_are_each_read() {
     assert!(n >= 34, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+#[test]
+fn a_charge_named_for_this_case_is_decisive() {
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let cue = |facts: &str, name: &str| {
+        let i = a.charges.charges.iter().position(|c| c.name == name).expect(name);
+        a.charges.rank(facts).into_iter().find(|r| r.0 == i).map_or(0.0, |r| r.4)
+    };
+    // (a charge whose cues do not read its own name, so only the naming can make it decisive)
+    let named = "经审理查明，被告人张某于2016年3月在某县被公安机关查获。公诉机关认为，应当以危险物品肇事罪追究其刑事责任。";
+    assert_eq!(cue(named, "危险物品肇事"), 1.0);
+    // an earlier sentence is a record, not this case's charge
+    let record = "经审理查明，被告人张某曾因犯危险物品肇事罪于2010年被判处有期徒刑一年。2016年3月其在某县被公安机关查获。";
+    assert!(cue(record, "危险物品肇事") < 1.0);
+    // a name that ends two charges' names (传播淫秽物品 is a label of its own and the end of
+    // 制造、贩卖、传播淫秽物品's) names neither of them through the naming
+    let shared = "经审理查明，被告人张某于2016年3月在某县被公安机关查获。公诉机关认为，应当以传播淫秽物品罪追究其刑事责任。";
+    assert!(cue(shared, "制造、贩卖、传播淫秽物品") < 1.0);
+}
