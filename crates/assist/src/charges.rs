@@ -53,6 +53,10 @@ pub struct ChargeModel {
     pub joint: Vec<PairModel>,
 }
 
+/// How far below the first charge a second one told decisively is kept when the facts say the
+/// defendant answers for several offences.
+pub const SEVERAL_RATIO: f32 = 0.5;
+
 /// Charges convicted together most often in the training split (抢劫 with 盗窃, drug selling with
 /// 容留他人吸毒).
 pub const JOINT_PAIRS: &[(&str, &str)] = &[
@@ -462,7 +466,10 @@ impl ChargeModel {
         let plants_traded = strong("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品") && crate::cues::plants_traded_not_felled(&text);
         // an injury in an accident or at work with no blow struck is the accident's harm (刑法第
         // 133–139条), not 故意伤害 (第234条 needs the injuring act)
-        let accident_harm = crate::cues::matches(&text, "事故|施工|作业|不慎|疏忽|过于自信|没有预见|未预见|嬉戏|打闹|玩耍") && !crate::cues::matches(&text, crate::cues::BLOWS);
+        // (a fall after a step missed, `脚下踩空`; a kept dog's bite, told with the keeping, not a
+        // dog set on someone, is no blow of the keeper's either)
+        let accident_harm = (crate::cues::matches(&text, "事故|施工|作业|不慎|疏忽|过于自信|没有预见|未预见|嬉戏|打闹|玩耍|踩空|失足|倒车") && !crate::cues::matches(&text, crate::cues::BLOWS))
+            || crate::cues::matches(&text, crate::cues::DOG_KEPT);
         let suspected_embezzling = crate::cues::embezzling_only_suspected(&text);
         // every age written is fourteen or more, the victim's among them: no 猥亵儿童
         let adult_victim = crate::cues::adult_victim_only(&text) && !child;
@@ -523,9 +530,18 @@ impl ChargeModel {
         let top = ranked[0].1;
         // the words of the facts, cut only when a name is written in them
         let spans = std::cell::OnceCell::new();
+        // the facts say the defendant answers for several offences (数罪并罚, 刑法第69条): a
+        // second charge told decisively is kept further below the first
+        let several = crate::cues::several_offences_told(&text);
         for (k, &(i, s, a, b, n)) in ranked.iter().enumerate() {
             if k > 0 && (out.len() > 2 || s < top * self.weights.cue_ratio) {
-                break;
+                if several && out.len() == 1 && s >= top * SEVERAL_RATIO {
+                    if n < 1.0 || demoted.contains(&i) {
+                        continue;
+                    }
+                } else {
+                    break;
+                }
             }
             // a decisive cue a rule above ruled out (the loser of a special provision, an element
             // the facts deny) does not keep a charge far below the first
