@@ -545,7 +545,7 @@ impl ChargeModel {
             }
             // a decisive cue a rule above ruled out (the loser of a special provision, an element
             // the facts deny) does not keep a charge far below the first
-            if k > 0 && s < top * self.weights.second_ratio && (n < 1.0 || demoted.contains(&i)) {
+            if k > 0 && (demoted.contains(&i) || s < top * self.weights.second_ratio && n < 1.0) {
                 continue;
             }
             let c = &self.charges[i];

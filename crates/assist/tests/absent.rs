@@ -42,14 +42,14 @@ fn charges_absent_from_training_are_read_from_their_facts() {
 #[test]
 fn charges_rare_in_training_are_read_from_their_facts() {
     let (n, wrong) = check(include_str!("charges_rare_in_training.tsv"));
-    assert!(n >= 511, "the table has {n} cases");
+    assert!(n >= 583, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
 
 #[test]
 fn several_offences_are_each_read() {
     let (n, wrong) = check(include_str!("charges_of_several_offences.tsv"));
-    assert!(n >= 34, "the table has {n} cases");
+    assert!(n >= 40, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
 
