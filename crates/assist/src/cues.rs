@@ -578,6 +578,8 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         Some(DOG_KEPT)
     } else if matches(&text, MISSED_STEP) && !matches(&text, BLOWS) {
         Some(MISSED_STEP)
+    } else if matches(&text, CARE_LAPSE) && !matches(&text.replace("烫伤", ""), BLOWS) {
+        Some(CARE_LAPSE)
     } else {
         None
     };
@@ -773,6 +775,8 @@ pub const NO_SALE_FOUND: &str = "(未发现|未查获|未能查证|无法查证|
 pub const HELPING_DESTROY: &str = "(明知|应其要求|受其指使|按其要求|帮其|帮助其)+(删除|格式化|焚烧|焚毁|烧毁|清洗|擦拭|丢弃|扔进|扔到|销毁|修复|更换)+(监控|录像|视频|硬盘|血迹|血衣|凶器|作案工具|尖刀|刀具|保险杠|挡风玻璃|碰撞部位)";
 /// A dog the defendant keeps that bit or knocked someone down, not set on him (`唆使`, `指使`).
 pub const DOG_KEPT: &str = "(饲养|喂养|养的|拴养|圈养)+(犬|狗|藏獒)+(咬|扑倒|扑咬)+!(唆使|指使|放狗|驱使|命令)";
+/// A child or patient in the defendant's care hurt by what he left (`照看…将热水放置…碰倒…烫伤`).
+pub const CARE_LAPSE: &str = "(照看|看护|照顾|看管)+(碰倒|烫伤|摔落|跌落|坠落|溺水)";
 /// A fall after a step missed (`后退时脚下踩空`).
 pub const MISSED_STEP: &str = "踩空|失足";
 /// Work done for a prostitution business: its money, its women driven, its door watched.
@@ -1782,6 +1786,7 @@ mod tests {
         // a kept dog's bite, a fall after a step missed: negligence (刑法第235条)
         assert_eq!(weight("被告人饲养一条藏獒，喂食后未将铁链扣牢，藏獒窜出将儿童扑倒撕咬，经鉴定为重伤二级。", "过失致人重伤"), 0.9);
         assert_eq!(weight("被告人轻推其肩部，被害人后退时脚下踩空摔下，经鉴定为重伤二级。", "过失致人重伤"), 0.9);
+        assert_eq!(weight("保姆在家照看幼儿时将一杯热水放在暖气片上后离开，幼儿将杯子碰倒被烫伤，经鉴定为重伤二级。", "过失致人重伤"), 0.9);
         assert_eq!(weight("双方厮打中被告人一拳将被害人打倒，被害人脚下踩空摔下，经鉴定为重伤二级。", "过失致人重伤"), 0.0);
         // a fishing game machine is no fishing (刑法第340条); an online betting agent runs a casino
         assert_eq!(weight("店内摆放“捕鱼”“水果机”等电子游戏机，为顾客上分。", "非法捕捞水产品"), 0.0);
@@ -1910,7 +1915,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
-        all.extend([BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
+        all.extend([CARE_LAPSE, BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
