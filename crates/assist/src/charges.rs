@@ -504,6 +504,9 @@ impl ChargeModel {
                 || plants_traded && name == "非法采伐、毁坏国家重点保护植物"
                 || suspected_embezzling && ["职务侵占", "贪污", "挪用资金", "挪用公款"].contains(&name)
                 || adult_victim && name == "猥亵儿童"
+                // 刑法第417条 is an offence of officials charged with stopping crime: no office
+                // told, no such offence (a father helping his son is 第307条's or 第310条's)
+                || office.is_none() && name == "帮助犯罪分子逃避处罚"
             {
                 r.1 *= 0.6;
                 demoted.push(r.0);
