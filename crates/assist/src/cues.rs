@@ -550,30 +550,30 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // a drug bought from someone (`向被告人某某购买毒品`) is that one's sale; a purchase the
     // defendant made for the users he hosts (`被告人王某购买` with no seller named as his buyer)
     // is no sale by him (刑法第347条; 容留他人吸毒 alone, 第354条)
-    if text.split(['。', '；', ';']).any(|s| matches(s, DRUG_BOUGHT_FROM)) {
+    if in_one_sentence(&text, DRUG_BOUGHT_FROM) {
         raise(&mut out, "走私、贩卖、运输、制造毒品", 0.8, DRUG_BOUGHT_FROM);
     }
     // the prosecutor's conclusion in 刑法第303条第1款's words (`以营利为目的，聚众赌博，其行为触犯`)
     // with no venue named in it: 赌博, whatever room the game was played in
-    if text.split(['。', '；', ';']).any(|s| matches(s, CONCLUDED_GATHERING)) {
+    if in_one_sentence(&text, CONCLUDED_GATHERING) {
         raise(&mut out, "赌博", 1.0, CONCLUDED_GATHERING);
         out.retain(|q| q.0 != "开设赌场");
     }
     // an inspection or a raid disclosed, told in one sentence that is no list of records
     // (`勘验、检查笔录、鉴定结论告知笔录`)
-    if text.split(['。', '；', ';']).any(|s| matches(s, TIP_OFF)) {
+    if in_one_sentence(&text, TIP_OFF) {
         raise(&mut out, "帮助犯罪分子逃避处罚", 0.6, TIP_OFF);
     }
     // the investigation found no sale or carriage of the drugs seized (`未发现其有出售…的证据`,
     // `未能查证其有出售或运输行为`): what was found is held (刑法第348条), not sold (第347条)
-    if text.split(['。', '；', ';']).any(|s| matches(s, NO_SALE_FOUND)) {
+    if in_one_sentence(&text, NO_SALE_FOUND) {
         raise(&mut out, "非法持有毒品", 1.0, NO_SALE_FOUND);
         out.retain(|q| q.0 != "走私、贩卖、运输、制造毒品");
     }
     // another's traces destroyed at his request or knowing of his offence, told in one sentence
     // (刑法第307条第2款): the offence itself is the other's, so its cue is no cue of the
     // defendant's
-    if text.split(['。', '；', ';']).any(|s| matches(s, HELPING_DESTROY)) {
+    if in_one_sentence(&text, HELPING_DESTROY) {
         raise(&mut out, "帮助毁灭、伪造证据", 1.0, HELPING_DESTROY);
         out.retain(|q| !["故意杀人", "故意伤害", "交通肇事"].contains(&q.0));
     }
@@ -603,17 +603,17 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     }
     // a witness pressed, paid or threatened to change or withhold his account, in one sentence
     // (刑法第307条第1款)
-    if text.split(['。', '；', ';']).any(|s| matches(s, WITNESS_PRESSED)) {
+    if in_one_sentence(&text, WITNESS_PRESSED) {
         raise(&mut out, "妨害作证", 1.0, WITNESS_PRESSED);
     }
     // custody fled, told in one sentence: a scene fled (`逃离现场`) and a prison's release paper
     // (`监狱释放证明书`) elsewhere in the text are not
-    if text.split(['。', '；', ';']).any(|s| matches(s, ESCAPE_FROM_CUSTODY)) {
+    if in_one_sentence(&text, ESCAPE_FROM_CUSTODY) {
         raise(&mut out, "脱逃", 1.0, ESCAPE_FROM_CUSTODY);
     }
     // a drug made, with its means, told in one sentence: a record made by the police
     // (`公安局制作的辨认笔录`) and the users' pipes (`吸毒工具`) elsewhere in the text are not
-    if text.split(['。', '；', ';']).any(|s| matches(s, DRUG_MAKING)) {
+    if in_one_sentence(&text, DRUG_MAKING) {
         raise(&mut out, "走私、贩卖、运输、制造毒品", 1.0, DRUG_MAKING);
     }
     // 猥亵儿童 (刑法第237条第3款): the victim under fourteen by the birth date the facts give
@@ -667,14 +667,14 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     }
     // 窝藏 (刑法第310条): knowing someone is on the run, giving him a place, money or help to
     // get away, told in one sentence (`明知姚某某负案在逃…提供…现金…资助其逃跑`)
-    if text.split(['。', '；', ';']).any(|s| matches(s, HARBOUR_CUE)) {
+    if in_one_sentence(&text, HARBOUR_CUE) {
         raise(&mut out, "窝藏、包庇", 1.0, HARBOUR_CUE);
     }
     // 抢劫 (刑法第263条) with the verb masked (`××`): force or its threat and the masked taking
     // of money or goods (the mask hides 强奸 as well) told in one sentence (`采取抱腿摔翻被害人的
     // 暴力手段，准备…××现金`); or force used on being found in the act (刑法第269条: `实施××时被
     // 被害人发现，遂…殴打被害人`)
-    if text.split(['。', '；', ';']).any(|s| matches(s, MASKED_ROBBERY)) {
+    if in_one_sentence(&text, MASKED_ROBBERY) {
         raise(&mut out, "抢劫", 1.0, MASKED_ROBBERY);
     }
     // 刑法第269条: a theft found out or resisted, then force told in the same sentence or the next
@@ -687,7 +687,7 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // 刑法第236条 with the act masked (`××`): an intercourse attempted on a woman touched,
     // undressed or asleep, told in one sentence (`用手抚摸丁某阴部欲实施××时，因丁某惊醒后呼救而
     // 未得逞`); no goods taken beside it (the mask hides 抢劫 as well)
-    if text.split(['。', '；', ';']).any(|s| matches(s, MASKED_RAPE)) {
+    if in_one_sentence(&text, MASKED_RAPE) {
         raise(&mut out, "强奸", 1.0, MASKED_RAPE);
     }
     // 刑法第312条: goods bought from a thief judged apart, told in one sentence
@@ -696,12 +696,12 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     }
     // 刑法第127条: arms or explosives taken, told in one sentence (`撬开库房的门锁，趁无人看管之机
     // 秘密拿走乳化炸药12公斤`, `突然上前夺过该猎枪`)
-    if text.split(['。', '；', ';']).any(|s| matches(s, STOLEN_ARMS)) {
+    if in_one_sentence(&text, STOLEN_ARMS) {
         raise(&mut out, "盗窃、抢夺枪支、弹药、爆炸物", 1.0, STOLEN_ARMS);
     }
     // 刑法第280条第1款: a state organ's seal carved, the organ named in the same sentence
     // (`私自雕刻了“某县民政局”“某县公安局某派出所”印章各一枚`); in a fraud the seal is its means
-    if text.split(['。', '；', ';']).any(|s| matches(s, ORGAN_SEAL)) && !matches(&text, "骗取|诈骗|骗得") {
+    if in_one_sentence(&text, ORGAN_SEAL) && !matches(&text, "骗取|诈骗|骗得") {
         raise(&mut out, "伪造、变造、买卖国家机关公文、证件、印章", 1.0, ORGAN_SEAL);
     }
     // duty crimes (刑法第九章): the defendant's office in a state organ, acts against the rules
@@ -999,7 +999,7 @@ fn charges_joined(s: &str) -> bool {
 
 /// Whether one sentence tells goods bought from a thief judged apart ([`RECEIVING_FROM_THIEF`]).
 pub fn bought_from_thief(text: &str) -> bool {
-    text.split(['。', '；', ';']).any(|s| matches(s, RECEIVING_FROM_THIEF))
+    in_one_sentence(text, RECEIVING_FROM_THIEF)
 }
 
 /// Goods known to be another's proceeds taken in, bought, sold or hidden (刑法第312条).
@@ -1244,6 +1244,12 @@ pub const ACCESSORY: &[(&str, u32, &str, &str)] = &[
 
 /// `A|B+C|B+(D|E)+!F`: alternatives separated by `|`; an alternative is a conjunction of `+`
 /// parts; a part is a literal, a group `(X|Y)` of literals (any one), or `!` before either (none).
+/// Whether one sentence of `text` (cut at `。`, `；`) matches `pattern`: the parts of a cue told
+/// together, not met by chance across the facts.
+pub fn in_one_sentence(text: &str, pattern: &str) -> bool {
+    text.split(['。', '；', ';']).any(|s| matches(s, pattern))
+}
+
 pub fn matches(text: &str, pattern: &str) -> bool {
     split_top(pattern, '|').into_iter().any(|alt| {
         split_top(alt, '+').into_iter().all(|part| {
