@@ -471,8 +471,8 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("破坏广播电视设施、公用电信设施", "故意毁坏财物", "正在使用|光缆|通信|电视线路|基站|广播"),
     // an official's equipment snatched or smashed in obstructing him is the obstruction's
     // (刑法第277条), not a theft of his property
-    ("妨害公务", "抢夺", "执法记录仪|执法仪|采样瓶|执法证|单警装备|喷雾器|警械|对讲机"),
-    ("妨害公务", "抢劫", "执法记录仪|执法仪|采样瓶|执法证|单警装备|喷雾器|警械|对讲机"),
+    ("妨害公务", "抢夺", OFFICIAL_EQUIPMENT),
+    ("妨害公务", "抢劫", OFFICIAL_EQUIPMENT),
     // money taken from stalls by force (强拿硬要, 刑法第293条第1款第3项) with threats
     ("寻衅滋事", "敲诈勒索", "强拿硬要+!(投诉|曝光|举报|告发)"),
     // 洗钱 (刑法第191条) launders the proceeds of its seven offences; others' proceeds are 第312条's
@@ -617,6 +617,11 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // officials at work pushed or beaten to stop them, told in one sentence (刑法第277条)
     if in_one_sentence(&text, OBSTRUCTION) {
         raise(&mut out, "妨害公务", 1.0, OBSTRUCTION);
+    }
+    // an obstruction told (a cue of 0.9) in which the official's equipment was snatched or
+    // smashed: the obstruction is plain, and the snatching its part
+    if out.iter().any(|q| q.0 == "妨害公务" && q.1 >= 0.9) && matches(&text, OFFICIAL_EQUIPMENT) {
+        raise(&mut out, "妨害公务", 1.0, OFFICIAL_EQUIPMENT);
     }
     // custody fled, told in one sentence: a scene fled (`逃离现场`) and a prison's release paper
     // (`监狱释放证明书`) elsewhere in the text are not
@@ -816,6 +821,8 @@ pub fn hired_by_another(text: &str) -> bool {
 pub const WITNESS_PRESSED: &str = "(要求|指使|唆使|许诺|威胁)+(目击者|证人|工友|出庭|作证)+(改称|谎称|不实陈述|不得向|改口|不要作证|不作证)+!(骗取|诈骗|骗得)";
 /// Officials at work pushed or beaten to stop them (`采用推搡、抓挠等方式阻碍执法`).
 pub const OBSTRUCTION: &str = "(执法人员|民警|城管|交警|执法)+(推搡|殴打|抓挠|围堵|撕扯|推倒)+(阻碍|阻止|阻挠|无法进行)";
+/// The equipment of an official at work (`执法记录仪`, `单警装备喷雾器`).
+pub const OFFICIAL_EQUIPMENT: &str = "执法记录仪|执法仪|采样瓶|执法证|单警装备|喷雾器|警械|对讲机";
 /// Custody fled (刑法第316条).
 pub const ESCAPE_FROM_CUSTODY: &str = "逃离+(看守所|监狱|羁押|劳动改造|押解|监管)";
 /// A drug made and the means of making it.
@@ -1911,6 +1918,9 @@ mod tests {
         // officials pushed to stop their work, in one sentence (刑法第277条)
         assert_eq!(weight("被告人为阻止扣押，采用推搡、抓挠等方式阻碍执法人员执法。", "妨害公务"), 1.0);
         assert_eq!(weight("被告人殴打保洁员。经理与保安员一起阻止被告人。后被告人被民警抓获。有勘验检查笔录等证据证实。", "妨害公务"), 0.0);
+        // the police spray taken from the officer and turned on him: the obstruction plain
+        let spray = cue_scores("值班民警巡逻到现场上前进行制止，被告人等人对民警进行推搡，孟某将其手中的单警装备喷雾器抢走并推倒民警。");
+        assert!(spray.iter().any(|q| q.0 == "妨害公务" && q.1 == 1.0), "{spray:?}");
         // a car known to be stolen by another, hidden and sold (刑法第312条)
         assert!(matches("被告人明知该车系胡某从他人处窃取而来，仍将该车藏匿于仓库内。", RECEIVING));
         // a home given to users is no harbouring of a fugitive
@@ -1996,7 +2006,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
-        all.extend([OBSTRUCTION, WITNESS_PRESSED, CARE_LAPSE, BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
+        all.extend([OFFICIAL_EQUIPMENT, OBSTRUCTION, WITNESS_PRESSED, CARE_LAPSE, BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
