@@ -468,11 +468,10 @@ impl ChargeModel {
         let plants_traded = strong("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品") && crate::cues::plants_traded_not_felled(&text);
         // an injury in an accident or at work with no blow struck is the accident's harm (刑法第
         // 133–139条), not 故意伤害 (第234条 needs the injuring act)
-        // (a fall after a step missed, `脚下踩空`; a kept dog's bite, told with the keeping, not a
-        // dog set on someone, is no blow of the keeper's either)
-        let accident_harm = (crate::cues::matches(&text, "事故|施工|作业|不慎|疏忽|过于自信|没有预见|未预见|嬉戏|打闹|玩耍|踩空|失足|倒车") && !crate::cues::matches(&text, crate::cues::BLOWS))
-            || crate::cues::matches(&text, crate::cues::DOG_KEPT)
-            || crate::cues::matches(&text, crate::cues::CARE_LAPSE) && !crate::cues::matches(&text.replace("烫伤", ""), crate::cues::BLOWS);
+        // (nor is a kept dog's bite, a fall after a step missed or a child hurt by what its carer
+        // left: `cues::negligent_harm`)
+        let accident_harm = (crate::cues::matches(&text, "事故|施工|作业|不慎|疏忽|过于自信|没有预见|未预见|嬉戏|打闹|玩耍|倒车") && !crate::cues::matches(&text, crate::cues::BLOWS))
+            || crate::cues::negligent_harm(&text).is_some();
         let suspected_embezzling = crate::cues::embezzling_only_suspected(&text);
         // every age written is fourteen or more, the victim's among them: no 猥亵儿童
         let adult_victim = crate::cues::adult_victim_only(&text) && !child;

@@ -567,10 +567,11 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "赌博", 1.0, CONCLUDED_GATHERING);
         out.retain(|q| q.0 != "开设赌场");
     }
-    // an inspection or a raid disclosed, told in one sentence that is no list of records
-    // (`勘验、检查笔录、鉴定结论告知笔录`)
-    if in_one_sentence(&text, TIP_OFF) {
-        raise(&mut out, "帮助犯罪分子逃避处罚", 0.6, TIP_OFF);
+    // the cues told within one sentence ([`SENTENCE_CUES`])
+    for (charge, weight, pattern) in SENTENCE_CUES {
+        if in_one_sentence(&text, pattern) {
+            raise(&mut out, charge, *weight, pattern);
+        }
     }
     // the investigation found no sale or carriage of the drugs seized (`未发现其有出售…的证据`,
     // `未能查证其有出售或运输行为`): what was found is held (刑法第348条), not sold (第347条)
@@ -585,18 +586,10 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "帮助毁灭、伪造证据", 1.0, HELPING_DESTROY);
         out.retain(|q| !["故意杀人", "故意伤害", "交通肇事"].contains(&q.0));
     }
-    // a kept dog's bite, or a fall after a step missed with no blow struck: the harm is the
-    // keeper's or the pusher's negligence (刑法第233条, 第235条)
-    let negligent = if matches(&text, DOG_KEPT) {
-        Some(DOG_KEPT)
-    } else if matches(&text, MISSED_STEP) && !matches(&text, BLOWS) {
-        Some(MISSED_STEP)
-    } else if matches(&text, CARE_LAPSE) && !matches(&text.replace("烫伤", ""), BLOWS) {
-        Some(CARE_LAPSE)
-    } else {
-        None
-    };
-    if let Some(cue) = negligent {
+    // a kept dog's bite, a fall after a step missed, a child hurt by what its carer left, with
+    // no blow struck: the harm is the keeper's, the pusher's or the carer's negligence (刑法第233条,
+    // 第235条)
+    if let Some(cue) = negligent_harm(&text) {
         if matches(&text, "死亡") {
             raise(&mut out, "过失致人死亡", 0.9, cue);
         } else if matches(&text, "重伤") {
@@ -609,24 +602,10 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "协助组织卖淫", 1.0, BROTHEL_WORK);
         out.retain(|q| q.0 != "组织卖淫");
     }
-    // a witness pressed, paid or threatened to change or withhold his account, in one sentence
-    // (刑法第307条第1款)
-    if in_one_sentence(&text, WITNESS_PRESSED) {
-        raise(&mut out, "妨害作证", 1.0, WITNESS_PRESSED);
-    }
-    // officials at work pushed or beaten to stop them, told in one sentence (刑法第277条)
-    if in_one_sentence(&text, OBSTRUCTION) {
-        raise(&mut out, "妨害公务", 1.0, OBSTRUCTION);
-    }
     // an obstruction told (a cue of 0.9) in which the official's equipment was snatched or
     // smashed: the obstruction is plain, and the snatching its part
     if out.iter().any(|q| q.0 == "妨害公务" && q.1 >= 0.9) && matches(&text, OFFICIAL_EQUIPMENT) {
         raise(&mut out, "妨害公务", 1.0, OFFICIAL_EQUIPMENT);
-    }
-    // custody fled, told in one sentence: a scene fled (`逃离现场`) and a prison's release paper
-    // (`监狱释放证明书`) elsewhere in the text are not
-    if in_one_sentence(&text, ESCAPE_FROM_CUSTODY) {
-        raise(&mut out, "脱逃", 1.0, ESCAPE_FROM_CUSTODY);
     }
     // a drug made, with its means, told in one sentence: a record made by the police
     // (`公安局制作的辨认笔录`) and the users' pipes (`吸毒工具`) elsewhere in the text are not
@@ -656,14 +635,15 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if state_functionary(&text).is_some_and(|cl| !is_village_office(cl) || assists_government(&text)) && matches(&text, EMBEZZLEMENT) {
         raise(&mut out, "贪污", 1.0, EMBEZZLEMENT_CUE);
     }
-    // the head of a public hospital or school taking money from its suppliers is a state
-    // functionary taking a bribe (刑法第93条第2款, 第385条; 两高《关于办理商业贿赂刑事案件适用
-    // 法律若干问题的意见》(2008) 第4条, 第6条), unlike a doctor's prescriptions (第5条)
     // the cashier of a public hospital or school keeping what he collects: public property taken
     // by one who manages it for a state institution (刑法第93条第2款, 第382条)
     if matches(&text, PUBLIC_INSTITUTION_CASHIER) && matches(&text, EMBEZZLEMENT) {
         raise(&mut out, "贪污", 1.0, PUBLIC_INSTITUTION_CASHIER);
     }
+    // the head of a public hospital or school, or of one of its departments, taking money from
+    // its suppliers is a state functionary taking a bribe (刑法第93条第2款, 第385条; 两高《关于办理
+    // 商业贿赂刑事案件适用法律若干问题的意见》(2008) 第4条, 第6条), unlike a doctor's prescriptions
+    // (第5条)
     if matches(&text, PUBLIC_INSTITUTION_BUYER) && matches(&text, COMPANY_BRIBE) {
         raise(&mut out, "受贿", 1.0, PUBLIC_INSTITUTION_BUYER);
     }
@@ -682,18 +662,6 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
         raise(&mut out, "侵占", 1.0, PRIVATE_TAKING_CUE);
         out.retain(|q| q.0 != "职务侵占");
     }
-    // 窝藏 (刑法第310条): knowing someone is on the run, giving him a place, money or help to
-    // get away, told in one sentence (`明知姚某某负案在逃…提供…现金…资助其逃跑`)
-    if in_one_sentence(&text, HARBOUR_CUE) {
-        raise(&mut out, "窝藏、包庇", 1.0, HARBOUR_CUE);
-    }
-    // 抢劫 (刑法第263条) with the verb masked (`××`): force or its threat and the masked taking
-    // of money or goods (the mask hides 强奸 as well) told in one sentence (`采取抱腿摔翻被害人的
-    // 暴力手段，准备…××现金`); or force used on being found in the act (刑法第269条: `实施××时被
-    // 被害人发现，遂…殴打被害人`)
-    if in_one_sentence(&text, MASKED_ROBBERY) {
-        raise(&mut out, "抢劫", 1.0, MASKED_ROBBERY);
-    }
     // 刑法第269条: a theft found out or resisted, then force told in the same sentence or the next
     // to keep the goods or get away (`将水箱从仓库搬出后，被值班人员发现并制止，被告人随手拿起砖块…
     // 进行击打`; `…被保安员发现并上前拦阻。魏某为逃脱抓捕，…掏出一把折叠刀…划伤`)
@@ -701,20 +669,9 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if sentences.iter().any(|s| matches(s, TRANSFORMED_ROBBERY)) || sentences.windows(2).any(|w| matches(&format!("{}。{}", w[0], w[1]), TRANSFORMED_ROBBERY) && matches(w[1], "抓捕|逃离|逃跑|脱身|护赃|赃物")) {
         raise(&mut out, "抢劫", 1.0, TRANSFORMED_ROBBERY);
     }
-    // 刑法第236条 with the act masked (`××`): an intercourse attempted on a woman touched,
-    // undressed or asleep, told in one sentence (`用手抚摸丁某阴部欲实施××时，因丁某惊醒后呼救而
-    // 未得逞`); no goods taken beside it (the mask hides 抢劫 as well)
-    if in_one_sentence(&text, MASKED_RAPE) {
-        raise(&mut out, "强奸", 1.0, MASKED_RAPE);
-    }
     // 刑法第312条: goods bought from a thief judged apart, told in one sentence
     if bought_from_thief(&text) {
         raise(&mut out, "掩饰、隐瞒犯罪所得、犯罪所得收益", 1.0, RECEIVING_FROM_THIEF);
-    }
-    // 刑法第127条: arms or explosives taken, told in one sentence (`撬开库房的门锁，趁无人看管之机
-    // 秘密拿走乳化炸药12公斤`, `突然上前夺过该猎枪`)
-    if in_one_sentence(&text, STOLEN_ARMS) {
-        raise(&mut out, "盗窃、抢夺枪支、弹药、爆炸物", 1.0, STOLEN_ARMS);
     }
     // 刑法第280条第1款: a state organ's seal carved, the organ named in the same sentence
     // (`私自雕刻了“某县民政局”“某县公安局某派出所”印章各一枚`); in a fraud the seal is its means
@@ -800,6 +757,20 @@ pub const TIP_OFF: &str = "(泄露|透露|告知)+(检查|查处|清查|行动|�
 pub const NO_SALE_FOUND: &str = "(未发现|未查获|未能查证|无法查证|未能查实|未能证实|无法查实|不能查实|无法证实|没有发现|未查到)+(出售|贩卖|转手|运送|运输|卖给)";
 /// Traces of another's offence destroyed for him: knowing of it or at his request.
 pub const HELPING_DESTROY: &str = "(明知|应其要求|受其指使|按其要求|帮其|帮助其)+(删除|格式化|焚烧|焚毁|烧毁|清洗|擦拭|丢弃|扔进|扔到|销毁|修复|更换)+(监控|录像|视频|硬盘|血迹|血衣|凶器|作案工具|尖刀|刀具|保险杠|挡风玻璃|碰撞部位)";
+/// The negligence told where no blow was struck, if any: a kept dog's bite ([`DOG_KEPT`]), a fall
+/// after a step missed ([`MISSED_STEP`]), a child hurt by what its carer left ([`CARE_LAPSE`]; the
+/// scald itself, `烫伤`, is no blow).
+pub fn negligent_harm(text: &str) -> Option<&'static str> {
+    if matches(text, DOG_KEPT) {
+        Some(DOG_KEPT)
+    } else if matches(text, MISSED_STEP) && !matches(text, BLOWS) {
+        Some(MISSED_STEP)
+    } else if matches(text, CARE_LAPSE) && !matches(&text.replace("烫伤", ""), BLOWS) {
+        Some(CARE_LAPSE)
+    } else {
+        None
+    }
+}
 /// A dog the defendant keeps that bit or knocked someone down, not set on him (`唆使`, `指使`).
 pub const DOG_KEPT: &str = "(饲养|喂养|养的|拴养|圈养)+(犬|狗|藏獒)+(咬|扑倒|扑咬)+!(唆使|指使|放狗|驱使|命令)";
 /// A child or patient in the defendant's care hurt by what he left (`照看…将热水放置…碰倒…烫伤`).
@@ -1265,6 +1236,35 @@ pub const ACCESSORY: &[(&str, u32, &str, &str)] = &[
 
 /// `A|B+C|B+(D|E)+!F`: alternatives separated by `|`; an alternative is a conjunction of `+`
 /// parts; a part is a literal, a group `(X|Y)` of literals (any one), or `!` before either (none).
+/// Cues told within one sentence (charge, weight, pattern): read across the whole text, their
+/// words meet by chance (a list of records, another person's act, a release paper).
+const SENTENCE_CUES: &[(&str, f32, &str)] = &[
+    // an inspection or a raid disclosed, outside a list of records (`勘验、检查笔录、鉴定结论告知
+    // 笔录`), 刑法第417条
+    ("帮助犯罪分子逃避处罚", 0.6, TIP_OFF),
+    // a witness pressed, paid or threatened to change or withhold his account (刑法第307条第1款)
+    ("妨害作证", 1.0, WITNESS_PRESSED),
+    // officials at work pushed or beaten to stop them (刑法第277条)
+    ("妨害公务", 1.0, OBSTRUCTION),
+    // custody fled (刑法第316条): a scene fled (`逃离现场`) and a prison's release paper
+    // (`监狱释放证明书`) elsewhere in the text are not
+    ("脱逃", 1.0, ESCAPE_FROM_CUSTODY),
+    // 窝藏 (刑法第310条): knowing someone is on the run, giving him a place, money or help to get
+    // away (`明知姚某某负案在逃…提供…现金…资助其逃跑`)
+    ("窝藏、包庇", 1.0, HARBOUR_CUE),
+    // 抢劫 (刑法第263条) with the verb masked (`××`): force or its threat and the masked taking of
+    // money or goods (the mask hides 强奸 as well: `采取抱腿摔翻被害人的暴力手段，准备…××现金`); or
+    // force used on being found in the act (刑法第269条: `实施××时被被害人发现，遂…殴打被害人`)
+    ("抢劫", 1.0, MASKED_ROBBERY),
+    // 刑法第236条 with the act masked (`××`): an intercourse attempted on a woman touched,
+    // undressed or asleep (`用手抚摸丁某阴部欲实施××时，因丁某惊醒后呼救而未得逞`); no goods
+    // taken beside it (the mask hides 抢劫 as well)
+    ("强奸", 1.0, MASKED_RAPE),
+    // 刑法第127条: arms or explosives taken (`撬开库房的门锁，趁无人看管之机秘密拿走乳化炸药12公斤`,
+    // `突然上前夺过该猎枪`)
+    ("盗窃、抢夺枪支、弹药、爆炸物", 1.0, STOLEN_ARMS),
+];
+
 /// Whether one sentence of `text` (cut at `。`, `；`) matches `pattern`: the parts of a cue told
 /// together, not met by chance across the facts.
 pub fn in_one_sentence(text: &str, pattern: &str) -> bool {
