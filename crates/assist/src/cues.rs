@@ -1204,6 +1204,9 @@ pub fn state_functionary(text: &str) -> Option<&str> {
             && !POLICE_ACTING.iter().any(|k| cl.contains(k))
             // the post of the one a gift went to (`送给时任某局股长欧某现金`), not the giver's
             && !["送给", "贿送", "送予", "送去"].iter().any(|k| cl.contains(k))
+            // nor of the official the defendant attacked or obstructed at work (`冲向正在指挥拆除
+            // 的镇规划建设办主任蒲某`)
+            && !["冲向", "殴打", "击打", "推搡", "撕扯", "阻拦", "阻碍"].iter().any(|k| cl.contains(k))
     })
 }
 
@@ -1490,7 +1493,8 @@ pub fn strip_record(facts: &str) -> String {
         // an earlier conviction (`因犯盗伐林木罪被…判处`), not the judgment under appeal (原判)
         let earlier = ["曾因", "刑满释放"].iter().any(|w| sent.contains(w))
             || matches(sent, "因犯+罪+判处+!原判+!一审+!本院");
-        if earlier && sent.contains("判") && sent.chars().count() < 120 {
+        // (`被处有期徒刑一年` says the sentence without 判)
+        if earlier && ["判", "有期徒刑", "拘役"].iter().any(|w| sent.contains(w)) && sent.chars().count() < 120 {
             continue;
         }
         out.push_str(sent);
