@@ -1493,10 +1493,42 @@ fn strip_denied_protection(facts: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The facts without sentences about earlier convictions, and without the words of a protected
-/// status the facts deny ([`DENIED_PROTECTION`]).
+/// Words that, denied, say the aim to keep money was not shown (`未将资金用于个人挥霍，亦无转移、
+/// 隐匿资金或逃匿行为`): the signs of 非法占有 of the 2001 纪要 and 法释〔2010〕18号第4条.
+const DENIABLE_SIGNS: &[&str] = &["挥霍", "逃匿", "潜逃", "携款", "非法占有"];
+/// What denies them in the same clause, before them (not `未归还`, which affirms the keeping).
+const DENIALS: &[&str] = &["未将", "未用于", "没有将", "没有用于", "亦无", "并无", "不存在", "无证据证明"];
+
+/// The facts with each sign of keeping money that a clause denies taken out.
+fn strip_denied_signs(facts: &str) -> std::borrow::Cow<'_, str> {
+    if !DENIABLE_SIGNS.iter().any(|w| facts.contains(w)) || !DENIALS.iter().any(|w| facts.contains(w)) {
+        return std::borrow::Cow::Borrowed(facts);
+    }
+    let mut out = String::with_capacity(facts.len());
+    for clause in facts.split_inclusive(['，', '。', '；', ',', ';']) {
+        let denial = DENIALS.iter().filter_map(|d| clause.find(d)).min();
+        match denial {
+            Some(at) => {
+                let (head, tail) = clause.split_at(at);
+                let mut tail = tail.to_string();
+                for w in DENIABLE_SIGNS {
+                    tail = tail.replace(w, "（否认）");
+                }
+                out.push_str(head);
+                out.push_str(&tail);
+            }
+            None => out.push_str(clause),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The facts without sentences about earlier convictions, without the words of a protected
+/// status the facts deny ([`DENIED_PROTECTION`]), and without the signs of keeping money a
+/// clause denies ([`DENIABLE_SIGNS`]).
 pub fn strip_record(facts: &str) -> String {
     let facts = &strip_denied_protection(facts);
+    let facts = &strip_denied_signs(facts);
     let mut out = String::with_capacity(facts.len());
     for sent in facts.split_inclusive(['。', '；', ';']) {
         // an earlier conviction (`因犯盗伐林木罪被…判处`), not the judgment under appeal (原判)
@@ -1518,6 +1550,18 @@ mod tests {
     /// The cue weight the text gives a charge (0 without one).
     fn weight(text: &str, charge: &str) -> f32 {
         cue_scores(text).into_iter().find(|q| q.0 == charge).map_or(0.0, |q| q.1)
+    }
+
+    #[test]
+    fn denied_signs_of_keeping_money_are_no_signs() {
+        // denied in its clause: gone
+        let t = strip_record("上述资金绝大部分用于生产经营，被告人未将资金用于个人挥霍，亦无转移、隐匿资金或逃匿行为。");
+        assert!(!matches(&t, "挥霍|逃匿"), "{t}");
+        // affirmed, or a negation of something else in the clause: kept
+        let t = strip_record("被告人骗得款项后未归还，全部用于挥霍，在工程没有如期完工的情况下逃匿。");
+        assert!(matches(&t, "挥霍+逃匿"), "{t}");
+        assert!(weight("被告人以高息为诱饵向社会公众集资500万元，未将资金用于个人挥霍，亦无逃匿行为。", "集资诈骗") < 0.9);
+        assert!(weight("被告人以高息为诱饵向社会公众集资500万元，全部用于个人挥霍。", "集资诈骗") >= 0.9);
     }
 
     #[test]
