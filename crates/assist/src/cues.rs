@@ -36,7 +36,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("玩忽职守", &[("玩忽职守", 1.0), ("严重不负责任|不认真履行|不正确履行|疏于+监管|疏于+管理|未认真+审核", 0.7)]),
     ("非法狩猎", &[("狩猎|猎捕|禁猎|猎枪|捕猎|猎杀|鸟网|捕鸟|野兔|野鸡|斑鸠|猎套|铁夹|电猎|捕杀+野生动物|野猪", 1.0), ("三有|青蛙|黑斑蛙|金线蛙|捕捉+野生|省级重点保护动物|有重要经济、科学研究价值|黑水鸡|刺猬|野鸭", 1.0), ("野生动物|麻雀|鸟", 0.5)]),
     ("非法采伐、毁坏国家重点保护植物", &[("(国家重点保护|红豆杉|香樟|樟树|楠木|银杏|珍贵树木|国家一级保护|国家二级保护|古树|水曲柳|黄菠萝|黄檗|榉木|榉树|桢楠|闽楠|紫椴|胡桃楸|红椿|珍贵树种|国家一级|国家二级)+(采伐|砍伐|挖掘|毁坏|采挖|移植|盗挖|挖走|锯|盗伐)", 1.0), ("红豆杉|香樟|樟树|楠木|国家一级保护植物|国家二级保护植物|重点保护植物|珍贵树木", 0.7)]),
-    ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", &[("(重点保护植物|红豆杉|樟树|楠木|珍贵树木|国家二级保护植物|国家一级保护植物)+(收购|运输|出售|加工|销售|贩卖)", 0.9)]),
+    ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", &[("(重点保护植物|红豆杉|樟树|楠木|珍贵树木|国家二级保护植物|国家一级保护植物)+(收购|运输|出售|加工|销售|贩卖)", 0.9), ("(购进|购买|收购)+(降香黄檀|黄花梨|闽楠|红豆杉|楠木|金丝楠|国家二级保护植物|国家一级保护植物|重点保护植物)+(加工|运往|出售|销售|运输)", 1.0)]),
     ("窝藏、包庇", &[("窝藏|包庇|隐藏处所|隐藏住所|帮助其逃匿|顶替|顶包|顶罪|冒充驾驶人|冒充肇事|冒认|掩盖犯罪事实|提供逃匿资金|作假证明|(为使其逃避|使其逃避法律|帮助其逃避)+虚假证明|冒名顶替|明知+是犯罪的人|明知+犯罪的人", 1.0), ("明知+(逃跑|逃匿|躲避|潜逃|逃避)+(帮助|提供|资助|藏匿)", 0.8), ("提供住处+!(吸食|吸毒|卖淫|嫖娼|赌博)", 0.8), ("谎称+(肇事|作案|是自己)", 0.8), ("(躲藏|逃匿|藏身|躲避)+(提供|帮助|安排|联系车辆|给)+!被害人", 0.7)]),
     ("非国家工作人员受贿", &[("非国家工作人员", 1.0), ("利用职务+便利+(收受|索取|好处费|回扣|感谢费)", 0.9), ("(公司|企业|医院|学校|经理|采购)+(收受|收取|索要)+(好处费|回扣|感谢费|红包)", 0.8)]),
     ("受贿", &[("(受贿|收受贿赂)+!非国家工作人员", 0.8), ("国家工作人员+(收受|索取)+!非国家工作人员", 0.8)]),
@@ -78,7 +78,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("非法生产、买卖警用装备", &[("警用装备|(警服|警灯|警用标志|警衔|警号|警用标识|警笛)+(生产|制作|销售|出售|买卖|购进|贩卖)", 1.0), ("警服|警灯|警衔|警号|警笛", 0.4)]),
     ("传授犯罪方法", &[("传授+方法+!(所传授|传授给被告人|向被告人传授)|传授犯罪|教授+盗窃|教授+诈骗|传授+技术+!(所传授|传授给被告人|向被告人传授)|传授+手段+!(所传授|传授给被告人|向被告人传授)|教+如何+盗|教+如何+骗|传授+!(所传授|传授给被告人|向被告人传授)", 1.0)]),
     ("非法买卖制毒物品", &[("制毒物品|麻黄碱|羟亚胺|易制毒|邻酮|麻黄素|邻氯苯基环戊酮|醋酸酐", 1.0), ("(列管|管制)+化学品+(购入|买入|卖给|出售)", 1.0)]),
-    ("集资诈骗", &[("集资诈骗", 1.0), ("集资+(挥霍|非法占有|携款|潜逃|诈骗)", 0.9), ("(募集|集资|吸收)+(虚构|高额回报|高息)+(挥霍|携款|逃匿|潜逃)", 1.0), ("(募得|募集|筹措|充值投资|收取资金)+(不特定|社会公众|群众|投资人)+(挥霍|携款潜逃|潜逃|境外账户|转移至境外|向境外转移)", 1.0)]),
+    ("集资诈骗", &[("集资诈骗", 1.0), ("集资+(挥霍|非法占有|携款|潜逃|诈骗)", 0.9), ("(募集|集资|吸收)+(虚构|高额回报|高息)+(挥霍|携款|逃匿|潜逃)", 1.0), ("(募得|募集|筹措|充值投资|收取资金)+(不特定|社会公众|群众|投资人)+(挥霍|携款潜逃|潜逃|境外账户|转移至境外|向境外转移)", 1.0), ("(承诺|许诺)+(月息|利息|高息|回报)+(并未|谎称|虚构|根本没有)+(用于赌博|赌博挥霍|个人挥霍|用于挥霍)", 1.0)]),
     ("串通投标", &[("串通投标|围标|陪标|串标", 1.0), ("投标+串通|商定+报价|借用+资质+投标", 0.9)]),
     ("非法吸收公众存款", &[("吸收公众存款|变相吸收|非法吸收", 1.0), ("吸收+存款|资金+高额+利息|高息+借款+社会|向社会+借款|向社会+集资|非法集资|集资", 0.7), (PUBLIC_DEPOSITS, 1.0)]),
     ("合同诈骗", &[("合同诈骗", 1.0), ("(合同|协议)+(骗取|骗|非法占有|逃匿|携款|挥霍)+!贷款", 0.8), ("签订+(合同|协议)+(骗|非法占有)+!贷款", 1.0), ("(租赁|租用|租车)+(抵押|质押|变卖|典当|出售)", 1.0), ("(签订|货款|定金|订金|购销)+(骗|非法占有)", 0.8)]),
@@ -200,7 +200,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("伪造、变造金融票证", &[("金融票证|(汇票|存单|支票|信用证)+(伪造|变造)", 1.0)]),
     ("窃取、收买、非法提供信用卡信息", &[("信用卡信息|银行卡信息|侧录|磁条信息|复制+银行卡+信息", 1.0)]),
     ("伪造货币", &[("伪造货币|(印制|制造|制作)+假币|(制作|印制|打印|胶印)+假人民币", 1.0)]),
-    ("出售、购买、运输假币", &[("假币+(购买|出售|运输|买入|购得|贩卖|运往)", 1.0), ("(带到|运到|运往|带往|运至|带至)+(假钱|假币|假人民币|伪造的人民币)+(报酬|雇佣|交给)", 1.0)]),
+    ("出售、购买、运输假币", &[("(带到|运到|运往|带往|运至|带至)+(假钱|假币|假人民币|伪造的人民币)+(报酬|雇佣|交给)", 1.0)]),
     ("持有、使用假币", &[("假币", 0.8), ("假币+(使用|持有|花掉|找零)|(假钞|伪造的人民币|伪造的货币|人民币系伪造|钞票系伪造|钞票均为伪造|人民币均为伪造)+(使用|持有|存放|花用|携带)+!(制作|印制|打印|胶印|制版|伪造货币)", 1.0)]),
     ("贷款诈骗", &[("贷款诈骗", 1.0), ("(银行|信用社|农商|金融机构)+贷款+(携款潜逃|携款逃|卷款潜逃|挥霍一空)", 1.0), ("贷款+(非法占有|挥霍|潜逃|携款|逃匿|赌博)", 0.8), ("贷款+(虚假|虚构|伪造|冒充)+(逃匿|潜逃|切断与|切断联系)", 1.0)]),
     ("走私武器、弹药", &[("走私+(枪支|弹药|武器|手枪|步枪|子弹)", 1.0), ("(境外|国外)+(枪支|手枪|枪管|枪械|弹药|子弹|气枪)+(海关|未申报|运入境内|入境|邮包)", 1.0)]),
@@ -223,13 +223,13 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("过失投放危险物质", &[("过失投放|不慎+农药+中毒|误+投放|(过失|不慎|疏忽)+(农药|剧毒|毒物|有毒物质|危险物质)+(流入|排入|中毒|污染)|(疏忽|不慎|随意丢弃|随意倾倒)+(氰化钠|毒鼠强|剧毒)+(食用|中毒|死亡)", 1.0), ("(毒鼠强|鼠药|农药|剧毒)+(未设置|未告知|未采取)+(误食|误饮)", 1.0)]),
     ("过失以危险方法危害公共安全", &[("过失以危险方法", 1.0)]),
     ("过失损坏广播电视设施、公用电信设施", &[("挖断+光缆|挖断+电缆|施工+损坏+光缆|施工+挖断|不慎+损坏+通信|不慎+挖断|钩断+光缆", 1.0)]),
-    ("过失损坏武器装备、军事设施、军事通信", &[("军事通信|军用光缆|军事设施|国防光缆|军用+光缆|军用+电缆|部队+光缆", 1.0)]),
+    ("过失损坏武器装备、军事设施、军事通信", &[("军事通信|军用光缆|军事设施|国防光缆|军用+光缆|军用+电缆|部队+光缆", 1.0), ("部队+(通信线路|通信光缆|电缆)+(刮断|挖断|损坏|中断)+(违规|未设置|疏忽|不慎)", 1.0)]),
     ("伪造、变造、买卖武装部队公文、证件、印章", &[("武装部队|部队+印章|军官证|士兵证|军人证件|军队+证件|军车号牌|军用+号牌", 1.0)]),
     ("伪造、倒卖伪造的有价票证", &[("有价票证|伪造+车票|伪造+门票|伪造+邮票|伪造+购物卡|伪造+船票|伪造+机票", 1.0), ("(私自印制|伪造的|假的|假冒的)+(门票|入场券|车票|船票)", 1.0)]),
     ("倒卖车票、船票", &[("倒卖+车票|倒卖+火车票|倒卖+船票|加价+车票|加价+火车票|抢票", 1.0)]),
     ("盗窃、侮辱尸体", &[("尸体+盗窃|尸体+侮辱|盗+尸体|尸骨+出售|盗掘+尸|尸体+奸淫|偷+尸|挖+坟+尸|盗+尸骨", 1.0), ("(遗体|尸体)+(踢踹|粪水|泼粪|扯下寿衣)", 1.0)]),
     ("盗窃、抢夺枪支、弹药、爆炸物", &[("盗窃+枪支|盗窃+炸药|盗窃+雷管|抢夺+枪|盗走+枪|(偷走|偷取|偷出|偷拿|偷盗|偷窃)+(枪|炸药|雷管)|盗走+炸药|盗走+雷管", 1.0)]),
-    ("盗窃、抢夺枪支、弹药、爆炸物、危险物质", &[("盗窃+枪支|盗窃+炸药|盗窃+雷管|抢夺+枪|盗走+枪|(偷走|偷取|偷出|偷拿|偷盗|偷窃)+(枪|炸药|雷管)|盗走+炸药|盗走+雷管", 1.0)]),
+    ("盗窃、抢夺枪支、弹药、爆炸物、危险物质", &[("盗窃+枪支|盗窃+炸药|盗窃+雷管|抢夺+枪|盗走+枪|(偷走|偷取|偷出|偷拿|偷盗|偷窃)+(枪|炸药|雷管)|盗走+炸药|盗走+雷管", 1.0), ("(盗走|窃取|偷走)+(氰化钠|氰化钾|毒鼠强|剧毒化学品|放射源)", 1.0)]),
     // 刑法第349条: shielding one who deals in drugs (第347条), a special case of 第310条
     ("包庇毒品犯罪分子", &[("包庇毒品犯罪分子|包庇+(贩毒|贩卖毒品|运输毒品|制造毒品|走私毒品)", 1.0), ("明知+(贩卖|运输|制造|走私)+毒品+(逃避法律追究|逃避追究|逃避处罚)+(虚构|谎称|作假证明|隐瞒)", 1.0)]),
     ("窝藏、转移、收购、销售赃物", &[("收购+赃物|销售+赃物|窝藏+赃物|转移+赃物", 0.5)]),
@@ -375,6 +375,25 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     // 开设赌场, not the 聚众赌博 of 第1款
     // 刑法第238条第3款: a man held for a debt, a gambling one too, is held, not gambled
     ("非法拘禁", "赌博", "欠条|欠款|赌债|所欠|还清"),
+    // 刑法第213条 over 第215条: the mark put on the goods, not the marks made for sale
+    ("假冒注册商标", "非法制造、销售非法制造的注册商标标识", "未经+(缝制在|上打印|贴附|印制在|贴在|使用在|印在)+(产品本体|服装上|商品上|产品上|本体)"),
+    // 刑法第344条: the plants the defendant bought were felled by others
+    ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", "非法采伐、毁坏国家重点保护植物", "(购进|购买|收购)+!(自行砍伐|亲自砍伐|自己砍伐)"),
+    // the money raised and gambled away is the fraud's (法释〔2010〕18号第4条), not a gambling charge
+    ("集资诈骗", "赌博", "用于赌博|赌博挥霍"),
+    // 刑法第196条 (法释〔2009〕19号第5条): card data got and then used online is the card used
+    ("信用卡诈骗", "窃取、收买、非法提供信用卡信息", "(利用|使用)+(信用卡信息|卡号)+(购物|消费|支付|购买)"),
+    // 刑法第369条第2款: a military line is no public telecom facility
+    ("过失损坏武器装备、军事设施、军事通信", "破坏广播电视设施、公用电信设施", "部队|军用|军事"),
+    // 刑法第127条: a poison of the kind 第125条第2款 names taken is 危险物质's theft
+    ("盗窃、抢夺枪支、弹药、爆炸物、危险物质", "盗窃", "氰化钠|氰化钾|剧毒化学品|放射源"),
+    // 刑法第117条: a road or railway damaged is a traffic facility, not property, nor power equipment
+    ("破坏交通设施", "故意毁坏财物", "路面|公路|铁路|县道|国道|信号"),
+    ("破坏交通设施", "破坏电力设备", "铁路+信号"),
+    // 刑法第280条第3款: an identity card is the special provision over 第1款's certificates
+    ("伪造、变造居民身份证", "伪造、变造、买卖国家机关公文、证件、印章", "身份证+!(驾驶证|行驶证|户口|公章|印章|结婚证|房产证)"),
+    // 刑法第201条: the taxpayer's own tax evaded; VAT invoices named in it are no invoices issued
+    ("逃税", "虚开增值税专用发票、用于骗取出口退税、抵扣税款发票", "!(虚开|为他人开具|让他人为|介绍他人开具)"),
     // 刑法第237条: a woman stripped before onlookers is insulted by force, not a provocation
     ("强制猥亵、侮辱妇女", "寻衅滋事", "(脱去|扒光|扒掉|撕破|扯掉)+(上衣|衣服|裤子|胸罩|内衣)"),
     // 刑法第177条之一: forged cards carried are the cards' offence, not their data's (第177条之一第2款)
@@ -641,6 +660,10 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     if in_one_sentence(&text, LOAN_UNCHECKED) && matches(&text, "(客户经理|信贷员|信贷部|信贷主管|信用社主任|支行行长)") {
         raise(&mut out, "违法发放贷款", 1.0, LOAN_UNCHECKED);
     }
+    // a tip-off (TIP_OFF, or `明天要抓你`) by an officer whose office the facts tell (刑法第417条)
+    if (in_one_sentence(&text, TIP_OFF) || in_one_sentence(&text, TIP_OFF_SPOKEN)) && state_functionary(&text).is_some() {
+        raise(&mut out, "帮助犯罪分子逃避处罚", 1.0, TIP_OFF);
+    }
     // a family member beaten or starved again and again, told in one sentence (刑法第260条)
     if in_one_sentence(&text, ILL_TREATED) && matches(&text, "结婚|夫妻|之子|之女|其子|其女|其妻|其夫|共同生活") {
         raise(&mut out, "虐待", 1.0, ILL_TREATED);
@@ -886,7 +909,7 @@ const TRANSFORMED_ROBBERY: &str = "(盗|窃|偷|扒|未结账|未付款|藏入|�
 /// Words of food and what is eaten or drunk (刑法第143条、第144条 are about food).
 pub const FOOD_WORDS: &str = "蚁力神|成人用品|胶囊|延时|补肾|性保健|食|肉|油|酒|饮|奶|米|面|菜|茶|盐|糖|蛋|豆|餐|吃|喂|保健|猪|牛|羊|鸡|鸭|鱼|虾|蟹|粉|汤|卤|腊|馒头|包子|饼|果|辣|醋|调味|添加剂|瘦肉精|罂粟壳|硼砂|亚硝酸|甲醛|农药|兽药|西地那非|减肥|壮阳|降糖";
 const ORGAN_SEAL: &str = "(雕刻|私刻|刻制|仿制|定制)+(民政局|公安局|派出所|人民政府|镇政府|乡政府|县政府|人民法院|人民检察院|国土资源局|税务局|工商局|工商行政管理局|住房和城乡建设局|交通局|教育局|卫生局|财政局|人力资源和社会保障局|公证处)+(印章|公章)+!(公司|厂|学校|医院|合作社|骗取|诈骗|骗得)";
-const STOLEN_ARMS: &str = "夺过该猎枪|夺过猎枪|夺过枪支|抢走猎枪|抢走枪支|夺走猎枪|夺走枪支|盗走枪支|盗走猎枪|偷走枪支|偷走猎枪|拿走乳化炸药|拿走炸药|拿走雷管|盗走炸药|盗走雷管|窃取炸药|窃取雷管|偷走炸药|偷走雷管";
+const STOLEN_ARMS: &str = "(霰弹枪|手枪|步枪|公务用枪)+(夺走|抢走|夺过)|夺过该猎枪|夺过猎枪|夺过枪支|抢走猎枪|抢走枪支|夺走猎枪|夺走枪支|盗走枪支|盗走猎枪|偷走枪支|偷走猎枪|拿走乳化炸药|拿走炸药|拿走雷管|盗走炸药|盗走雷管|窃取炸药|窃取雷管|偷走炸药|偷走雷管";
 /// 刑法第226条: a bill far above the price forced on a customer by threats or force.
 const FORCED_BILL: &str = "(结账|买单|用餐|菜品|消费|车费)+(威胁|推搡|围住|殴打|不准离开)+(被迫|支付|转账)";
 /// 刑法第348条: the evidence does not prove drugs held were for sale.
@@ -1362,6 +1385,14 @@ const SENTENCE_CUES: &[(&str, f32, &str)] = &[
     ("隐匿、故意销毁会计凭证、会计帐簿、财务会计报告", 1.0, BOOKS_WITHHELD),
     // 刑法第246条: a person reviled in public (a quarrel told in another sentence is not)
     ("侮辱", 0.9, INSULT_IN_PUBLIC),
+    // 刑法第171条: counterfeit money bought, sold or carried, in one sentence (a pig bought with
+    // it is its use, 第172条)
+    ("出售、购买、运输假币", 1.0, COUNTERFEIT_DEALT),
+    // 刑法第213条: another's mark put on one's goods without leave, in one sentence (marks
+    // printed for sale, 第215条, and printing equipment seized elsewhere are not)
+    ("假冒注册商标", 1.0, MARK_ON_GOODS),
+    // 刑法第196条 (法释〔2009〕19号第5条): another's card data used to buy online, in one sentence
+    ("信用卡诈骗", 1.0, CARD_DATA_USED),
     // 刑法第402条: a criminal case not handed over, in one sentence (property not handed over,
     // `拒不移交`, and a case elsewhere are not)
     ("徇私舞弊不移交刑事案件", 1.0, CASE_KEPT),
@@ -1372,12 +1403,16 @@ const SENTENCE_CUES: &[(&str, f32, &str)] = &[
 
 const SEIZED_SOLD: &str = "撕毁封条+(变卖|转卖|出售|转移|拆解)|(查封|扣押)+(擅自|私自)+(变卖|转卖|出售|转移|拆解)";
 
+const COUNTERFEIT_DEALT: &str = "假币+(购买|出售|运输|买入|购得|贩卖|运往)";
+const MARK_ON_GOODS: &str = "未经+(缝制在|打印|贴附|印制在|贴在|使用在|印在)+(产品|服装|商品|本体)+(商标|标识|字样)";
+const CARD_DATA_USED: &str = "(利用|使用)+(信用卡信息|卡号)+(购物|消费|支付|购买)";
 const CASE_KEPT: &str = "(不移交|未移交|没有移交)+(刑事|案件|司法机关|公安机关)";
 
 const BOOKS_WITHHELD: &str = "(拒不交出|拒不移交|隐匿|销毁|焚毁|烧毁|转移)+(记账凭证|总账|明细账)";
 const INSULT_IN_PUBLIC: &str = "(公然|当众|当着)+(辱骂|贬损|羞辱)";
 const LOAN_UNCHECKED: &str = "(贷款|放款|发放)+(不作核实|未核实|未实地调查|未认真审查|未进行贷前调查|未认真进行贷前调查)";
 
+const TIP_OFF_SPOKEN: &str = "告知+(要抓你|来抓你|抓你|赶紧走|赶紧跑|快跑)";
 const ILL_TREATED: &str = "(经常|长期|多次)+(殴打|辱骂|抽打|打骂)+(关在门外|冻饿|仅给|不提供被褥|罚跪)";
 const PAPERS_KEPT: &str = "(扣押|收走|没收)+身份证+(威胁|殴打|不准离开|不让离开|限制)";
 const BOMB_SET_OFF: &str = "(放置于|放置在|放在|安放)+引爆";
@@ -2173,7 +2208,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
-        all.extend([OFFICIAL_EQUIPMENT, OBSTRUCTION, WITNESS_PRESSED, CARE_LAPSE, BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, BOMB_SET_OFF, ILL_TREATED, PAPERS_KEPT, BOOKS_WITHHELD, INSULT_IN_PUBLIC, CASE_KEPT, SEIZED_SOLD, LOAN_UNCHECKED, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
+        all.extend([OFFICIAL_EQUIPMENT, OBSTRUCTION, WITNESS_PRESSED, CARE_LAPSE, BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, BOMB_SET_OFF, TIP_OFF_SPOKEN, ILL_TREATED, PAPERS_KEPT, BOOKS_WITHHELD, INSULT_IN_PUBLIC, COUNTERFEIT_DEALT, MARK_ON_GOODS, CARD_DATA_USED, CASE_KEPT, SEIZED_SOLD, LOAN_UNCHECKED, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
         }
