@@ -35,14 +35,14 @@ fn check(table: &str) -> (usize, Vec<String>) {
 #[test]
 fn charges_absent_from_training_are_read_from_their_facts() {
     let (n, wrong) = check(include_str!("charges_absent_from_training.tsv"));
-    assert!(n >= 276, "the table has {n} cases");
+    assert!(n >= 291, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
 
 #[test]
 fn charges_rare_in_training_are_read_from_their_facts() {
     let (n, wrong) = check(include_str!("charges_rare_in_training.tsv"));
-    assert!(n >= 893, "the table has {n} cases");
+    assert!(n >= 936, "the table has {n} cases");
     assert!(wrong.is_empty(), "{} of {n} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
 
