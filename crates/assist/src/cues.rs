@@ -377,8 +377,9 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("非法拘禁", "赌博", "欠条|欠款|赌债|所欠|还清"),
     // 刑法第213条 over 第215条: the mark put on the goods, not the marks made for sale
     ("假冒注册商标", "非法制造、销售非法制造的注册商标标识", "未经+(缝制在|上打印|贴附|印制在|贴在|使用在|印在)+(产品本体|服装上|商品上|产品上|本体)"),
-    // 刑法第344条: the plants the defendant bought were felled by others
-    ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", "非法采伐、毁坏国家重点保护植物", "(购进|购买|收购)+!(自行砍伐|亲自砍伐|自己砍伐)"),
+    // 刑法第344条: the plants the defendant bought were felled by others (not when he took part
+    // in the felling, dug them up himself or paid for it)
+    ("非法收购、运输、加工、出售国家重点保护植物、国家重点保护植物制品", "非法采伐、毁坏国家重点保护植物", "(购进|购买|收购)+!(参与采伐|采挖|自行|亲自|出资请人|雇人采伐|请人将)"),
     // the money raised and gambled away is the fraud's (法释〔2010〕18号第4条), not a gambling charge
     ("集资诈骗", "赌博", "用于赌博|赌博挥霍"),
     // 刑法第196条 (法释〔2009〕19号第5条): card data got and then used online is the card used
