@@ -656,24 +656,15 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             raise(&mut out, charge, *weight, pattern);
         }
     }
-    // a bank's loan officer who let loans through unchecked (刑法第186条), the checks skipped told
-    // in one sentence
-    if in_one_sentence(&text, LOAN_UNCHECKED) && matches(&text, "(客户经理|信贷员|信贷部|信贷主管|信用社主任|支行行长)") {
-        raise(&mut out, "违法发放贷款", 1.0, LOAN_UNCHECKED);
+    // the cues told within one sentence whose context the whole text gives ([`SENTENCE_CUES_IN_CONTEXT`])
+    for (charge, weight, pattern, context) in SENTENCE_CUES_IN_CONTEXT {
+        if in_one_sentence(&text, pattern) && matches(&text, context) {
+            raise(&mut out, charge, *weight, pattern);
+        }
     }
     // a tip-off (TIP_OFF, or `明天要抓你`) by an officer whose office the facts tell (刑法第417条)
     if (in_one_sentence(&text, TIP_OFF) || in_one_sentence(&text, TIP_OFF_SPOKEN)) && state_functionary(&text).is_some() {
         raise(&mut out, "帮助犯罪分子逃避处罚", 1.0, TIP_OFF);
-    }
-    // a family member beaten or starved again and again, told in one sentence (刑法第260条)
-    if in_one_sentence(&text, ILL_TREATED) && matches(&text, "结婚|夫妻|之子|之女|其子|其女|其妻|其夫|共同生活") {
-        raise(&mut out, "虐待", 1.0, ILL_TREATED);
-    }
-    // workers hired whose identity papers were taken with a threat, told in one sentence (刑法第244条:
-    // labour forced by restricting their freedom); a seizure by the police and a threat told
-    // apart are not
-    if in_one_sentence(&text, PAPERS_KEPT) && matches(&text, "(招来|招工|雇用|雇佣|工人|务工|作坊|工厂|砖厂)+!(卖淫|乞讨)") {
-        raise(&mut out, "强迫劳动", 1.0, PAPERS_KEPT);
     }
     // the investigation found no sale or carriage of the drugs seized (`未发现其有出售…的证据`,
     // `未能查证其有出售或运输行为`): what was found is held (刑法第348条), not sold (第347条)
@@ -1400,6 +1391,18 @@ const SENTENCE_CUES: &[(&str, f32, &str)] = &[
     // 刑法第314条: a seal torn off or seized property sold, in one sentence (a list of evidence
     // that names a seizure is not)
     ("非法处置查封、扣押、冻结的财产", 1.0, SEIZED_SOLD),
+];
+
+/// Cues told within one sentence whose context the whole text gives (charge, weight, the
+/// sentence's pattern, the text's).
+const SENTENCE_CUES_IN_CONTEXT: &[(&str, f32, &str, &str)] = &[
+    // a bank's loan officer who let loans through unchecked (刑法第186条)
+    ("违法发放贷款", 1.0, LOAN_UNCHECKED, "客户经理|信贷员|信贷部|信贷主管|信用社主任|支行行长"),
+    // a family member beaten or starved again and again (刑法第260条)
+    ("虐待", 1.0, ILL_TREATED, "结婚|夫妻|之子|之女|其子|其女|其妻|其夫|共同生活"),
+    // hired workers whose identity papers were taken with a threat (刑法第244条: labour forced by
+    // restricting their freedom); a seizure by the police and a threat told apart are not
+    ("强迫劳动", 1.0, PAPERS_KEPT, "(招来|招工|雇用|雇佣|工人|务工|作坊|工厂|砖厂)+!(卖淫|乞讨)"),
 ];
 
 const SEIZED_SOLD: &str = "撕毁封条+(变卖|转卖|出售|转移|拆解)|(查封|扣押)+(擅自|私自)+(变卖|转卖|出售|转移|拆解)";
@@ -2210,6 +2213,7 @@ mod tests {
         let mut all: Vec<&str> = CUES.iter().flat_map(|(_, pats)| pats.iter().map(|(p, _)| *p)).collect();
         all.extend(DOMINATES.iter().map(|(_, _, c)| *c));
         all.extend(ACCESSORY.iter().map(|(_, _, c, _)| *c));
+        all.extend(SENTENCE_CUES_IN_CONTEXT.iter().map(|(_, _, _, c)| *c));
         all.extend([OFFICIAL_EQUIPMENT, OBSTRUCTION, WITNESS_PRESSED, CARE_LAPSE, BROTHEL_WORK, MISSED_STEP, DOG_KEPT, PUBLIC_INSTITUTION_CASHIER, HELPING_DESTROY, NO_SALE_FOUND, TIP_OFF, CONCLUDED_GATHERING, DRUG_BOUGHT_FROM, DRUG_MAKING, ESCAPE_FROM_CUSTODY, HARBOUR_CUE, PUBLIC_INSTITUTION_BUYER, BLOWS, SALE_OF_FAKES, PUBLIC_DEPOSITS, RECEIVING_FROM_THIEF, MASKED_ROBBERY, MASKED_RAPE, TRAFFICKING_BROKER, LOAN_PRETEXT, TRANSFORMED_ROBBERY, STOLEN_ARMS, BOMB_SET_OFF, TIP_OFF_SPOKEN, ILL_TREATED, PAPERS_KEPT, BOOKS_WITHHELD, INSULT_IN_PUBLIC, COUNTERFEIT_DEALT, MARK_ON_GOODS, CARD_DATA_USED, CASE_KEPT, SEIZED_SOLD, LOAN_UNCHECKED, FORCED_BILL, ORGAN_SEAL, FOOD_WORDS, NO_SALE_PROVED, USE_OF_FUNDS, USE_OF_PUBLIC_FUNDS, HELPING_BROTHEL, GATHERED_GAMBLING, PRIVATE_TAKING_CUE, CHILD_WORDS, GIFT, ABUSE_OF_OFFICE, DELIBERATE_ABUSE, NEGLECT_OF_DUTY, IN_OFFICE, EMBEZZLING, PERSONAL_GAIN, COMPANY_BRIBE, RECEIVING, LENDERS]);
         for p in all {
             assert!(flat(p), "{p}");
