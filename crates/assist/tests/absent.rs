@@ -71,3 +71,18 @@ fn a_charge_named_for_this_case_is_decisive() {
     let shared = "经审理查明，被告人张某于2016年3月在某县被公安机关查获。公诉机关认为，应当以传播淫秽物品罪追究其刑事责任。";
     assert!(cue(shared, "制造、贩卖、传播淫秽物品") < 1.0);
 }
+
+#[test]
+fn a_charge_a_rule_ruled_out_is_no_second_charge() {
+    // The offence a witness lied about (交通肇事, told decisively) is another person's: the
+    // ACCESSORY rule for 伪证 (刑法第305条) demotes it, and a demoted charge is not kept as a
+    // second charge however strong its cue. Without that rule of `ChargeModel::predict`, this
+    // row of charges_absent_from_training.tsv and two 玩忽职守 rows gain a second charge.
+    let a = assist::Assistant::load(None).expect("embedded models");
+    let facts = include_str!("charges_absent_from_training.tsv").lines().find(|l| l.starts_with("伪证") && l.contains("蒙某某")).and_then(|l| l.split('\t').nth(3)).expect("the 伪证 row");
+    let i = a.charges.charges.iter().position(|c| c.name == "交通肇事").expect("交通肇事");
+    let cue = a.charges.rank(facts).into_iter().find(|r| r.0 == i).map_or(0.0, |r| r.4);
+    assert!(cue >= 1.0, "交通肇事 is told decisively ({cue})");
+    let got: Vec<String> = a.charges.predict(facts).into_iter().map(|s| s.charge).collect();
+    assert_eq!(got, vec!["伪证".to_string()]);
+}
