@@ -348,13 +348,14 @@ impl ChargeModel {
     /// Scores of every charge, best first.
     pub fn rank(&self, facts: &str) -> Vec<(usize, f32, f32, f32, f32)> {
         let vz = self.vectorizer();
-        let x = vz.vector(&words(facts));
+        let x = vz.vector(&words(&crate::cues::strip_others(facts)));
         let w = self.weights;
         let cues = crate::cues::cue_scores(facts);
         // the charges named outright as the ones the defendant answers for: the longest name
         // that ends the words before `罪`, when one charge alone has it (`公用电信设施` ends two)
         let mut named: Vec<usize> = Vec::new();
-        for before in charged_names(facts) {
+        // (not a name told of another's matter: `已另案以非法拘禁罪处理`)
+        for before in charged_names(&crate::cues::strip_others(facts)) {
             let mut best: (usize, Vec<usize>) = (0, Vec::new());
             for (i, c) in self.charges.iter().enumerate() {
                 for v in c.variants.iter().chain(std::iter::once(&c.name)) {
@@ -530,7 +531,7 @@ impl ChargeModel {
         }
         ranked.sort_by(|p, q| q.1.partial_cmp(&p.1).unwrap().then(p.0.cmp(&q.0)));
         let vz = self.vectorizer();
-        let x = vz.vector(&words(facts));
+        let x = vz.vector(&words(&crate::cues::strip_others(facts)));
         let mut out: Vec<ChargeSuggestion> = Vec::new();
         let top = ranked[0].1;
         // the words of the facts, cut only when a name is written in them

@@ -22,8 +22,8 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     // 刑法第269条: theft, fraud or snatching turned robbery by violence or its threat on the spot
     // to keep the spoils, resist arrest or destroy evidence
     // the prosecutor's words with the charge's verb masked (`使用暴力方法××公私财物`, `持刀××他人财物`)
-    ("抢劫", &[("抢劫|劫取|劫得|劫走|暴力方法××公私财物|暴力方法××他人财物|暴力手段××公私财物|暴力手段××他人财物|胁迫方法××公私财物|胁迫方法××他人财物|胁迫手段××公私财物|胁迫手段××他人财物|持刀××公私财物|持刀××他人财物|当场使用暴力", 1.0), ("(抗拒抓捕|窝藏赃物|毁灭罪证)+(暴力|威胁|持刀|殴打|刺伤|砍伤|击打|咬伤)|抗拒+抓捕+(暴力|威胁|持刀|刀具|殴打|刺伤|砍伤|击打|咬伤)|(盗|窃)+(逃离时|逃跑时|逃跑过程中|逃跑途中)+(击打|殴打|刺伤|砍伤|持刀|刀具|一拳)", 1.0), ("(抢走|抢得|抢去|强行拿走|强行取走|强行搜走|强行掏走|强行夺走)+(威胁|暴力|持刀|胁迫|殴打|踢倒|推倒|摔倒|掐|勒住|按住|按倒|捂住|拳打脚踢|匕首)", 1.0), ("(持刀|刀抵|捂住|掐住|勒住)+(把钱交出来|把钱拿出来|钱交出来|交出财物|搜走)+!(奸|猥亵|性关系)", 1.0), ("(夺走|拿走)+(威胁|暴力|持刀|胁迫|殴打)", 0.8), ("(暴力殴打|殴打|拳打脚踢)+被迫+(转账|支付|交出|交付|付给)+!(欠款|债务|赌债|工资|工钱|借款|讨债|索债)", 0.9)]),
-    ("抢夺", &[("抢夺|飞车抢|(趁|乘)+(不备|不注意)+(抢走|抢得|夺走|夺得|抢过|扯下|拽下|扯断|拽断|猛拽|猛扯|夺下|夺过|一把夺)|(夺走|夺得|拽走|扯走)+(项链|手机|手提包|挎包|拎包|背包|钱包|耳环|手链|金链)+!(暴力|威胁|持刀|胁迫|殴打|拳打|刀|捂|掐|勒|摔|按倒)", 0.9), ("夺走|夺过", 0.5), ("突然+(伸手|上前)+(抓起|抓走|夺过|夺走|抢走|拽走)+(跑出|逃离|冲出|跑远|逃跑)+!(暴力|威胁|持刀|胁迫|殴打|拳打|刀|捂|掐|勒|按倒)", 0.9)]),
+    ("抢劫", &[("抢劫|劫取|劫得|劫走|暴力方法××公私财物|暴力方法××他人财物|暴力手段××公私财物|暴力手段××他人财物|胁迫方法××公私财物|胁迫方法××他人财物|胁迫手段××公私财物|胁迫手段××他人财物|持刀××公私财物|持刀××他人财物|当场使用暴力", 1.0), ("(抗拒抓捕|窝藏赃物|毁灭罪证)+(暴力|威胁|持刀|殴打|刺伤|砍伤|击打|咬伤)|(盗|窃|偷|藏入|未付款)+逃避抓捕+(持刀|折叠刀|挥舞|划伤|刺伤|砍伤|殴打|击打|咬伤)|抗拒+抓捕+(暴力|威胁|持刀|刀具|殴打|刺伤|砍伤|击打|咬伤)|(盗|窃)+(逃离时|逃跑时|逃跑过程中|逃跑途中)+(击打|殴打|刺伤|砍伤|持刀|刀具|一拳)", 1.0), ("(抢走|抢得|抢去|强行拿走|强行取走|强行搜走|强行掏走|强行夺走)+(威胁|暴力|持刀|胁迫|殴打|踢倒|推倒|摔倒|掐|勒住|按住|按倒|捂住|拳打脚踢|匕首)", 1.0), ("(持刀|刀抵|捂住|掐住|勒住)+(把钱交出来|把钱拿出来|钱交出来|交出财物|搜走)+!(奸|猥亵|性关系)", 1.0), ("(殴打|捆住|捆绑|持刀|威胁|胁迫|强行拉上车)+(逼其说出|逼迫其说出|逼问出|逼其交出|逼其告知|逼其讲出)+密码", 1.0), ("(匕首|刀)+(架在|抵住|顶住|抵在)+(逼迫|逼|要求|勒令)+(交出|拿出|掏出)+!(奸|猥亵|性关系)", 1.0), ("(夺走|拿走)+(威胁|暴力|持刀|胁迫|殴打)", 0.8), ("(暴力殴打|殴打|拳打脚踢)+被迫+(转账|支付|交出|交付|付给)+!(欠款|债务|赌债|工资|工钱|借款|讨债|索债)", 0.9)]),
+    ("抢夺", &[("抢夺|飞车抢|(趁|乘)+(不备|不注意)+(抢走|抢得|夺走|夺得|抢过|扯下|拽下|扯断|拽断|猛拽|猛扯|夺下|夺过|一把夺)|(夺走|夺得|拽走|扯走|扯下|拽下|扯断|拽断)+(项链|手机|手提包|挎包|拎包|背包|钱包|耳环|手链|金链)+!(暴力|威胁|持刀|胁迫|殴打|拳打|刀|捂|掐|勒|摔|按倒)", 0.9), ("夺走|夺过", 0.5), ("突然+(伸手|上前)+(抓起|抓走|夺过|夺走|抢走|拽走)+(跑出|逃离|冲出|跑远|逃跑)+!(暴力|威胁|持刀|胁迫|殴打|拳打|刀|捂|掐|勒|按倒)", 0.9)]),
     ("走私、贩卖、运输、制造毒品", &[("贩卖毒品|运输毒品|制造毒品|走私毒品|贩毒|毒品交易|毒资", 1.0), ("(甲基苯丙胺|海洛因|冰毒|麻古|氯胺酮|K粉|摇头丸|毒品)+(卖给|贩卖|出售|赊卖)+(元的价格|元价格|价格为|元一包|元/包|元每包)", 1.0), ("(甲基苯丙胺|海洛因|冰毒|麻古|氯胺酮|K粉|摇头丸|毒品)+(出售|卖给|贩卖|交易|运输|贩)", 0.8), ("(藏匿|藏于|藏在|夹带|携带)+(运往|运至|途经|检查站)+(海洛因|甲基苯丙胺|毒品|冰毒|氯胺酮)", 1.0)]),
     // drugs found on the defendant or in his place with no act of dealing told (刑法第348条)
     ("非法持有毒品", &[("非法持有+(毒品|甲基苯丙胺|海洛因|冰毒)", 0.9), ("(自己吸食|自吸|个人吸食|供自己吸食|用于吸食|留给自己)+(查获|搜出|起获|查出|缴获)+!(贩卖|出售|卖给|售卖|交易|运输|走私|制造|贩毒|容留|供给|提供给|交给|转交|带入)", 1.0), ("持有毒品", 0.7), (NO_SALE_PROVED, 1.0), ("(查获|查出|搜出|缴获|起获)+(毒品|甲基苯丙胺|海洛因|冰毒|麻古|氯胺酮)+!(贩卖|出售|卖给|售卖|交易|运输|走私|制造|贩毒|毒资|购买|吸食|容留|窝藏|转移|隐瞒|藏匿|保管|交货|生产|合成|受雇|雇请)", 1.0)]),
@@ -73,7 +73,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("重婚", &[("重婚|以夫妻名义|未解除婚姻+同居|未离婚+结婚|有配偶+结婚", 1.0)]),
     ("虚报注册资本", &[("虚报注册资本", 1.0), ("(注册资本|注册资金)+(验资|虚假|抽逃|垫资|过桥)", 1.0)]),
     ("窝藏、转移、隐瞒毒品、毒赃", &[("窝藏+毒品|转移+毒品|藏匿+毒品|毒赃|隐瞒+毒品|替+保管+毒品|明知+(另案|他人)+(出售|贩卖)+(海洛因|毒品|冰毒|甲基苯丙胺)+所得+(存入|转移|购买|掩饰|藏匿|保管)", 1.0)]),
-    ("隐匿、故意销毁会计凭证、会计帐簿、财务会计报告", &[("会计凭证|会计账簿|会计帐簿|财务会计报告|(账本|账册)+(销毁|烧毁|隐匿)", 1.0)]),
+    ("隐匿、故意销毁会计凭证、会计帐簿、财务会计报告", &[("(会计凭证|会计账簿|会计帐簿|财务会计报告|账本|账册|凭证)+(销毁|烧毁|隐匿|藏匿|毁弃|撕毁|焚烧|拒不提供|拒不交出)", 1.0)]),
     ("遗弃", &[("遗弃|拒绝扶养|拒绝抚养|拒不抚养|拒不赡养|拒不履行抚养|拒不履行赡养|不履行赡养|不履行抚养|(女婴|男婴|婴儿)+(放置在|放在|留在)+(再未返回|不再返回|离开)|弃婴|丢弃+婴|丢弃+孩|丢弃+女儿|丢弃+儿子|(不予照顾|不予照料|不管不顾|置之不理|不提供食物|不给饭吃)+(儿子|女儿|其子|其女|孩子|父亲|母亲|老人|婴)", 1.0)]),
     ("非法生产、买卖警用装备", &[("警用装备|(警服|警灯|警用标志|警衔|警号|警用标识|警笛)+(生产|制作|销售|出售|买卖|购进|贩卖)", 1.0), ("警服|警灯|警衔|警号|警笛", 0.4)]),
     ("传授犯罪方法", &[("传授+方法+!(所传授|传授给被告人|向被告人传授)|传授犯罪|教授+盗窃|教授+诈骗|传授+技术+!(所传授|传授给被告人|向被告人传授)|传授+手段+!(所传授|传授给被告人|向被告人传授)|教+如何+盗|教+如何+骗|传授+!(所传授|传授给被告人|向被告人传授)", 1.0)]),
@@ -89,15 +89,15 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("挪用资金", &[("挪用+资金|挪用本单位|挪用+公司|挪用+货款|挪用+款", 1.0), (USE_OF_FUNDS, 0.9)]),
     ("挪用公款", &[("挪用公款|挪用+公款|(挪作个人|挪归个人)+(公款|财政|人民法院|人民政府|国家机关|国有)", 1.0), ("挪用+(财政|国有|村集体)", 0.9), (USE_OF_PUBLIC_FUNDS, 1.0)]),
     ("贪污", &[("贪污|侵吞+(公款|国有)", 1.0), ("(职务便利|职务上的便利|职务之便)+(公款|财政|国有)+(据为己有|占为己有|虚列支出|伪造报销|虚报冒领|虚列|骗取公款|套取公款)", 1.0), ("(套取|骗取|冒领)+(补贴|补助|财政|公款)+!增值税", 0.6)]),
-    ("故意杀人", &[("故意杀人|杀害|杀人|刺杀|掐死|勒死|捂死|砍死|捅死|非法剥夺他人生命|杀死+!(动物|狩猎|猎捕|猎杀|鸟|狗|猪|鸡|鸭|蛙|蛇|牲畜|家禽|鱼类)", 1.0), ("致+死亡+(刀|锤|砍|掐|勒)+!(苗|作物|庄稼|蔬菜|大棚|鱼类|鱼苗)", 0.7), ("(击打|砸|猛击|打击|砍击)+(头|颅)+(致|造成)+死亡", 0.7), (ATTEMPTED_KILLING, 1.0), ("同归于尽", 1.0), ("(弄死|搞死|整死)+!(弄死你|搞死你|整死你)", 0.8)]),
+    ("故意杀人", &[("故意杀人|杀害|杀人|刺杀|掐死|勒死|捂死|砍死|捅死|非法剥夺他人生命|杀死+!(动物|狩猎|猎捕|猎杀|鸟|狗|猪|鸡|鸭|蛙|蛇|牲畜|家禽|鱼类)", 1.0), ("致+死亡+(刀|锤|砍|掐|勒)+!(苗|作物|庄稼|蔬菜|大棚|鱼类|鱼苗)", 0.7), ("(击打|砸|猛击|打击|砍击)+(头|颅)+(致|造成)+死亡", 0.7), (ATTEMPTED_KILLING, 1.0), ("同归于尽", 1.0), ("以为+(已经死亡|已死亡|已死|死了|已经死了)", 1.0), ("(弄死|搞死|整死)+!(弄死你|搞死你|整死你)", 0.8)]),
     ("强奸", &[("强奸|奸淫|强行+性关系|欲强行+(性关系|发生关系|脱|奸|猥亵)|强行+(发生关系|发生了关系|性行为)|与幼女+性关系|性侵", 1.0), ("生殖器+插入|性关系+(反抗|不从|不同意)|阴道+(精子|精斑)|(生殖器|阴茎)+(摩擦|蹭|顶住)+阴部", 0.9)]),
-    ("非法拘禁", &[("非法拘禁|限制+人身自由|拘禁", 1.0), ("(捆绑|绑住|铐住)+(关押|关在|锁在|关进)+!(看守所|监狱|羁押|服刑|监管)", 1.0), ("(关在|关押|锁在|关进)+(轮流看守|派人看守|安排人员|没收其手机|不准离开|收走其手机|反锁|锁上门|锁上房门|不许|让其弟看守|看守)+!(看守所|监狱|羁押|服刑|监管|监控)", 1.0), ("(欠|债|还钱|还款|欠款)+(锁上门|反锁|锁在|不让其离开|不准其离开)+!(看守所|监狱|羁押|服刑|监管)", 0.9), ("(索要|讨要|索取|追讨|讨还)+(债|欠款|借款)+(关押|关在|看管|扣留|拘禁)", 1.0), ("看管+讨债|(索要债务|讨要债务|讨债|索债)+(控制|看管|关在|限制)", 0.8), ("(索取债务|索要债务|讨要债务|追讨债务|讨债|索债|要债|讨要欠款|追讨欠款|索要欠款)+(带上|押到|押上|带至|拉到|带到)+(释放|放走|放回)", 0.9), ("(强行拉上|强行带至|强行带到|强行带离|强行带上)+(看守|看管)+(欠条|欠款|还钱|还清|索要|债务)", 1.0)]),
+    ("非法拘禁", &[("非法拘禁|限制+人身自由|拘禁", 1.0), ("(看守|看管|轮流看守|锁门看管)+(不准其外出|不准其离开|不让其离开|不许其离开|不准离开|不让离开|不准外出|不让其外出)+!(看守所|监狱|羁押|服刑|监管|监控)", 1.0), ("(捆绑|绑住|铐住)+(关押|关在|锁在|关进)+!(看守所|监狱|羁押|服刑|监管)", 1.0), ("(关在|关押|锁在|关进)+(轮流看守|派人看守|安排人员|没收其手机|不准离开|收走其手机|反锁|锁上门|锁上房门|不许|让其弟看守|看守)+!(看守所|监狱|羁押|服刑|监管|监控)", 1.0), ("(欠|债|还钱|还款|欠款)+(锁上门|反锁|锁在|不让其离开|不准其离开)+!(看守所|监狱|羁押|服刑|监管)", 0.9), ("(索要|讨要|索取|追讨|讨还)+(债|欠款|借款)+(关押|关在|看管|扣留|拘禁)", 1.0), ("看管+讨债|(索要债务|讨要债务|讨债|索债)+(控制|看管|关在|限制)", 0.8), ("(索取债务|索要债务|讨要债务|追讨债务|讨债|索债|要债|讨要欠款|追讨欠款|索要欠款)+(带上|押到|押上|带至|拉到|带到)+(释放|放走|放回)", 0.9), ("(强行拉上|强行带至|强行带到|强行带离|强行带上)+(看守|看管)+(欠条|欠款|还钱|还清|索要|债务)", 1.0)]),
     ("故意毁坏财物", &[("故意毁坏", 1.0), ("(纠纷|矛盾|报复|泄愤|怀恨|不满|积怨|怨恨)+(砸坏|砸毁|划伤|划坏|划破|划刮|刮花|划花|划痕|损毁|砸碎|毁坏|烧毁|砍断|砍毁|砍倒|剥皮)+(损失|价值|修复费用|维修费用)+元+!(随意|无故|任意|酒后|醉酒|耍酒疯|逞强|寻求刺激|肆意|殴打|打伤|伙同|纠集|邀约|找人|指使|等人|同案|打砸|村委会|政府)", 1.0), ("毁坏|砸坏|损坏|砸毁|划伤|划坏|划刮|刮花|损毁|砸碎", 0.6)]),
     // 刑法第114条、第115条: setting off an explosion that endangers the public (not blast fishing)
     ("爆炸", &[("(引爆|实施爆炸|制造爆炸|炸毁|炸死)+!(炸鱼|捕鱼|捕捞|采石|开采)", 1.0), ("(液化石油气|煤气罐|液化气罐|天然气)+(泄漏|打开阀门)+(点燃|引燃)+(爆炸|燃爆)", 1.0)]),
     ("放火", &[("放火|纵火|泼洒汽油|汽油+泼洒+点燃+!(未向周边蔓延|未蔓延|周边无|未危及)|(用打火机|用火机|持打火机)+(点燃|引燃)+!(不慎|过失|烧荒|取暖|烧纸|秸秆|杂草|垃圾|烟头|野外用火|上坟)", 1.0), ("点燃|引燃|打火机+烧", 0.7), ("打火机+点燃+(火势|蔓延)+!(不慎|过失|烧荒|取暖|烧纸|秸秆|杂草|垃圾|烟头|野外用火|上坟)", 1.0)]),
     ("失火", &[("失火|过失+火灾|过失引发|引发森林火灾|引起森林火灾|用火不慎|烧荒|野外用火|上坟+烧纸|焚烧+引发|引发火灾|不慎+引燃|不慎+起火|电焊+引燃|燃放+引燃", 1.0), ("(焚烧|烧火|烧纸|生火|用火|吸烟|烟头|取暖|秸秆|杂草)+(蔓延|过火|引燃|起火|着火)", 1.0), ("(充电|电气线路|线路故障|电路故障|私拉电线)+(起火|引燃|着火)+!(故意|报复|泄愤|纵火)", 1.0)]),
-    ("敲诈勒索", &[("敲诈|勒索|要挟", 1.0), ("(车牌|牌照)+(纸条|电话号码|联系方式)+(汇款|打款|打钱|转账)", 1.0), ("威胁+索要|威胁+索取+钱财|以+曝光+相威胁|索要+钱财|裸照+索要|威胁+(如不给钱|不给钱就)+(转账|支付|交付|给付|汇款)|否则+(迫于压力|被迫)+(支付|交付|给付|转账|付给|交给)+!(强迫|强买|强卖|雇佣)|(若不|如不|不给钱就|不给钱|否则)+(发给|发至|发到|公开|曝光|散布|寄给|群发|发布|张贴|散发)+(转账|支付|给付|汇款|交付)", 0.8), ("(要求|索要)+否则+(害怕|畏惧|担心|被迫)+(交给|支付|转账|给付|交付)+!(强迫|强买|强卖|雇佣)", 0.9)]),
+    ("敲诈勒索", &[("敲诈|勒索|要挟", 1.0), ("(若不给|如不给|不给钱|不给其|不把钱|如果不给|要是不给)+(就|便|将)+(举报|曝光|告发|揭发|检举)", 1.0), ("(车牌|牌照)+(纸条|电话号码|联系方式)+(汇款|打款|打钱|转账)", 1.0), ("威胁+索要|威胁+索取+钱财|以+曝光+相威胁|索要+钱财|裸照+索要|威胁+(如不给钱|不给钱就)+(转账|支付|交付|给付|汇款)|否则+(迫于压力|被迫)+(支付|交付|给付|转账|付给|交给)+!(强迫|强买|强卖|雇佣)|(若不|如不|不给钱就|不给钱|否则)+(发给|发至|发到|公开|曝光|散布|寄给|群发|发布|张贴|散发)+(转账|支付|给付|汇款|交付)", 0.8), ("(要求|索要)+否则+(害怕|畏惧|担心|被迫)+(交给|支付|转账|给付|交付)+!(强迫|强买|强卖|雇佣)", 0.9)]),
     ("妨害公务", &[("(民警|警察|辅警|协警|城管|交警|城市管理|执法人员|巡防队员)+(依法处置|依法处理|依法对|出警|处警|执勤|执法|盘查|依法检查|依法扣押|依法传唤|强制传唤|巡逻|上前进行制止|上前制止)+(拳打脚踢|踢打|撕扯|推搡|抓伤|咬伤|袭击|撞倒|打伤|击打|拳打|一拳|挣脱|喷射)", 0.9), ("妨害公务|执行公务|依法执行职务|暴力抗法|袭警|执法过程", 1.0), ("(民警|警察|协警|城管|交警)+(阻碍|撕扯|推搡|抓伤|咬伤|阻挠|抗拒|袭击)", 0.6), ("(执法人员|执法民警|执法队员|执勤民警|巡逻民警|执法过程|查处过程|依法扣押|依法检查|依法查处|依法传唤)+(殴打|打伤|推搡|阻拦|撕扯|抓伤|咬伤|袭击|拉扯|挣脱)", 0.8)]),
     ("聚众斗殴", &[("聚众斗殴|约架|械斗|结伙斗殴|双方+斗殴|约定+打架|(纠集|召集|邀约|邀集|叫来|带领|十余人|十多人|二十余人|数十人)+(互相殴打|相互殴打|互相打斗|相互打斗|对打|互殴|斗殴|殴斗|群殴|相互击打|相互追打|互相追打|群体厮打)", 1.0), ("斗殴|互殴", 0.5)]),
     ("非法持有、私藏枪支、弹药", &[("枪支+(持有|私藏|藏匿|存放|收缴|家中)", 1.0), ("(查获|搜出|起获)+(子弹|枪弹)+!(制造|买卖|出售|运输|邮寄|贩卖)", 1.0), ("火药枪|气枪|仿真枪|猎枪|枪支", 0.6)]),
@@ -171,7 +171,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     // 刑法第260条: a family member ill-treated habitually (经常, 长期), not one beating
     ("虐待", &[("虐待|(妻子|丈夫|儿子|女儿|父亲|母亲|继子|继女|家庭成员)+(经常|长期)+(殴打|辱骂|打骂|冻饿|罚跪)", 1.0), ("长期+殴打+家庭|冻饿|罚跪|家庭成员+殴打", 0.7)]),
     ("虐待被监管人", &[("(管教|监管民警|看守所民警|监狱民警|狱警|监管人员)+(殴打|体罚|虐待)+(在押|被监管|服刑|罪犯)", 1.0), ("被监管人|监管人员+殴打|体罚+在押|在押人员+殴打", 0.8)]),
-    ("强迫劳动", &[("强迫劳动|强迫+劳动|限制人身自由+劳动|强迫+干活|强迫+做工|(关在|看管|锁门|没收身份证)+(逼迫|强迫|殴打)+(劳动|干活|制坯|做工|工作)", 1.0)]),
+    ("强迫劳动", &[("强迫劳动|强迫+劳动|强迫+干活|强迫+做工|(关在|看管|锁门|没收身份证)+(逼迫|强迫|殴打)+(劳动|干活|制坯|做工|工作)", 1.0)]),
     ("破坏交通设施", &[("交通设施|铁轨|航标|铁路+破坏|铁路+盗|路标+破坏|破坏+公路|井盖", 1.0), ("倾覆+(公路|铁路|钢轨|扣件|护栏|标志牌|路面|桥梁|隧道)+!(刹车|制动|油管)", 1.0)]),
     ("劫持船只、汽车", &[("(劫持|胁迫|威胁|强令|刀架在)+(船长|驾驶员|司机|驾驶台|驾驶座)+(改变航向|驶往|开往|偏离|改变路线)", 1.0)]),
     ("破坏交通工具", &[("破坏+交通工具|破坏+刹车|刹车+(剪断|割断|拆除|拆卸|破坏)|(渡船|客船|船舱|船底)+(钻孔|凿洞|凿孔|拔掉)", 1.0), ("(螺栓|螺丝|制动)+(拧松|松动|卸下)+(客车|汽车|车辆|班车)", 1.0)]),
@@ -420,6 +420,7 @@ pub const DOMINATES: &[(&str, &str, &str)] = &[
     ("保险诈骗", "诈骗", "保险"),
     ("集资诈骗", "诈骗", "集资"),
     ("故意杀人", "故意伤害", ATTEMPTED_KILLING),
+    ("故意杀人", "故意伤害", "以为+(已经死亡|已死亡|已死|死了|已经死了)"),
     ("故意杀人", "故意伤害", "杀害|故意杀人|杀人|刺杀|掐死|勒死|捂死|非法剥夺他人生命|杀死+!(动物|狩猎|猎捕|猎杀|鸟|狗|猪|鸡|鸭|蛙|蛇|牲畜|家禽|鱼类)"),
     ("走私、贩卖、运输、制造毒品", "非法持有毒品", "贩卖|出售|卖给|交易|运输"),
     ("猥亵儿童", "强制猥亵、侮辱妇女", "儿童|幼女|不满十四周岁|未满十四周岁|女童|男童"),
@@ -826,7 +827,7 @@ const PRIVATE_POSTS: &[&str] = &["经理", "采购", "负责人", "主管", "总
 const PRIVATE_UNITS: &[&str] = &["公司", "超市", "企业", "商场", "酒店", "集团", "厂"];
 /// Charges whose cue must be told within one sentence as well: the thing forged and the forging
 /// (`伪造…印章` beside an evidence list that names a `营业执照` is no forged licence).
-const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章"];
+const BY_SENTENCE: &[&str] = &["伪造、变造、买卖国家机关公文、证件、印章", "隐匿、故意销毁会计凭证、会计帐簿、财务会计报告"];
 const HARBOUR_CUE: &str = "(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(提供住处|提供住宿|提供钱财|提供现金|提供车辆|提供工作|提供食宿|住处提供|为其提供|为其安排)|(明知|得知|知道)+(逃跑|逃匿|躲避|潜逃|逃避|在逃|逃犯|追逃|要抓捕|立案侦查|逃逸)+(资助|藏匿|藏在|帮助其逃|帮助逃|帮助其离开|帮助二人离开)|(负案潜逃|负案在逃)+(藏匿|藏在|藏于)+提供|(伪称|谎称|假称)+(系自己|是自己|自己驾驶|其驾驶)+(事故|肇事)|(代替|顶替)+(承担|肇事)+责任|虚假证明+(肇事|交通事故)|(明知|得知|知道|告知|告诉)+(追逃|抓捕|追捕|通缉|犯罪嫌疑人|犯罪分子|在逃人员|犯罪行为|杀人|作案后)+(提供住所|提供了住所|提供资金|出资|生活费|寻找住处|躲藏|藏身|逃匿|居住|手机卡|身份证)";
 const MASKED_ROBBERY: &str = "(暴力手段|暴力方法|胁迫手段|胁迫方法|持刀|掐住|捂住|勒住|威逼|摔翻|捆绑|按倒在地|刀架)+(××现金|××财物|××手机|××钱|实施××|进行××)+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)|(暴力手段|暴力方法|胁迫手段|胁迫方法|持刀|掐住|捂住|勒住|威逼|摔翻|捆绑|按倒在地|刀架)+(准备|欲)+××+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)|(发现|抓获|追赶|抓住)+(××时|××过程中|实施××)+(殴打|拳打脚踢|咬伤|持刀|刺伤|砍伤|击打)+(钱|现金|财物|手机|物品|财产)+!(奸|猥亵|性关系|抚摸|亲吻|接吻)";
 /// The defendant brings buyers to a trafficker and is paid for it (`联系好王某乙…以4.8万元的价格
@@ -1088,7 +1089,7 @@ pub fn bought_from_thief(text: &str) -> bool {
 }
 
 /// Goods known to be another's proceeds taken in, bought, sold or hidden (刑法第312条).
-pub const RECEIVING: &str = "明知+(赃|犯罪所得|盗窃所得|盗窃来|偷来|盗来|窃取而来|盗窃而来|偷窃而来|抢来|抢劫所得|诈骗所得|骗来|来源不明|他人盗窃|系盗窃|系偷)+(收购|购买|买下|代为销售|销售|转卖|出售|窝藏|转移|收下|质押|典当|藏匿|收取)";
+pub const RECEIVING: &str = "明知+(赃|犯罪所得|盗窃所得|盗窃来|偷来|盗来|窃取而来|盗窃而来|偷窃而来|抢来|抢劫所得|诈骗所得|骗来|来源不明|他人盗窃|系盗窃|系偷|他人窃得|系他人窃得|劫取所得|在外窃得)+(收购|购买|买下|代为销售|销售|转卖|出售|窝藏|转移|收下|质押|典当|藏匿|收取)";
 
 /// Whether every theft the facts tell is one the defendant suspected another of (`怀疑其雇佣的
 /// 工人偷拿了工地的钢材，遂…关押`): then no theft of his is told.
@@ -1342,6 +1343,9 @@ pub const ACCESSORY: &[(&str, u32, &str, &str)] = &[
 /// Cues told within one sentence (charge, weight, pattern): read across the whole text, their
 /// words meet by chance (a list of records, another person's act, a release paper).
 const SENTENCE_CUES: &[(&str, f32, &str)] = &[
+    // an officer struck in the sentence that tells the blow (刑法第277条), not an arrest told
+    // beside a brawl
+    ("妨害公务", 0.9, "击打民警|殴打民警|打伤民警|踢打民警|咬伤民警|抓伤民警|袭击民警|对民警+(拳打脚踢|殴打|踢打|撕咬|挥拳)"),
     // an inspection or a raid disclosed, outside a list of records (`勘验、检查笔录、鉴定结论告知
     // 笔录`), 刑法第417条
     ("帮助犯罪分子逃避处罚", 0.6, TIP_OFF),
@@ -1538,19 +1542,36 @@ const DENIABLE_SIGNS: &[&str] = &["挥霍", "逃匿", "潜逃", "携款", "非�
 /// What denies them in the same clause, before them (not `未归还`, which affirms the keeping).
 const DENIALS: &[&str] = &["未将", "未用于", "没有将", "没有用于", "亦无", "并无", "不存在", "无证据证明"];
 
-/// The facts with each sign of keeping money that a clause denies taken out.
+/// Acts that, denied, are not told (`郑某在作案过程中未对被害人实施逼挤、撞击等行为，亦无任何言语
+/// 威胁`, `未对二人进行招募、管理或控制`): force, whose absence leaves a snatching 抢夺 (刑法第267条)
+/// rather than 抢劫 (第263条), and the recruiting and managing that make 组织卖淫 (第358条).
+const DENIABLE_ACTS: &[&str] = &["暴力", "威胁", "胁迫", "殴打", "逼挤", "撞击", "捆绑", "招募", "管理或控制", "拿取", "拿走", "取走"];
+/// What denies them in the same clause, before them: the words of a finding (`未使用`), not the
+/// spoken ones of a defendant's plea (`我…没有使用暴力`), which the court weighs and may reject.
+const ACT_DENIALS: &[&str] = &["未对", "未实施", "未使用", "亦无", "并无", "无任何", "未采取", "未翻动", "未拿"];
+
+/// The facts with each sign of keeping money, and each act, that a clause denies taken out.
 fn strip_denied_signs(facts: &str) -> std::borrow::Cow<'_, str> {
-    if !DENIABLE_SIGNS.iter().any(|w| facts.contains(w)) || !DENIALS.iter().any(|w| facts.contains(w)) {
+    let facts = strip_denied(facts, DENIABLE_ACTS, ACT_DENIALS);
+    match strip_denied(&facts, DENIABLE_SIGNS, DENIALS) {
+        std::borrow::Cow::Borrowed(_) => facts,
+        std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o),
+    }
+}
+
+/// The facts with each of `words` that a clause denies (one of `denials` before it) taken out.
+fn strip_denied<'a>(facts: &'a str, words: &[&str], denials: &[&str]) -> std::borrow::Cow<'a, str> {
+    if !words.iter().any(|w| facts.contains(w)) || !denials.iter().any(|w| facts.contains(w)) {
         return std::borrow::Cow::Borrowed(facts);
     }
     let mut out = String::with_capacity(facts.len());
     for clause in facts.split_inclusive(['，', '。', '；', ',', ';']) {
-        let denial = DENIALS.iter().filter_map(|d| clause.find(d)).min();
+        let denial = denials.iter().filter_map(|d| clause.find(d)).min();
         match denial {
             Some(at) => {
                 let (head, tail) = clause.split_at(at);
                 let mut tail = tail.to_string();
-                for w in DENIABLE_SIGNS {
+                for w in words {
                     tail = tail.replace(w, "（否认）");
                 }
                 out.push_str(head);
@@ -1562,10 +1583,118 @@ fn strip_denied_signs(facts: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Words that say a person's matter is dealt with apart from this case (`已另案处理`, `另因开设
+/// 赌场被公安机关查处`, `已被公安机关行政拘留`): what that sentence or clause tells is not the
+/// defendant's offence.
+const OTHER_MATTER: &[&str] = &["另案", "另因", "另涉嫌", "另行处理", "另行给予", "行政拘留", "予以行政处罚", "给予行政处罚", "被行政处罚"];
+/// Words of an act apart from the defendant's, told of a person the sentence marks `（另案处理）`.
+const SEPARATE_ACT: &str = "另以|另在|另趁|另持|另利用|另将|另被|另外|此前|事后|趁乱";
+/// An administrative sanction (not a sentence): an earlier one (`曾因参赌被公安机关行政拘留十日`)
+/// is a record, as an earlier conviction is.
+const SANCTIONS: &[&str] = &["拘留", "处罚", "罚款", "强制隔离戒毒", "劳动教养", "处理"];
+/// Words that deny that the defendant took part in what the sentence tells (`周某某未参与，亦不
+/// 知情`, `俞某某事先并不知情`).
+const NO_PART: &str = "未参与|并不知情|亦不知情|均不知情|事先不知情|事前不知情|对此不知情|毫不知情";
+/// What the court says was not proven (`现有证据不能证实被告人参与了该枪支的制造或买卖`).
+const NOT_PROVEN: &[&str] = &["不能证实", "不能证明", "无证据证实", "无证据证明", "没有证据证实", "没有证据证明", "不足以证实", "不足以证明"];
+
+/// `sent` without the bracketed asides about another's earlier or separate acts.
+fn without_asides(sent: &str) -> String {
+    let mut out = String::with_capacity(sent.len());
+    let mut rest = sent;
+    while let Some(open) = rest.find('（') {
+        let Some(len) = rest[open..].find('）') else { break };
+        let inner = &rest[open + '（'.len_utf8()..open + len];
+        out.push_str(&rest[..open]);
+        if !matches(inner, "另因|此前|曾因|曾单独|另在|另以|另涉嫌") {
+            out.push_str(&rest[open..open + len + '）'.len_utf8()]);
+        }
+        rest = &rest[open + len + '）'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` without what full-width brackets enclose.
+fn outside_brackets(text: &str) -> String {
+    let mut depth = 0;
+    text.chars()
+        .filter(|c| {
+            match c {
+                '（' | '(' => depth += 1,
+                '）' | ')' => depth = (depth - 1).max(0),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect()
+}
+
+/// The facts without what they tell of other people's matters, which are no offence of the
+/// defendant's (刑法第25条: a joint offence needs a joint intent):
+/// - an aside in brackets about another's earlier or separate acts (`何某（已另案判决，何某此前曾
+///   单独实施入户窃取财物的行为）`);
+/// - a sentence that names no 被告人 and tells a matter dealt with apart (`路某另因开设赌场被公安
+///   机关查处，已另案处理`), or a victim's sanction (`被害人熊某本人曾因赌博被行政处罚`); in a
+///   sentence that names the defendant, only the clauses of such a matter that the defendant is
+///   not the subject of (`“老黑”因贩卖毒品已被另案起诉`), with the clause before a subjectless one
+///   (`卢某明知…仍予收购，已另案处理`);
+/// - a sentence that says the defendant had no part in it (`其间陈某独自持刀拦截一名路人劫取现金，
+///   周某某未参与，亦不知情`);
+/// - a clause of an earlier administrative sanction (`曾因参赌被公安机关行政拘留十日`);
+/// - a clause of what was not proven (`现有证据不能证明被告人吴某有出售毒品的行为`).
+pub fn strip_others(facts: &str) -> std::borrow::Cow<'_, str> {
+    let cues = OTHER_MATTER.iter().chain(NOT_PROVEN).any(|w| facts.contains(w)) || facts.contains("曾因") || matches(facts, NO_PART) || facts.contains('（');
+    if !cues {
+        return std::borrow::Cow::Borrowed(facts);
+    }
+    let mut out = String::with_capacity(facts.len());
+    for sent in facts.split_inclusive(['。', '；', ';']) {
+        // asides in brackets about another's other acts
+        let sent = without_asides(sent);
+        let bare = outside_brackets(&sent);
+        // the defendant had no part in what the sentence tells
+        let no_part = bare.split(['，', ',']).any(|c| matches(c, NO_PART) && !matches(c, "趁|情况下|被害人|失主"));
+        if no_part {
+            continue;
+        }
+        // (a person marked `（另案处理）` whose separate act the sentence tells: `潘某（另案处理）
+        // 另以曝光隐私相要挟`, `严某（另案处理）事后明知情况仍帮助其清洗血衣`)
+        let marked = sent.contains("另案");
+        let other = |c: &str| OTHER_MATTER.iter().any(|w| c.contains(w)) || marked && matches(c, SEPARATE_ACT);
+        if !bare.contains("被告人") && other(&bare) {
+            continue;
+        }
+        let clauses: Vec<&str> = sent.split_inclusive(['，', ',']).collect();
+        let mut keep = vec![true; clauses.len()];
+        for (i, c) in clauses.iter().enumerate() {
+            let b = outside_brackets(c);
+            let lead = b.trim_start_matches(|ch: char| "另查明经查同时其中此外后，".contains(ch));
+            let record = b.contains("曾因") && SANCTIONS.iter().any(|w| b.contains(w)) && !b.contains("判");
+            let not_proven = NOT_PROVEN.iter().any(|w| b.contains(w));
+            if record || not_proven || other(&b) && !lead.starts_with("被告人") {
+                keep[i] = false;
+                if i > 0 && !record && !not_proven && ["已", "均已", "亦已", "现已", "并已"].iter().any(|w| lead.starts_with(w)) {
+                    keep[i - 1] = false;
+                }
+            }
+        }
+        for (c, k) in clauses.iter().zip(&keep) {
+            if *k {
+                out.push_str(c);
+            } else if c.ends_with(['。', '；', ';']) {
+                out.push('。');
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The facts without sentences about earlier convictions, without the words of a protected
 /// status the facts deny ([`DENIED_PROTECTION`]), and without the signs of keeping money a
 /// clause denies ([`DENIABLE_SIGNS`]).
 pub fn strip_record(facts: &str) -> String {
+    let facts = &strip_others(facts);
     let facts = &strip_denied_protection(facts);
     let facts = &strip_denied_signs(facts);
     let mut out = String::with_capacity(facts.len());
@@ -1590,6 +1719,43 @@ mod tests {
     /// The cue weight the text gives a charge (0 without one).
     fn weight(text: &str, charge: &str) -> f32 {
         cue_scores(text).into_iter().find(|q| q.0 == charge).map_or(0.0, |q| q.1)
+    }
+
+    #[test]
+    fn other_people_s_matters_are_no_offence_of_the_defendant() {
+        // a sentence without the defendant that tells a matter dealt with apart: gone
+        let t = strip_record("被告人殷某某挪用公款20万元交给路某。路某另因开设赌场被公安机关查处，已另案处理。");
+        assert!(!t.contains("开设赌场") && t.contains("挪用公款"), "{t}");
+        // in the defendant's sentence, the clause of the other's matter only
+        let t = strip_record("经查，上述海洛因系被告人吴某从“老黑”处购得，“老黑”因贩卖毒品已被另案起诉。");
+        assert!(!t.contains("贩卖毒品") && t.contains("购得"), "{t}");
+        // a subjectless clause takes the clause before it along
+        let t = strip_record("被告人将木材出售给卢某，卢某明知系无证采伐的林木仍予收购，已另案处理。");
+        assert!(!t.contains("仍予收购") && t.contains("出售给卢某"), "{t}");
+        // a part the defendant had no part in; an aside in brackets about another's earlier acts
+        let t = strip_record("其间陈某独自持刀拦截路人劫取现金，周某某未参与，亦不知情。当晚被告人周某某撬开卷闸门。");
+        assert!(!t.contains("劫取") && t.contains("撬开"), "{t}");
+        let t = strip_record("被告人马某某与何某（已另案判决，何某此前曾单独实施入户窃取财物的行为）在广场附近扯下项链。");
+        assert!(!t.contains("窃取") && t.contains("扯下项链"), "{t}");
+        // an earlier administrative sanction; what was not proven
+        let t = strip_record("被告人覃某某曾因参赌被公安机关行政拘留十日。2016年10月，被告人覃某某组织他人赌钱。");
+        assert!(!t.contains("行政拘留") && t.contains("组织他人赌钱"), "{t}");
+        let t = strip_record("被告人持有海洛因11.4克，现有证据不能证明被告人吴某有出售毒品的行为。");
+        assert!(!t.contains("出售") && t.contains("持有海洛因"), "{t}");
+        // the defendant's own acts, with a co-offender marked in brackets: kept
+        let t = strip_record("被告人王某伙同张某（另案处理）盗窃电动车一辆，张某另将赃车出售，被告人王某分得赃款。");
+        assert!(t.contains("盗窃电动车"), "{t}");
+        let t = strip_record("被告人张某趁被害人不知情，窃取其手机一部。");
+        assert!(t.contains("窃取"), "{t}");
+    }
+
+    #[test]
+    fn denied_acts_are_not_told() {
+        let t = strip_record("郑某伸手抓住皮包提带猛力一拉将皮包夺走，未对被害人实施逼挤、撞击等行为，亦无任何言语威胁。");
+        assert!(!matches(&t, "威胁|逼挤|撞击") && t.contains("夺走"), "{t}");
+        // a defendant's spoken plea is not the court's finding
+        let t = strip_record("被告人辩称：我当时只是推了她一下，没有使用暴力。");
+        assert!(t.contains("暴力"), "{t}");
     }
 
     #[test]
