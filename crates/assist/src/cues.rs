@@ -110,7 +110,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     ("过失致人重伤", &[("过失致人重伤", 1.0), ("(过失|不慎|疏忽|应当预见|没有预见|未预见|未注意|没有注意)+重伤", 1.0), ("(未采取|未设置|疏于)+(防护|安全|警示)+重伤", 1.0)]),
     ("虚开增值税专用发票、用于骗取出口退税、抵扣税款发票", &[("增值税专用发票|抵扣税款|出口退税", 1.0)]),
     ("虚开发票", &[("虚开+发票+!增值税专用发票", 0.8), ("(无真实业务|没有真实业务|并无业务往来|无业务往来|没有实际经营业务|没有实际业务|无实际业务|无真实交易|与实际经营业务情况不符)+(普通发票|机打发票|餐饮发票|定额发票)+!专用发票", 1.0)]),
-    ("生产、销售有毒、有害食品", &[("有毒、有害|有毒有害|非食品原料|瘦肉精|盐酸克伦特罗|地沟油|罂粟壳|西地那非|西布曲明|他达拉非|工业松香|甲醛|硼砂|敌敌畏|氯霉素|孔雀石绿|禁用+药物|国家禁止+食品|罂粟+火锅|罂粟+卤|万艾可|伟哥|保健品+检出", 1.0)]),
+    ("生产、销售有毒、有害食品", &[("有毒、有害|有毒有害|非食品原料|瘦肉精|盐酸克伦特罗|地沟油|(餐厨废弃物|废弃油脂|潲水油)+(食用油|餐馆|食品)|罂粟壳|西地那非|西布曲明|他达拉非|工业松香|甲醛|硼砂|敌敌畏|氯霉素|孔雀石绿|禁用+药物|国家禁止+食品|罂粟+火锅|罂粟+卤|万艾可|伟哥|保健品+检出", 1.0)]),
     ("生产、销售不符合安全标准的食品", &[("安全标准|病死|死因不明|超范围|超限量|不符合+食品安全|食源性疾病|食物中毒|国家标准限量|未检出碘|无碘盐|不含碘", 1.0)]),
     ("生产、销售假药", &[("假药|按假药论处", 1.0), ("(批准文号|国药准字)+(功能主治|压片|压制成片)", 1.0)]),
     ("生产、销售伪劣产品", &[("伪劣产品|以假充真|以次充好|不合格产品冒充|伪劣|掺杂|掺假", 1.0), ("(虚假标注|冒充合格|不合格产品)+销售金额+!(食品|药品|假药|农药|种子|化肥|兽药|化妆品)", 1.0)]),
@@ -137,7 +137,7 @@ pub const CUES: &[(&str, &[(&str, f32)])] = &[
     // 刑法第262条: a child taken from its family to be kept, not sold (拐卖, 第240条) nor held for
     // ransom (绑架)
     ("拐骗儿童", &[("拐骗+(男童|女童|儿童|婴儿|小孩|孩子|男孩|女孩|时年|岁)+!(入境|越南|妇女|女子)|(哄骗|诱骗|骗走|抱走|偷走|拐走|哄走|骗上)+(男童|女童|儿童|婴儿|小孩|孩子|男孩|女孩|时年|学生)+(收养|抚养|带回|当作|作为子女|改称)+!(出卖|卖给|卖与|贩卖|的价格|赎金|勒索|猥亵|奸)", 1.0)]),
-    ("非法侵入住宅", &[("侵入+住宅|闯入+家中|强行+进入+住|非法侵入|强行闯入|非法进入+(家中|家堂屋|家院|住宅|住处|卧室|家里|其家|屋内)", 1.0), ("(踹开|撬开|打开|开锁|破门|翻墙|用钥匙)+(房门|院门|住房|家门|大门)+(进入|闯入)+(屋内|卧室|家中|房间|室内)+!(盗|窃|偷|抢|××|拿走|财物|取走|翻找)|强行进入+(卧室|屋内|家中|房间)", 0.9), ("(翻入|爬入|翻窗|备用钥匙)+(屋内|房屋|卧室|房间|室内)+(拒绝|拒不|不肯)+(离开|搬离|退出)+!(盗|窃|偷|抢|××|拿走|取走|翻找)", 0.9)]),
+    ("非法侵入住宅", &[("侵入+住宅|闯入+家中|强行+进入+(住宅|住处|住所)|强行进入+(室内|屋内|家中|房屋|其家|卧室)|非法侵入|强行闯入|非法进入+(家中|家堂屋|家院|住宅|住处|卧室|家里|其家|屋内)", 1.0), ("(踹开|撬开|打开|开锁|破门|翻墙|用钥匙)+(房门|院门|住房|家门|大门)+(进入|闯入)+(屋内|卧室|家中|房间|室内)+!(盗|窃|偷|抢|××|拿走|财物|取走|翻找)|强行进入+(卧室|屋内|家中|房间)", 0.9), ("(翻入|爬入|翻窗|备用钥匙)+(屋内|房屋|卧室|房间|室内)+(拒绝|拒不|不肯)+(离开|搬离|退出)+!(盗|窃|偷|抢|××|拿走|取走|翻找)", 0.9)]),
     // 刑法第279条: posing as a functionary of a state organ (a bank's or a company's staff, a
     // journalist are no such thing); a 冒充 far from the office named is no cue of it
     ("招摇撞骗", &[("招摇撞骗", 1.0), ("冒充国家机关|冒充警察|冒充民警|冒充人民警察|冒充公安|冒充派出所|冒充刑警|冒充交警|冒充法官|冒充法院|冒充检察|冒充纪委|冒充政府|冒充公务员|冒充+(局长|处长|科长|县长|市长|镇长|乡长|书记|主任科员)|(冒充其系|冒充是|冒充成|冒充自己是|冒充自己系)+(警察|民警|公安|法官|检察官|纪委|公务员|国家安全|国家机关|政府)", 1.0), ("冒充+(干部|领导|工作人员)+!(银行|公司|企业|医院|学校|记者|律师|保险)", 0.6)]),
@@ -1512,7 +1512,7 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
 /// Appraisals that deny a protected status (`树种…不属于国家重点保护树种`): the words of the status
 /// are dropped, so that they do not read as the element of 刑法第344条 (国家重点保护植物) or
 /// 第341条 (珍贵、濒危野生动物).
-const DENIED_PROTECTION: &[&str] = &["不属于国家重点保护", "不属于国家级重点保护", "不属于重点保护", "不是国家重点保护", "不属于珍贵", "非国家重点保护", "非重点保护"];
+const DENIED_PROTECTION: &[&str] = &["不属于国家重点保护", "不属国家重点保护", "不属于国家级重点保护", "不属于重点保护", "不是国家重点保护", "不属于珍贵", "非国家重点保护", "非重点保护"];
 
 /// The charges whose element is a protected status (刑法第341条第1款, 第344条): not suggested
 /// when the facts deny that status ([`protection_denied`]).
@@ -1556,10 +1556,10 @@ const DENIALS: &[&str] = &["未将", "未用于", "没有将", "没有用于", "
 /// Acts that, denied, are not told (`郑某在作案过程中未对被害人实施逼挤、撞击等行为，亦无任何言语
 /// 威胁`, `未对二人进行招募、管理或控制`): force, whose absence leaves a snatching 抢夺 (刑法第267条)
 /// rather than 抢劫 (第263条), and the recruiting and managing that make 组织卖淫 (第358条).
-const DENIABLE_ACTS: &[&str] = &["暴力", "威胁", "胁迫", "殴打", "逼挤", "撞击", "捆绑", "招募", "管理或控制", "拿取", "拿走", "取走", "销毁", "隐匿"];
+const DENIABLE_ACTS: &[&str] = &["暴力", "威胁", "胁迫", "殴打", "逼挤", "撞击", "捆绑", "招募", "管理或控制", "拿取", "拿走", "取走", "销毁", "隐匿", "性关系", "限制"];
 /// What denies them in the same clause, before them: the words of a finding (`未使用`), not the
 /// spoken ones of a defendant's plea (`我…没有使用暴力`), which the court weighs and may reject.
-const ACT_DENIALS: &[&str] = &["未对", "未实施", "未使用", "亦无", "并无", "无任何", "未采取", "未翻动", "未拿"];
+const ACT_DENIALS: &[&str] = &["未对", "未实施", "未使用", "亦无", "并无", "无任何", "未采取", "未翻动", "未拿", "未与", "未限制"];
 
 /// The facts with each sign of keeping money, and each act, that a clause denies taken out.
 fn strip_denied_signs(facts: &str) -> std::borrow::Cow<'_, str> {
@@ -1597,9 +1597,12 @@ fn strip_denied<'a>(facts: &'a str, words: &[&str], denials: &[&str]) -> std::bo
 /// Words that say a person's matter is dealt with apart from this case (`已另案处理`, `另因开设
 /// 赌场被公安机关查处`, `已被公安机关行政拘留`): what that sentence or clause tells is not the
 /// defendant's offence.
-const OTHER_MATTER: &[&str] = &["另案", "另因", "另涉嫌", "另行处理", "另行给予", "行政拘留", "予以行政处罚", "给予行政处罚", "被行政处罚"];
+const OTHER_MATTER: &[&str] = &["另案", "另因", "另涉嫌", "另行处理", "另行给予", "另行追究", "行政拘留", "予以行政处罚", "给予行政处罚", "被行政处罚"];
 /// Words of an act apart from the defendant's, told of a person the sentence marks `（另案处理）`.
 const SEPARATE_ACT: &str = "另以|另在|另趁|另持|另利用|另将|另被|另外|此前|事后|趁乱";
+/// Words of a prosecution, told of a person the sentence marks `（另案处理）` (`毛某某（另案处理）因涉嫌
+/// 强奸被公安机关立案侦查`): that person's case, not the defendant's.
+const SUSPECTED: &str = "涉嫌|刑事拘留|逮捕|追逃|立案侦查";
 /// An administrative sanction (not a sentence): an earlier one (`曾因参赌被公安机关行政拘留十日`)
 /// is a record, as an earlier conviction is.
 const SANCTIONS: &[&str] = &["拘留", "处罚", "罚款", "强制隔离戒毒", "劳动教养", "处理"];
@@ -1617,7 +1620,7 @@ fn without_asides(sent: &str) -> String {
         let Some(len) = rest[open..].find('）') else { break };
         let inner = &rest[open + '（'.len_utf8()..open + len];
         out.push_str(&rest[..open]);
-        if !matches(inner, "另因|此前|曾因|曾单独|另在|另以|另涉嫌") {
+        if !matches(inner, "另因|此前|曾因|曾单独|另在|另以|涉嫌") {
             out.push_str(&rest[open..open + len + '）'.len_utf8()]);
         }
         rest = &rest[open + len + '）'.len_utf8()..];
@@ -1672,7 +1675,7 @@ pub fn strip_others(facts: &str) -> std::borrow::Cow<'_, str> {
         // (a person marked `（另案处理）` whose separate act the sentence tells: `潘某（另案处理）
         // 另以曝光隐私相要挟`, `严某（另案处理）事后明知情况仍帮助其清洗血衣`)
         let marked = sent.contains("另案");
-        let other = |c: &str| OTHER_MATTER.iter().any(|w| c.contains(w)) || marked && matches(c, SEPARATE_ACT);
+        let other = |c: &str| OTHER_MATTER.iter().any(|w| c.contains(w)) || marked && matches(c, SEPARATE_ACT) || marked && matches(c, SUSPECTED);
         // what the victim had done before (`被害人上官某曾多次以散布被告人隐私相要挟`)
         let opening = match bare.find(['：', ':']) {
             Some(at) if bare[..at].chars().count() <= 16 => &bare[at + bare[at..].chars().next().map_or(1, char::len_utf8)..],
