@@ -9,7 +9,7 @@
 
 /// (charge, [(pattern, weight)]).
 pub const CUES: &[(&str, &[(&str, f32)])] = &[
-    ("盗窃", &[("盗窃|窃取|扒窃|偷盗|盗走|偷走|窃得|行窃|盗得|偷得|盗取|偷取|秘密窃|偷开|偷拿|盗剪", 1.0), ("(趁|乘)+(无人|不备|不注意|熟睡|拥挤)+(拿走|取走|拿取|夹取|夹走|掏走|掏取|扒走|摸走|顺走)+!(抢|夺|拽|暴力|威胁|持刀|殴打|胁迫)", 1.0), ("(撬开|撬断|剪断|拧开|砸开)+(车锁|门锁|锁)+(推走|骑走|开走|搬走)+!(暴力|威胁|殴打|胁迫)", 1.0), ("(溜门|撬锁|撬开)+(盗|偷)", 0.6), ("(撬开|撬断|翻窗|破窗|爬窗|攀爬)+(进入|入室|屋内|室内)+(拿走|取走|翻找)+!(暴力|威胁|持刀|殴打|胁迫|按倒|捆绑)", 0.8), ("(伺机××|入户××|多次××|××作案|××现金|××手机|××香烟|××电动车|××摩托车|××钱包)+!(暴力|威胁|持刀|胁迫|殴打|拳打)", 0.5)]),
+    ("盗窃", &[("盗窃|窃取|扒窃|偷盗|盗走|偷走|窃得|行窃|盗得|偷得|盗取|偷取|秘密窃|偷开|偷拿|盗剪", 1.0), ("(趁|乘)+(无人|不备|不注意|熟睡|拥挤)+(拿走|取走|拿取|夹取|夹走|掏走|掏取|扒走|摸走|顺走)+!(抢|夺|拽|暴力|威胁|持刀|殴打|胁迫)", 1.0), ("(撬开|撬断|剪断|拧开|砸开|打开|万能钥匙)+(车锁|门锁|锁)+(推走|骑走|开走|搬走)+!(暴力|威胁|殴打|胁迫)", 1.0), ("(溜门|撬锁|撬开)+(盗|偷)", 0.6), ("(撬开|撬断|翻窗|破窗|爬窗|攀爬)+(进入|入室|屋内|室内)+(拿走|取走|翻找)+!(暴力|威胁|持刀|殴打|胁迫|按倒|捆绑)", 0.8), ("(伺机××|入户××|多次××|××作案|××现金|××手机|××香烟|××电动车|××摩托车|××钱包)+!(暴力|威胁|持刀|胁迫|殴打|拳打)", 0.5)]),
     ("诈骗", &[("诈骗|骗得|骗走|诈取", 0.8), ("(虚构|谎称|隐瞒真相|假称|冒充)+(骗取|骗得)", 0.9), ("骗取", 0.6), ("虚构|谎称|隐瞒真相|假称", 0.3), ("(为由|谎称|虚构)+(借得|借款|借取)+(挥霍|逃往|逃匿|关闭手机|拒不归还|并无)", 0.9), ("(谎称|冒充|自称|假称|虚构)+信以为真+(转账|交给|支付|汇款|交付)", 0.8), ("(虚构|谎称|假称|冒充)+(发觉受骗|发现受骗|发觉被骗|发现被骗|得知受骗|察觉受骗|意识到被骗)", 0.9)]),
     // (`××他人身体`: 刑法第234条's 故意伤害他人身体 with the charge masked, as the prosecutor's
     // conclusion writes it; 83 of the 84 CAIL facts that have it are 故意伤害 alone)
@@ -645,6 +645,11 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
     // a drug bought from someone (`向被告人某某购买毒品`) is that one's sale; a purchase the
     // defendant made for the users he hosts (`被告人王某购买` with no seller named as his buyer)
     // is no sale by him (刑法第347条; 容留他人吸毒 alone, 第354条)
+    // the court finding a sale of the drugs held not proven (read from the facts as written, as
+    // the stripping of what was not proven takes the sentence out): holding (刑法第348条)
+    if in_one_sentence(facts, HELD_NOT_SOLD) {
+        raise(&mut out, "非法持有毒品", 1.0, HELD_NOT_SOLD);
+    }
     if in_one_sentence(&text, DRUG_BOUGHT_FROM) {
         raise(&mut out, "走私、贩卖、运输、制造毒品", 0.8, DRUG_BOUGHT_FROM);
     }
@@ -1346,6 +1351,17 @@ pub const ACCESSORY: &[(&str, u32, &str, &str)] = &[
 /// Cues told within one sentence (charge, weight, pattern): read across the whole text, their
 /// words meet by chance (a list of records, another person's act, a release paper).
 const SENTENCE_CUES: &[(&str, f32, &str)] = &[
+    // taking unnoticed, read in its own sentence (a snatching or a robbery told in another does
+    // not rule it out: 刑法第264条)
+    ("盗窃", 1.0, "(趁|乘)+(无人|不备|不注意|熟睡|外出|不在|试衣|上厕所)+(拿走|取走|拿取|夹取|掏走|扒走|摸走|顺走|悄悄拿走)+!(抢|夺|拽|暴力|威胁|持刀|殴打|胁迫)"),
+    // users given the tools and let take drugs (刑法第354条)
+    ("容留他人吸毒", 1.0, "(提供吸毒工具|提供场所)+(让|供)+吸食"),
+    // public money put to use and returned later, in its own sentence (刑法第384条)
+    ("挪用公款", 1.0, "(职务便利|职务上的便利|职务之便)+公款+(营利|理财|归还|还回|借给)+!(据为己有|占为己有|侵吞|虚列|贪污|骗取)"),
+    // public funds taken by one's post and kept (刑法第382条)
+    ("贪污", 1.0, "(职务便利|职务上的便利|职务之便)+(补助资金|专项资金|扶贫资金|财政资金|补偿款|救灾款|公款)+(据为己有|占为己有|侵吞)"),
+    // cards issued in others' names bought or sold (刑法第177条之一)
+    ("妨害信用卡管理", 1.0, "(收购|购买|买入)+他人+(申领的信用卡|申领的银行信用卡|办理的信用卡|名下的信用卡|申领的银行卡|办理的银行卡)"),
     // users let take drugs in the defendant's home (刑法第354条)
     ("容留他人吸毒", 0.9, "(同意|允许|让)+在其+吸食"),
     // a person taken and held, and the family called for money, in one sentence (刑法第239条)
@@ -1603,6 +1619,8 @@ const SEPARATE_ACT: &str = "另以|另在|另趁|另持|另利用|另将|另被|
 /// Words of a prosecution, told of a person the sentence marks `（另案处理）` (`毛某某（另案处理）因涉嫌
 /// 强奸被公安机关立案侦查`): that person's case, not the defendant's.
 const SUSPECTED: &str = "涉嫌|刑事拘留|逮捕|追逃|立案侦查";
+/// A sale of drugs the court found not proven (`现有证据不能证明该海洛因系用于出售`).
+const HELD_NOT_SOLD: &str = "(不能证明|不能证实|无证据证明|没有证据证明|无证据证实|没有证据证实)+(出售|贩卖|用于贩卖|用于出售|出手|运输)+(毒品|海洛因|甲基苯丙胺|冰毒|片剂|麻古|大麻|氯胺酮)";
 /// An administrative sanction (not a sentence): an earlier one (`曾因参赌被公安机关行政拘留十日`)
 /// is a record, as an earlier conviction is.
 const SANCTIONS: &[&str] = &["拘留", "处罚", "罚款", "强制隔离戒毒", "劳动教养", "处理"];
