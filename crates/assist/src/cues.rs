@@ -1354,7 +1354,7 @@ const SENTENCE_CUES: &[(&str, f32, &str)] = &[
     // a victim struck down and his money searched out (刑法第263条)
     ("抢劫", 1.0, "(击打|殴打|持刀|捆绑|按倒|勒住|打倒|拳打脚踢|铁棍)+(搜走|搜出|搜刮)+(现金|手机|财物|钱包)"),
     // money collected on a pretence (刑法第266条)
-    ("诈骗", 0.9, "(谎称|虚称|假称|冒称)+(收取|骗取|骗得)+元+!(贷款|信用卡|合同|集资|保险)"),
+    ("诈骗", 0.9, "(谎称|虚称|假称|冒称)+(收取|骗取|骗得)+元+!(贷款|信用卡|合同|集资|保险|法院|执行|租金|判决)"),
     // taking unnoticed, read in its own sentence (a snatching or a robbery told in another does
     // not rule it out: 刑法第264条)
     ("盗窃", 1.0, "(趁|乘)+(无人|不备|不注意|熟睡|外出|不在|试衣|上厕所)+(拿走|取走|拿取|夹取|掏走|扒走|摸走|顺走|悄悄拿走)+!(抢|夺|拽|暴力|威胁|持刀|殴打|胁迫)"),
