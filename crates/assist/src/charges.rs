@@ -348,14 +348,15 @@ impl ChargeModel {
     /// Scores of every charge, best first.
     pub fn rank(&self, facts: &str) -> Vec<(usize, f32, f32, f32, f32)> {
         let vz = self.vectorizer();
-        let x = vz.vector(&words(&crate::cues::strip_others(facts)));
+        // (the words and names of other people's matters are not this case's: `已另案以非法拘禁罪处理`)
+        let own = crate::cues::strip_others(facts);
+        let x = vz.vector(&words(&own));
         let w = self.weights;
         let cues = crate::cues::cue_scores(facts);
         // the charges named outright as the ones the defendant answers for: the longest name
         // that ends the words before `罪`, when one charge alone has it (`公用电信设施` ends two)
         let mut named: Vec<usize> = Vec::new();
-        // (not a name told of another's matter: `已另案以非法拘禁罪处理`)
-        for before in charged_names(&crate::cues::strip_others(facts)) {
+        for before in charged_names(&own) {
             let mut best: (usize, Vec<usize>) = (0, Vec::new());
             for (i, c) in self.charges.iter().enumerate() {
                 for v in c.variants.iter().chain(std::iter::once(&c.name)) {

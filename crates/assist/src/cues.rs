@@ -646,16 +646,17 @@ pub fn cue_scores(facts: &str) -> Vec<(&'static str, f32, &'static str)> {
             out.push((*charge, best.0, best.1));
         }
     }
-    // a drug bought from someone (`向被告人某某购买毒品`) is that one's sale; a purchase the
-    // defendant made for the users he hosts (`被告人王某购买` with no seller named as his buyer)
-    // is no sale by him (刑法第347条; 容留他人吸毒 alone, 第354条)
-    // the court finding a sale of the drugs held not proven (read from the facts as written, as
-    // the stripping of what was not proven takes the sentence out): holding (刑法第348条)
+    // the court finding a sale of the drugs held not proven (`现有证据不能证明该海洛因系用于出售`):
+    // holding (刑法第348条). Read from the facts as written: `strip_others` takes what was not
+    // proven out of `text`, its words of a sale with it, so that the sale is no cue either.
     if in_one_sentence(facts, HELD_NOT_SOLD) {
         raise(&mut out, "非法持有毒品", 1.0, HELD_NOT_SOLD);
     } else if in_one_sentence(facts, NO_SALE_PROVED) {
         raise(&mut out, "非法持有毒品", 1.0, NO_SALE_PROVED);
     }
+    // a drug bought from someone (`向被告人某某购买毒品`) is that one's sale; a purchase the
+    // defendant made for the users he hosts (`被告人王某购买` with no seller named as his buyer)
+    // is no sale by him (刑法第347条; 容留他人吸毒 alone, 第354条)
     if in_one_sentence(&text, DRUG_BOUGHT_FROM) {
         raise(&mut out, "走私、贩卖、运输、制造毒品", 0.8, DRUG_BOUGHT_FROM);
     }
@@ -1651,6 +1652,8 @@ const SEPARATE_ACT: &str = "另以|另在|另趁|另持|另利用|另将|另被|
 const SUSPECTED: &str = "涉嫌|刑事拘留|逮捕|追逃|立案侦查";
 /// A sale of drugs the court found not proven (`现有证据不能证明该海洛因系用于出售`).
 const HELD_NOT_SOLD: &str = "(不能证明|不能证实|无证据证明|没有证据证明|无证据证实|没有证据证实)+(出售|贩卖|用于贩卖|用于出售|出手|运输)+(毒品|海洛因|甲基苯丙胺|冰毒|片剂|麻古|大麻|氯胺酮)";
+/// What the victim had done before, opening a sentence about him (`被害人上官某曾多次以…相要挟`).
+const VICTIM_BEFORE: &str = "曾多次|曾经|曾以|曾在|曾于|曾向|曾将|曾与|曾私自|曾擅自|曾先后";
 /// An administrative sanction (not a sentence): an earlier one (`曾因参赌被公安机关行政拘留十日`)
 /// is a record, as an earlier conviction is.
 const SANCTIONS: &[&str] = &["拘留", "处罚", "罚款", "强制隔离戒毒", "劳动教养", "处理"];
@@ -1701,12 +1704,16 @@ fn outside_brackets(text: &str) -> String {
 ///   sentence that names the defendant, only the clauses of such a matter that the defendant is
 ///   not the subject of (`“老黑”因贩卖毒品已被另案起诉`), with the clause before a subjectless one
 ///   (`卢某明知…仍予收购，已另案处理`);
+/// - a person the sentence marks `（另案处理）` whose separate act or prosecution it tells
+///   (`毛某某（另案处理）因涉嫌强奸被公安机关立案侦查`);
 /// - a sentence that says the defendant had no part in it (`其间陈某独自持刀拦截一名路人劫取现金，
-///   周某某未参与，亦不知情`);
+///   周某某未参与，亦不知情`), or that opens with what the victim had done before
+///   (`被害人上官某曾多次以散布被告人隐私相要挟`);
 /// - a clause of an earlier administrative sanction (`曾因参赌被公安机关行政拘留十日`);
-/// - a clause of what was not proven (`现有证据不能证明被告人吴某有出售毒品的行为`).
+/// - a clause of what was not proven (`现有证据不能证实被告人参与了该枪支的制造或买卖`); a drug sale
+///   not proven is read as holding from the facts as written ([`cue_scores`]).
 pub fn strip_others(facts: &str) -> std::borrow::Cow<'_, str> {
-    let cues = OTHER_MATTER.iter().chain(NOT_PROVEN).any(|w| facts.contains(w)) || facts.contains("曾因") || matches(facts, NO_PART) || facts.contains('（');
+    let cues = OTHER_MATTER.iter().chain(NOT_PROVEN).any(|w| facts.contains(w)) || facts.contains('曾') || matches(facts, NO_PART) || facts.contains('（');
     if !cues {
         return std::borrow::Cow::Borrowed(facts);
     }
@@ -1730,7 +1737,8 @@ pub fn strip_others(facts: &str) -> std::borrow::Cow<'_, str> {
             _ => bare.as_str(),
         };
         let opening = opening.trim_start_matches("另查明，");
-        if opening.starts_with("被害人") && opening.split(['，', ',']).next().is_some_and(|c| c.contains('曾') && !c.contains("曾因")) {
+        // (`曾` as a word of the past, not the surname of `被害人曾某`)
+        if opening.starts_with("被害人") && opening.split(['，', ',']).next().is_some_and(|c| matches(c, VICTIM_BEFORE)) {
             continue;
         }
         if !bare.contains("被告人") && other(&bare) {
@@ -1740,7 +1748,10 @@ pub fn strip_others(facts: &str) -> std::borrow::Cow<'_, str> {
         let mut keep = vec![true; clauses.len()];
         for (i, c) in clauses.iter().enumerate() {
             let b = outside_brackets(c);
-            let lead = b.trim_start_matches(|ch: char| "另查明经查同时其中此外后，".contains(ch));
+            let mut lead = b.as_str();
+            while let Some(rest) = ["另查明", "经查", "同时", "其中", "此外", "后", "，"].iter().find_map(|p| lead.strip_prefix(p)) {
+                lead = rest;
+            }
             let record = b.contains("曾因") && SANCTIONS.iter().any(|w| b.contains(w)) && !b.contains("判");
             let not_proven = NOT_PROVEN.iter().any(|w| b.contains(w));
             if record || not_proven || other(&b) && !lead.starts_with("被告人") {
@@ -1794,30 +1805,39 @@ mod tests {
 
     #[test]
     fn other_people_s_matters_are_no_offence_of_the_defendant() {
-        // a sentence without the defendant that tells a matter dealt with apart: gone
-        let t = strip_record("被告人殷某某挪用公款20万元交给路某。路某另因开设赌场被公安机关查处，已另案处理。");
-        assert!(!t.contains("开设赌场") && t.contains("挪用公款"), "{t}");
-        // in the defendant's sentence, the clause of the other's matter only
-        let t = strip_record("经查，上述海洛因系被告人吴某从“老黑”处购得，“老黑”因贩卖毒品已被另案起诉。");
-        assert!(!t.contains("贩卖毒品") && t.contains("购得"), "{t}");
-        // a subjectless clause takes the clause before it along
-        let t = strip_record("被告人将木材出售给卢某，卢某明知系无证采伐的林木仍予收购，已另案处理。");
-        assert!(!t.contains("仍予收购") && t.contains("出售给卢某"), "{t}");
-        // a part the defendant had no part in; an aside in brackets about another's earlier acts
-        let t = strip_record("其间陈某独自持刀拦截路人劫取现金，周某某未参与，亦不知情。当晚被告人周某某撬开卷闸门。");
-        assert!(!t.contains("劫取") && t.contains("撬开"), "{t}");
-        let t = strip_record("被告人马某某与何某（已另案判决，何某此前曾单独实施入户窃取财物的行为）在广场附近扯下项链。");
-        assert!(!t.contains("窃取") && t.contains("扯下项链"), "{t}");
-        // an earlier administrative sanction; what was not proven
-        let t = strip_record("被告人覃某某曾因参赌被公安机关行政拘留十日。2016年10月，被告人覃某某组织他人赌钱。");
-        assert!(!t.contains("行政拘留") && t.contains("组织他人赌钱"), "{t}");
-        let t = strip_record("被告人持有海洛因11.4克，现有证据不能证明被告人吴某有出售毒品的行为。");
-        assert!(!t.contains("出售") && t.contains("持有海洛因"), "{t}");
-        // the defendant's own acts, with a co-offender marked in brackets: kept
-        let t = strip_record("被告人王某伙同张某（另案处理）盗窃电动车一辆，张某另将赃车出售，被告人王某分得赃款。");
-        assert!(t.contains("盗窃电动车"), "{t}");
-        let t = strip_record("被告人张某趁被害人不知情，窃取其手机一部。");
-        assert!(t.contains("窃取"), "{t}");
+        // (facts, words gone from what the cues read, words kept)
+        let cases = [
+            // a sentence without the defendant that tells a matter dealt with apart
+            ("被告人殷某某挪用公款20万元交给路某。路某另因开设赌场被公安机关查处，已另案处理。", "开设赌场", "挪用公款"),
+            // in the defendant's sentence, the clause of the other's matter only
+            ("经查，上述毒品系被告人吴某从“老黑”处购得，“老黑”因贩卖毒品已被另案起诉。", "贩卖毒品", "购得"),
+            // a subjectless clause takes the clause before it along
+            ("被告人将木材出售给卢某，卢某明知系无证采伐的林木仍予收购，已另案处理。", "仍予收购", "出售给卢某"),
+            // a person marked as dealt with apart, and his prosecution
+            ("被告人戚某某多次到于某家中威胁。毛某某（另案处理）因涉嫌强奸被公安机关立案侦查。", "强奸", "威胁"),
+            // a part the defendant had no part in
+            ("其间陈某独自持刀拦截路人劫取现金，周某某未参与，亦不知情。当晚被告人周某某撬开卷闸门。", "劫取", "撬开"),
+            // an aside in brackets about another's earlier acts
+            ("被告人马某某与何某（已另案判决，何某此前曾单独实施入户窃取财物的行为）在广场附近扯下项链。", "窃取", "扯下项链"),
+            // what the victim had done before
+            ("公诉机关指控：被害人上官某曾多次以散布被告人池某隐私相要挟，向池某索要钱财。被告人池某持铁锤击打上官某。", "要挟", "铁锤"),
+            // an earlier administrative sanction
+            ("被告人覃某某曾因参赌被公安机关行政拘留十日。2016年10月，被告人覃某某组织他人赌钱。", "行政拘留", "组织他人赌钱"),
+            // what was not proven
+            ("被告人家中查获气枪一支，现有证据不能证实被告人参与了该枪支的制造或买卖。", "制造", "查获气枪"),
+        ];
+        for (facts, gone, kept) in cases {
+            let t = strip_record(facts);
+            assert!(!t.contains(gone) && t.contains(kept), "{facts} → {t}");
+        }
+        // the defendant's own acts, with a co-offender marked in brackets or a victim unaware: kept
+        for facts in ["被告人王某伙同张某（另案处理）盗窃电动车一辆，张某另将赃车出售，被告人王某分得赃款。", "被告人张某趁被害人不知情，窃取其手机一部。"] {
+            assert!(strip_record(facts).contains("窃"), "{facts}");
+        }
+        // a drug sale not proven: no sale told, and the drugs read as held
+        let held = "被告人持有海洛因11.4克，现有证据不能证明被告人吴某有出售毒品的行为。";
+        assert!(!strip_record(held).contains("出售"));
+        assert!(weight(held, "非法持有毒品") >= 1.0 && weight(held, "走私、贩卖、运输、制造毒品") == 0.0);
     }
 
     #[test]
